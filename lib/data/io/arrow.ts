@@ -31,7 +31,7 @@ export function registerLz4Codec(): void {
 
 /**
  * An Arrow table sharing the table's column buffers (zero-copy: `makeVector` wraps each typed array);
- * each field carries its unit as metadata `unit` (omitted when "").
+ * each field carries its unit as metadata `unit` ("" included).
  */
 export function toArrow(table: EventTable): Table {
   const fields: Field[] = [];
@@ -40,7 +40,8 @@ export function toArrow(table: EventTable): Table {
     const c = table.column(name);
     const unit = table.unit(name);
     const type: DataType = c instanceof Float32Array ? new Float32() : new Float64();
-    fields.push(new Field(name, type, false, unit ? new Map([[UNIT_METADATA_KEY, unit]]) : undefined));
+    // Always stored, even "": otherwise a reader would fall back to the known LHCO unit for the name.
+    fields.push(new Field(name, type, false, new Map([[UNIT_METADATA_KEY, unit]])));
     vectors[name] = makeVector(c);
   }
   const t = new Table(vectors);

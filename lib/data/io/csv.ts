@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { ConfigError, InputError } from '../../util/errors.js';
 import { produceFileAtomic } from '../../util/atomicWrite.js';
 import { EventTable, type Unit } from '../eventTable.js';
-import { unitsFor } from './units.js';
+import { knownUnit, unitsFor } from './units.js';
 
 const SPECIAL: Readonly<Record<string, number>> = Object.freeze({
   nan: NaN, NaN: NaN, NAN: NaN, inf: Infinity, '+inf': Infinity, '-inf': -Infinity, Inf: Infinity, '-Inf': -Infinity,
@@ -101,7 +101,7 @@ export async function readCsv(path: string, options: { units?: Readonly<Record<s
 }
 
 /**
- * Write `table` as CSV: header `name [unit]` (just `name` when the unit is ""), one row per event,
+ * Write `table` as CSV: header `name [unit]` (just `name` when the unit is "" and the name has no known unit), one row per event,
  * numbers in JavaScript's shortest round-trip form (a float64 value reads back bit-identical).
  * Streams to a temp file, then renames (atomic).
  */
@@ -118,10 +118,12 @@ export async function writeCsv(table: EventTable, path: string): Promise<void> {
     const write = async (s: string) => {
       if (!out.write(s)) await Promise.race([once(out, 'drain'), failed]);
     };
-    await write(names.map((n) => (table.unit(n) ? `${n} [${table.unit(n)}]` : n)).join(',') + '\n');
+    // "name []" marks a dimensionless column whose name has a known unit (e.g. mj1 → GeV) so it reads back as "".
+    const header = (n: string) => (table.unit(n) || knownUnit(n) ? `${n} [${table.unit(n)}]` : n);
+    await write(names.map(header).join(',') + '\n');
     const chunk: string[] = [];
     for (let i = 0; i < table.length; i++) {
-      chunk.push(cols.map((c) => String(c[i])).join(','));
+      chunk.push(cols.map((c) => (Object.is(c[i], -0) ? '-0' : String(c[i]))).join(','));
       if (chunk.length === 4096 || i === table.length - 1) {
         await write(chunk.join('\n') + '\n');
         chunk.length = 0;

@@ -249,7 +249,7 @@ export async function writeHdf5(table: EventTable, path: string, options: { key?
       })) g.create_attribute(k, v);
       g.create_attribute('ndim', 2);
       g.create_attribute('nblocks', blocks.length);
-      g.create_attribute(UNITS_ATTR, JSON.stringify(table.units));
+      g.create_attribute(UNITS_ATTR, JSON.stringify(Object.fromEntries(names.map((n) => [n, table.unit(n)]))));
       const strings = (name: string, values: string[]) => {
         const width = Math.max(1, ...values.map((s) => Buffer.byteLength(s)));
         const ds = g.create_dataset({ name, data: values, shape: [values.length], dtype: `A${width}` });
