@@ -12,3 +12,4 @@ export type { Column, Unit } from './data/eventTable.js';
 export type { Matrix } from './ml/matrix.js';
 export { matrix, rowsView, takeRows, fromColumns } from './ml/matrix.js';
 export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument } from './ml/classifier.js';
+export * from './stats/index.js';
