@@ -25,3 +25,4 @@ export {
   lowerShortSidebandMask, upperShortSidebandMask, countMask,
 } from './windows/index.js';
 export type { Window, WindowsConfig, MassUnit, MaskOptions } from './windows/index.js';
+export * from './stats/index.js';
