@@ -78,27 +78,26 @@ export function binOf(edges: Float64Array, x: number): number {
 }
 
 /**
- * Bin every row of X into `out`, column-major: bin of (i, j) at out[j * rows + i].
- * Rejects non-finite values, naming the row and column.
+ * Bin every row of X into `out`, row-major: bin of (i, j) at out[i · cols + j]. Rejects NaN,
+ * naming the row (offset by `rowOffset` when X is a chunk) and column.
  */
-export function binColumnsInto(out: Uint8Array, X: Matrix, edges: BinEdges): void {
+export function binRowsInto(out: Uint8Array, X: Matrix, edges: BinEdges, rowOffset = 0): void {
   const { rows, cols, data } = X;
-  if (edges.length !== cols) throw new ShapeError(`binColumnsInto: X has ${cols} columns, the bin edges are for ${edges.length} features`);
-  if (out.length !== rows * cols) throw new ShapeError(`binColumnsInto: out has ${out.length} entries, expected ${rows * cols}`);
+  if (cols !== edges.length) throw new ShapeError(`binRows: X has ${cols} columns, the bin edges are for ${edges.length} features`);
+  if (out.length < rows * cols) throw new ShapeError(`binRowsInto: out has ${out.length} entries, need ${rows * cols}`);
   for (let j = 0; j < cols; j++) {
     const e = edges[j];
     const ne = e.length;
-    const o = j * rows;
-    for (let i = 0; i < rows; i++) {
-      const x = data[i * cols + j];
-      if (x !== x || x === Infinity || x === -Infinity) throw new InputError(`binColumns: X[${i}, ${j}] is ${x}; histogram trees need finite features`);
+    for (let i = 0, o = j; i < rows; i++, o += cols) {
+      const x = data[o];
+      if (x !== x) throw new InputError(`binRows: X[${rowOffset + i}, ${j}] is NaN; histogram trees need finite features`);
       let lo = 0, hi = ne;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
         if (x <= e[mid]) hi = mid;
         else lo = mid + 1;
       }
-      out[o + i] = lo;
+      out[o] = lo;
     }
   }
 }

@@ -42,13 +42,13 @@ export class TreeGrower {
   /** Sample indices, partitioned in place so that each node owns a contiguous range. */
   readonly sampleIndices: Uint32Array;
   private readonly tmp: Uint32Array;
-  private readonly orderedGrad: Float64Array;
-  private readonly orderedHess: Float64Array;
   private readonly histPool: Float64Array[] = [];
   private readonly histLen: number;
+  /** Scratch for findBestSplitInto: [gain, feature, bin, G_L, H_L, n_L]. */
+  private readonly best = new Float64Array(6);
 
   /**
-   * @param bins column-major bins of the training samples (bin of (i, f) at bins[f · nSamples + i])
+   * @param bins row-major bins of the training samples (bin of (i, f) at bins[i · nFeatures + f])
    * @param nBins number of bins of each feature (edges + 1)
    */
   constructor(
@@ -60,8 +60,6 @@ export class TreeGrower {
   ) {
     this.sampleIndices = new Uint32Array(nSamples);
     this.tmp = new Uint32Array(nSamples);
-    this.orderedGrad = new Float64Array(nSamples);
-    this.orderedHess = new Float64Array(nSamples);
     this.histLen = histogramLength(nFeatures);
   }
 
@@ -83,7 +81,7 @@ export class TreeGrower {
     // Node storage (≤ 2·maxLeafNodes − 1 nodes).
     const feature: number[] = [], binThr: number[] = [], left: number[] = [], right: number[] = [];
     const sumG: number[] = [], sumH: number[] = [], count: number[] = [], depth: number[] = [];
-    const start: number[] = [], end: number[] = [], gain: number[] = [], isLeaf: boolean[] = [];
+    const start: number[] = [], end: number[] = [], gain: number[] = [];
     const hists: (Float64Array | null)[] = [];
     // Best split of splittable nodes.
     const sFeat: number[] = [], sBin: number[] = [], sGain: number[] = [], sGL: number[] = [], sHL: number[] = [], sNL: number[] = [];
@@ -93,52 +91,26 @@ export class TreeGrower {
       const id = feature.length;
       feature.push(-1); binThr.push(0); left.push(-1); right.push(-1);
       sumG.push(g); sumH.push(h); count.push(c); depth.push(d); start.push(s); end.push(e);
-      gain.push(0); isLeaf.push(false); hists.push(null);
+      gain.push(0); hists.push(null);
       sFeat.push(-1); sBin.push(0); sGain.push(-1); sGL.push(0); sHL.push(0); sNL.push(0);
       return id;
     };
     const finalize = (id: number): void => {
-      isLeaf[id] = true;
       this.release(hists[id]);
       hists[id] = null;
     };
+    const best = this.best;
     const findSplitAndPush = (id: number): void => {
-      const hist = hists[id]!;
-      const G = sumG[id], H = sumH[id], N = count[id];
-      const parentScore = (G * G) / (H + lambda);
-      let bestGain = -1, bestF = -1, bestB = 0, bestGL = 0, bestHL = 0, bestNL = 0;
-      for (let f = 0; f < nFeatures; f++) {
-        const off = f * BIN_STRIDE * 3;
-        const last = this.nBins[f] - 1;
-        let gl = 0, hl = 0, nl = 0;
-        for (let b = 0; b < last; b++) {
-          const k = off + b * 3;
-          gl += hist[k];
-          hl += hist[k + 1];
-          nl += hist[k + 2];
-          const nr = N - nl;
-          if (nl < minLeaf) continue;
-          if (nr < minLeaf) break;
-          const hr = H - hl;
-          if (hl < minHess) continue;
-          if (hr < minHess) break;
-          const gr = G - gl;
-          const g = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parentScore;
-          if (g > bestGain && g > 0) {
-            bestGain = g; bestF = f; bestB = b; bestGL = gl; bestHL = hl; bestNL = nl;
-          }
-        }
-      }
-      if (bestF < 0) {
+      findBestSplitInto(best, hists[id]!, this.nBins, nFeatures, sumG[id], sumH[id], count[id], minLeaf, minHess, lambda);
+      if (best[1] < 0) {
         finalize(id);
         return;
       }
-      sFeat[id] = bestF; sBin[id] = bestB; sGain[id] = bestGain; sGL[id] = bestGL; sHL[id] = bestHL; sNL[id] = bestNL;
+      sGain[id] = best[0]; sFeat[id] = best[1]; sBin[id] = best[2]; sGL[id] = best[3]; sHL[id] = best[4]; sNL[id] = best[5];
       splittable.push(id);
     };
 
-    let G0 = 0, H0 = 0;
-    for (let i = 0; i < n; i++) { G0 += grad[i]; H0 += hess[i]; }
+    const G0 = sum(grad, n), H0 = sum(hess, n);
     const root = newNode(0, n, G0, H0, n, 0);
     if (n < 2 * minLeaf || H0 < minHess || opts.maxDepth === 0) finalize(root);
     else {
@@ -156,17 +128,8 @@ export class TreeGrower {
       splittable.splice(bi, 1);
 
       const f = sFeat[id], b = sBin[id];
-      // Stable in-place partition of the node's samples: bin ≤ b goes left.
       const s0 = start[id], e0 = end[id];
-      const base = f * n;
-      let l = s0, r = 0;
-      const tmp = this.tmp;
-      for (let i = s0; i < e0; i++) {
-        const s = idx[i];
-        if (bins[base + s] <= b) idx[l++] = s;
-        else tmp[r++] = s;
-      }
-      idx.set(tmp.subarray(0, r), l);
+      const l = partitionInPlace(idx, this.tmp, s0, e0, bins, nFeatures, f, b);
       const nl = sNL[id];
       if (l - s0 !== nl) throw new Error(`TreeGrower: partition count ${l - s0} differs from the histogram count ${nl} (internal error)`);
       const d = depth[id] + 1;
@@ -196,7 +159,7 @@ export class TreeGrower {
       const small = count[li] <= count[ri] ? li : ri;
       const large = small === li ? ri : li;
       const hs = this.acquire();
-      nodeHistogramInto(hs, bins, n, nFeatures, grad, hess, idx, start[small], end[small], this.orderedGrad, this.orderedHess);
+      nodeHistogramInto(hs, bins, nFeatures, grad, hess, idx, start[small], end[small]);
       const hp = hists[id]!;
       subtractHistogramInPlace(hp, hs, nFeatures);
       hists[id] = null;
@@ -231,4 +194,72 @@ export class TreeGrower {
     }
     return tree;
   }
+}
+
+function sum(a: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += a[i];
+  return s;
+}
+
+/**
+ * Stable partition of idx[start..end): samples with bin ≤ threshold first (in place), the others
+ * after them via `tmp`. Bins row-major (nFeatures per sample). Returns the split position.
+ */
+export function partitionInPlace(idx: Uint32Array, tmp: Uint32Array, start: number, end: number, bins: Uint8Array, nFeatures: number, feature: number, threshold: number): number {
+  let l = start, r = 0;
+  // Branch-free: left/right is a coin flip for the CPU's predictor, so write both and advance one.
+  for (let i = start; i < end; i++) {
+    const s = idx[i];
+    const goLeft = (threshold - bins[s * nFeatures + feature]) >>> 31 ^ 1; // 1 if bin ≤ threshold
+    idx[l] = s;
+    tmp[r] = s;
+    l += goLeft;
+    r += goLeft ^ 1;
+  }
+  for (let k = 0; k < r; k++) idx[l + k] = tmp[k];
+  return l;
+}
+
+/**
+ * Best split of a node from its histogram, scanning each feature's bins left to right (sklearn's
+ * order and tie-breaking: the first strictly larger gain wins). Writes [gain, feature, bin, G_L,
+ * H_L, n_L] into `out`; feature = −1 when no split has positive gain under the constraints.
+ */
+export function findBestSplitInto(
+  out: Float64Array,
+  hist: Float64Array,
+  nBins: Int32Array,
+  nFeatures: number,
+  G: number,
+  H: number,
+  N: number,
+  minLeaf: number,
+  minHess: number,
+  lambda: number,
+): void {
+  const parentScore = (G * G) / (H + lambda);
+  let bestGain = -1, bestF = -1, bestB = 0, bestGL = 0, bestHL = 0, bestNL = 0;
+  for (let f = 0; f < nFeatures; f++) {
+    const off = f * BIN_STRIDE * 3;
+    const last = nBins[f] - 1;
+    let gl = 0, hl = 0, nl = 0;
+    for (let b = 0; b < last; b++) {
+      const k = off + b * 3;
+      gl += hist[k];
+      hl += hist[k + 1];
+      nl += hist[k + 2];
+      if (nl < minLeaf) continue;
+      if (N - nl < minLeaf) break;
+      const hr = H - hl;
+      if (hl < minHess) continue;
+      if (hr < minHess) break;
+      const gr = G - gl;
+      const g = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parentScore;
+      if (g > bestGain && g > 0) {
+        bestGain = g; bestF = f; bestB = b; bestGL = gl; bestHL = hl; bestNL = nl;
+      }
+    }
+  }
+  out[0] = bestGain; out[1] = bestF; out[2] = bestB; out[3] = bestGL; out[4] = bestHL; out[5] = bestNL;
 }

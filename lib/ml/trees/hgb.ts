@@ -22,9 +22,9 @@ import {
   registerModelKind,
 } from '../classifier.js';
 import { Standardizer, type StandardizerState } from '../standardize.js';
-import { binColumnsInto, fitBinEdges, type BinEdges } from './binning.js';
+import { binRowsInto, fitBinEdges, type BinEdges } from './binning.js';
 import { TreeGrower } from './grower.js';
-import { type BinnedTree, type BitmaskTables, binRowsInto, bitmaskRawInto, buildBitmaskTables, traverseRawInto } from './predictor.js';
+import { type BinnedTree, type BitmaskTables, bitmaskRawInto, buildBitmaskTables, traverseRawInto } from './predictor.js';
 import { createRng, type Rng } from '../../util/rng.js';
 import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
 
@@ -105,6 +105,21 @@ export function meanLogLoss(raw: Float64Array, y: Labels, w: Float64Array): numb
   return s / sw;
 }
 
+/** Log-loss gradient w(p − y) and hessian w p(1 − p) of each event at raw score `raw`. */
+export function logLossGradHessInto(grad: Float64Array, hess: Float64Array, raw: Float64Array, y: Labels, w: Float64Array): void {
+  for (let i = 0; i < raw.length; i++) {
+    const p = 1 / (1 + Math.exp(-raw[i]));
+    const wi = w[i];
+    grad[i] = wi * (p - y[i]);
+    hess[i] = wi * p * (1 - p);
+  }
+}
+
+/** raw[idx[i]] += v for i in [start, end) (a leaf's samples). */
+function addToRangeInto(raw: Float64Array, idx: Uint32Array, start: number, end: number, v: number): void {
+  for (let i = start; i < end; i++) raw[idx[i]] += v;
+}
+
 /** Stratified split: for each class, a seeded `fraction` (rounded, ≥ 1, leaving ≥ 1) goes to validation. */
 export function stratifiedSplit(y: Labels, fraction: number, rng: Rng): { train: Uint32Array; validation: Uint32Array } {
   const byClass: number[][] = [[], []];
@@ -169,7 +184,7 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
     const edges = fitBinEdges(Xt, { maxBins: o.maxBins, subsample: o.binSubsample, rng: rng.fork('binning') });
     const nBins = Int32Array.from(edges, (e) => e.length + 1);
     const bins = new Uint8Array(nT * nF);
-    binColumnsInto(bins, Xt, edges);
+    binRowsInto(bins, Xt, edges);
 
     // Baseline: logit of the weighted fraction of label 1 (clipped away from 0 and 1).
     let sw = 0, swy = 0;
@@ -200,18 +215,13 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
     let earlyStopped = false;
     const idx = grower.sampleIndices;
     for (let it = 0; it < o.maxIter; it++) {
-      for (let i = 0; i < nT; i++) {
-        const p = 1 / (1 + Math.exp(-raw[i]));
-        const w = wt[i];
-        grad[i] = w * (p - yt[i]);
-        hess[i] = w * p * (1 - p);
-      }
+      logLossGradHessInto(grad, hess, raw, yt, wt);
       const g = grower.grow(grad, hess);
       const value = g.value;
       for (let k = 0; k < value.length; k++) {
         if (g.feature[k] >= 0) continue;
-        const v = (value[k] *= o.learningRate);
-        for (let i = g.leafStart[k]; i < g.leafEnd[k]; i++) raw[idx[i]] += v;
+        value[k] *= o.learningRate;
+        addToRangeInto(raw, idx, g.leafStart[k], g.leafEnd[k], value[k]);
       }
       const tree: BinnedTree = { feature: g.feature, binThreshold: g.binThreshold, left: g.left, right: g.right, value };
       trees.push(tree);
@@ -283,7 +293,7 @@ export class FittedHistGradientBoosting implements FittedClassifier {
     const cols = this.nFeatures;
     const out = new Float64Array(X.rows);
     const rowBins = new Uint8Array(Math.min(CHUNK_ROWS, X.rows) * cols);
-    const acc = new Uint32Array(Math.max(1, this.trees.length));
+    const acc = new Int32Array(Math.max(1, this.trees.length));
     const rowOff = new Int32Array(cols);
     const buf = this.standardizer ? new Float64Array(Math.min(CHUNK_ROWS, X.rows) * cols) : null;
     for (let a = 0; a < X.rows; a += CHUNK_ROWS) {

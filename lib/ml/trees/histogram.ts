@@ -2,64 +2,71 @@
  * Gradient/hessian histogram kernels — the hot loop of the boosted trees. Pure functions on typed
  * arrays, no allocation. Layout of a histogram: for feature f and bin b, the triple
  * (Σ gradient, Σ hessian, count) at hist[(f · BIN_STRIDE + b) · 3 + {0, 1, 2}] (Float64).
- * Bins are column-major Uint8: bin of sample i, feature f at bins[f · nSamples + i].
+ * Bins are row-major Uint8: bin of sample i, feature f at bins[i · nFeatures + f]. With few
+ * features (4–10 here) one sample's bins share a cache line, so one gathered read serves every
+ * feature's histogram, and the per-feature accumulations are independent chains (no
+ * store-to-load stalls from consecutive equal bins of one feature).
  */
 import { BIN_STRIDE } from './binning.js';
 
 /** Length of one histogram for `nFeatures` features. */
 export const histogramLength = (nFeatures: number): number => nFeatures * BIN_STRIDE * 3;
 
-/**
- * Histogram of all samples 0..nSamples−1 in order (the root node): sequential reads only.
- * Overwrites `hist`.
- */
+/** Histogram of all samples 0..nSamples−1 in order (the root node). Overwrites `hist`. */
 export function rootHistogramInto(hist: Float64Array, bins: Uint8Array, nSamples: number, nFeatures: number, grad: Float64Array, hess: Float64Array): void {
   hist.fill(0);
-  for (let f = 0; f < nFeatures; f++) {
-    const col = bins.subarray(f * nSamples, (f + 1) * nSamples);
-    const off = f * BIN_STRIDE * 3;
-    for (let i = 0; i < nSamples; i++) {
-      const k = off + col[i] * 3;
-      hist[k] += grad[i];
-      hist[k + 1] += hess[i];
-      hist[k + 2] += 1;
+  if (nFeatures === 4) {
+    for (let i = 0, o = 0; i < nSamples; i++, o += 4) {
+      const g = grad[i], h = hess[i];
+      const k0 = bins[o] * 3, k1 = (BIN_STRIDE + bins[o + 1]) * 3, k2 = (2 * BIN_STRIDE + bins[o + 2]) * 3, k3 = (3 * BIN_STRIDE + bins[o + 3]) * 3;
+      hist[k0] += g; hist[k0 + 1] += h; hist[k0 + 2] += 1;
+      hist[k1] += g; hist[k1 + 1] += h; hist[k1 + 2] += 1;
+      hist[k2] += g; hist[k2 + 1] += h; hist[k2 + 2] += 1;
+      hist[k3] += g; hist[k3 + 1] += h; hist[k3 + 2] += 1;
+    }
+    return;
+  }
+  for (let i = 0, o = 0; i < nSamples; i++) {
+    const g = grad[i], h = hess[i];
+    for (let f = 0; f < nFeatures; f++, o++) {
+      const k = (f * BIN_STRIDE + bins[o]) * 3;
+      hist[k] += g; hist[k + 1] += h; hist[k + 2] += 1;
     }
   }
 }
 
-/**
- * Histogram of the samples idx[start..end) of a node. `orderedGrad` / `orderedHess` are scratch
- * buffers (length ≥ end − start) into which the node's gradients are gathered once, so the
- * per-feature loops read them sequentially. Overwrites `hist`.
- */
+/** Histogram of the samples idx[start..end) of a node. Overwrites `hist`. */
 export function nodeHistogramInto(
   hist: Float64Array,
   bins: Uint8Array,
-  nSamples: number,
   nFeatures: number,
   grad: Float64Array,
   hess: Float64Array,
   idx: Uint32Array,
   start: number,
   end: number,
-  orderedGrad: Float64Array,
-  orderedHess: Float64Array,
 ): void {
   hist.fill(0);
-  const m = end - start;
-  for (let i = 0; i < m; i++) {
-    const s = idx[start + i];
-    orderedGrad[i] = grad[s];
-    orderedHess[i] = hess[s];
+  if (nFeatures === 4) {
+    for (let i = start; i < end; i++) {
+      const s = idx[i];
+      const g = grad[s], h = hess[s];
+      const o = s * 4;
+      const k0 = bins[o] * 3, k1 = (BIN_STRIDE + bins[o + 1]) * 3, k2 = (2 * BIN_STRIDE + bins[o + 2]) * 3, k3 = (3 * BIN_STRIDE + bins[o + 3]) * 3;
+      hist[k0] += g; hist[k0 + 1] += h; hist[k0 + 2] += 1;
+      hist[k1] += g; hist[k1 + 1] += h; hist[k1 + 2] += 1;
+      hist[k2] += g; hist[k2 + 1] += h; hist[k2 + 2] += 1;
+      hist[k3] += g; hist[k3 + 1] += h; hist[k3 + 2] += 1;
+    }
+    return;
   }
-  for (let f = 0; f < nFeatures; f++) {
-    const base = f * nSamples;
-    const off = f * BIN_STRIDE * 3;
-    for (let i = 0; i < m; i++) {
-      const k = off + bins[base + idx[start + i]] * 3;
-      hist[k] += orderedGrad[i];
-      hist[k + 1] += orderedHess[i];
-      hist[k + 2] += 1;
+  for (let i = start; i < end; i++) {
+    const s = idx[i];
+    const g = grad[s], h = hess[s];
+    let o = s * nFeatures;
+    for (let f = 0; f < nFeatures; f++, o++) {
+      const k = (f * BIN_STRIDE + bins[o]) * 3;
+      hist[k] += g; hist[k + 1] += h; hist[k + 2] += 1;
     }
   }
 }

@@ -7,9 +7,7 @@
  *   is nFeatures table loads and ANDs per tree, then the lowest set bit names the exit leaf.
  * Both add baseline + Σ_t value_t in tree order, so the results are bit-identical.
  */
-import { binOf, type BinEdges } from './binning.js';
-import { ShapeError, InputError } from '../../util/errors.js';
-import type { Matrix } from '../matrix.js';
+import type { BinEdges } from './binning.js';
 
 /** One fitted tree: leaves have feature −1; internal node goes left when bin ≤ binThreshold. */
 export interface BinnedTree {
@@ -26,19 +24,6 @@ export function leafCount(t: BinnedTree): number {
   let c = 0;
   for (let i = 0; i < t.feature.length; i++) if (t.feature[i] < 0) c++;
   return c;
-}
-
-/** Bin each row of X (row-major) into `out` (row-major Uint8, rows × cols). */
-export function binRowsInto(out: Uint8Array, X: Matrix, edges: BinEdges, rowOffset = 0): void {
-  const { rows, cols, data } = X;
-  if (cols !== edges.length) throw new ShapeError(`predict: X has ${cols} columns, the model was trained on ${edges.length} features`);
-  for (let i = 0, o = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++, o++) {
-      const x = data[o];
-      if (x !== x) throw new InputError(`predict: X[${rowOffset + i}, ${j}] is NaN; histogram trees need finite features`);
-      out[o] = binOf(edges[j], x);
-    }
-  }
 }
 
 /** Raw scores by tree traversal on row-major bins: out[i] = baseline + Σ_{t < nTrees} value. */
@@ -63,7 +48,7 @@ export interface BitmaskTables {
   /** Offset of feature f's bin 0 in units of rows of `masks`. */
   readonly binOffset: Int32Array;
   /** masks[(binOffset[f] + b) · nTrees + t]: leaves of tree t still reachable given feature f is in bin b. */
-  readonly masks: Uint32Array;
+  readonly masks: Int32Array;
   /** leafValue[t · 32 + k]: value of the k-th leaf (in-order) of tree t. */
   readonly leafValue: Float64Array;
 }
@@ -75,7 +60,8 @@ export function buildBitmaskTables(trees: readonly BinnedTree[], edges: BinEdges
   const nF = edges.length;
   const binOffset = new Int32Array(nF + 1);
   for (let f = 0; f < nF; f++) binOffset[f + 1] = binOffset[f] + edges[f].length + 1;
-  const masks = new Uint32Array(binOffset[nF] * nT).fill(0xffffffff);
+  // Int32 (not Uint32) so that V8 keeps every mask a small integer: no heap-number boxing.
+  const masks = new Int32Array(binOffset[nF] * nT).fill(-1);
   const leafValue = new Float64Array(nT * 32);
   for (let t = 0; t < nT; t++) {
     const tr = trees[t];
@@ -90,7 +76,7 @@ export function buildBitmaskTables(trees: readonly BinnedTree[], edges: BinEdges
       const [, hi] = visit(tr.right[node]);
       // The test fails (go right) for bins > threshold: the left subtree's leaves are unreachable.
       const leftBits = (mid >= 32 ? 0xffffffff : ((1 << mid) >>> 0) - 1) & ~(((1 << lo) >>> 0) - 1);
-      const keep = ~leftBits >>> 0;
+      const keep = ~leftBits;
       const f = tr.feature[node];
       const nb = edges[f].length + 1;
       for (let b = tr.binThreshold[node] + 1; b < nb; b++) masks[(binOffset[f] + b) * nT + t] &= keep;
@@ -103,9 +89,11 @@ export function buildBitmaskTables(trees: readonly BinnedTree[], edges: BinEdges
 
 /**
  * Raw scores with the bitmask tables for the first nTrees trees (≤ tables.nTrees). `acc` is a
- * scratch Uint32Array of length ≥ tables.nTrees; `rowOff` scratch Int32Array of length ≥ cols.
+ * scratch Int32Array of length ≥ tables.nTrees; `rowOff` scratch Int32Array of length ≥ cols.
+ * The exit leaf of tree t is the lowest set bit k of its mask: 31 − clz32(v ^ (v − 1)).
  */
-export function bitmaskRawInto(out: Float64Array, rowBins: Uint8Array, rows: number, cols: number, tables: BitmaskTables, nTrees: number, baseline: number, acc: Uint32Array, rowOff: Int32Array): void {
+export function bitmaskRawInto(out: Float64Array, rowBins: Uint8Array, rows: number, cols: number, tables: BitmaskTables, nTrees: number, baseline: number, acc: Int32Array, rowOff: Int32Array): void {
+  if (cols === 4) return bitmaskRaw4Into(out, rowBins, rows, tables, nTrees, baseline);
   const { masks, leafValue, binOffset } = tables;
   const stride = tables.nTrees;
   for (let i = 0; i < rows; i++) {
@@ -118,9 +106,27 @@ export function bitmaskRawInto(out: Float64Array, rowBins: Uint8Array, rows: num
       for (let t = 0; t < nTrees; t++) acc[t] &= masks[of + t];
     }
     let raw = baseline;
-    for (let t = 0; t < nTrees; t++) {
+    for (let t = 0, lo = 0; t < nTrees; t++, lo += 32) {
       const v = acc[t];
-      raw += leafValue[t * 32 + (31 - Math.clz32(v & -v))];
+      raw += leafValue[lo + 31 - Math.clz32(v ^ (v - 1))];
+    }
+    out[i] = raw;
+  }
+}
+
+/** Four features (the baseline LHCO inputs): one fused pass over the trees. */
+function bitmaskRaw4Into(out: Float64Array, rowBins: Uint8Array, rows: number, tables: BitmaskTables, nTrees: number, baseline: number): void {
+  const { masks, leafValue, binOffset } = tables;
+  const stride = tables.nTrees;
+  const b0 = binOffset[0], b1 = binOffset[1], b2 = binOffset[2], b3 = binOffset[3];
+  for (let i = 0; i < rows; i++) {
+    const o = i * 4;
+    const o0 = (b0 + rowBins[o]) * stride, o1 = (b1 + rowBins[o + 1]) * stride;
+    const o2 = (b2 + rowBins[o + 2]) * stride, o3 = (b3 + rowBins[o + 3]) * stride;
+    let raw = baseline;
+    for (let t = 0, lo = 0; t < nTrees; t++, lo += 32) {
+      const v = masks[o0 + t] & masks[o1 + t] & masks[o2 + t] & masks[o3 + t];
+      raw += leafValue[lo + 31 - Math.clz32(v ^ (v - 1))];
     }
     out[i] = raw;
   }
