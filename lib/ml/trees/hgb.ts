@@ -28,19 +28,37 @@ import { type BinnedTree, type BitmaskTables, bitmaskRawInto, buildBitmaskTables
 import { createRng, type Rng } from '../../util/rng.js';
 import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
 
+/** Options of HistGradientBoosting (see HGB_DEFAULTS for meaning and defaults). */
+export interface HgbOptions {
+  maxIter: number;
+  learningRate: number;
+  maxLeafNodes: number;
+  maxDepth: number | null;
+  minSamplesLeaf: number;
+  l2Regularization: number;
+  maxBins: number;
+  earlyStopping: 'auto' | boolean;
+  validationFraction: number;
+  nIterNoChange: number;
+  tol: number;
+  binSubsample: number;
+  minHessianToSplit: number;
+  standardize: boolean;
+}
+
 /** Defaults: the anchor analysis' reference setting (sklearn defaults otherwise). */
-export const HGB_DEFAULTS = Object.freeze({
+export const HGB_DEFAULTS: Readonly<HgbOptions> = Object.freeze({
   /** Boosting iterations (trees). */
   maxIter: 200,
   learningRate: 0.1,
   maxLeafNodes: 31,
   /** Depth limit; null for none (sklearn default). */
-  maxDepth: null as number | null,
+  maxDepth: null,
   minSamplesLeaf: 20,
   l2Regularization: 0,
   maxBins: 255,
   /** 'auto': on when the training set has more than 10,000 rows (sklearn). */
-  earlyStopping: 'auto' as 'auto' | boolean,
+  earlyStopping: 'auto',
   /** Fraction held out for early stopping (the anchor uses half; sklearn's default is 0.1). */
   validationFraction: 0.5,
   nIterNoChange: 10,
@@ -54,9 +72,6 @@ export const HGB_DEFAULTS = Object.freeze({
    */
   standardize: false,
 });
-export type HgbOptions = {
-  -readonly [K in keyof typeof HGB_DEFAULTS]: (typeof HGB_DEFAULTS)[K];
-};
 
 type Check = (v: unknown) => boolean;
 const isInt = (lo: number, hi = Infinity): Check => (v) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
