@@ -59,6 +59,14 @@ export interface ModelKind {
   readonly module: string;
   create(options?: Record<string, unknown>): Classifier;
   load(doc: ModelDocument): FittedClassifier;
+  /** URLs of further modules a worker must import to create this kind with `options` (e.g. an ensemble's base kind). */
+  dependencies?(options: Record<string, unknown>): string[];
+}
+
+/** Every module a worker must import to create `kind` with `options` (its own first). */
+export function modelModules(kind: string, options: Record<string, unknown> = {}): string[] {
+  const k = modelKind(kind);
+  return [k.module, ...(k.dependencies?.(options) ?? [])];
 }
 
 const MODEL_KINDS = new Map<string, ModelKind>();
