@@ -133,13 +133,45 @@ export interface BatchNormSettings {
   readonly momentum: number;
 }
 
+/** Hands out Float32Array views (same API as the kernels' arena: `alloc(n)`). */
+export interface Float32Allocator {
+  alloc(n: number): Float32Array;
+}
+
 /**
- * All activations of one batch of up to `capacity` rows, allocated as one Float32Array (+ one
+ * A bump allocator over one Float32Array: every buffer of a flow (parameters, gradients, Adam
+ * moments, activations, batch inputs) is a view into one region, so moving them into a WASM
+ * kernel arena is a one-line change (`KernelArena` has the same `alloc`, `floatsFor` and alignment).
+ */
+export class Float32Slab implements Float32Allocator {
+  private readonly data: Float32Array;
+  private used = 0;
+  constructor(floats: number) { this.data = new Float32Array(floats); }
+  /** Floats needed for views of these lengths (each rounded up to 16 bytes). */
+  static floatsFor(lengths: readonly number[]): number {
+    return lengths.reduce((s, n) => s + Math.ceil(n / 4) * 4, 0);
+  }
+  alloc(n: number): Float32Array {
+    const size = Math.ceil(n / 4) * 4;
+    if (this.used + size > this.data.length)
+      throw new RangeError(`Float32Slab.alloc: ${n} floats requested, ${this.data.length - this.used} left of ${this.data.length}`);
+    const v = this.data.subarray(this.used, this.used + n);
+    this.used += size;
+    return v;
+  }
+}
+
+/** A fresh allocator of exactly the needed size (the place to swap in a WASM arena). */
+export function allocatorFor(lengths: readonly number[]): Float32Allocator {
+  return new Float32Slab(Float32Slab.floatsFor(lengths));
+}
+
+/**
+ * All activations of one batch of up to `capacity` rows, as views from one allocator (+ a small
  * Float64Array for per-row log-determinants and batch-norm sums). Views by block.
  */
 export class MafWorkspace {
   readonly capacity: number;
-  readonly buffer: Float32Array;
   readonly f64: Float64Array;
   readonly inp: Float32Array[] = []; readonly h1: Float32Array[] = []; readonly h2: Float32Array[] = [];
   readonly o: Float32Array[] = []; readonly u: Float32Array[] = []; readonly xhat: Float32Array[] = [];
@@ -150,15 +182,23 @@ export class MafWorkspace {
   /** Per-row log-determinant (float64). */
   readonly logDet: Float64Array;
 
-  constructor(layout: MafLayout, capacity: number) {
+  /** Lengths of the views a workspace allocates (to size an arena). */
+  static lengths(layout: MafLayout, capacity: number): number[] {
+    const { D, C, H, K } = layout;
+    const B = capacity;
+    const perBlock = [B * (D + C), B * H, B * H, B * 2 * D, B * D, B * D, D];
+    const out: number[] = [];
+    for (let k = 0; k < K; k++) out.push(...perBlock);
+    out.push(B * D, B * D, B * D, B * 2 * D, B * H, B * H, B * (D + C));
+    return out;
+  }
+
+  constructor(layout: MafLayout, capacity: number, allocator?: Float32Allocator) {
     const { D, C, H, K } = layout;
     const B = capacity;
     this.capacity = B;
-    const perBlock = B * (D + C) + 2 * B * H + B * 2 * D + 2 * B * D + D;
-    const shared = 3 * B * D + B * 2 * D + 2 * B * H + B * (D + C);
-    this.buffer = new Float32Array(K * perBlock + shared);
-    let o = 0;
-    const take = (n: number): Float32Array => { const v = this.buffer.subarray(o, o + n); o += n; return v; };
+    const a = allocator ?? allocatorFor(MafWorkspace.lengths(layout, capacity));
+    const take = (n: number): Float32Array => a.alloc(n);
     for (let k = 0; k < K; k++) {
       this.inp.push(take(B * (D + C))); this.h1.push(take(B * H)); this.h2.push(take(B * H));
       this.o.push(take(B * 2 * D)); this.u.push(take(B * D)); this.xhat.push(take(B * D)); this.bnScale.push(take(D));
@@ -196,6 +236,7 @@ export function madeForward(
 export function mafForward(
   layout: MafLayout, params: Float32Array, bnStats: Float32Array, bn: BatchNormSettings,
   ws: MafWorkspace, x: Float32Array, c: Float32Array, B: number, training: boolean, logProbOut?: Float64Array,
+  split: BatchSplit = wholeBatch(B),
 ): number {
   const { D, C, K, off } = layout;
   const DC = D + C;
@@ -225,12 +266,13 @@ export function mafForward(
     // Batch norm.
     const st = k * 2 * D;
     if (training) {
+      // Σu and Σu² in float64 (one all-reduce when the batch is split over threads).
       sums.fill(0);
-      for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) sums[j] += u[i * D + j];
-      for (let j = 0; j < D; j++) sums[j] /= B;
-      for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) { const t = u[i * D + j] - sums[j]; sums[D + j] += t * t; }
+      for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) { const t = u[i * D + j]; sums[j] += t; sums[D + j] += t * t; }
+      split.allReduce(sums);
+      const N = split.totalRows;
       for (let j = 0; j < D; j++) {
-        const mean = sums[j], v = sums[D + j] / B;
+        const mean = sums[j] / N, v = Math.max(sums[D + j] / N - mean * mean, 0);
         scale[j] = Math.sqrt(v + bn.eps);
         bnStats[st + j] = (1 - bn.momentum) * bnStats[st + j] + bn.momentum * mean;
         bnStats[st + D + j] = (1 - bn.momentum) * bnStats[st + D + j] + bn.momentum * v;
@@ -267,10 +309,14 @@ export function mafForward(
  * Backward pass of the mean loss −(1/B)Σ log p after a training-mode `mafForward` on the same
  * workspace: writes ∂L/∂params into `grad` (overwritten).
  */
-export function mafBackward(layout: MafLayout, params: Float32Array, ws: MafWorkspace, B: number, grad: Float32Array): void {
+export function mafBackward(
+  layout: MafLayout, params: Float32Array, ws: MafWorkspace, B: number, grad: Float32Array, split: BatchSplit = wholeBatch(B),
+): void {
   const { D, C, H, K, off } = layout;
   const DC = D + C;
-  const invB = 1 / B;
+  const N = split.totalRows;
+  const invB = 1 / N;
+  const red = ws.f64.subarray(B, B + 2 * D);
   const gz = ws.gz, gu = ws.gu, go = ws.go, gh1 = ws.gh1, gh2 = ws.gh2, ginp = ws.ginp;
   // Base density: ∂(½z²)/∂z = z.
   for (let i = 0; i < B * D; i++) gz[i] = ws.z[i] * invB;
@@ -278,21 +324,26 @@ export function mafBackward(layout: MafLayout, params: Float32Array, ws: MafWork
     const base = k * layout.blockSize;
     const u = ws.u[k], o = ws.o[k], xhat = ws.xhat[k], scale = ws.bnScale[k];
     // Batch norm (batch statistics; includes the log-det term −Σ(logγ − ½log(var+ε))).
+    red.fill(0);
     for (let j = 0; j < D; j++) {
-      const g = Math.exp(params[base + off.logGamma + j]);
-      let dBeta = 0, dLogGamma = 0, m1 = 0, m2 = 0;
+      let sy = 0, syx = 0;
       for (let i = 0; i < B; i++) {
         const gy = gz[i * D + (D - 1 - j)];
-        const xh = xhat[i * D + j];
-        dBeta += gy;
-        dLogGamma += gy * xh;
-        m1 += gy;
-        m2 += gy * xh;
+        sy += gy;
+        syx += gy * xhat[i * D + j];
       }
-      grad[base + off.beta + j] = dBeta;
-      grad[base + off.logGamma + j] = dLogGamma * g - 1;
-      m1 = (m1 * g) / B;
-      m2 = (m2 * g) / B;
+      red[j] = sy;
+      red[D + j] = syx;
+      // Local parts of ∂β and ∂logγ (the −1 of the log-det is counted by the first part only).
+      const g = Math.exp(params[base + off.logGamma + j]);
+      grad[base + off.beta + j] = sy;
+      grad[base + off.logGamma + j] = syx * g - (split.part === 0 ? 1 : 0);
+    }
+    split.allReduce(red);
+    for (let j = 0; j < D; j++) {
+      const g = Math.exp(params[base + off.logGamma + j]);
+      const m1 = (red[j] * g) / N;
+      const m2 = (red[D + j] * g) / N;
       const s = scale[j];
       for (let i = 0; i < B; i++) {
         const xh = xhat[i * D + j];
@@ -326,6 +377,20 @@ export function mafBackward(layout: MafLayout, params: Float32Array, ws: MafWork
     for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) gz[i * D + j] += ginp[i * DC + j];
   }
 }
+
+/**
+ * How a training batch is shared between threads: this thread's `part`, the rows of the whole
+ * batch, and an all-reduce that sums a small float64 vector over the parts in a fixed order (so
+ * every part sees bit-identical batch-norm statistics). Single thread: identity.
+ */
+export interface BatchSplit {
+  readonly part: number;
+  readonly totalRows: number;
+  allReduce(v: Float64Array): void;
+}
+
+/** The batch is not split over threads. */
+const wholeBatch = (rows: number): BatchSplit => ({ part: 0, totalRows: rows, allReduce() {} });
 
 /**
  * Inverse pass z → x (sampling), running statistics in batch norm. z: B × D base-space values
