@@ -12,3 +12,11 @@ export type { Column, Unit } from './data/eventTable.js';
 export type { Matrix } from './ml/matrix.js';
 export { matrix, rowsView, takeRows, fromColumns } from './ml/matrix.js';
 export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument } from './ml/classifier.js';
+export {
+  fitConditionalFlow, FittedFlow, loadFlow, FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, sampleMassesKde,
+  FLOW_PRESETS, FLOW_DEFAULTS, WINDOW_SAMPLING_DEFAULTS,
+} from './ml/flows/index.js';
+export type {
+  FitFlowOptions, FlowTrainingOptions, FlowDocument, FlowEnsembleDocument, FlowHistory, ConditionalDensity, MassWindow,
+  WindowSamplingOptions,
+} from './ml/flows/index.js';

@@ -8,3 +8,7 @@ export { fitPreprocessing, preprocess, inversePreprocess } from './preprocess.js
 export type { FlowPreprocessing, Preprocessed } from './preprocess.js';
 export { MafLayout, Float32Slab } from './maf.js';
 export type { MafShape } from './maf.js';
+export { FlowEnsemble, loadFlowEnsemble } from './ensemble.js';
+export type { ConditionalDensity, FlowEnsembleDocument } from './ensemble.js';
+export { sampleIntoWindow, sampleMassesKde, WINDOW_SAMPLING_DEFAULTS } from './window.js';
+export type { MassWindow, WindowSamplingOptions } from './window.js';
