@@ -245,3 +245,17 @@ describe('selectRanks (multi-target quickselect)', () => {
     }
   });
 });
+
+describe('anchor sample sizes: N_template,pass is fixed by the nearest rank', () => {
+  it('40,000 template scores at ε_B = 1e-3 give 41 passing pooled (N_exp = 125.18 for N_SR = 122,124), 5 × 9 = 45 with five folds', () => {
+    const rng = createRng(21);
+    const templateScores = Float64Array.from({ length: 40000 }, () => rng.uniform());
+    const dataScores = Float64Array.from({ length: 122124 }, () => rng.uniform());
+    const [pooled] = cutAndCount({ templateScores, dataScores }, { epsilonB: [1e-3], deltaSys: 0 });
+    expect(pooled.nTemplatePass).toBe(41); // index round(39999 · 0.999) = 39959 → 40000 − 39959
+    expect(pooled.nExp).toBeCloseTo((41 / 40000) * 122124, 10);
+    const folds = { template: Uint8Array.from(templateScores, (_, i) => i % 5), data: Uint8Array.from(dataScores, (_, i) => i % 5) };
+    const [folded] = cutAndCount({ templateScores, dataScores, folds }, { epsilonB: [1e-3], deltaSys: 0 });
+    expect(folded.nTemplatePass).toBe(45); // per fold: 8000 − round(7999 · 0.999) = 9
+  });
+});
