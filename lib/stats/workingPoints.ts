@@ -186,6 +186,8 @@ export interface WorkingPointOptions {
 /**
  * Thresholds and counts of one fold (or of pooled scores) at every ε_B, with one multi-rank selection
  * over the template scores. Pass criterion: score ≥ threshold (ties pass, so ε_eff ≥ ε_B on tied scores).
+ * With template weights the threshold is still the *unweighted* nearest-rank quantile (as the anchor's
+ * np.quantile); the weights enter N_template, N_template,pass, ε_eff and the effective count.
  */
 export function foldWorkingPoints(sample: FoldScores, epsilonB: readonly number[], options: WorkingPointOptions = {}): FoldWorkingPoints {
   checkEpsilonB(epsilonB, 'workingPoints');
