@@ -1,7 +1,8 @@
 import { ConfigError, didYouMean } from '../util/errors.js';
 
 /** The three weakly-supervised methods of a scan (DESIGN.md §3). */
-export type MethodName = 'iad' | 'cwola' | 'cathode';
+import type { MethodName } from '../methods/types.js';
+export type { MethodName };
 export const METHODS: readonly MethodName[] = Object.freeze(['iad', 'cwola', 'cathode']);
 
 /** Classifier families selectable for every method. */
@@ -14,7 +15,14 @@ export interface DatasetSpec {
   /** HDF5 key when the file holds several objects. */
   key?: string;
   /** Generator options when no path is given (background, signal, seed, backgroundModel). */
-  generate?: { background: number; signal: number; seed: number; backgroundModel?: 'default' | 'alternative' };
+  generate?: {
+    background: number;
+    signal: number;
+    seed: number;
+    backgroundModel?: 'default' | 'alternative';
+    /** Generate background only in this m_JJ range (TeV), e.g. an IAD template over the windows. */
+    mJJRangeTeV?: [number, number];
+  };
 }
 
 /** A complete scan configuration (validated against data-schemas/scan-config.schema.json). */
@@ -27,6 +35,12 @@ export interface ScanConfig {
   dataset: DatasetSpec;
   /** IAD background template: an independent background-only sample (file or generated). */
   template: DatasetSpec;
+  /**
+   * Signal-free control sample (the alternative background model, a stand-in for a second MC
+   * generator): every method runs on it too, giving the MC-based δsys and the background-only
+   * pseudo-experiments of the look-elsewhere correction. Absent: δsys from `deltaSys`, Šidák only.
+   */
+  control?: DatasetSpec;
   /** Windows config file (relative to the repo root or absolute) and an optional subset of ids. */
   windows: { file: string; ids?: number[] };
   methods: MethodName[];
