@@ -300,7 +300,7 @@ describe('errors name the file, and the row and column where there is one', () =
     await expect(readEvents(p)).rejects.toThrow(/cut.npy: truncated .npy data: shape \(5, 3\) needs 120 bytes, the file has 112/);
   });
   it('several keys and no key given lists the keys', async () => {
-    await expect(readEvents(fx('lhco-two-keys.h5'))).rejects.toThrow(/lhco-two-keys.h5: 2 objects at the root \(bkg, sig\); pass \{ key \}/);
+    await expect(readEvents(fx('lhco-two-keys.h5'))).rejects.toThrow(/lhco-two-keys.h5: 2 objects at the root \(bkg, sig\); choose one with the key option/);
   });
   it('unknown key suggests close ones', async () => {
     await expect(readEvents(fx('lhco-two-keys.h5'), { key: 'sgi' })).rejects.toThrow(/no object "sgi" \(did you mean "sig"/);
@@ -332,5 +332,33 @@ describe('errors name the file, and the row and column where there is one', () =
     const t = await readCsv(write('special.csv', 'mJJ [TeV],x\n3.5,nan\n3.6,-inf\n'));
     expect(t.unit('mJJ')).toBe('TeV');
     expect([...t.column('x')]).toEqual([NaN, -Infinity]);
+  });
+});
+
+describe('sidewinder inspect', () => {
+  it('prints rows and per-column min/max/mean that agree with pandas', () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../scripts/cli.ts', import.meta.url)), 'inspect', fx('lhco-small.h5'), '--json'], { encoding: 'utf8' });
+    const s = JSON.parse(out) as { format: string; rows: number; columns: { name: string; unit: string; min: number; max: number; mean: number }[] };
+    const pandasMeans = (JSON.parse(readFileSync(fx('lhco-small.json'), 'utf8')) as { means: Record<string, number> }).means;
+    expect(s.format).toBe('hdf5');
+    expect(s.rows).toBe(300);
+    expect(s.columns.map((c) => c.name)).toEqual(ref.columns);
+    for (const c of s.columns) {
+      expect(c.mean).toBeCloseTo(pandasMeans[c.name], 10);
+      expect(c.min).toBe(Math.min(...ref.data[c.name]));
+      expect(c.max).toBe(Math.max(...ref.data[c.name]));
+    }
+    expect(s.columns.find((c) => c.name === 'pxj1')!.unit).toBe('GeV');
+  });
+  it('exits 1 with the message and no stack trace on bad input', () => {
+    let err: { status: number; stderr: string } | undefined;
+    try {
+      execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../scripts/cli.ts', import.meta.url)), 'inspect', fx('lhco-two-keys.h5')], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (e) {
+      err = e as { status: number; stderr: string };
+    }
+    expect(err?.status).toBe(1);
+    expect(err?.stderr).toMatch(/^sidewinder inspect: .*lhco-two-keys.h5: 2 objects at the root/);
+    expect(err?.stderr).not.toMatch(/at \w+ \(/);
   });
 });

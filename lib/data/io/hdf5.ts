@@ -125,7 +125,7 @@ function chooseKey(f: InstanceType<typeof h5wasm.File>, path: string, key?: stri
   }
   if (keys.length === 1) return keys[0];
   if (keys.length === 0) throw new InputError(`${path}: the HDF5 file is empty (no objects at the root); expected a pandas DataFrame`);
-  throw new InputError(`${path}: ${keys.length} objects at the root (${keys.join(', ')}); pass { key } to say which DataFrame to read`);
+  throw new InputError(`${path}: ${keys.length} objects at the root (${keys.join(', ')}); choose one with the key option ({ key: '${keys[0]}' }, or --key on the command line)`);
 }
 
 function readFixed(g: Group, path: string): { names: string[]; cols: Column[] } {
