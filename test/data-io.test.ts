@@ -1,4 +1,4 @@
-import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, truncateSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -335,9 +335,28 @@ describe('errors name the file, and the row and column where there is one', () =
   });
 });
 
-describe('sidewinder inspect', () => {
-  it('prints rows and per-column min/max/mean that agree with pandas', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../scripts/cli.ts', import.meta.url)), 'inspect', fx('lhco-small.h5'), '--json'], { encoding: 'utf8' });
+describe('sidewinder inspect (in-process: the command module registered on a fresh program)', () => {
+  async function run(args: string[]): Promise<{ out: string; err: string; exitCode: number | undefined }> {
+    const { Command } = await import('commander');
+    const { register } = await import('../scripts/commands/inspect.js');
+    const program = new Command().exitOverride();
+    register(program);
+    const out: string[] = [], err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { out.push(a.join(' ')); });
+    const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { err.push(a.join(' ')); });
+    const before = process.exitCode;
+    try {
+      await program.parseAsync(['node', 'sidewinder', 'inspect', ...args]);
+      return { out: out.join('\n'), err: err.join('\n'), exitCode: process.exitCode as number | undefined };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      process.exitCode = before;
+    }
+  }
+
+  it('prints rows and per-column min/max/mean that agree with pandas', async () => {
+    const { out } = await run([fx('lhco-small.h5'), '--json']);
     const s = JSON.parse(out) as { format: string; rows: number; columns: { name: string; unit: string; min: number; max: number; mean: number }[] };
     const pandasMeans = (JSON.parse(readFileSync(fx('lhco-small.json'), 'utf8')) as { means: Record<string, number> }).means;
     expect(s.format).toBe('hdf5');
@@ -350,15 +369,15 @@ describe('sidewinder inspect', () => {
     }
     expect(s.columns.find((c) => c.name === 'pxj1')!.unit).toBe('GeV');
   });
-  it('exits 1 with the message and no stack trace on bad input', () => {
-    let err: { status: number; stderr: string } | undefined;
-    try {
-      execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../scripts/cli.ts', import.meta.url)), 'inspect', fx('lhco-two-keys.h5')], { encoding: 'utf8', stdio: 'pipe' });
-    } catch (e) {
-      err = e as { status: number; stderr: string };
-    }
-    expect(err?.status).toBe(1);
-    expect(err?.stderr).toMatch(/^sidewinder inspect: .*lhco-two-keys.h5: 2 objects at the root/);
-    expect(err?.stderr).not.toMatch(/at \w+ \(/);
+  it('the text table names format, rows and units', async () => {
+    const { out } = await run([fx('lhco-small.parquet')]);
+    expect(out).toMatch(/format parquet, [\d.]+ MB, 300 rows, 15 columns/);
+    expect(out).toMatch(/\n  mj1 +GeV +float64 /);
+  });
+  it('sets exit code 1 and prints the message, no stack trace, on bad input', async () => {
+    const { err, exitCode } = await run([fx('lhco-two-keys.h5')]);
+    expect(exitCode).toBe(1);
+    expect(err).toMatch(/^sidewinder inspect: .*lhco-two-keys.h5: 2 objects at the root/);
+    expect(err).not.toMatch(/at \w+ \(/);
   });
 });
