@@ -8,6 +8,7 @@ import { compressionRegistry, CompressionType } from 'apache-arrow';
 import { EventTable } from '../lib/data/eventTable.js';
 import {
   readEvents, writeEvents, readNpy, readCsv, registerLz4Codec, toArrow, fromArrow, formatOf, LHCO_COLUMNS,
+  readDataset, writeDatasetManifest, type DatasetManifest,
 } from '../lib/data/io/index.js';
 import { InputError, ConfigError } from '../lib/util/errors.js';
 
@@ -379,5 +380,34 @@ describe('sidewinder inspect (in-process: the command module registered on a fre
     expect(exitCode).toBe(1);
     expect(err).toMatch(/^sidewinder inspect: .*lhco-two-keys.h5: 2 objects at the root/);
     expect(err).not.toMatch(/at \w+ \(/);
+  });
+});
+
+describe('dataset manifests', () => {
+  const manifest = (files: unknown[], extra: Record<string, unknown> = {}) => ({
+    schema: 'sidewinder/dataset', version: 1, name: 'lhco-small', role: 'data', files, ...extra,
+  });
+  it('reads and concatenates the listed files (paths relative to the manifest), checking row counts', async () => {
+    const dir = mkdtempSync(join(tmp, 'manifest-'));
+    copyFileSync(fx('lhco-small.parquet'), join(dir, 'part2.parquet'));
+    const p = join(dir, 'dataset.json');
+    await writeDatasetManifest(p, manifest([{ path: fx('lhco-small.h5'), rows: 300 }, { path: 'part2.parquet' }], { rows: 600, columns: ['mj1', 'mj2', 'label'], seed: 20201 }) as DatasetManifest);
+    const { manifest: m, events } = await readDataset(p);
+    expect(m.seed).toBe(20201);
+    expect(events.columnNames).toEqual(['mj1', 'mj2', 'label']);
+    expect(events.length).toBe(600);
+    expect([...events.column('mj2').subarray(300)]).toEqual(ref.data.mj2);
+    expect(events.unit('mj1')).toBe('GeV');
+  });
+  it('a wrong row count names the file and both numbers', async () => {
+    const dir = mkdtempSync(join(tmp, 'manifest-'));
+    const p = join(dir, 'dataset.json');
+    writeFileSync(p, JSON.stringify(manifest([{ path: fx('lhco-small.h5'), rows: 299 }])));
+    await expect(readDataset(p)).rejects.toThrow(/lhco-small.h5: 300 rows, the manifest .*dataset.json says 299/);
+  });
+  it('an invalid manifest is refused before writing', async () => {
+    const p = join(tmp, 'never.json');
+    await expect(writeDatasetManifest(p, manifest([], { role: 'signal' }) as unknown as DatasetManifest)).rejects.toThrow(/\/role: must be equal to one of the allowed values/);
+    expect(existsSync(p)).toBe(false);
   });
 });
