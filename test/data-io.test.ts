@@ -411,3 +411,37 @@ describe('dataset manifests', () => {
     expect(existsSync(p)).toBe(false);
   });
 });
+
+describe('Arrow/Parquet column types', () => {
+  it('Int64 (BigInt), Int32 and Bool columns become Float64; an Arrow stream (.arrows) reads like a file', async () => {
+    const { tableFromArrays, tableToIPC } = await import('apache-arrow');
+    const parquet = await import('parquet-wasm/node');
+    const arrow = tableFromArrays({
+      label: BigInt64Array.from([0n, 1n, 0n, 9007199254740993n]),
+      count: Int32Array.from([1, -2, 3, 4]),
+      mJJ: Float64Array.from([3.1, 3.2, 3.3, 3.4]),
+    });
+    const pq = join(tmp, 'ints.parquet');
+    writeFileSync(pq, parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(arrow, 'stream'))));
+    const stream = join(tmp, 'ints.arrows');
+    writeFileSync(stream, tableToIPC(arrow, 'stream'));
+    for (const p of [pq, stream]) {
+      const t = await readEvents(p);
+      expect(t.column('label')).toBeInstanceOf(Float64Array);
+      expect([...t.column('label')]).toEqual([0, 1, 0, 9007199254740992]); // nearest double to 2^53 + 1
+      expect([...t.column('count')]).toEqual([1, -2, 3, 4]);
+      expect([...t.column('mJJ')]).toEqual([3.1, 3.2, 3.3, 3.4]);
+    }
+  });
+  it('a string column or null values are refused, naming the column (and the first null row)', async () => {
+    const { tableFromArrays, tableToIPC, vectorFromArray, Float64, Table } = await import('apache-arrow');
+    const withText = tableFromArrays({ mJJ: Float64Array.from([3.5]), run: ['a'] });
+    const p1 = join(tmp, 'text.feather');
+    writeFileSync(p1, tableToIPC(withText, 'file'));
+    await expect(readEvents(p1)).rejects.toThrow(/text.feather: column "run" has Arrow type Dictionary<Int32, Utf8>; sidewinder reads numeric columns only/);
+    const withNull = new Table({ mJJ: vectorFromArray([3.5, null, 3.6], new Float64()) });
+    const p2 = join(tmp, 'null.arrow');
+    writeFileSync(p2, tableToIPC(withNull, 'file'));
+    await expect(readEvents(p2)).rejects.toThrow(/null.arrow: column "mJJ" has 1 null values \(first at row 1\)/);
+  });
+});
