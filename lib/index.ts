@@ -26,3 +26,12 @@ export {
   lowerShortSidebandMask, upperShortSidebandMask, countMask,
 } from './windows/index.js';
 export type { Window, WindowsConfig, MassUnit, MaskOptions } from './windows/index.js';
+export * from './stats/index.js';
+export {
+  fitConditionalFlow, FittedFlow, loadFlow, FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, sampleMassesKde,
+  FLOW_PRESETS, FLOW_DEFAULTS, WINDOW_SAMPLING_DEFAULTS,
+} from './ml/flows/index.js';
+export type {
+  FitFlowOptions, FlowTrainingOptions, FlowDocument, FlowEnsembleDocument, FlowHistory, ConditionalDensity, MassWindow,
+  WindowSamplingOptions,
+} from './ml/flows/index.js';
