@@ -275,6 +275,13 @@ describe('errors name the file, and the row and column where there is one', () =
     truncateSync(p, Math.floor(statSync(p).size / 2));
     await expect(readEvents(p)).rejects.toThrow(new RegExp(`${p}: truncated HDF5 file: \\d+ bytes on disk, the superblock says \\d+`));
   });
+  it('truncated HDF5 file written by h5wasm (superblock v2)', async () => {
+    const p = join(tmp, 'ours-truncated.h5');
+    await writeEvents(await readEvents(fx('lhco-small.h5')), p);
+    expect(readFileSync(p)[8]).toBe(2); // superblock version
+    truncateSync(p, statSync(p).size - 100);
+    await expect(readEvents(p)).rejects.toThrow(/ours-truncated.h5: truncated HDF5 file/);
+  });
   it.each([
     ['empty.h5', '', /empty.h5: empty file \(0 bytes\); expected an HDF5 file/],
     ['text.h5', 'pxj1,pyj1\n1,2\n', /text.h5: not an HDF5 file \(no HDF5 signature\)/],
