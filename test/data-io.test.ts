@@ -310,6 +310,9 @@ describe('errors name the file, and the row and column where there is one', () =
   it('several keys and no key given lists the keys', async () => {
     await expect(readEvents(fx('lhco-two-keys.h5'))).rejects.toThrow(/lhco-two-keys.h5: 2 objects at the root \(bkg, sig\); choose one with the key option/);
   });
+  it('a key that is a dataset, not a DataFrame group', async () => {
+    await expect(readEvents(fx('lhco-small.h5'), { key: 'df/axis0' })).rejects.toThrow(/lhco-small.h5: "df\/axis0" is not a group; expected a pandas DataFrame/);
+  });
   it('unknown key suggests close ones', async () => {
     await expect(readEvents(fx('lhco-two-keys.h5'), { key: 'sgi' })).rejects.toThrow(/no object "sgi" \(did you mean "sig"/);
   });

@@ -98,7 +98,7 @@ function asText(v: unknown): string | undefined {
 
 function dataset(g: Group, name: string, path: string): Dataset {
   const d = g.get(name);
-  if (!d || d.constructor.name !== 'Dataset')
+  if (!(d instanceof h5wasm.Dataset))
     throw new InputError(`${path}: ${g.path}/${name} missing; expected a pandas fixed-format frame (axis0, block{k}_items, block{k}_values)`);
   refuseUnsupportedFilters(d as Dataset, path);
   return d as Dataset;
@@ -206,7 +206,7 @@ export async function readHdf5(path: string, options: { key?: string } = {}): Pr
   try {
     const key = chooseKey(f, path, options.key);
     const g = f.get(key);
-    if (!g || g.constructor.name !== 'Group') throw new InputError(`${path}: "${key}" is not a group; expected a pandas DataFrame written by to_hdf`);
+    if (!(g instanceof h5wasm.Group)) throw new InputError(`${path}: "${key}" is not a group; expected a pandas DataFrame written by to_hdf`);
     const group = g as Group;
     const kind = asText(attr(group, 'pandas_type'));
     let data: { names: string[]; cols: Column[] };
