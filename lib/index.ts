@@ -12,3 +12,7 @@ export type { Column, Unit } from './data/eventTable.js';
 export type { Matrix } from './ml/matrix.js';
 export { matrix, rowsView, takeRows, fromColumns } from './ml/matrix.js';
 export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument } from './ml/classifier.js';
+// Classical background estimation and fit-based bump hunts (binned fits, BumpHunter, ABCD, Matrix Method, Fake Factor, GP)
+export * from './stats/fit/index.js';
+export * from './stats/background/index.js';
+export * from './stats/bumphunter/index.js';

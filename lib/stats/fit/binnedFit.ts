@@ -99,17 +99,14 @@ export function fitHistogram(h: Histogram, model: SpectrumModel, options: Binned
   const nUsed = use.filter(Boolean).length;
   if (nUsed < nPar) throw new ShapeError(`fit: ${nUsed} usable bins for ${nPar} parameters of ${model.name}`);
   let start: Float64Array;
-  // A start from the caller or from a nested model's minimum is already close: the likelihood fit
-  // then begins there (so a richer nested model can only improve on the simpler one).
-  let preciseStart = false;
+  // A start from the caller or from a nested model's minimum is already close, and the minimisers
+  // only accept descending steps: a richer nested model can only improve on the simpler one.
   if (o.start) {
-    preciseStart = true;
     if (o.start.length !== nPar) throw new ShapeError(`fit: start has ${o.start.length} values, ${model.name} has ${nPar} parameters`);
     start = Float64Array.from(o.start);
   } else if (model.simpler) {
     const { start: _s, ...rest } = o;
     start = model.simpler.embed(fitHistogram(h, model.simpler.model, rest).params);
-    preciseStart = true;
   } else if (model.guess) start = model.guess(h, use);
   else throw new ConfigError(`fit: model ${model.name} has no guess(); pass options.start`);
 
@@ -124,25 +121,15 @@ export function fitHistogram(h: Histogram, model: SpectrumModel, options: Binned
     return r;
   };
 
-  let params: Float64Array, cov: Float64Array | null, chi2: number, converged: boolean;
-  const lmIdx = idx.filter((i) => h.variances[i] > 0);
-  if (method === 'chi2' && lmIdx.length >= nPar) {
-    const lmSigma = lmIdx.map((i) => Math.sqrt(h.variances[i]));
-    const lmRes = (p: Float64Array): Float64Array => {
-      expectedCounts(model, p, h.edges, nu);
-      const r = new Float64Array(lmIdx.length);
-      for (let k = 0; k < lmIdx.length; k++) r[k] = (h.values[lmIdx[k]] - nu[lmIdx[k]]) / lmSigma[k];
-      return r;
-    };
-    const lm = levenbergMarquardt(method === 'chi2' ? residuals : lmRes, start);
+  let params: Float64Array = start, cov: Float64Array | null = null, chi2 = NaN, converged = false;
+  if (method === 'chi2') {
+    const lm = levenbergMarquardt(residuals, start);
     params = lm.params; cov = lm.covariance; chi2 = lm.chi2; converged = lm.converged;
-  } else {
-    params = start; cov = null; chi2 = NaN; converged = false;
   }
   if (method === 'poisson') {
     const counts = h.values;
     const cost = (p: Float64Array): number => poissonDeviance(counts, expectedCounts(model, p, h.edges, nu), use);
-    const from = Number.isFinite(cost(params)) ? params : start;
+    const from = start;
     // Fisher-scoring LM finds the minimum robustly; Migrad (numerical Hessian, whitened by the LM
     // covariance) polishes it and gives the observed-information covariance.
     const usedCounts = idx.map((i) => counts[i]);
