@@ -195,6 +195,20 @@ describe.skipIf(!cwola)('real CWoLa Hunting spectra', () => {
       }
   });
 
+  it('weighted χ² dijet fit matches scipy.optimize.least_squares (fixture)', () => {
+    // Reference: /usr/bin/python3, scipy least_squares on r_i = (n_i − ∫_bin f)/√n_i with scipy quad
+    // bin integrals, xtol = ftol = gtol = 1e-15; errors from (JᵀJ)⁻¹. File signal/sig_bin7, ε = 1.0.
+    const ref = { p: [2.76514732e7, 16.7603246, -1.64107904, -0.745677861], err: [6.58490648e7, 2.16994845, 1.80557363, 0.389295677], chi2: 15.05975506668525 };
+    const rows = readRows(`${cwola}signal/sig_bin7_bincounts.dat`);
+    const f = fitHistogram(histogramFromCounts(CWOLA_EDGES_TEV, rows[0].slice(1)), dijetModel(4), { method: 'chi2' });
+    expect(f.converged).toBe(true);
+    expect(f.chi2).toBeCloseTo(ref.chi2, 7);
+    for (let k = 0; k < 4; k++) {
+      expect(Math.abs(f.params[k] - ref.p[k])).toBeLessThan(1e-3 * ref.err[k]);
+      expect(f.errors[k] / ref.err[k]).toBeCloseTo(1, 3);
+    }
+  });
+
   it('tight cut (ε = 0.002): bump near 3 TeV with signal, nothing significant without', () => {
     const shape = fitSignalShape(histogramFromCounts(CWOLA_EDGES_TEV, CWOLA_SIGNAL));
     const c = binCentres(histogramFromCounts(CWOLA_EDGES_TEV, CWOLA_SIGNAL));

@@ -113,32 +113,48 @@ export function fitHistogram(h: Histogram, model: SpectrumModel, options: Binned
   const idx: number[] = [];
   for (let i = 0; i < use.length; i++) if (use[i]) idx.push(i);
   const nu = new Float64Array(h.values.length);
-  const sigma = idx.map((i) => Math.sqrt(h.variances[i]));
-  const residuals = (p: Float64Array): Float64Array => {
-    expectedCounts(model, p, h.edges, nu);
-    const r = new Float64Array(idx.length);
-    for (let k = 0; k < idx.length; k++) r[k] = (h.values[idx[k]] - nu[idx[k]]) / sigma[k];
-    return r;
-  };
 
-  let params: Float64Array = start, cov: Float64Array | null = null, chi2 = NaN, converged = false;
+  // Internal parameters q: the model's decorrelating reparametrisation when it has one (the dijet
+  // parameters are correlated at the 0.999+ level, which stalls any minimiser), else q = p.
+  let rp = model.reparametrise?.(h, use) ?? null;
+  let q0 = rp ? rp.fromModel(start) : start;
+  if (rp && !q0.every(Number.isFinite)) { rp = null; q0 = start; }
+  const toP = rp ? (q: ArrayLike<number>) => rp!.toModel(q) : (q: ArrayLike<number>) => q;
+  const expectedAt = (q: Float64Array): Float64Array => expectedCounts(model, toP(q), h.edges, nu);
+
+  let q: Float64Array = q0, covQ: Float64Array | null = null, chi2 = NaN, converged = false;
   if (method === 'chi2') {
-    const lm = levenbergMarquardt(residuals, start);
-    params = lm.params; cov = lm.covariance; chi2 = lm.chi2; converged = lm.converged;
-  }
-  if (method === 'poisson') {
+    const sigma = idx.map((i) => Math.sqrt(h.variances[i]));
+    const residuals = (x: Float64Array): Float64Array => {
+      expectedAt(x);
+      const r = new Float64Array(idx.length);
+      for (let k = 0; k < idx.length; k++) r[k] = (h.values[idx[k]] - nu[idx[k]]) / sigma[k];
+      return r;
+    };
+    const lm = levenbergMarquardt(residuals, q0);
+    q = lm.params; covQ = lm.covariance; chi2 = lm.chi2; converged = lm.converged;
+  } else {
     const counts = h.values;
-    const cost = (p: Float64Array): number => poissonDeviance(counts, expectedCounts(model, p, h.edges, nu), use);
-    const from = start;
+    const cost = (x: Float64Array): number => poissonDeviance(counts, expectedAt(x), use);
     // Fisher-scoring LM finds the minimum robustly; Migrad (numerical Hessian, whitened by the LM
     // covariance) polishes it and gives the observed-information covariance.
     const usedCounts = idx.map((i) => counts[i]);
-    const lmp = levenbergMarquardtPoisson((p) => { expectedCounts(model, p, h.edges, nu); return Float64Array.from(idx, (i) => nu[i]); }, usedCounts, from);
-    params = lmp.params; cov = lmp.covariance; chi2 = lmp.deviance; converged = lmp.converged;
-    const mg = migrad(cost, params, { up: 1, initialCovariance: cov ?? undefined });
+    const lmp = levenbergMarquardtPoisson((x) => { expectedAt(x); return Float64Array.from(idx, (i) => nu[i]); }, usedCounts, q0);
+    q = lmp.params; covQ = lmp.covariance; chi2 = lmp.deviance; converged = lmp.converged;
+    const mg = migrad(cost, q, { up: 1, initialCovariance: covQ ?? undefined });
     if (mg.fval <= chi2 + 1e-9 && mg.covariance) {
-      params = mg.params; cov = mg.covariance; chi2 = mg.fval; converged = mg.converged || converged;
+      q = mg.params; covQ = mg.covariance; chi2 = mg.fval; converged = mg.converged || converged;
     }
+  }
+  const params = Float64Array.from(toP(q));
+  let cov: Float64Array | null = covQ;
+  if (rp && covQ) {
+    // cov_p = J cov_q Jᵀ with J = ∂p/∂q
+    const J = rp.jacobian(q);
+    const JC = new Float64Array(nPar * nPar);
+    for (let i = 0; i < nPar; i++) for (let j = 0; j < nPar; j++) { let t = 0; for (let k = 0; k < nPar; k++) t += J[i * nPar + k] * covQ[k * nPar + j]; JC[i * nPar + j] = t; }
+    cov = new Float64Array(nPar * nPar);
+    for (let i = 0; i < nPar; i++) for (let j = 0; j < nPar; j++) { let t = 0; for (let k = 0; k < nPar; k++) t += JC[i * nPar + k] * J[j * nPar + k]; cov[i * nPar + j] = t; }
   }
   const expected = expectedCounts(model, params, h.edges);
   const ndf = nUsed - nPar;
