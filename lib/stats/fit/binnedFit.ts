@@ -120,7 +120,11 @@ export function fitHistogram(h: Histogram, model: SpectrumModel, options: Binned
   let q0 = rp ? rp.fromModel(start) : start;
   if (rp && !q0.every(Number.isFinite)) { rp = null; q0 = start; }
   const toP = rp ? (q: ArrayLike<number>) => rp!.toModel(q) : (q: ArrayLike<number>) => q;
-  const expectedAt = (q: Float64Array): Float64Array => expectedCounts(model, toP(q), h.edges, nu);
+  const internal: SpectrumModel | null = rp?.density
+    ? { name: model.name, paramNames: model.paramNames, density: rp.density, binIntegral: rp.binIntegral }
+    : null;
+  const expectedAt = (q: Float64Array): Float64Array =>
+    internal ? expectedCounts(internal, q, h.edges, nu) : expectedCounts(model, toP(q), h.edges, nu);
 
   let q: Float64Array = q0, covQ: Float64Array | null = null, chi2 = NaN, converged = false;
   if (method === 'chi2') {
@@ -156,7 +160,7 @@ export function fitHistogram(h: Histogram, model: SpectrumModel, options: Binned
     cov = new Float64Array(nPar * nPar);
     for (let i = 0; i < nPar; i++) for (let j = 0; j < nPar; j++) { let t = 0; for (let k = 0; k < nPar; k++) t += JC[i * nPar + k] * J[j * nPar + k]; cov[i * nPar + j] = t; }
   }
-  const expected = expectedCounts(model, params, h.edges);
+  const expected = Float64Array.from(expectedAt(q));
   const ndf = nUsed - nPar;
   return {
     model: model.name,

@@ -55,6 +55,13 @@ export interface Reparametrisation {
   fromModel(p: ArrayLike<number>): Float64Array;
   /** ∂p/∂q, row-major n × n. */
   jacobian(q: ArrayLike<number>): Float64Array;
+  /**
+   * The model density evaluated directly from q, when that is numerically safer than through p
+   * (e.g. in log space, where p0 = exp(θ0) would under- or overflow).
+   */
+  density?(m: number, q: ArrayLike<number>): number;
+  /** Exact bin integral from q, if the model has one. */
+  binIntegral?(a: number, b: number, q: ArrayLike<number>): number;
 }
 
 /**
@@ -96,6 +103,13 @@ function logLinearReparametrisation(basis: (m: number) => number[], h: Histogram
     return th;
   };
   return {
+    density(m, q) {
+      const th = theta(q);
+      const b = basis(m);
+      let s = th[0];
+      for (let j = 1; j < k; j++) s += th[j] * b[j];
+      return Math.exp(s);
+    },
     toModel(q) {
       const th = theta(q);
       th[0] = Math.exp(th[0]);
@@ -155,7 +169,9 @@ export function dijetModel(nParams: 3 | 4 | 5 = 4, opts: { sqrtS?: number } = {}
     simpler,
     reparametrise(h, use) {
       return logLinearReparametrisation((m) => {
-        const x = m / sqrtS, L = Math.log(x);
+        const x = m / sqrtS;
+        if (!(x > 0 && x < 1)) return new Array<number>(nParams).fill(NaN);
+        const L = Math.log(x);
         return [1, Math.log1p(-x), -L, -L * L, -L * L * L].slice(0, nParams);
       }, h, use, nParams);
     },
@@ -262,6 +278,11 @@ export function backgroundPlusSignal(background: SpectrumModel, mean: number, wi
       const split = (v: ArrayLike<number>): [number[], number] => [Array.from({ length: nb }, (_, i) => v[i]), v[nb]];
       return {
         toModel(q) { const [b, s] = split(q); const p = new Float64Array(n); p.set(r.toModel(b)); p[nb] = s; return p; },
+        density: r.density ? (m, q) => {
+          const z = (m - mean) / width;
+          return r.density!(m, q) + q[nb] * norm * Math.exp(-0.5 * z * z);
+        } : undefined,
+        binIntegral: r.density ? (a, b, q) => quadrature((m) => r.density!(m, q), a, b) + q[nb] * gaussianMass(a, b, mean, width) : undefined,
         fromModel(p) { const [b, s] = split(p); const q = new Float64Array(n); q.set(r.fromModel(b)); q[nb] = s; return q; },
         jacobian(q) {
           const Jb = r.jacobian(split(q)[0]);
