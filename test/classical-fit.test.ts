@@ -110,6 +110,25 @@ describe('fits recover generated parameters (pulls over 200 toys)', () => {
     }
   });
 
+  it('Poisson likelihood, 4-parameter dijet function (correlations ≈ 0.999)', () => {
+    const m4 = dijetModel(4);
+    const truth = [1, 10, 5, 0.1];
+    const nu = expectedCounts(m4, truth, edges);
+    const norm = 50000 / nu.reduce((a, b) => a + b, 0);
+    const pulls: number[][] = [[], [], []];
+    const rng = createRng(12);
+    for (let t = 0; t < 200; t++) {
+      const r = rng.fork(`toy4:${t}`);
+      const f = fitHistogram(histogramFromCounts(edges, nu.map((v) => r.poisson(v * norm))), m4);
+      expect(f.converged).toBe(true);
+      for (let k = 1; k < 4; k++) pulls[k - 1].push((f.params[k] - truth[k]) / f.errors[k]);
+    }
+    for (let k = 0; k < 3; k++) {
+      expect(Math.abs(mean(pulls[k]))).toBeLessThan(0.21);
+      expect(Math.abs(std(pulls[k]) - 1)).toBeLessThan(0.2);
+    }
+  });
+
   it('weighted χ² (Σw, Σw²), Gaussian peak on weighted events', () => {
     const truth = [3000, 3.0, 0.25];
     const pulls: number[][] = [[], [], []];
@@ -192,6 +211,17 @@ describe.skipIf(!cwola)('real CWoLa Hunting spectra', () => {
         expect(f.ndf).toBe(11);
         expect(f.pValue).toBeGreaterThan(0.01);
         expect(f.chi2PerNdf).toBeLessThan(2);
+      }
+  });
+
+  it('nested dijet fits never get worse: χ²(5) ≤ χ²(4) ≤ χ²(3) on every row of two files', () => {
+    for (const file of ['signal/sig_bin7', 'nosignal/0_005_7'])
+      for (const row of readRows(`${cwola}${file}_bincounts.dat`)) {
+        const h = histogramFromCounts(CWOLA_EDGES_TEV, row.slice(1));
+        const c = ([3, 4, 5] as const).map((n) => fitHistogram(h, dijetModel(n)));
+        for (const f of c) expect(f.converged).toBe(true);
+        expect(c[1].chi2).toBeLessThanOrEqual(c[0].chi2 + 1e-6);
+        expect(c[2].chi2).toBeLessThanOrEqual(c[1].chi2 + 1e-6);
       }
   });
 
