@@ -62,6 +62,19 @@ describe('CLI commands', () => {
     expect(gp.bins.filter((b: { blinded: boolean }) => b.blinded).length).toBe(4);
   });
 
+  it('fake-factor per-event mode: binned F(pT) from a control CSV applied to event CSVs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sw-ff-'));
+    // control: in pT bin [0,1) 1 tight per 4 loose-not-tight (F = 0.25); in [1,2) 1 per 2 (F = 0.5)
+    writeFileSync(join(dir, 'cr.csv'), 'pt,eta,tight\n0.5,0,1\n0.5,0,0\n0.5,0,0\n0.5,0,0\n0.5,0,0\n1.5,0,1\n1.5,0,0\n1.5,0,0\n');
+    // events: TL (F2 at pT 1.5 → 0.5), LT (F1 at 0.5 → 0.25), LL (−0.25·0.5), TT (0)
+    writeFileSync(join(dir, 'ev.csv'), 'pt1,eta1,tight1,pt2,eta2,tight2\n0.5,0,1,1.5,0,0\n0.5,0,0,1.5,0,1\n0.5,0,0,1.5,0,0\n0.5,0,1,1.5,0,1\n');
+    writeFileSync(join(dir, 'mc.csv'), 'pt1,eta1,tight1,pt2,eta2,tight2,weight\n0.5,0,1,1.5,0,0,0.2\n');
+    const r = JSON.parse(cli('fake-factor', '--control', join(dir, 'cr.csv'), '--pt-edges', '0,1,2', '--events', join(dir, 'ev.csv'), '--mc', join(dir, 'mc.csv'), '--json'));
+    expect(r.dataTerm).toBeCloseTo(0.5 + 0.25 - 0.125, 12);
+    expect(r.promptTerm).toBeCloseTo(0.2 * 0.5, 12);
+    expect(r.nFakes).toBeCloseTo(0.625 - 0.1, 12);
+  });
+
   it('bad input: one-line error naming the argument, exit code 2', () => {
     let err = '';
     try { cli('abcd', '--nb', 'x', '--nc', '1', '--nd', '1'); } catch (e) { err = String((e as { stderr: string }).stderr); expect((e as { status: number }).status).toBe(2); }

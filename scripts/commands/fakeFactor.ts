@@ -1,12 +1,21 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors.js';
-import { fakeFactorFromRate } from '../../lib/stats/background/fakeFactor.js';
-import { fmt, guarded, numberOption, toJson } from './classicalInput.js';
+import { fakeFactorEstimate, fakeFactorFromRate, measureFakeFactors, type FakeFactorEvents } from '../../lib/stats/background/fakeFactor.js';
+import { fmt, guarded, numberList, numberOption, readCsvColumns, toJson } from './classicalInput.js';
+
+/** Read one- or two-object events: columns pt1,eta1,tight1[,pt2,eta2,tight2][,weight]. */
+function readEvents(file: string, objects: 1 | 2, weighted: boolean): FakeFactorEvents {
+  const names = objects === 1 ? ['pt1', 'eta1', 'tight1'] : ['pt1', 'eta1', 'tight1', 'pt2', 'eta2', 'tight2'];
+  const c = readCsvColumns(file, weighted ? [...names, 'weight'] : names);
+  const obj = (k: number) => ({ pt: c[`pt${k}`], eta: c[`eta${k}`], tight: c[`tight${k}`] });
+  return { objects: objects === 1 ? [obj(1)] : [obj(1), obj(2)], weights: weighted ? c.weight : undefined };
+}
 
 interface FfCliOptions {
   f?: string; f1?: string; f2?: string;
   loose?: string; tl?: string; lt?: string; ll?: string;
   mcLoose?: string; mcTl?: string; mcLt?: string; mcLl?: string;
+  control?: string; ptEdges?: string; etaEdges?: string; events?: string; mc?: string; objects: string;
   json?: boolean;
 }
 
@@ -26,8 +35,27 @@ export function register(program: Command): void {
     .option('--mc-tl <n>', 'prompt MC TL count')
     .option('--mc-lt <n>', 'prompt MC LT count')
     .option('--mc-ll <n>', 'prompt MC LL count')
+    .option('--control <csv>', 'per-event mode: fake-enriched control sample, columns pt, eta, tight (0/1) [, weight]: F(pT, η) measured in bins')
+    .option('--pt-edges <list>', 'pT bin edges of the fake-factor map')
+    .option('--eta-edges <list>', 'η bin edges of the fake-factor map', '-1e9,1e9')
+    .option('--events <csv>', 'per-event mode: data events, columns pt1, eta1, tight1 [, pt2, eta2, tight2]')
+    .option('--mc <csv>', 'per-event mode: prompt MC events, same columns plus weight')
+    .option('--objects <n>', 'objects per event in --events/--mc: 1 or 2', '2')
     .option('--json', 'print JSON')
     .action(guarded((o: FfCliOptions) => {
+      if (o.control || o.events) {
+        if (!o.control || !o.events || !o.ptEdges) throw new ConfigError('fake-factor per-event mode needs --control, --pt-edges and --events (and optionally --mc)');
+        const nObj = numberOption(o.objects, '--objects');
+        if (nObj !== 1 && nObj !== 2) throw new ConfigError(`--objects: expected 1 or 2, got ${o.objects}`);
+        let cr: Record<string, Float64Array>;
+        try { cr = readCsvColumns(o.control, ['pt', 'eta', 'tight', 'weight']); } catch { cr = readCsvColumns(o.control, ['pt', 'eta', 'tight']); }
+        const map = measureFakeFactors({ pt: cr.pt, eta: cr.eta, tight: cr.tight, weights: cr.weight }, numberList(o.ptEdges, '--pt-edges'), numberList(o.etaEdges ?? '-1e9,1e9', '--eta-edges'));
+        const e = fakeFactorEstimate(readEvents(o.events, nObj, false), map, o.mc ? readEvents(o.mc, nObj, true) : undefined);
+        if (o.json) { console.log(toJson({ ...e, fakeFactorMap: map })); return; }
+        console.log(`F(pT, η) measured in ${map.values.length} bins: ${Array.from(map.values, (v) => fmt(v, 3)).join(' ')}`);
+        console.log(`N_fakes = ${fmt(e.nFakes, 3)} ± ${fmt(e.sigmaStat, 3)} (stat) = data ${fmt(e.dataTerm, 3)} − prompt MC ${fmt(e.promptTerm, 3)}`);
+        return;
+      }
       const num = (v: string | undefined, name: string, dflt?: number): number => {
         if (v === undefined) { if (dflt === undefined) throw new ConfigError(`fake-factor: ${name} is required`); return dflt; }
         return numberOption(v, name);
