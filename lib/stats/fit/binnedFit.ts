@@ -9,6 +9,13 @@
  *   i.e. ½ on −ln L). D is asymptotically χ²(ndf) and is reported as `chi2`.
  * - `auto`: Poisson for unit-weight counts, χ² otherwise.
  * ndf = (bins used) − (free parameters); the p-value is P(χ²_ndf ≥ χ²).
+ *
+ * Minimisation: models with a `reparametrise` hook (the dijet function) are fitted in decorrelated
+ * internal parameters and reported in their own, with cov_p = J cov_q Jᵀ. χ² fits use
+ * Levenberg–Marquardt (covariance (JᵀJ)⁻¹); Poisson fits use Fisher-scoring Levenberg–Marquardt, then
+ * Migrad from that minimum (covariance from Migrad's numerical Hessian, 2·H⁻¹ on the deviance).
+ * Nested models (`simpler`) are fitted first and embedded as the start, so a richer model never ends
+ * worse than the simpler one. No parameter limits are supported.
  */
 import { ConfigError, ShapeError } from '../../util/errors.js';
 import { chi2Sf } from '../special.js';
