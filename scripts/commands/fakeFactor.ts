@@ -23,7 +23,7 @@ interface FfCliOptions {
 export function register(program: Command): void {
   program
     .command('fake-factor')
-    .description('Fake Factor F = f/(1−f); N_fakes = [Σ_TL F2 + Σ_LT F1 − Σ_LL F1F2]_data − [same]_prompt MC (constant F per object; per-event binned F(pT, η) is in the library: fakeFactorEstimate)')
+    .description('Fake Factor F = f/(1−f); N_fakes = [Σ_TL F2 + Σ_LT F1 − Σ_LL F1F2]_data − [same]_prompt MC from counts with constant F, or per event with F(pT, η) measured in bins from a control CSV (--control, --events, --mc)')
     .option('--f <rate>', 'fake rate f (both objects), or use --f1/--f2')
     .option('--f1 <rate>', 'fake rate of object 1')
     .option('--f2 <rate>', 'fake rate of object 2')
