@@ -36,6 +36,3 @@ export type {
   WindowSamplingOptions,
 } from './ml/flows/index.js';
 // Classical background estimation and fit-based bump hunts (binned fits, BumpHunter, ABCD, Matrix Method, Fake Factor, GP)
-export * from './stats/fit/index.js';
-export * from './stats/background/index.js';
-export * from './stats/bumphunter/index.js';
