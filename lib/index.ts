@@ -35,4 +35,3 @@ export type {
   FitFlowOptions, FlowTrainingOptions, FlowDocument, FlowEnsembleDocument, FlowHistory, ConditionalDensity, MassWindow,
   WindowSamplingOptions,
 } from './ml/flows/index.js';
-// Classical background estimation and fit-based bump hunts (binned fits, BumpHunter, ABCD, Matrix Method, Fake Factor, GP)
