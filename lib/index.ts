@@ -16,8 +16,9 @@ export { validateSchema, schemaValidator, formatSchemaErrors } from './util/sche
 export {
   readEvents, writeEvents, formatOf, readHdf5, writeHdf5, readNpy, readCsv, writeCsv, readArrow, writeArrow,
   readParquet, writeParquet, toArrow, fromArrow, LHCO_COLUMNS, LHCO_SR_COLUMNS,
+  loadDatasetManifest, parseDatasetManifest, writeDatasetManifest, readDataset,
 } from './data/io/index.js';
-export type { EventFormat, WritableFormat, ReadOptions, WriteOptions } from './data/io/index.js';
+export type { EventFormat, WritableFormat, ReadOptions, WriteOptions, DatasetManifest, DatasetRole } from './data/io/index.js';
 export { validateEvents, requireColumns, requireFinite, requireDtypes } from './data/validate.js';
 export type { ValidateOptions, Dtype } from './data/validate.js';
 export {
