@@ -12,3 +12,28 @@ export type { Column, Unit } from './data/eventTable.js';
 export type { Matrix } from './ml/matrix.js';
 export { matrix, rowsView, takeRows, fromColumns } from './ml/matrix.js';
 export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument } from './ml/classifier.js';
+export type {
+  ResultsDocument,
+  ResultsConfig,
+  WindowRecord,
+  DatasetRecord,
+  VersionsRecord,
+  CellRun,
+  CellAggregate,
+  Summary,
+  MethodName,
+  SignificanceKind,
+  DeltaSysSource,
+  DeltaSysStudy,
+  LookElsewhereResult,
+  RocCurve,
+  MjjSpectra,
+  SpectrumAfterCut,
+  FeatureHistogram,
+  BumpHuntFit,
+  ComponentSettings,
+} from './scan/results.js';
+export { RESULTS_SCHEMA, RESULTS_VERSION, METHOD_NAMES, METHOD_LABELS, SIGNIFICANCE_KINDS, summarise, quantileSorted, aggregateRuns, cellKey } from './scan/results.js';
+export { validateResults, resultsSchema, RESULTS_SCHEMA_PATH } from './scan/validateResults.js';
+export { writeReport, readResults, renderHtml, renderSvg, svgToPng, reportFontFiles, buildPlots, REPORT_DEFAULTS } from './report/index.js';
+export type { ReportOptions, ReportOutput, PlotFormat, PlotSpec, MissingPlot, RenderedPlot } from './report/index.js';

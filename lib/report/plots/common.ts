@@ -122,3 +122,26 @@ export function stepPoints(edges: readonly number[], values: readonly number[]):
   pts.push({ x: edges[edges.length - 1], y: values[values.length - 1] });
   return pts;
 }
+
+/** Axis of a log scale with a tick per decade labelled 10ⁿ (and 0.1, 1, 10 written out). */
+export function logDecadeAxis(min: number, max: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const lo = Math.floor(Math.log10(min) + 1e-9);
+  const hi = Math.ceil(Math.log10(max) - 1e-9);
+  const values: number[] = [];
+  for (let e = lo; e <= hi; e++) values.push(Number(`1e${e}`));
+  const labels: Record<string, string> = {};
+  for (const v of values) labels[String(v)] = v >= 0.1 && v <= 10 ? String(v) : formatPowerOfTen(v);
+  return { values, labelExpr: `(${JSON.stringify(labels)})[toString(datum.value)] || ''`, ...extra };
+}
+
+/** [min, max] of the positive entries of `values` (for log-scale domains). */
+export function positiveRange(values: Iterable<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values)
+    if (v > 0) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  return [lo, hi];
+}
