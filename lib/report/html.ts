@@ -26,13 +26,18 @@ function num(x: number, digits = 3): string {
   if (x === 0) return '0';
   const a = Math.abs(x);
   if (a >= 1e6 || a < 1e-3) return x.toExponential(digits - 1);
-  if (a >= 10 ** digits) return Math.round(x).toLocaleString('en-US');
+  if (a >= 10 ** digits) return Math.round(x).toString();
   return Number(x.toPrecision(digits)).toString();
 }
 
 /** Counts: integers as integers, run means with one decimal. */
 function count(s: Summary): string {
-  return Number.isInteger(s.mean) ? s.mean.toLocaleString('en-US') : s.mean.toFixed(1);
+  return Number.isInteger(s.mean) ? String(s.mean) : s.mean.toFixed(1);
+}
+
+/** Expected counts: one decimal below 1000, whole numbers above. */
+function expected(x: number): string {
+  return Math.abs(x) >= 1000 ? Math.round(x).toString() : x.toFixed(1);
 }
 
 function zCell(s: Summary): string {
@@ -89,7 +94,7 @@ function comparisonTable(results: ResultsDocument, epsilonB: number, statistic: 
       const a = byKey.get(`${w.id}/${m}`);
       if (!a) return '<td colspan="4">—</td>';
       const isBest = best.get(m) === a ? ' class="best"' : '';
-      return `<td>${count(a.nObs)}</td><td>${num(a.nExp.mean, 4)} <span class="pm">± ${num(a.sigmaB.mean, 2)}</span></td><td>${num(a.deltaSys, 2)}</td><td${isBest}>${zCell(a.z[statistic])}</td>`;
+      return `<td>${count(a.nObs)}</td><td>${expected(a.nExp.mean)} <span class="pm">± ${num(a.sigmaB.mean, 2)}</span></td><td>${num(a.deltaSys, 2)}</td><td${isBest}>${zCell(a.z[statistic])}</td>`;
     });
     const rowClass = overall && overall.windowId === w.id ? ' class="bestrow"' : '';
     return `<tr${rowClass}><td class="win" title="window ${w.id}">${w.centre.toFixed(1)} (${w.srLow.toFixed(1)}–${w.srHigh.toFixed(1)})${rowClass ? ' ★' : ''}</td>${cells.join('')}</tr>`;

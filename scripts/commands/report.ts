@@ -8,7 +8,8 @@ import type { Reporter } from '../../lib/util/reporter.js';
 const consoleReporter: Reporter = {
   progress() {},
   log(level, msg) {
-    if (level !== 'debug') console.error(`${level}: ${msg}`);
+    // missing plots (info) are summarised on stdout at the end
+    if (level === 'warn') console.error(`warning: ${msg}`);
   },
 };
 
