@@ -446,3 +446,14 @@ describe.skipIf(!existsSync(CHROMIUM))('the HTML in a headless browser', () => {
   });
 });
 if (!existsSync(CHROMIUM)) console.log(`report.test: ${CHROMIUM} not installed, skipping the headless-browser check`);
+
+describe('stored results documents', () => {
+  it('a version-1 document written earlier (test/fixtures, SYNTHETIC) still validates and reports', async () => {
+    const path = join(repoRoot, 'test/fixtures/results-v1-synthetic.json');
+    const doc = await readResults(path);
+    expect(doc.notes).toContain(SYNTHETIC_NOTE);
+    const { plots, missing } = buildPlots(doc);
+    expect(missing).toEqual([]);
+    expect(plots.map((p) => p.id)).toContain('significance');
+  });
+});
