@@ -18,6 +18,7 @@ import {
   renderSvg,
   reportFontFiles,
   rocPoints,
+  thinRocIndices,
   SIGNIFICANCE_POINT_MARK,
   significancePlot,
   significancePoints,
@@ -296,6 +297,21 @@ describe('plot specs are pure functions of the results', () => {
       const zs = g.filter((p) => p.label.startsWith(l.method === 'iad' ? 'IAD' : l.method === 'cwola' ? 'CWoLa' : 'CATHODE')).map((p) => p.z);
       expect(zs).toEqual([l.localZMax, l.globalZ, l.sidakBound.globalZ]);
     }
+  });
+
+  it('thins a full-resolution ROC curve to original points spread over the log ε_B range', () => {
+    const n = 100_000;
+    const fpr = Array.from({ length: n }, (_, i) => i / (n - 1)); // includes ε_B = 0
+    const keep = thinRocIndices(fpr, 400);
+    expect(keep.length).toBeLessThanOrEqual(400);
+    expect(keep.length).toBeGreaterThan(300);
+    expect(keep[0]).toBe(1); // the first ε_B > 0
+    expect(keep[keep.length - 1]).toBe(n - 1);
+    for (let i = 1; i < keep.length; i++) expect(keep[i]).toBeGreaterThan(keep[i - 1]);
+    // roughly uniform in log ε_B: no decade empty between 1e-5 and 1
+    for (let e = -4; e <= 0; e++) expect(keep.some((i) => fpr[i] >= 10 ** (e - 1) && fpr[i] < 10 ** e)).toBe(true);
+    const short = [0, 0.1, 0.5, 1];
+    expect(thinRocIndices(short, 400)).toEqual([1, 2, 3]);
   });
 
   it('draws every plot for a full document and lists the absent ones for a bare one', () => {

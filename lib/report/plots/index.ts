@@ -34,6 +34,6 @@ export { significancePlot, significancePoints, SIGNIFICANCE_POINT_MARK } from '.
 export type { SignificancePoint } from './significance.js';
 export { mjjSpectrumPlot, spectrumPoints } from './mjjSpectrum.js';
 export { deltaSysPlot, deltaSysPoints } from './deltaSys.js';
-export { rocSicPlot, rocPoints } from './rocSic.js';
+export { rocSicPlot, rocPoints, thinRocIndices, MAX_ROC_POINTS } from './rocSic.js';
 export { featuresPlots, featureBins } from './features.js';
 export { lookElsewherePlots, globalZPoints } from './lookElsewhere.js';

@@ -19,15 +19,38 @@ export interface RocPoint {
   sic: number;
 }
 
-/** ROC points of every curve, dropping ε_B = 0 and ε_S = 0 (no rejection or SIC defined there). */
+/** At most this many points per drawn curve: a scan may store every threshold (10⁵ points). */
+export const MAX_ROC_POINTS = 400;
+
+/**
+ * Indices of the points to draw: all when there are few, else the first point at or after each of
+ * `maxPoints` log-spaced ε_B values (plus the last point), so the curve keeps its shape on log axes.
+ * Every kept point is an original point of the curve.
+ */
+export function thinRocIndices(fpr: readonly number[], maxPoints = MAX_ROC_POINTS): number[] {
+  const valid: number[] = [];
+  for (let i = 0; i < fpr.length; i++) if (fpr[i] > 0) valid.push(i);
+  if (valid.length <= maxPoints) return valid;
+  const lo = Math.log10(fpr[valid[0]]);
+  const hi = Math.log10(fpr[valid[valid.length - 1]]);
+  const keep = new Set<number>([valid[0], valid[valid.length - 1]]);
+  let j = 0;
+  for (let k = 1; k < maxPoints - 1; k++) {
+    const target = 10 ** (lo + ((hi - lo) * k) / (maxPoints - 1));
+    while (j < valid.length - 1 && fpr[valid[j]] < target) j++;
+    keep.add(valid[j]);
+  }
+  return [...keep].sort((a, b) => a - b);
+}
+
+/** ROC points of every curve (thinned to ≤ MAX_ROC_POINTS), dropping ε_B = 0 and ε_S = 0 (no rejection or SIC there). */
 export function rocPoints(results: ResultsDocument): RocPoint[] {
   const out: RocPoint[] = [];
   for (const c of results.roc ?? [])
-    for (let i = 0; i < c.fpr.length; i++) {
+    for (const i of thinRocIndices(c.fpr)) {
       const fpr = c.fpr[i];
       const tpr = c.tpr[i];
-      if (fpr > 0 && tpr > 0)
-        out.push({ windowId: c.windowId, method: METHOD_LABELS[c.method], run: c.run ?? -1, tpr, fpr, rejection: 1 / fpr, sic: tpr / Math.sqrt(fpr) });
+      if (tpr > 0) out.push({ windowId: c.windowId, method: METHOD_LABELS[c.method], run: c.run ?? -1, tpr, fpr, rejection: 1 / fpr, sic: tpr / Math.sqrt(fpr) });
     }
   return out;
 }
