@@ -3,11 +3,17 @@ import type { TopLevelSpec } from 'vega-lite';
 import { METHOD_LABELS, METHOD_NAMES, type FeatureHistogram, type ResultsDocument } from '../../scan/results.js';
 import { BASE_CONFIG, featureAxisTitle, type PlotResult, type PlotSpec } from './common.js';
 
+/** y range of the data/template ratio panels. */
+const RATIO_RANGE = [0.7, 1.3] as const;
+
 /** One bin of a feature panel, both histograms normalised to unit area (densities). */
 export interface FeatureBin {
   method: string;
   feature: string;
+  /** bin centre, lower and upper edge */
   x: number;
+  xLo: number;
+  xHi: number;
   data: number;
   dataErrLo: number;
   dataErrHi: number;
@@ -27,6 +33,8 @@ export function featureBins(h: FeatureHistogram): FeatureBin[] {
       method: METHOD_LABELS[h.method],
       feature,
       x: (h.edges[i] + h.edges[i + 1]) / 2,
+      xLo: h.edges[i],
+      xHi: h.edges[i + 1],
       data: d,
       dataErrLo: d - e,
       dataErrHi: d + e,
@@ -46,37 +54,103 @@ export function featuresPlots(results: ResultsDocument): PlotResult {
     const mine = hs.filter((h) => h.windowId === windowId);
     const methods = METHOD_NAMES.filter((m) => mine.some((h) => h.method === m)).map((m) => METHOD_LABELS[m]);
     const features = [...new Set(mine.map((h) => featureAxisTitle(h.feature, h.unit)))];
+    const values = mine.flatMap(featureBins);
+    const xField = { field: 'x', type: 'quantitative' as const, title: null, scale: { zero: false, nice: false } };
+    // Same y-axis width in every cell, so the main and ratio panels line up column by column.
+    const yAxis = { title: null, minExtent: 34, maxExtent: 34 };
+    const xMain = { ...xField, axis: { labels: false, ticks: false } };
+    // Every layer of a ratio panel names the domain: otherwise the error bars' data widen it.
+    const ratioScale = { domain: [RATIO_RANGE[0], RATIO_RANGE[1]], nice: false, clamp: true };
+    // An invisible mark over the bin edges makes each x scale span the histogram's edges, not its bin centres.
+    const edgeSpan = { mark: { type: 'rule' as const, opacity: 0 }, encoding: { x: { field: 'xLo', type: 'quantitative' as const }, x2: { field: 'xHi' } } };
+    const column = (showHeader: boolean) => ({
+      field: 'feature',
+      type: 'nominal' as const,
+      sort: features,
+      title: null,
+      header: showHeader ? { labelFontSize: 13 } : { labels: false },
+    });
+    const methodBlock = (method: string, index: number) => ({
+      title: { text: method, fontSize: 14, anchor: 'start' as const, offset: 4 },
+      spacing: 4,
+      vconcat: [
+        {
+          bounds: 'flush' as const,
+          data: { values: values.filter((v) => v.method === method) },
+          facet: { column: column(index === 0) },
+          spec: {
+            width: 200,
+            height: 120,
+            layer: [
+              edgeSpan,
+              {
+                mark: { type: 'line' as const, interpolate: 'step' as const, strokeWidth: 1.6 },
+                encoding: {
+                  x: xMain,
+                  y: { field: 'template', type: 'quantitative' as const, axis: yAxis },
+                  color: { datum: 'background template', type: 'nominal' as const, scale: { domain: ['SR data', 'background template'], range: ['#000000', '#D55E00'] }, title: null },
+                },
+              },
+              {
+                mark: { type: 'rule' as const, strokeWidth: 1 },
+                encoding: { x: xMain, y: { field: 'dataErrLo', type: 'quantitative' as const }, y2: { field: 'dataErrHi' }, color: { datum: 'SR data', type: 'nominal' as const } },
+              },
+              {
+                mark: { type: 'point' as const, filled: true, size: 14 },
+                encoding: { x: xMain, y: { field: 'data', type: 'quantitative' as const }, color: { datum: 'SR data', type: 'nominal' as const } },
+              },
+            ],
+          },
+          resolve: { scale: { x: 'independent' as const, y: 'independent' as const } },
+        },
+        {
+          bounds: 'flush' as const,
+          data: { values: values.filter((v) => v.method === method && v.template > 0) },
+          transform: [{ calculate: 'datum.data / datum.template', as: 'ratio' }, { calculate: '(datum.dataErrHi - datum.data) / datum.template', as: 'ratioErr' }],
+          facet: { column: column(false) },
+          spec: {
+            width: 200,
+            height: 55,
+            layer: [
+              edgeSpan,
+              { mark: { type: 'rule' as const, color: '#D55E00', strokeWidth: 1 }, encoding: { y: { datum: 1, type: 'quantitative' as const, scale: ratioScale } } },
+              {
+                transform: [{ calculate: 'datum.ratio - datum.ratioErr', as: 'lo' }, { calculate: 'datum.ratio + datum.ratioErr', as: 'hi' }],
+                mark: { type: 'rule' as const, strokeWidth: 1, color: '#000' },
+                encoding: { x: xField, y: { field: 'lo', type: 'quantitative' as const, scale: ratioScale }, y2: { field: 'hi' } },
+              },
+              {
+                mark: { type: 'point' as const, filled: true, size: 12, color: '#000' },
+                encoding: {
+                  x: xField,
+                  // Clamped, not clipped: out-of-range ratios sit on the frame and coordinates stay bounded
+                  // (resvg 2.6 aborts the process on far out-of-range elements inside a clip path).
+                  y: {
+                    field: 'ratio',
+                    type: 'quantitative' as const,
+                    scale: ratioScale,
+                    axis: { ...yAxis, values: [0.8, 1, 1.2] },
+                  },
+                },
+              },
+            ],
+          },
+          resolve: { scale: { x: 'independent' as const } },
+        },
+      ],
+    });
     const spec: TopLevelSpec = {
-      title: { text: `${title} — SR (${w.srLow.toFixed(1)}, ${w.srHigh.toFixed(1)}) TeV`, subtitle: 'both normalised to unit area; points: SR data with Poisson errors; line: the method’s background template (weighted)' },
-      data: { values: mine.flatMap(featureBins) },
-      facet: {
-        row: { field: 'method', type: 'nominal', sort: methods, title: null, header: { labelFontWeight: 'bold', labelFontSize: 13 } },
-        column: { field: 'feature', type: 'nominal', sort: features, title: null, header: { labelFontSize: 13 } },
-      },
-      spec: {
-        width: 200,
-        height: 130,
-        layer: [
-          {
-            mark: { type: 'line', interpolate: 'step', strokeWidth: 1.6 },
-            encoding: {
-              x: { field: 'x', type: 'quantitative', title: null, scale: { zero: false, nice: false } },
-              y: { field: 'template', type: 'quantitative', title: 'density' },
-              color: { datum: 'background template', type: 'nominal', scale: { domain: ['SR data', 'background template'], range: ['#000000', '#D55E00'] }, title: null },
-            },
-          },
-          {
-            mark: { type: 'rule', strokeWidth: 1 },
-            encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'dataErrLo', type: 'quantitative' }, y2: { field: 'dataErrHi' }, color: { datum: 'SR data', type: 'nominal' } },
-          },
-          {
-            mark: { type: 'point', filled: true, size: 14 },
-            encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'data', type: 'quantitative' }, color: { datum: 'SR data', type: 'nominal' } },
-          },
+      title: {
+        text: `${title} — SR (${w.srLow.toFixed(1)}, ${w.srHigh.toFixed(1)}) TeV`,
+        subtitle: [
+          'upper panels: density (both normalised to unit area); points: SR data with Poisson errors; line: the method’s background template (weighted)',
+          'lower panels: data / template, clamped to the frame',
         ],
       },
-      resolve: { scale: { x: 'independent', y: 'independent' }, axis: { x: 'independent' } },
-      config: { ...BASE_CONFIG, legend: { ...BASE_CONFIG.legend, orient: 'top' } },
+      vconcat: methods.map((m, i) => methodBlock(m, i)),
+      spacing: 18,
+      resolve: { legend: { color: 'shared' } },
+      config: { ...BASE_CONFIG, legend: { ...BASE_CONFIG.legend, orient: 'top' }, facet: { spacing: 26 } },
     };
     return {
       id: `features-w${windowId}`,

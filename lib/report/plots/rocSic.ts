@@ -90,7 +90,7 @@ export function rocSicPlot(results: ResultsDocument): PlotResult {
             },
             {
               data: { values: data },
-              mark: { type: 'line' as const, strokeWidth: 2, clip: true },
+              mark: { type: 'line' as const, strokeWidth: 2 },
               encoding: {
                 x: xAxis,
                 y: {
@@ -118,7 +118,7 @@ export function rocSicPlot(results: ResultsDocument): PlotResult {
             },
             {
               data: { values: data },
-              mark: { type: 'line' as const, strokeWidth: 2, clip: true },
+              mark: { type: 'line' as const, strokeWidth: 2 },
               encoding: {
                 x: xAxis,
                 y: { field: 'sic', type: 'quantitative' as const, title: 'SIC = ε_S / √ε_B', scale: { domain: [0, sicMax * 1.05], nice: true } },
