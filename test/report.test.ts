@@ -334,6 +334,16 @@ describe('rendering', () => {
     const withoutText = pixelStats(decodePng(svgToPng(svg, { scale: 1, fontFiles: [] })));
     expect(withText.darkFraction).toBeGreaterThan(withoutText.darkFraction * 1.5);
   });
+
+  it('regression: extreme data/template ratios (template ≈ 0 in a bin) still rasterise', async () => {
+    // resvg 2.6 aborted the process on a point ~46,000 px outside a clipped ratio panel.
+    const doc = clone(small);
+    const h = doc.featureHistograms![0];
+    h.templateCounts[h.templateCounts.length - 2] = 1e-6;
+    const plot = buildPlots(doc).plots.find((p) => p.id === 'features-w5')!;
+    const png = decodePng(svgToPng(await renderSvg(plot.spec), { scale: 1 }));
+    expect(pixelStats(png).colours).toBeGreaterThan(8);
+  });
 });
 
 describe('writeReport: HTML + SVG + PNG', () => {

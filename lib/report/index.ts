@@ -54,11 +54,14 @@ export async function writeReport(results: ResultsDocument, outDir: string, opti
   if (o.formats.includes('png') && fontFiles.length === 0)
     o.reporter.log('warn', 'no DejaVu Sans font found (npm package dejavu-fonts-ttf, /usr/share/fonts/truetype/dejavu): PNG plots will have no text');
 
+  // SVGs and the HTML first, PNGs last: a rasteriser failure then still leaves a usable report.
   const rendered: RenderedPlot[] = [];
   const written: ReportOutput['plots'] = [];
+  const svgs: string[] = [];
   for (const [i, p] of plots.entries()) {
     o.reporter.progress('plots', i, plots.length);
     const svg = await renderSvg(p.spec);
+    svgs.push(svg);
     const entry: ReportOutput['plots'][number] = { id: p.id, title: p.title };
     const files: string[] = [];
     if (o.formats.includes('svg')) {
@@ -68,16 +71,18 @@ export async function writeReport(results: ResultsDocument, outDir: string, opti
     }
     if (o.formats.includes('png')) {
       entry.pngPath = join(outDir, `${p.id}.png`);
-      await writeFileAtomic(entry.pngPath, svgToPng(svg, { scale: o.pngScale, fontFiles }));
       files.push(`${p.id}.png`);
     }
     rendered.push({ id: p.id, title: p.title, caption: p.caption, svg, files });
     written.push(entry);
   }
-  o.reporter.progress('plots', plots.length, plots.length);
   for (const m of missing) o.reporter.log('info', `plot "${m.title}" not drawn: ${m.reason}`);
   const htmlPath = join(outDir, 'report.html');
   await writeFileAtomic(htmlPath, renderHtml(results, rendered, missing, { statistic: o.statistic, title: o.title }));
+  for (const [i, entry] of written.entries()) {
+    if (entry.pngPath) await writeFileAtomic(entry.pngPath, svgToPng(svgs[i], { scale: o.pngScale, fontFiles }));
+    o.reporter.progress('plots', i + 1, plots.length);
+  }
   return { htmlPath, plots: written, missing };
 }
 
