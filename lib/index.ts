@@ -26,7 +26,7 @@ export type {
   DeltaSysSource,
   DeltaSysStudy,
   LookElsewhereResult,
-  RocCurve,
+  RocRecord,
   MjjSpectra,
   SpectrumAfterCut,
   FeatureHistogram,

@@ -149,7 +149,8 @@ describe('results document: summaries over runs', () => {
     // h = (n − 1) q: q16 → 0.48 → 1 + 0.48; q84 → 2.52 → 3 + 0.52
     expect(s.q16).toBeCloseTo(1.48, 14);
     expect(s.q84).toBeCloseTo(3.52, 14);
-    expect(summarise([7]).std).toBeNull();
+    expect(summarise([7]).std).toBe(0);
+    expect(summarise([4, 1, 3, 2])).toMatchObject({ min: 1, max: 4, stdErr: Math.sqrt(5 / 3) / 2 });
     expect(quantileSorted([0, 10], 0.25)).toBe(2.5);
     expect(() => summarise([])).toThrow(RangeError);
   });
@@ -226,8 +227,8 @@ describe('plot specs are pure functions of the results', () => {
           const p = panel.points.find((q) => q.windowId === a.windowId && q.method.toLowerCase() === a.method)!;
           expect(p.centre).toBe(w.centre);
           expect(p.mean).toBe(a.z[statistic].mean);
-          expect(p.lo).toBe(a.z[statistic].mean - a.z[statistic].std!);
-          expect(p.hi).toBe(a.z[statistic].mean + a.z[statistic].std!);
+          expect(p.lo).toBe(a.z[statistic].mean - a.z[statistic].std);
+          expect(p.hi).toBe(a.z[statistic].mean + a.z[statistic].std);
         }
       }
     }
@@ -276,7 +277,7 @@ describe('plot specs are pure functions of the results', () => {
     for (const st of small.deltaSys!) {
       const p = d.find((q) => q.method.toLowerCase() === st.method && q.epsilonB === st.epsilonB && q.source === st.source)!;
       expect(p.mean).toBe(st.mean);
-      expect(p.bandHi - p.mean).toBeCloseTo(st.statError!, 12);
+      expect(p.bandHi - p.mean).toBeCloseTo(st.stdErr!, 12);
     }
 
     const roc = rocPoints(small);
@@ -312,6 +313,19 @@ describe('plot specs are pure functions of the results', () => {
     for (let e = -4; e <= 0; e++) expect(keep.some((i) => fpr[i] >= 10 ** (e - 1) && fpr[i] < 10 ** e)).toBe(true);
     const short = [0, 0.1, 0.5, 1];
     expect(thinRocIndices(short, 400)).toEqual([1, 2, 3]);
+  });
+
+  it('a global Z of ∞ (null: no pseudo-experiment exceeds) is shown as its 95 % CL lower bound', async () => {
+    const doc = clone(small);
+    const l = doc.lookElsewhere![0];
+    Object.assign(l, { globalP: 0, globalZ: null, nExceeding: 0, globalPUpper95: 7.5e-4, globalZLower95: 3.17 });
+    expect(() => validateResults(doc, 'doc')).not.toThrow();
+    const pts = globalZPoints(doc).filter((p) => p.label.startsWith('IAD'));
+    expect(pts.map((p) => p.z)).toEqual([l.localZMax, 3.17, l.sidakBound.globalZ]);
+    expect(pts[1].kind).toMatch(/95 % CL/);
+    const dir = tmp();
+    const page = readFileSync((await writeReport(doc, dir, { formats: [] })).htmlPath, 'utf8');
+    expect(page).toContain('<td>&gt; 3.17</td>');
   });
 
   it('draws every plot for a full document and lists the absent ones for a bare one', () => {

@@ -41,7 +41,7 @@ function expected(x: number): string {
 }
 
 function zCell(s: Summary): string {
-  return s.std === null ? s.mean.toFixed(2) : `${s.mean.toFixed(2)} <span class="pm">± ${s.std.toFixed(2)}</span>`;
+  return s.n < 2 ? s.mean.toFixed(2) : `${s.mean.toFixed(2)} <span class="pm">± ${s.std.toFixed(2)}</span>`;
 }
 
 const STYLE = `
@@ -108,7 +108,7 @@ function lookElsewhereTable(results: ResultsDocument): string {
   const centre = new Map(results.config.windows.map((w) => [w.id, w.centre]));
   const rows = l.map(
     (x) =>
-      `<tr><td class="win">${METHOD_LABELS[x.method]}${x.epsilonB === undefined ? '' : `, ${escapeHtml(epsilonLabel(x.epsilonB))}`}</td><td>${x.localZMax.toFixed(2)}</td><td>${x.localZMaxWindowId === undefined ? '—' : centre.get(x.localZMaxWindowId)?.toFixed(1)}</td><td>${num(x.globalP, 2)}</td><td>${x.globalZ.toFixed(2)}</td><td>${num(x.sidakBound.globalP, 2)}</td><td>${x.sidakBound.globalZ.toFixed(2)}</td><td>${x.nPseudoExperiments.toLocaleString('en-US')}</td></tr>`,
+      `<tr><td class="win">${METHOD_LABELS[x.method]}${x.epsilonB === undefined ? '' : `, ${escapeHtml(epsilonLabel(x.epsilonB))}`}</td><td>${x.localZMax.toFixed(2)}</td><td>${x.localZMaxWindowId === undefined ? '—' : centre.get(x.localZMaxWindowId)?.toFixed(1)}</td><td>${num(x.globalP, 2)}</td><td>${x.globalZ === null ? (x.globalZLower95 === undefined ? '∞' : `&gt; ${x.globalZLower95.toFixed(2)}`) : x.globalZ.toFixed(2)}</td><td>${num(x.sidakBound.globalP, 2)}</td><td>${x.sidakBound.globalZ === null ? '∞' : x.sidakBound.globalZ.toFixed(2)}</td><td>${x.nPseudoExperiments.toLocaleString('en-US')}</td></tr>`,
   );
   return `<h3>Look-elsewhere effect</h3><table class="cmp"><thead><tr><th>method</th><th>local Z max</th><th>at SR centre [TeV]</th><th>global p</th><th>global Z</th><th>Šidák p</th><th>Šidák Z</th><th>pseudo-experiments</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -21,7 +21,7 @@ import {
   type MethodName,
   type MjjSpectra,
   type ResultsDocument,
-  type RocCurve,
+  type RocRecord,
   type WindowRecord,
   type BumpHuntFit,
 } from '../../lib/scan/results.js';
@@ -266,10 +266,11 @@ function syntheticDeltaSys(rng: Rng, o: SyntheticOptions, windows: WindowRecord[
         byWindow.set(source, values);
         const n = values.length;
         const mean = values.reduce((a, v) => a + v, 0) / n;
-        const std = n < 2 ? null : Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
+        const std = n < 2 ? 0 : Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
         out.push({
           method, epsilonB, source, mean, std,
-          ...(std === null ? {} : { statError: std / Math.sqrt(n) }),
+          stdErr: std / Math.sqrt(n),
+          n,
           perWindow: windows.map((w, i) => ({ windowId: w.id, value: values[i] })),
         });
       }
@@ -313,7 +314,7 @@ function syntheticLookElsewhere(rng: Rng, o: SyntheticOptions, doc: ResultsDocum
   return out;
 }
 
-function syntheticRoc(o: SyntheticOptions): RocCurve[] {
+function syntheticRoc(o: SyntheticOptions): RocRecord[] {
   const windowId = o.windowIds.includes(5) ? 5 : o.windowIds[0];
   const fpr = Array.from({ length: 61 }, (_, i) => 10 ** (-5 + (5 * i) / 60));
   return o.methods.map((method) => {

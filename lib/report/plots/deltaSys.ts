@@ -12,10 +12,10 @@ export interface DeltaSysPoint {
   source: DeltaSysSource;
   epsilonB: number;
   mean: number;
-  /** mean ∓ the statistical uncertainty (statError, else the spread std when statError is absent). */
+  /** mean ∓ the statistical uncertainty (stdErr, else the spread std when stdErr is absent). */
   bandLo: number;
   bandHi: number;
-  /** mean ∓ the spread over windows (std), when both a statError and a std exist. */
+  /** mean ∓ the spread over windows (std), when a stdErr is given too. */
   spreadLo: number | null;
   spreadHi: number | null;
 }
@@ -24,8 +24,8 @@ export interface DeltaSysPoint {
 export function deltaSysPoints(results: ResultsDocument): DeltaSysPoint[] {
   return (results.deltaSys ?? [])
     .map((d) => {
-      const band = d.statError ?? d.std ?? 0;
-      const spread = d.statError !== undefined && d.std !== null ? d.std : null;
+      const band = d.stdErr ?? d.std;
+      const spread = d.stdErr !== undefined ? d.std : null;
       return {
         method: METHOD_LABELS[d.method],
         source: d.source,

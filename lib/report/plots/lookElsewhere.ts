@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { METHOD_LABELS, METHOD_NAMES, type LookElsewhereResult, type ResultsDocument } from '../../scan/results.js';
 import { BASE_CONFIG, epsilonLabel, formatPowerOfTen, logDecadeAxis, SIGNIFICANCE_LABELS, type PlotResult, type PlotSpec } from './common.js';
 
-const KINDS = ['local Z (largest window)', 'global Z (pseudo-experiments)', 'global Z (Šidák bound)'] as const;
+const KINDS = ['local Z (largest window)', 'global Z (pseudo-experiments)', 'global Z (Šidák bound)', 'global Z ≥ (95 % CL, no pseudo-experiment exceeds)'] as const;
 
 /** One plotted significance of the global-significance plot. */
 export interface GlobalZPoint {
@@ -18,13 +18,19 @@ function sortedEntries(results: ResultsDocument): LookElsewhereResult[] {
   return [...(results.lookElsewhere ?? [])].sort((a, b) => METHOD_NAMES.indexOf(a.method) - METHOD_NAMES.indexOf(b.method) || (b.epsilonB ?? 0) - (a.epsilonB ?? 0));
 }
 
-/** Local, global and Šidák-bound Z of each look-elsewhere entry. */
+/**
+ * Local, global and Šidák-bound Z of each look-elsewhere entry. A global Z of ∞ (stored as null: no
+ * pseudo-experiment exceeds) is shown as its 95 % CL lower bound when stored, else left out.
+ */
 export function globalZPoints(results: ResultsDocument): GlobalZPoint[] {
-  return sortedEntries(results).flatMap((l) => [
-    { label: entryLabel(l), kind: KINDS[0], z: l.localZMax },
-    { label: entryLabel(l), kind: KINDS[1], z: l.globalZ },
-    { label: entryLabel(l), kind: KINDS[2], z: l.sidakBound.globalZ },
-  ]);
+  return sortedEntries(results).flatMap((l) => {
+    const label = entryLabel(l);
+    const out: GlobalZPoint[] = [{ label, kind: KINDS[0], z: l.localZMax }];
+    if (l.globalZ !== null) out.push({ label, kind: KINDS[1], z: l.globalZ });
+    else if (l.globalZLower95 !== undefined) out.push({ label, kind: KINDS[3], z: l.globalZLower95 });
+    if (l.sidakBound.globalZ !== null) out.push({ label, kind: KINDS[2], z: l.sidakBound.globalZ });
+    return out;
+  });
 }
 
 /** Plot 6 specs: the local vs global Z comparison and, when stored, the pseudo-experiment distributions. */
@@ -33,6 +39,13 @@ export function lookElsewherePlots(results: ResultsDocument): PlotResult {
   const entries = sortedEntries(results);
   if (entries.length === 0) return { missing: { id: 'global-significance', title, reason: 'the results hold no look-elsewhere pseudo-experiments (lookElsewhere)' } };
   const points = globalZPoints(results);
+  const KIND_STYLE = [
+    { colour: '#222222', shape: 'circle' },
+    { colour: '#0072B2', shape: 'diamond' },
+    { colour: '#56B4E9', shape: 'triangle-down' },
+    { colour: '#0072B2', shape: 'triangle-right' },
+  ];
+  const kinds = KINDS.map((kind, i) => ({ kind, ...KIND_STYLE[i] })).filter((k) => points.some((p) => p.kind === k.kind));
   const labels = entries.map(entryLabel);
   const zMax = Math.max(5.5, ...points.map((p) => p.z));
   const zMin = Math.min(0, ...points.map((p) => p.z));
@@ -58,8 +71,8 @@ export function lookElsewherePlots(results: ResultsDocument): PlotResult {
         encoding: {
           y: { field: 'label', type: 'nominal', title: null, sort: labels, axis: { labelFontSize: 13, labelLimit: 320 } },
           x: { field: 'z', type: 'quantitative', title: 'significance Z [σ]', scale: { domain: [Math.floor(zMin), Math.ceil(zMax)], nice: false }, axis: { tickMinStep: 1 } },
-          color: { field: 'kind', type: 'nominal', title: null, scale: { domain: [...KINDS], range: ['#222222', '#0072B2', '#56B4E9'] }, legend: { labelLimit: 320 } },
-          shape: { field: 'kind', type: 'nominal', title: null, scale: { domain: [...KINDS], range: ['circle', 'diamond', 'triangle-down'] }, legend: { labelLimit: 320 } },
+          color: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds.map((k) => k.kind), range: kinds.map((k) => k.colour) }, legend: { labelLimit: 320 } },
+          shape: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds.map((k) => k.kind), range: kinds.map((k) => k.shape) }, legend: { labelLimit: 320 } },
         },
       },
     ],
@@ -85,7 +98,7 @@ export function lookElsewherePlots(results: ResultsDocument): PlotResult {
       return {
         title: {
           text: entryLabel(l),
-          subtitle: `data: ${l.localZMax.toFixed(2)}σ local → p_global = ${formatPowerOfTen(Number(l.globalP.toPrecision(2)))}, Z_global = ${l.globalZ.toFixed(2)}σ`,
+          subtitle: `data: ${l.localZMax.toFixed(2)}σ local → p_global = ${formatPowerOfTen(Number(l.globalP.toPrecision(2)))}, Z_global ${l.globalZ === null ? (l.globalZLower95 === undefined ? '= ∞' : `> ${l.globalZLower95.toFixed(2)}σ`) : `= ${l.globalZ.toFixed(2)}σ`}`,
           subtitleColor: '#D55E00',
           fontSize: 14,
           anchor: 'middle' as const,

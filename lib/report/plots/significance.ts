@@ -38,7 +38,7 @@ export function significancePoints(results: ResultsDocument, options: Partial<Pl
       .filter((a) => a.epsilonB === epsilonB)
       .map((a) => {
         const s = a.z[statistic];
-        const sd = s.std ?? 0;
+        const sd = s.std;
         return { windowId: a.windowId, centre: centre.get(a.windowId)!, method: METHOD_LABELS[a.method], epsilonB, mean: s.mean, lo: s.mean - sd, hi: s.mean + sd, nRuns: a.nRuns };
       })
       .sort((p, q) => methodOrder(p.method) - methodOrder(q.method) || p.centre - q.centre),
