@@ -83,35 +83,44 @@ export interface VersionsRecord {
   [library: string]: string;
 }
 
-/** Cut-and-count result of one (window, method, ε_B, run). Counts are summed over the k folds. */
+/**
+ * Cut-and-count result of one (window, method, ε_B, run). Counts are summed over the k folds. The
+ * fields are those of `CutAndCountRow` (lib/stats/cutAndCount.ts), so a row stores as
+ * `{ windowId, method, run, ...row }`.
+ */
 export interface CellRun {
   windowId: number;
   method: MethodName;
   epsilonB: number;
   run: number;
   seed?: number;
-  /** N_SR: data events in the signal region. */
+  /** N_SR: data events in the signal region (a weighted sum for weighted, e.g. bootstrap, data). */
   nSR: number;
   /** N_template: template events (weighted sum for weighted templates). */
   nTemplate: number;
   /** N_template,pass: template events with score ≥ t (weighted sum for weighted templates). */
   nTemplatePass: number;
   /** Kish effective size (Σw)²/Σw² of the template, for weighted templates. */
-  nTemplateEffective?: number;
-  /** Kish effective size of the passing template events, for weighted templates. */
-  nTemplatePassEffective?: number;
-  /** The score threshold t, the (1 − ε_B) quantile of the template's out-of-fold scores. */
-  threshold?: number;
+  nTemplateEff?: number;
+  /** Kish effective size of the passing template events (= nTemplatePass when unweighted). */
+  nTemplatePassEff?: number;
+  /** The score threshold t, the (1 − ε_B) quantile of the template's out-of-fold scores; null with per-fold thresholds. */
+  threshold?: number | null;
+  /** Per-fold thresholds, in the order of foldIds. */
+  foldThresholds?: number[];
+  foldIds?: number[];
   /** ε_eff = N_template,pass / N_template. */
   epsilonEff: number;
-  /** N_obs = #(SR data with score ≥ t). */
+  /** N_obs = #(SR data with score ≥ t) (a weighted sum for weighted data). */
   nObs: number;
   /** N_exp = ε_eff · N_SR · (1 + δsys). */
   nExp: number;
   /** δsys used for this cell (0 for IAD). */
   deltaSys: number;
-  /** Relative uncertainty σ_exp = sqrt(1/N_template,pass + δsys²). */
-  sigmaExpRel: number;
+  /** σ_sys entering σ_exp (= δsys by default). */
+  sigmaSys?: number;
+  /** Relative uncertainty of N_exp: σ_exp = sqrt(1/N_template,pass(eff) + σ_sys²). */
+  sigmaExp: number;
   /** σ_b = N_exp · σ_exp. */
   sigmaB: number;
   /** Simple significance (N_obs − N_exp)/sqrt(N_exp + σ_b²), signed. */

@@ -190,13 +190,13 @@ export function syntheticResults(options: Partial<SyntheticOptions> = {}): Resul
           const nSignalPass = Math.min(s, rng.poisson(s * tpr));
           const nObs = Math.min(nSR, rng.poisson(Math.max(0, b * epsilonEff * (1 + bias))) + nSignalPass);
           const nExp = epsilonEff * nSR * (1 + deltaSys);
-          const sigmaExpRel = Math.sqrt(1 / nTemplatePass + deltaSys * deltaSys);
-          const zs = zSimple(nObs, nExp, sigmaExpRel);
-          const zc = zCowan(nObs, nExp, sigmaExpRel * sigmaExpRel);
+          const sigmaExp = Math.sqrt(1 / nTemplatePass + deltaSys * deltaSys);
+          const zs = zSimple(nObs, nExp, sigmaExp);
+          const zc = zCowan(nObs, nExp, sigmaExp * sigmaExp);
           runs.push({
             windowId: w.id, method, epsilonB, run, seed: runSeeds[run],
-            nSR, nTemplate, nTemplatePass, epsilonEff, nObs, nExp, deltaSys, sigmaExpRel,
-            sigmaB: nExp * sigmaExpRel,
+            nSR, nTemplate, nTemplatePass, nTemplatePassEff: nTemplatePass, epsilonEff, nObs, nExp, deltaSys, sigmaSys: deltaSys, sigmaExp,
+            sigmaB: nExp * sigmaExp,
             zSimple: zs, zSimpleOneSided: Math.max(0, zs), zCowan: zc, zCowanOneSided: Math.max(0, zc),
             nSignalSR: s, nSignalPass,
           });
