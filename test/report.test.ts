@@ -14,6 +14,7 @@ import {
   deltaSysPoints,
   featureBins,
   globalZPoints,
+  namespaceSvgIds,
   readResults,
   renderSvg,
   reportFontFiles,
@@ -412,6 +413,14 @@ describe('writeReport: HTML + SVG + PNG', () => {
     expect(ids).toEqual(out.plots.map((p) => p.id));
     expect(html.match(/<svg\b/g)!.length).toBe(out.plots.length);
     expect(html).toContain('<meta charset="utf-8">');
+  });
+
+  it('inlined SVG ids are unique on the page (vega numbers clip paths clip1, clip2, … per SVG)', () => {
+    const svg = '<svg><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"><use xlink:href="#clip1"/></g></svg>';
+    const a = namespaceSvgIds(svg, 'plot-a');
+    expect(a).toBe('<svg><defs><clipPath id="plot-a-clip1"><rect/></clipPath></defs><g clip-path="url(#plot-a-clip1)"><use xlink:href="#plot-a-clip1"/></g></svg>');
+    const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('the comparison table, best window, footer and synthetic label come from the results', () => {

@@ -20,6 +20,17 @@ export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
+/**
+ * Prefix every id in an SVG (and the `url(#…)` / `href="#…"` references to them): vega numbers
+ * clip paths clip1, clip2, … in every SVG, and ids must be unique across the inlined plots of a page.
+ */
+export function namespaceSvgIds(svg: string, prefix: string): string {
+  return svg
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${prefix}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}-${id})`)
+    .replace(/\b(xlink:href|href)="#([^"]+)"/g, (_, attr: string, id: string) => `${attr}="#${prefix}-${id}"`);
+}
+
 /** A number with `digits` significant figures, no exponent for ordinary magnitudes. */
 function num(x: number, digits = 3): string {
   if (!Number.isFinite(x)) return String(x);
@@ -151,7 +162,7 @@ export function renderHtml(results: ResultsDocument, plots: readonly RenderedPlo
     .map(
       (p) => `<figure id="${escapeHtml(p.id)}">
 <h3>${escapeHtml(p.title)}</h3>
-${p.svg}
+${namespaceSvgIds(p.svg, `plot-${p.id}`)}
 <figcaption>${escapeHtml(p.caption)}${p.files.length ? ` <span class="files">Files: ${p.files.map((f) => `<a href="${escapeHtml(f)}">${escapeHtml(f)}</a>`).join(', ')}</span>` : ''}</figcaption>
 </figure>`,
     )
