@@ -323,7 +323,7 @@ describe('plot specs are pure functions of the results', () => {
     expect(() => validateResults(doc, 'doc')).not.toThrow();
     const pts = globalZPoints(doc).filter((p) => p.label.startsWith('IAD'));
     expect(pts.map((p) => p.z)).toEqual([l.localZMax, 3.17, l.sidakBound.globalZ]);
-    expect(pts[1].kind).toMatch(/95 % CL/);
+    expect(pts[1].kind).toBe('global Z lower bound (95 % CL)');
     const dir = tmp();
     const page = readFileSync((await writeReport(doc, dir, { formats: [] })).htmlPath, 'utf8');
     expect(page).toContain('<td>&gt; 3.17</td>');

@@ -3,7 +3,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { METHOD_LABELS, METHOD_NAMES, type LookElsewhereResult, type ResultsDocument } from '../../scan/results.js';
 import { BASE_CONFIG, epsilonLabel, formatPowerOfTen, logDecadeAxis, SIGNIFICANCE_LABELS, type PlotResult, type PlotSpec } from './common.js';
 
-const KINDS = ['local Z (largest window)', 'global Z (pseudo-experiments)', 'global Z (Šidák bound)', 'global Z ≥ (95 % CL, no pseudo-experiment exceeds)'] as const;
+const KINDS = ['local Z (largest window)', 'global Z (pseudo-experiments)', 'global Z (Šidák bound)', 'global Z lower bound (95 % CL)'] as const;
 
 /** One plotted significance of the global-significance plot. */
 export interface GlobalZPoint {
@@ -83,7 +83,7 @@ export function lookElsewherePlots(results: ResultsDocument): PlotResult {
       id: 'global-significance',
       title,
       caption:
-        'The largest local significance over the overlapping windows, and what it is worth globally: the fraction of background-only pseudo-experiments whose largest local Z is at least as large (global Z), with the Šidák bound 1 − (1 − p_local)^N for comparison (conservative for overlapping windows).',
+        'The largest local significance over the overlapping windows, and what it is worth globally: the fraction of background-only pseudo-experiments whose largest local Z is at least as large (global Z; its 95 % CL lower bound when none is), with the Šidák bound 1 − (1 − p_local)^N for comparison (conservative for overlapping windows).',
       spec: comparison,
     },
   ];
