@@ -90,4 +90,9 @@ export { readResults } from './readResults.js';
 export { renderHtml, escapeHtml, bestWindows, namespaceSvgIds } from './html.js';
 export type { RenderedPlot, HtmlOptions } from './html.js';
 export { renderSvg, svgToPng, reportFontFiles, REPORT_FONT_FAMILY } from './render.js';
-export * from './plots/index.js';
+export {
+  buildPlots, PLOT_DEFAULTS, significancePlot, significancePoints, SIGNIFICANCE_POINT_MARK, mjjSpectrumPlot, spectrumPoints,
+  deltaSysPlot, deltaSysPoints, rocSicPlot, rocPoints, thinRocIndices, MAX_ROC_POINTS, featuresPlots, featureBins,
+  lookElsewherePlots, globalZPoints,
+} from './plots/index.js';
+export type { PlotSpec, MissingPlot, PlotOptions, SignificancePoint } from './plots/index.js';
