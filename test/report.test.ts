@@ -428,9 +428,10 @@ describe('writeReport: HTML + SVG + PNG', () => {
     expect(html).toContain(small.dataset.sha256);
     expect(html).toContain(`node ${process.versions.node}`);
     expect(html).toContain('&quot;preset&quot;: &quot;synthetic&quot;');
-    // one comparison table per working point, plus the look-elsewhere and bump-hunt tables
+    // one comparison table per working point, plus the δsys, look-elsewhere and bump-hunt tables
     expect(html.match(/<h3>ε_B = /g)!.length).toBe(3);
-    expect(html.match(/<table class="cmp">/g)!.length).toBe(5);
+    expect(html.match(/<table class="cmp">/g)!.length).toBe(6);
+    for (const d of small.deltaSys!) expect(html).toContain(`<td>${d.mean.toFixed(3)} <span class="pm">± `);
     // the best window per method is highlighted: its Z cell carries the mean of the best aggregate
     for (const e of small.config.epsilonB)
       for (const m of small.config.methods) {

@@ -124,6 +124,27 @@ function lookElsewhereTable(results: ResultsDocument): string {
   return `<h3>Look-elsewhere effect</h3><table class="cmp"><thead><tr><th>method</th><th>local Z max</th><th>at SR centre [TeV]</th><th>global p</th><th>global Z</th><th>Šidák p</th><th>Šidák Z</th><th>pseudo-experiments</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+function deltaSysTable(results: ResultsDocument): string {
+  const studies = results.deltaSys ?? [];
+  if (!studies.length) return '';
+  const eps = [...new Set(studies.map((d) => d.epsilonB))].sort((a, b) => b - a);
+  const SOURCE: Record<string, string> = { mc: 'MC', 'data-driven': 'data-driven', combined: 'combined' };
+  const keys = [...new Set(studies.map((d) => `${d.method}/${d.source}`))].sort(
+    (a, b) => METHOD_NAMES.indexOf(a.split('/')[0] as MethodName) - METHOD_NAMES.indexOf(b.split('/')[0] as MethodName),
+  );
+  const rows = keys.map((k) => {
+    const [method, source] = k.split('/') as [MethodName, string];
+    const cells = eps.map((e) => {
+      const d = studies.find((x) => x.method === method && x.source === source && x.epsilonB === e);
+      if (!d) return '<td>—</td>';
+      const err = d.stdErr === undefined ? '' : ` <span class="pm">± ${num(d.stdErr, 2)}</span>`;
+      return `<td>${d.mean.toFixed(3)}${err} <span class="pm">(spread ${num(d.std, 2)})</span></td>`;
+    });
+    return `<tr><td class="win">${METHOD_LABELS[method]}, ${escapeHtml(SOURCE[source] ?? source)}</td>${cells.join('')}</tr>`;
+  });
+  return `<h3>Background systematic δsys (mean ± statistical error, spread over windows)</h3><table class="cmp"><thead><tr><th>method, source</th>${eps.map((e) => `<th>${escapeHtml(epsilonLabel(e))}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 function bumpHuntTable(results: ResultsDocument): string {
   const b = results.bumpHunt ?? [];
   if (!b.length) return '';
@@ -195,6 +216,7 @@ ${summary}
 <h2>Comparison of the methods</h2>
 <p>Per signal region and working point: observed events passing the cut N_obs, expected background N_exp = ε_eff N_SR (1 + δsys) ± σ_b, the background systematic δsys, and ${escapeHtml(SIGNIFICANCE_LABELS[statistic])}. Counts and Z are means over runs (Z ± std over runs). Highlighted: each method’s best window; ★: the best window overall.</p>
 ${tables}
+${deltaSysTable(results)}
 ${lookElsewhereTable(results)}
 ${bumpHuntTable(results)}
 <h2>Plots</h2>
