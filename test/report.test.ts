@@ -9,6 +9,7 @@ import * as vl from 'vega-lite';
 import { syntheticResults, SYNTHETIC_NOTE } from './helpers/syntheticResults.js';
 import { aggregateRuns, quantileSorted, summarise, type ResultsDocument } from '../lib/scan/results.js';
 import { validateResults } from '../lib/scan/validateResults.js';
+import { writeResults } from '../lib/scan/writeResults.js';
 import {
   buildPlots,
   deltaSysPoints,
@@ -206,6 +207,17 @@ describe('results document: schema and validation', () => {
       expect(msg.startsWith('results/bad.json: ')).toBe(true);
       for (const re of c.message) expect(msg).toMatch(re);
     });
+
+  it('writeResults → readResults round-trips; an invalid document is refused before anything is written', async () => {
+    const dir = tmp();
+    const path = join(dir, 'results.json');
+    await writeResults(small, path);
+    expect(await readResults(path)).toEqual(clone(small));
+    const bad = clone(small);
+    bad.runs[0].zCowan = Number.NaN; // JSON turns NaN into null: not a number
+    await expect(writeResults(bad, join(dir, 'bad.json'))).rejects.toThrow(/results document for .*bad\.json: does not match .*at \/runs\/0\/zCowan: must be number/s);
+    expect(readdirSync(dir)).toEqual(['results.json']);
+  });
 
   it('readResults names the file for unreadable and non-JSON input', async () => {
     const dir = tmp();
