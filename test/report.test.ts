@@ -235,6 +235,9 @@ describe('plot specs are pure functions of the results', () => {
       for (const panel of panels) {
         const aggs = small.aggregates.filter((a) => a.epsilonB === panel.epsilonB);
         expect(panel.points.length).toBe(aggs.length);
+        // drawn in display order: IAD, CWoLa, CATHODE, each by window centre
+        expect(panel.points.map((p) => p.method)).toEqual(['IAD', 'CWoLa', 'CATHODE'].flatMap((m) => new Array<string>(9).fill(m)));
+        expect(panel.points.slice(0, 9).map((p) => p.centre)).toEqual(small.config.windows.map((w) => w.centre));
         for (const a of aggs) {
           const w = small.config.windows.find((x) => x.id === a.windowId)!;
           const p = panel.points.find((q) => q.windowId === a.windowId && q.method.toLowerCase() === a.method)!;

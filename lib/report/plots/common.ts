@@ -29,6 +29,9 @@ export interface PlotOptions {
 
 export const PLOT_DEFAULTS: Readonly<PlotOptions> = Object.freeze({ statistic: 'cowan' });
 
+/** Display-order rank of a method label ('IAD' → 0, 'CWoLa' → 1, 'CATHODE' → 2). */
+export const methodLabelRank = (label: string): number => METHOD_NAMES.findIndex((m) => METHOD_LABELS[m] === label);
+
 /** Okabe–Ito colours (distinguishable with colour-vision deficiencies). */
 export const METHOD_COLOURS: Readonly<Record<MethodName, string>> = Object.freeze({ iad: '#0072B2', cwola: '#D55E00', cathode: '#009E73' });
 

@@ -1,7 +1,7 @@
 /** Plot 3: δsys vs ε_B per method with its statistical band, one panel per source (MC, data-driven, combined). */
 import type { TopLevelSpec } from 'vega-lite';
-import { METHOD_LABELS, METHOD_NAMES, type DeltaSysSource, type ResultsDocument } from '../../scan/results.js';
-import { BASE_CONFIG, logDecadeAxis, methodColourScale, type PlotResult } from './common.js';
+import { METHOD_LABELS, type DeltaSysSource, type ResultsDocument } from '../../scan/results.js';
+import { BASE_CONFIG, logDecadeAxis, methodColourScale, methodLabelRank, type PlotResult } from './common.js';
 
 const SOURCE_LABELS: Record<DeltaSysSource, string> = { mc: 'MC (alternative background)', 'data-driven': 'data-driven (SB samples)', combined: 'combined (MC ⊕ data-driven)' };
 const SOURCES: DeltaSysSource[] = ['mc', 'data-driven', 'combined'];
@@ -37,7 +37,7 @@ export function deltaSysPoints(results: ResultsDocument): DeltaSysPoint[] {
         spreadHi: spread === null ? null : d.mean + spread,
       };
     })
-    .sort((a, b) => METHOD_NAMES.indexOf(a.method.toLowerCase() as never) - METHOD_NAMES.indexOf(b.method.toLowerCase() as never) || b.epsilonB - a.epsilonB);
+    .sort((a, b) => methodLabelRank(a.method) - methodLabelRank(b.method) || b.epsilonB - a.epsilonB);
 }
 
 /** Plot 3 spec. */
