@@ -12,6 +12,7 @@ import { register as abcd } from './commands/abcd.js';
 import { register as matrixMethod } from './commands/matrixMethod.js';
 import { register as fakeFactor } from './commands/fakeFactor.js';
 import { register as gp } from './commands/gp.js';
+import { register as report } from './commands/report.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -22,5 +23,6 @@ const program = new Command()
 
 for (const register of [start, inspect]) register(program);
 for (const register of [start, fit, bumphunter, abcd, matrixMethod, fakeFactor, gp]) register(program);
+for (const register of [start, report]) register(program);
 
 await program.parseAsync(process.argv);
