@@ -21,8 +21,16 @@ const program = new Command()
   .description('Weakly-supervised anomaly-detection bump hunts: IAD, CWoLa Hunting and CATHODE over sliding m_JJ windows')
   .version(pkg.version);
 
-for (const register of [start, inspect]) register(program);
-for (const register of [start, fit, bumphunter, abcd, matrixMethod, fakeFactor, gp]) register(program);
-for (const register of [start, report]) register(program);
+
+// One line per command (keeps merges of new commands conflict-free).
+start(program);
+inspect(program);
+fit(program);
+bumphunter(program);
+abcd(program);
+matrixMethod(program);
+fakeFactor(program);
+gp(program);
+report(program);
 
 await program.parseAsync(process.argv);
