@@ -14,7 +14,7 @@ import type { ScanPlan, ScanTask, SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import {
   aggregateRuns, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type DeltaSysStudy, type FeatureHistogram,
-  type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type ResultsDocument, type RocCurve,
+  type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type ResultsDocument, type RocRecord,
 } from './results.js';
 
 /** Out-of-fold scores of one classify task, with the sample indices of its SR events. */
@@ -103,10 +103,10 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
         const perWindow = [...new Set(counts.map((c) => c.window))].map((windowId) => {
           const ds = counts.filter((c) => c.window === windowId && c.epsilonB === e.epsilonB).map((c) => (c.nObs - c.epsilonEff * c.nSR) / (c.epsilonEff * c.nSR));
           const mean = ds.reduce((s, v) => s + v, 0) / ds.length;
-          const std = ds.length > 1 ? Math.sqrt(ds.reduce((s, v) => s + (v - mean) ** 2, 0) / (ds.length - 1)) : null;
+          const std = ds.length > 1 ? Math.sqrt(ds.reduce((s, v) => s + (v - mean) ** 2, 0) / (ds.length - 1)) : 0;
           return { windowId, value: mean, std };
         });
-        studies.push({ method, epsilonB: e.epsilonB, source: 'mc', mean: e.deltaSys, std: e.n > 1 ? e.std : null, statError: e.stdErr, perWindow });
+        studies.push({ method, epsilonB: e.epsilonB, source: 'mc', mean: e.deltaSys, std: e.std, stdErr: e.stdErr, n: e.n, perWindow });
       }
       if (method !== 'iad') values = config.epsilonB.map((eps) => est.find((e) => e.epsilonB === eps)?.deltaSys ?? 0);
     }
@@ -146,8 +146,9 @@ function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<Metho
       }
       runs.push({
         windowId: cell.task.windowId, method, epsilonB: row.epsilonB, run: cell.task.run, seed: cell.task.seed,
-        nSR: row.nSR, nTemplate: row.nTemplate, nTemplatePass: row.nTemplatePass, nTemplatePassEffective: row.nTemplatePassEff,
-        epsilonEff: row.epsilonEff, nObs: row.nObs, nExp: row.nExp, deltaSys: row.deltaSys, sigmaExpRel: row.sigmaExp, sigmaB: row.sigmaB,
+        nSR: row.nSR, nTemplate: row.nTemplate, nTemplatePass: row.nTemplatePass, nTemplatePassEff: row.nTemplatePassEff,
+        threshold: row.threshold, foldThresholds: [...row.foldThresholds], foldIds: [...row.foldIds],
+        epsilonEff: row.epsilonEff, nObs: row.nObs, nExp: row.nExp, deltaSys: row.deltaSys, sigmaSys: row.sigmaSys, sigmaExp: row.sigmaExp, sigmaB: row.sigmaB,
         zSimple: row.zSimple, zSimpleOneSided: row.zSimpleOneSided, zCowan: row.zCowan, zCowanOneSided: row.zCowanOneSided,
         ...(labels ? { nSignalSR, nSignalPass } : {}),
       });
@@ -202,9 +203,11 @@ function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<
         observedLocalZ: observed, nEvents: nullSample.length, localZ: cutAndCountLocalZ(windowCuts), nToys,
         rng: createRng(config.seed).fork(`look-elsewhere/${method}/${eps}`),
       });
-      const zGlobal = Number.isFinite(g.zGlobal) ? g.zGlobal : g.zGlobalLower95;
-      if (!Number.isFinite(g.zGlobal)) notes.push(`${method}, ε_B=${eps}: no pseudo-experiment reached the observed max local Z; global Z is the 95 % CL lower bound`);
-      out.push({ ...base, globalP: g.pGlobal, globalZ: zGlobal, nPseudoExperiments: g.nToys, maxLocalZHistogram: histogram(g.toyMaxZ, 0, Math.max(5, zMax + 0.5), 40) });
+      out.push({
+        ...base, globalP: g.pGlobal, globalZ: Number.isFinite(g.zGlobal) ? g.zGlobal : null, nExceeding: g.nExceeding,
+        globalPStdErr: g.pGlobalStdErr, globalPUpper95: g.pGlobalUpper95, globalZLower95: g.zGlobalLower95,
+        nPseudoExperiments: g.nToys, maxLocalZHistogram: histogram(g.toyMaxZ, 0, Math.max(5, zMax + 0.5), 40),
+      });
     });
     if (nToys > 0 && method !== 'iad' && nullCells.length === 0) notes.push(`${method}: no control sample, look-elsewhere effect from the Šidák bound only`);
   }
@@ -221,10 +224,10 @@ function histogram(values: ArrayLike<number>, lo: number, hi: number, bins: numb
   return { edges, counts };
 }
 
-function rocCurves(ctx: AssembleContext, cells: ScoredCell[]): RocCurve[] | undefined {
+function rocCurves(ctx: AssembleContext, cells: ScoredCell[]): RocRecord[] | undefined {
   if (!ctx.samples.data.has('label')) return undefined;
   const labels = ctx.samples.data.column('label');
-  const out: RocCurve[] = [];
+  const out: RocRecord[] = [];
   for (const c of cells) {
     if (c.task.sample !== 'data' || c.task.run !== 0) continue;
     const sig: number[] = [], bkg: number[] = [];

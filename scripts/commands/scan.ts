@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
 import { presetConfig } from '../../lib/scan/presets.js';
 import type { ScanConfig, MethodName } from '../../lib/scan/config.js';
 import { ConfigError } from '../../lib/util/errors.js';
+import { writeReport } from '../../lib/report/index.js';
 import { consoleReporter, type ReporterMode } from '../reporter.js';
 import { printScanTable } from './scanTable.js';
 
@@ -110,6 +111,8 @@ export function register(program: Command): void {
         reporter.stop();
         printScanTable(out.results);
         console.log(`\n${out.computed} tasks computed, ${out.cached} from the cache`);
+        const report = await writeReport(out.results, join(o.out, 'report'), { reporter });
+        console.log(`report:  ${report.htmlPath}`);
         console.log(`results: ${out.resultsPath}\nplan:    ${out.planPath}`);
       } finally {
         reporter.stop();

@@ -10,7 +10,7 @@ export function printScanTable(results: ResultsDocument): void {
   const sorted = [...results.aggregates].sort((a, b) => a.windowId - b.windowId || a.method.localeCompare(b.method) || b.epsilonB - a.epsilonB);
   for (const a of sorted) {
     const nSR = results.runs.find((r) => r.windowId === a.windowId && r.method === a.method)?.nSR ?? NaN;
-    const z = (s: { mean: number; std: number | null }): string => (a.nRuns > 1 && s.std !== null ? `${fmt(s.mean, 2)}±${fmt(s.std, 2)}` : fmt(s.mean, 2));
+    const z = (s: { mean: number; std: number }): string => (a.nRuns > 1 ? `${fmt(s.mean, 2)}±${fmt(s.std, 2)}` : fmt(s.mean, 2));
     rows.push([
       String(a.windowId), `${fmt(centre.get(a.windowId) ?? NaN, 1)} TeV`, METHOD_LABELS[a.method], a.epsilonB.toExponential(0), String(nSR),
       fmt(a.nObs.mean, 0), `${fmt(a.nExp.mean, 1)} ± ${fmt(a.sigmaB.mean, 1)}`, fmt(a.deltaSys, 3), z(a.z.simple), z(a.z.cowan),
@@ -22,6 +22,6 @@ export function printScanTable(results: ResultsDocument): void {
     if (i === 0) console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   }
   for (const l of results.lookElsewhere ?? [])
-    console.log(`look-elsewhere ${METHOD_LABELS[l.method]} ε_B=${l.epsilonB}: max local Z ${fmt(l.localZMax, 2)} (window ${l.localZMaxWindowId}) → global Z ${fmt(l.globalZ, 2)} (${l.nPseudoExperiments} pseudo-experiments; Šidák ${fmt(l.sidakBound.globalZ, 2)})`);
+    console.log(`look-elsewhere ${METHOD_LABELS[l.method]} ε_B=${l.epsilonB}: max local Z ${fmt(l.localZMax, 2)} (window ${l.localZMaxWindowId}) → global Z ${l.globalZ === null ? `> ${fmt(l.globalZLower95 ?? NaN, 2)} (95 % CL; no pseudo-experiment reached it)` : fmt(l.globalZ, 2)} (${l.nPseudoExperiments} pseudo-experiments; Šidák ${fmt(l.sidakBound.globalZ ?? Infinity, 2)})`);
   for (const n of results.notes ?? []) console.log(`note: ${n}`);
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
 import { presetConfig } from '../../lib/scan/presets.js';
 import type { WindowSummary } from '../../lib/scan/summary.js';
+import { writeReport } from '../../lib/report/index.js';
 import { consoleReporter } from '../reporter.js';
 import { printScanTable } from './scanTable.js';
 import { reporterMode } from './scan.js';
@@ -39,6 +40,8 @@ export function register(program: Command): void {
         reporter.stop();
         printScanTable(out.results);
         console.log(`\n${out.computed} tasks computed, ${out.cached} from the cache`);
+        const report = await writeReport(out.results, join(o.out, 'report'), { reporter });
+        console.log(`report:  ${report.htmlPath}`);
         console.log(`results: ${out.resultsPath}`);
       } finally {
         reporter.stop();
