@@ -1,5 +1,6 @@
 import type { EventTable } from '../data/eventTable.js';
-import { signalRegionMask, sidebandMask, countMask, type Window } from '../windows/index.js';
+import { signalRegionMask, sidebandMask, shortSidebandMask, countMask, type Window } from '../windows/index.js';
+import { createRng } from '../util/rng.js';
 import { FlowEnsemble, sampleIntoWindow, type FitFlowOptions, type ConditionalDensity } from '../ml/flows/index.js';
 import type { Matrix } from '../ml/matrix.js';
 import type { Reporter } from '../util/reporter.js';
@@ -47,5 +48,29 @@ export function cathodeTemplate(density: ConditionalDensity, data: EventTable, w
   return {
     method: 'cathode', window, x: x as Matrix<Float64Array>, classWeight: 'balanced',
     meta: { nTemplate: x.rows, oversampling: opts.oversampling, bandwidth: opts.bandwidth },
+  };
+}
+
+/**
+ * CATHODE's data-driven closure in the sidebands (arXiv:2411.00085): the sideband-trained density,
+ * sampled at the masses of the short-sideband data (oversampling × each event's m_JJ), against that
+ * data. The data there carry no SR signal and were seen in training, so any selection excess
+ * measures the density estimator's mismodelling: a data-driven δsys.
+ * @returns the short-sideband data (label 1) and the flow samples as a balanced template.
+ */
+export function sidebandClosureTemplate(
+  density: ConditionalDensity, data: EventTable, window: Window, features: readonly string[], shortSidebandWidth: number,
+  opts: { oversampling: number; seed: number },
+): { data: Matrix<Float64Array>; template: BackgroundTemplate } {
+  const ssb = shortSidebandMask(data, window, shortSidebandWidth);
+  const masses = maskedColumn(data, 'mJJ', ssb);
+  if (masses.length === 0) throw new InputError(`CATHODE sideband closure, window ${window.id}: no data in the short sidebands`);
+  const reps = Math.max(1, Math.round(opts.oversampling));
+  const m = new Float64Array(masses.length * reps);
+  for (let r = 0; r < reps; r++) m.set(masses, r * masses.length);
+  const x = density.sample(m, createRng(opts.seed).fork('sideband-closure')) as Matrix<Float64Array>;
+  return {
+    data: featureMatrix(data, features, ssb),
+    template: { method: 'cathode', window, x, classWeight: 'balanced', meta: { nTemplate: x.rows, region: 'short sidebands', oversampling: reps } },
   };
 }

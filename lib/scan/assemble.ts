@@ -3,7 +3,7 @@ import { signalRegionMask, shortSidebandMask, type Window } from '../windows/ind
 import { maskIndices, featureNames } from '../methods/features.js';
 import type { MethodName } from '../methods/types.js';
 import {
-  cutAndCount, deltaSysByEpsilonB, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, significanceFromPValue,
+  cutAndCount, deltaSysByEpsilonB, deltaOfWindow, combineDeltaSys, summarizeRuns, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, significanceFromPValue,
   pValueFromSignificance, rocCurve, type CutAndCountRow, type WindowCut,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
@@ -46,13 +46,15 @@ function loadCells(ctx: AssembleContext): ScoredCell[] {
   const srIndexCache = new Map<string, Uint32Array>();
   const cells: ScoredCell[] = [];
   for (const task of ctx.plan.tasks) {
-    if (task.kind !== 'classify') continue;
+    if (task.kind === 'flow') continue;
     const entry = ctx.cache.get<ClassifyResult>(task.key);
     if (!entry) throw new Error(`scan: result of task ${task.index} (window ${task.windowId}, ${task.method}, run ${task.run}, ${task.sample}) is missing from the cache`);
     const w = windowById(ctx.plan, task.windowId);
-    const k = `${task.sample}/${w.id}`;
+    const k = `${task.sample}/${task.kind}/${w.id}`;
     let srIndex = srIndexCache.get(k);
-    if (!srIndex) srIndexCache.set(k, (srIndex = maskIndices(signalRegionMask(ctx.samples[task.sample], w))));
+    // Rows of the events the task classified: the SR, or the short sidebands for the sideband closure.
+    const region = task.kind === 'sideband-closure' ? shortSidebandMask(ctx.samples[task.sample], w, ctx.plan.shortSidebandWidth) : signalRegionMask(ctx.samples[task.sample], w);
+    if (!srIndex) srIndexCache.set(k, (srIndex = maskIndices(region)));
     const a = entry.arrays;
     cells.push({
       task, value: entry.value, srIndex,
@@ -70,11 +72,32 @@ function windowById(plan: ScanPlan, id: number): Window {
   return w;
 }
 
-function countCell(cell: ScoredCell, epsilonB: readonly number[], deltaSys: readonly number[]): CutAndCountRow[] {
+/** δsys applied per ε_B (the shift) and σ_sys (its uncertainty; |δsys| unless sources are combined). */
+interface AppliedSystematics {
+  readonly deltaSys: number[];
+  readonly sigmaSys: number[];
+}
+
+function countCell(cell: ScoredCell, epsilonB: readonly number[], sys?: AppliedSystematics): CutAndCountRow[] {
   return cutAndCount(
     { templateScores: cell.templateScores, templateWeights: cell.templateWeights, dataScores: cell.dataScores, folds: { data: cell.dataFold, template: cell.templateFold } },
-    { epsilonB, deltaSys },
+    { epsilonB, deltaSys: sys?.deltaSys ?? 0, sigmaSys: sys?.sigmaSys },
   );
+}
+
+/** δ per window and run of signal-free cells (δsys = 0 in the counting), as δsys studies per ε_B. */
+function measureShifts(cells: readonly ScoredCell[], epsilonB: readonly number[], method: MethodName, source: DeltaSysStudy['source']): DeltaSysStudy[] {
+  const counts = cells.flatMap((c) =>
+    countCell(c, epsilonB).map((r) => ({ epsilonB: r.epsilonB, nObs: r.nObs, epsilonEff: r.epsilonEff, nSR: r.nSR, window: c.task.windowId, run: c.task.run })),
+  );
+  return deltaSysByEpsilonB(counts).map((e) => {
+    const perWindow = [...new Set(counts.map((c) => c.window))].map((windowId) => {
+      const ds = counts.filter((c) => c.window === windowId && c.epsilonB === e.epsilonB).map((c) => deltaOfWindow(c.nObs, c.epsilonEff, c.nSR));
+      const s = summarizeRuns(ds, `δ of window ${windowId}`);
+      return { windowId, value: s.mean, std: s.std };
+    });
+    return { method, epsilonB: e.epsilonB, source, mean: e.deltaSys, std: e.std, stdErr: e.stdErr, n: e.n, perWindow };
+  });
 }
 
 /** Whether each SR data event of a cell passes its fold's threshold at working point `row`. */
@@ -85,50 +108,56 @@ function passFlags(cell: ScoredCell, row: CutAndCountRow): Uint8Array {
   return out;
 }
 
-/** Per-method δsys per ε_B: configured values, else measured on the control sample (MC-based), else 0. */
-function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[]): { table: Map<MethodName, number[]>; studies: DeltaSysStudy[] } {
+/**
+ * Per-method δsys per ε_B. Measured on the control sample (MC-based) when there is one; for CATHODE
+ * with the sideband closure, the data-driven shift is combined with the MC one in quadrature into
+ * σ_sys (the MC mean stays the applied shift). Configured values override both; IAD is always 0.
+ */
+function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[]): { table: Map<MethodName, AppliedSystematics>; studies: DeltaSysStudy[] } {
   const { config } = ctx.plan;
-  const table = new Map<MethodName, number[]>();
+  const eps = config.epsilonB;
+  const table = new Map<MethodName, AppliedSystematics>();
   const studies: DeltaSysStudy[] = [];
   for (const method of config.methods) {
-    const configured = config.deltaSys.values?.[method];
-    let values = config.epsilonB.map(() => 0);
-    const control = cells.filter((c) => c.task.sample === 'control' && c.task.method === method);
-    if (control.length > 0) {
-      const counts = control.flatMap((c) =>
-        countCell(c, config.epsilonB, config.epsilonB.map(() => 0)).map((r) => ({ epsilonB: r.epsilonB, nObs: r.nObs, epsilonEff: r.epsilonEff, nSR: r.nSR, window: c.task.windowId, run: c.task.run })),
-      );
-      const est = deltaSysByEpsilonB(counts);
-      for (const e of est) {
-        const perWindow = [...new Set(counts.map((c) => c.window))].map((windowId) => {
-          const ds = counts.filter((c) => c.window === windowId && c.epsilonB === e.epsilonB).map((c) => (c.nObs - c.epsilonEff * c.nSR) / (c.epsilonEff * c.nSR));
-          const mean = ds.reduce((s, v) => s + v, 0) / ds.length;
-          const std = ds.length > 1 ? Math.sqrt(ds.reduce((s, v) => s + (v - mean) ** 2, 0) / (ds.length - 1)) : 0;
-          return { windowId, value: mean, std };
-        });
-        studies.push({ method, epsilonB: e.epsilonB, source: 'mc', mean: e.deltaSys, std: e.std, stdErr: e.stdErr, n: e.n, perWindow });
+    const control = cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'control' && c.task.method === method);
+    const closure = cells.filter((c) => c.task.kind === 'sideband-closure' && c.task.method === method);
+    const mc = control.length ? measureShifts(control, eps, method, 'mc') : [];
+    const dd = closure.length ? measureShifts(closure, eps, method, 'data-driven') : [];
+    studies.push(...mc, ...dd);
+    const mcOf = (e: number): number => mc.find((s) => s.epsilonB === e)?.mean ?? 0;
+    const ddOf = (e: number): number | undefined => dd.find((s) => s.epsilonB === e)?.mean;
+    let deltaSys = eps.map(mcOf);
+    let sigmaSys = eps.map((e) => {
+      const d = ddOf(e);
+      return d === undefined ? Math.abs(mcOf(e)) : combineDeltaSys([mcOf(e), d]);
+    });
+    if (dd.length)
+      for (const e of eps) {
+        const d = ddOf(e)!, m = mcOf(e);
+        studies.push({ method, epsilonB: e, source: 'combined', mean: combineDeltaSys([m, d]), std: 0, perWindow: [] });
       }
-      if (method !== 'iad') values = config.epsilonB.map((eps) => est.find((e) => e.epsilonB === eps)?.deltaSys ?? 0);
-    }
+    const configured = config.deltaSys.values?.[method];
     if (configured) {
-      values = config.epsilonB.map((eps) => configured[epsKey(eps)] ?? values[config.epsilonB.indexOf(eps)]);
-      notes.push(`δsys of ${method} taken from the configuration (${config.epsilonB.map((e, i) => `ε_B=${e}: ${values[i]}`).join(', ')})`);
-    } else if (control.length === 0 && method !== 'iad') {
+      deltaSys = eps.map((e, i) => configured[String(e)] ?? deltaSys[i]);
+      sigmaSys = deltaSys.map((d, i) => (configured[String(eps[i])] !== undefined ? Math.abs(d) : sigmaSys[i]));
+      notes.push(`δsys of ${method} taken from the configuration where given (${eps.map((e, i) => `ε_B=${e}: ${deltaSys[i]}`).join(', ')})`);
+    } else if (!mc.length && !dd.length && method !== 'iad') {
       notes.push(`no control sample and no configured δsys for ${method}: δsys = 0 (no systematic correction)`);
     }
-    if (method === 'iad') values = config.epsilonB.map(() => 0); // a perfect template: no shift by construction
-    table.set(method, values);
+    // IAD: a perfect template by construction, no shift.
+    if (method === 'iad') table.set(method, { deltaSys: eps.map(() => 0), sigmaSys: eps.map(() => 0) });
+    else table.set(method, { deltaSys, sigmaSys });
   }
   return { table, studies };
 }
 
-function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, number[]>): { runs: CellRun[]; rows: Map<ScoredCell, CutAndCountRow[]> } {
+function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>): { runs: CellRun[]; rows: Map<ScoredCell, CutAndCountRow[]> } {
   const { config } = ctx.plan;
   const labels = ctx.samples.data.has('label') ? ctx.samples.data.column('label') : undefined;
   const runs: CellRun[] = [];
   const rows = new Map<ScoredCell, CutAndCountRow[]>();
   for (const cell of cells) {
-    if (cell.task.sample !== 'data') continue;
+    if (cell.task.sample !== 'data' || cell.task.kind !== 'classify') continue;
     const method = cell.task.method!;
     const r = countCell(cell, config.epsilonB, deltaSys.get(method)!);
     rows.set(cell, r);
@@ -163,14 +192,14 @@ function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<Metho
  * windows' overlaps are respected. The list is the IAD template for IAD and the control sample for
  * CWoLa and CATHODE; without a control sample only the Šidák bound is available.
  */
-function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, number[]>, dataRows: Map<ScoredCell, CutAndCountRow[]>, notes: string[]): LookElsewhereResult[] {
+function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>, dataRows: Map<ScoredCell, CutAndCountRow[]>, notes: string[]): LookElsewhereResult[] {
   const { config } = ctx.plan;
   const out: LookElsewhereResult[] = [];
   const nToys = config.lookElsewhere.pseudoExperiments;
   for (const method of config.methods) {
-    const dataCells = cells.filter((c) => c.task.sample === 'data' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
+    const dataCells = cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'data' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
     if (dataCells.length === 0) continue;
-    const nullCells = method === 'iad' ? dataCells : cells.filter((c) => c.task.sample === 'control' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
+    const nullCells = method === 'iad' ? dataCells : cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'control' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
     config.epsilonB.forEach((eps, e) => {
       const observed = dataCells.map((c) => dataRows.get(c)![e].zCowanOneSided);
       const zMax = Math.max(...observed);
@@ -194,9 +223,9 @@ function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<
           const pass = new Uint8Array(c.templateScores.length);
           for (let i = 0; i < pass.length; i++) pass[i] = c.templateScores[i] >= (thr.get(c.templateFold[i]) ?? Infinity) ? 1 : 0;
           const tIndex = maskIndices(signalRegionMask(ctx.samples.template, windowById(ctx.plan, c.task.windowId)));
-          return { eventIndex: tIndex, pass, epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: 0 };
+          return { eventIndex: tIndex, pass, epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: 0, sigmaSys: 0 };
         }
-        return { eventIndex: c.srIndex, pass: passFlags(c, row), epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: row.deltaSys };
+        return { eventIndex: c.srIndex, pass: passFlags(c, row), epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: row.deltaSys, sigmaSys: row.sigmaSys };
       });
       const nullSample = method === 'iad' ? ctx.samples.template : ctx.samples.control;
       const g = globalSignificance({
@@ -229,7 +258,7 @@ function rocCurves(ctx: AssembleContext, cells: ScoredCell[]): RocRecord[] | und
   const labels = ctx.samples.data.column('label');
   const out: RocRecord[] = [];
   for (const c of cells) {
-    if (c.task.sample !== 'data' || c.task.run !== 0) continue;
+    if (c.task.sample !== 'data' || c.task.kind !== 'classify' || c.task.run !== 0) continue;
     const sig: number[] = [], bkg: number[] = [];
     c.srIndex.forEach((row, i) => (labels[row] === 1 ? sig : bkg).push(c.dataScores[i]));
     if (sig.length === 0 || bkg.length === 0) continue;
@@ -263,7 +292,7 @@ function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<Scored
       const mine = runs.filter((r) => r.method === method && r.epsilonB === eps && r.run === 0);
       if (mine.length === 0) return;
       const best = mine.reduce((a, b) => (b.zCowan > a.zCowan ? b : a));
-      const cell = cells.find((c) => c.task.sample === 'data' && c.task.method === method && c.task.run === 0 && c.task.windowId === best.windowId)!;
+      const cell = cells.find((c) => c.task.kind === 'classify' && c.task.sample === 'data' && c.task.method === method && c.task.run === 0 && c.task.windowId === best.windowId)!;
       const row = dataRows.get(cell)![e];
       const pass = passFlags(cell, row);
       const passMass: number[] = [], srMass: number[] = [];
@@ -282,7 +311,7 @@ function featureHistograms(ctx: AssembleContext, cells: ScoredCell[]): FeatureHi
   const out: FeatureHistogram[] = [];
   const names = featureNames(ctx.plan.config.features);
   for (const c of cells) {
-    if (c.task.sample !== 'data' || c.task.run !== 0) continue;
+    if (c.task.sample !== 'data' || c.task.kind !== 'classify' || c.task.run !== 0) continue;
     const template = templateFeatures(ctx, c);
     if (!template) continue;
     names.forEach((feature, j) => {

@@ -57,8 +57,12 @@ export interface ScanConfig {
   runs: number;
   seed: number;
   cathode: { flow: Record<string, unknown>; oversampling: number; bandwidth: number; flows: number; maxTrainEvents?: number };
-  /** δsys per method and ε_B (keys are ε_B as written, e.g. "0.001"); IAD always 0. */
-  deltaSys: { file?: string; values?: Partial<Record<MethodName, Record<string, number>>> };
+  /**
+   * δsys per method and ε_B (keys are ε_B as written, e.g. "0.001"); IAD always 0. Without values,
+   * δsys is measured on the control sample (MC-based). `dataDriven` adds CATHODE's sideband closure
+   * (flow sampled into the short sidebands vs the data there), combined with the MC value in quadrature.
+   */
+  deltaSys: { values?: Partial<Record<MethodName, Record<string, number>>>; dataDriven?: boolean };
   lookElsewhere: { pseudoExperiments: number };
 }
 

@@ -8,7 +8,8 @@ import type { Matrix } from '../ml/matrix.js';
 import { featureMatrix, featureNames } from '../methods/features.js';
 import { iadTemplate } from '../methods/iad.js';
 import { cwolaTemplate } from '../methods/cwola.js';
-import { trainSidebandDensity, cathodeTemplate } from '../methods/cathode.js';
+import { trainSidebandDensity, cathodeTemplate, sidebandClosureTemplate } from '../methods/cathode.js';
+import { loadFlowEnsemble, type FlowEnsembleDocument } from '../ml/flows/index.js';
 import type { BackgroundTemplate } from '../methods/types.js';
 import { InputError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
@@ -38,7 +39,8 @@ export interface FlowResult {
   readonly nSamples: number;
   readonly cols: number;
   readonly features: readonly string[];
-  readonly validationLoss?: number[];
+  /** The trained flow ensemble (FlowEnsemble.toJSON()). */
+  readonly flow: FlowEnsembleDocument;
 }
 
 /** The registered model kind and options behind a scan's classifier setting. */
@@ -79,9 +81,19 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
       bandwidth: config.cathode.bandwidth, seed: task.seed, reporter,
     });
     const template = cathodeTemplate(density, events, window, { ...config.cathode, seed: task.seed });
-    const value: FlowResult = { nSamples: template.x.rows, cols: template.x.cols, features };
+    // The trained flow is kept with its samples: the sideband closure (data-driven δsys) samples it again.
+    const value: FlowResult = { nSamples: template.x.rows, cols: template.x.cols, features, flow: density.toJSON() };
     ctx.cache.put(task.key, value, { samples: template.x.data });
     return 'computed';
+  }
+
+  if (task.kind === 'sideband-closure') {
+    const flow = ctx.cache.get<FlowResult>(task.dependsOn[0]);
+    if (!flow) throw new InputError(`scan: sideband closure of window ${window.id} needs the flow ${task.dependsOn[0]}, which is not in the cache; run the flow task first`);
+    const closure = sidebandClosureTemplate(loadFlowEnsemble(flow.value.flow), events, window, features, ctx.plan.shortSidebandWidth, {
+      oversampling: config.cathode.oversampling, seed: task.seed,
+    });
+    return storeCrossFit(task, ctx, closure.data, closure.template);
   }
 
   const sr = signalRegionMask(events, window);
@@ -105,7 +117,14 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
     default:
       throw new InputError(`scan: task ${task.index} has no method`);
   }
-  if (data.rows < config.folds) throw new InputError(`window ${window.id}: ${data.rows} SR events in the ${task.sample} sample cannot fill ${config.folds} folds`);
+  return storeCrossFit(task, ctx, data, template);
+}
+
+/** Cross-fit "data (label 1) vs template (label 0)" and store the out-of-fold scores under the task's key. */
+async function storeCrossFit(task: ScanTask, ctx: TaskContext, data: Matrix<Float64Array>, template: BackgroundTemplate): Promise<'computed'> {
+  const { config } = ctx.plan;
+  if (data.rows < config.folds) throw new InputError(`window ${task.windowId}: ${data.rows} events in the ${task.sample} sample cannot fill ${config.folds} folds`);
+  const reporter = ctx.reporter ?? silent;
   const fit = await crossFit(classifierSpec(config), data, template.x, {
     k: config.folds, members: config.ensemble, seed: task.seed, templateWeight: template.weights,
     classWeight: template.classWeight, pool: ctx.pool, reporter,

@@ -13,11 +13,13 @@ export type SampleRole = 'data' | 'control';
 /**
  * One independent, idempotent unit of a scan. `flow` trains CATHODE's sideband density for a
  * window and samples it into the SR; `classify` cross-fits a method's classifier (all k folds)
- * and stores out-of-fold scores. A task's result lives in the cache under `key`.
+ * and stores out-of-fold scores; `sideband-closure` samples that flow in the short sidebands and
+ * classifies the samples against the data there (CATHODE's data-driven δsys). A task's result
+ * lives in the cache under `key`.
  */
 export interface ScanTask {
   readonly index: number;
-  readonly kind: 'flow' | 'classify';
+  readonly kind: 'flow' | 'classify' | 'sideband-closure';
   readonly sample: SampleRole;
   readonly windowId: number;
   readonly method?: MethodName;
@@ -82,6 +84,14 @@ export function buildPlan(
             shortSidebandWidth: method === 'cwola' ? shortSidebandWidth : undefined,
           });
           tasks.push({ index: tasks.length, kind: 'classify', sample, windowId: w.id, method, run, seed, key, dependsOn: flowKey && method === 'cathode' ? [flowKey] : [] });
+        }
+        if (flowKey && sample === 'data' && config.deltaSys.dataDriven) {
+          const seed = taskSeed(config.seed, run, `${sample}/window:${w.id}/sideband-closure`);
+          const key = hashValue({
+            ...common, kind: 'sideband-closure', sample: datasets[sample], flow: flowKey, bounds, seed, shortSidebandWidth,
+            classifier: config.classifier, folds: config.folds, ensemble: config.ensemble, oversampling: config.cathode.oversampling,
+          });
+          tasks.push({ index: tasks.length, kind: 'sideband-closure', sample, windowId: w.id, method: 'cathode', run, seed, key, dependsOn: [flowKey] });
         }
       }
   return { schema: 'sidewinder/scan-plan', version: 1, config, datasets, windows, shortSidebandWidth, tasks };
