@@ -91,7 +91,7 @@ describe('crossFit', () => {
     w.fill(3);
     const c = await crossFit(spec, data, template, { seed: 1, templateWeight: w });
     expect(c.dataScores).not.toEqual(b.dataScores);
-    await expect(crossFit(spec, data, template, { seed: 1, templateWeight: new Float64Array(3) }))).rejects.toThrow(/templateWeight has 3 entries, template has 1500 rows/);
+    await expect(crossFit(spec, data, template, { seed: 1, templateWeight: new Float64Array(3) })).rejects.toThrow(/templateWeight has 3 entries, template has 1500 rows/);
   });
 
   it('ensembles as a model kind cross-fit in workers (base kind imported there too)', async () => {
