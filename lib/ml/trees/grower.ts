@@ -110,14 +110,15 @@ export class TreeGrower {
       splittable.push(id);
     };
 
-    const G0 = sum(grad, n), H0 = sum(hess, n);
+    // Root sums from the root histogram (feature 0's bins), not from another pass over the samples.
+    const rootHist = this.acquire();
+    rootHistogramInto(rootHist, bins, n, nFeatures, grad, hess);
+    let G0 = 0, H0 = 0;
+    for (let k = 0; k < BIN_STRIDE * 3; k += 3) { G0 += rootHist[k]; H0 += rootHist[k + 1]; }
     const root = newNode(0, n, G0, H0, n, 0);
+    hists[root] = rootHist;
     if (n < 2 * minLeaf || H0 < minHess || opts.maxDepth === 0) finalize(root);
-    else {
-      hists[root] = this.acquire();
-      rootHistogramInto(hists[root]!, bins, n, nFeatures, grad, hess);
-      findSplitAndPush(root);
-    }
+    else findSplitAndPush(root);
     let nLeaves = 1;
 
     while (splittable.length > 0) {
@@ -194,12 +195,6 @@ export class TreeGrower {
     }
     return tree;
   }
-}
-
-function sum(a: Float64Array, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += a[i];
-  return s;
 }
 
 /**

@@ -120,19 +120,26 @@ export function meanLogLoss(raw: Float64Array, y: Labels, w: Float64Array): numb
   return s / sw;
 }
 
-/** Log-loss gradient w(p − y) and hessian w p(1 − p) of each event at raw score `raw`. */
-export function logLossGradHessInto(grad: Float64Array, hess: Float64Array, raw: Float64Array, y: Labels, w: Float64Array): void {
-  for (let i = 0; i < raw.length; i++) {
-    const p = 1 / (1 + Math.exp(-raw[i]));
+/**
+ * Log-loss gradient w(p − y) and hessian w p(1 − p) of each event, from e = exp(−raw) (kept up to
+ * date multiplicatively, so no exp per event per iteration): p = 1 / (1 + e).
+ */
+export function logLossGradHessInto(grad: Float64Array, hess: Float64Array, expNegRaw: Float64Array, y: Labels, w: Float64Array): void {
+  for (let i = 0; i < expNegRaw.length; i++) {
+    const p = 1 / (1 + expNegRaw[i]);
     const wi = w[i];
     grad[i] = wi * (p - y[i]);
     hess[i] = wi * p * (1 - p);
   }
 }
 
-/** raw[idx[i]] += v for i in [start, end) (a leaf's samples). */
-function addToRangeInto(raw: Float64Array, idx: Uint32Array, start: number, end: number, v: number): void {
-  for (let i = start; i < end; i++) raw[idx[i]] += v;
+/** A leaf's update of its samples idx[start..end): raw += v, exp(−raw) *= exp(−v). */
+function addToLeafInto(raw: Float64Array, expNegRaw: Float64Array, idx: Uint32Array, start: number, end: number, v: number, expNegV: number): void {
+  for (let i = start; i < end; i++) {
+    const s = idx[i];
+    raw[s] += v;
+    expNegRaw[s] *= expNegV;
+  }
 }
 
 /** Stratified split: for each class, a seeded `fraction` (rounded, ≥ 1, leaving ≥ 1) goes to validation. */
@@ -209,6 +216,7 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
     const baseline = Math.log(p0 / (1 - p0));
 
     const raw = new Float64Array(nT).fill(baseline);
+    const expNegRaw = new Float64Array(nT).fill(Math.exp(-baseline));
     const grad = new Float64Array(nT), hess = new Float64Array(nT);
     const grower = new TreeGrower(bins, nT, nF, nBins, {
       maxLeafNodes: o.maxLeafNodes,
@@ -230,13 +238,13 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
     let earlyStopped = false;
     const idx = grower.sampleIndices;
     for (let it = 0; it < o.maxIter; it++) {
-      logLossGradHessInto(grad, hess, raw, yt, wt);
+      logLossGradHessInto(grad, hess, expNegRaw, yt, wt);
       const g = grower.grow(grad, hess);
       const value = g.value;
       for (let k = 0; k < value.length; k++) {
         if (g.feature[k] >= 0) continue;
         value[k] *= o.learningRate;
-        addToRangeInto(raw, idx, g.leafStart[k], g.leafEnd[k], value[k]);
+        addToLeafInto(raw, expNegRaw, idx, g.leafStart[k], g.leafEnd[k], value[k], Math.exp(-value[k]));
       }
       const tree: BinnedTree = { feature: g.feature, binThreshold: g.binThreshold, left: g.left, right: g.right, value };
       trees.push(tree);
