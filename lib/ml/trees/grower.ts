@@ -8,7 +8,7 @@
  * reused by every tree of a fit.
  */
 import { BIN_STRIDE } from './binning.js';
-import { histogramLength, nodeHistogramInto, rootHistogramInto, subtractHistogramInPlace } from './histogram.js';
+import { histogramLength, nodeHistogramInto, rootCountsInto, rootHistogramInto, subtractHistogramInPlace } from './histogram.js';
 
 export interface GrowerOptions {
   maxLeafNodes: number;
@@ -44,6 +44,8 @@ export class TreeGrower {
   private readonly tmp: Uint32Array;
   private readonly histPool: Float64Array[] = [];
   private readonly histLen: number;
+  /** Per-bin counts of all samples (constant over iterations). */
+  private readonly rootCounts: Float64Array;
   /** Scratch for findBestSplitInto: [gain, feature, bin, G_L, H_L, n_L]. */
   private readonly best = new Float64Array(6);
 
@@ -61,6 +63,8 @@ export class TreeGrower {
     this.sampleIndices = new Uint32Array(nSamples);
     this.tmp = new Uint32Array(nSamples);
     this.histLen = histogramLength(nFeatures);
+    this.rootCounts = new Float64Array(nFeatures * BIN_STRIDE);
+    rootCountsInto(this.rootCounts, bins, nSamples, nFeatures);
   }
 
   private acquire(): Float64Array {
@@ -112,7 +116,7 @@ export class TreeGrower {
 
     // Root sums from the root histogram (feature 0's bins), not from another pass over the samples.
     const rootHist = this.acquire();
-    rootHistogramInto(rootHist, bins, n, nFeatures, grad, hess);
+    rootHistogramInto(rootHist, bins, n, nFeatures, grad, hess, this.rootCounts);
     let G0 = 0, H0 = 0;
     for (let k = 0; k < BIN_STRIDE * 3; k += 3) { G0 += rootHist[k]; H0 += rootHist[k + 1]; }
     const root = newNode(0, n, G0, H0, n, 0);
