@@ -22,7 +22,7 @@ export { CartClassifier, FittedCart, CART_DEFAULTS } from './ml/trees/cart.js';
 export type { CartOptions } from './ml/trees/cart.js';
 export { EnsembleClassifier, FittedEnsemble, ENSEMBLE_DEFAULTS, memberSeed } from './ml/ensemble.js';
 export type { EnsembleOptions } from './ml/ensemble.js';
-export { crossFit, kFoldAssignment, foldMemberSeed } from './ml/crossFit.js';
+export { crossFit, kFoldAssignment, foldMemberSeed, runSeed } from './ml/crossFit.js';
 export type { CrossFitOptions, CrossFitResult, ClassifierSpec } from './ml/crossFit.js';
 export { WorkerPool, WorkerTaskError, sharedPool, toShared, sharedArray } from './ml/pool/pool.js';
 export type { WorkerPoolOptions } from './ml/pool/pool.js';

@@ -66,6 +66,11 @@ export function kFoldAssignment(n: number, k: number, rng: Rng): Uint8Array {
   return fold;
 }
 
+/** Root seed of independent run r (r = 0, 1, …) of an analysis seeded with `seed`. */
+export function runSeed(seed: number, run: number): number {
+  return createRng(seed).fork(`run:${run}`).nextUint32();
+}
+
 /** Seed of the model of fold k, member m, derived by label (independent of scheduling). */
 export function foldMemberSeed(seed: number, fold: number, member: number): number {
   return createRng(seed).fork(`crossfit/fold:${fold}/member:${member}`).nextUint32();

@@ -62,30 +62,48 @@ function writeBin(dir: string, name: string, a: Float64Array | Uint8Array): stri
   return p;
 }
 
+// mode "fit": one timed fit of the fit set; mode "rest": scoring and the supervised AUCs.
 const PY_SCRIPT = String.raw`
 import sys, json, time, numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import roc_auc_score
-d = sys.argv[1]
+d, mode = sys.argv[1], sys.argv[2]
 def load(name, cols): return np.fromfile(d + '/' + name, dtype=np.float64).reshape(-1, cols)
 def labels(name): return np.fromfile(d + '/' + name, dtype=np.uint8)
 out = {}
 X = load('fit_X.bin', 4); y = labels('fit_y.bin')
-walls, cpus = [], []
-for r in range(3):
-    m = HistGradientBoostingClassifier(max_iter=200, max_leaf_nodes=31, learning_rate=0.1, early_stopping=False, random_state=1)
-    t = time.perf_counter(); c = time.process_time(); m.fit(X, y)
-    walls.append(time.perf_counter() - t); cpus.append(time.process_time() - c)
-out['fit'] = {'wall': walls, 'cpu': cpus, 'n_iter': int(m.n_iter_)}
-S = load('score_X.bin', 4)
-t = time.perf_counter(); m.predict_proba(S); out['score_wall'] = time.perf_counter() - t
-Xtr = load('sup_train_X.bin', 4); ytr = labels('sup_train_y.bin'); Xte = load('sup_test_X.bin', 4); yte = labels('sup_test_y.bin')
-for es in [False, True]:
-    m = HistGradientBoostingClassifier(max_iter=200, early_stopping=es, validation_fraction=0.5, n_iter_no_change=10, tol=1e-7, random_state=1)
-    m.fit(Xtr, ytr)
-    out['auc_es' if es else 'auc'] = {'auc': float(roc_auc_score(yte, m.predict_proba(Xte)[:, 1])), 'n_iter': int(m.n_iter_)}
+m = HistGradientBoostingClassifier(max_iter=200, max_leaf_nodes=31, learning_rate=0.1, early_stopping=False, random_state=1)
+t = time.perf_counter(); c = time.process_time(); m.fit(X, y)
+out['fit'] = {'wall': time.perf_counter() - t, 'cpu': time.process_time() - c, 'n_iter': int(m.n_iter_)}
+if mode == 'rest':
+    S = load('score_X.bin', 4)
+    t = time.perf_counter(); c = time.process_time(); m.predict_proba(S)
+    out['score'] = {'wall': time.perf_counter() - t, 'cpu': time.process_time() - c}
+    Xtr = load('sup_train_X.bin', 4); ytr = labels('sup_train_y.bin'); Xte = load('sup_test_X.bin', 4); yte = labels('sup_test_y.bin')
+    for es in [False, True]:
+        m = HistGradientBoostingClassifier(max_iter=200, early_stopping=es, validation_fraction=0.5, n_iter_no_change=10, tol=1e-7, random_state=1)
+        m.fit(Xtr, ytr)
+        out['auc_es' if es else 'auc'] = {'auc': float(roc_auc_score(yte, m.predict_proba(Xte)[:, 1])), 'n_iter': int(m.n_iter_)}
 print(json.dumps(out))
 `;
+
+/** Machine-speed reference: ns per (4 table loads + 3 ANDs + ctz) in a plain loop, CPU time. */
+function calibrationNs(): number {
+  const a = new Int32Array(1024).map((_, i) => Math.imul(i, 0x9e3779b1));
+  const idx = new Uint8Array(1 << 20).map((_, i) => (i * 7919) & 255);
+  const run = (reps: number) => {
+    let s = 0;
+    for (let r = 0; r < reps; r++)
+      for (let i = 0; i < idx.length; i += 4) {
+        const v = a[idx[i]] & a[256 + idx[i + 1]] & a[512 + idx[i + 2]] & a[768 + idx[i + 3]];
+        s += 31 - Math.clz32(v ^ (v - 1));
+      }
+    return s;
+  };
+  run(2);
+  const [, t] = timed(() => run(40));
+  return (t.cpu * 1e9) / ((40 * idx.length) / 4);
+}
 
 export default async function bench(): Promise<void> {
   console.log('note: shared 2-core machine, figures are noisy; compare the ratios within this run.');
@@ -98,37 +116,48 @@ export default async function bench(): Promise<void> {
   for (let r = 0; r < reps; r++) S.set(fit.X.data, r * fit.X.data.length);
   const score = matrix(S, fit.X.rows * reps, 4);
 
-  // --- ours
+  const haveSk = existsSync(PY);
+  if (!haveSk) console.log(`sklearn comparison skipped: ${PY} not found`);
+  const dir = mkdtempSync(join(tmpdir(), 'sidewinder-bench-'));
+  type SkOut = { fit: { wall: number; cpu: number; n_iter: number }; score?: Timed; auc?: { auc: number; n_iter: number }; auc_es?: { auc: number; n_iter: number } };
+  const runSk = (mode: 'fit' | 'rest'): SkOut | null => {
+    if (!haveSk) return null;
+    try {
+      const outText = execFileSync(PY, ['-c', PY_SCRIPT, dir, mode], { env: { ...process.env, OMP_NUM_THREADS: '1' }, encoding: 'utf8', maxBuffer: 1 << 24 });
+      return JSON.parse(outText.trim().split('\n').pop()!);
+    } catch (e) {
+      console.log(`sklearn run failed: ${(e as Error).message.split('\n')[0]}`);
+      return null;
+    }
+  };
+  writeBin(dir, 'fit_X.bin', fit.X.data);
+  writeBin(dir, 'fit_y.bin', fit.y);
+  writeBin(dir, 'score_X.bin', S);
+  const s = sup ?? { train: fit, test: fit };
+  writeBin(dir, 'sup_train_X.bin', s.train.X.data);
+  writeBin(dir, 'sup_train_y.bin', s.train.y);
+  writeBin(dir, 'sup_test_X.bin', s.test.X.data);
+  writeBin(dir, 'sup_test_y.bin', s.test.y);
+
+  // Fits alternate sidewinder / sklearn, so both see the same machine load.
   const clf = new HistGradientBoosting({ maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: false });
-  const [model, cold] = timed(() => clf.fit(fit.X, fit.y, { seed: 1 }));
-  const warm: Timed[] = [];
-  for (let r = 0; r < 2; r++) warm.push(timed(() => clf.fit(fit.X, fit.y, { seed: 1 }))[1]);
-  const best = [cold, ...warm].reduce((a, b) => (b.cpu < a.cpu ? b : a));
+  const ours: Timed[] = [], theirs: Timed[] = [];
+  let model!: ReturnType<typeof clf.fit>;
+  let skRest: SkOut | null = null;
+  for (let r = 0; r < 3; r++) {
+    const [m, t] = timed(() => clf.fit(fit.X, fit.y, { seed: 1 }));
+    model = m;
+    ours.push(t);
+    const o = runSk(r === 2 ? 'rest' : 'fit');
+    if (o) theirs.push(o.fit);
+    if (r === 2) skRest = o;
+  }
+  const cold = ours[0];
+  const best = ours.reduce((a, b) => (b.cpu < a.cpu ? b : a));
   model.predictProba(matrix(S.subarray(0, 4 * 10_000), 10_000, 4)); // build tables, warm up
   const [, tScore] = timed(() => model.predictProba(score));
-
-  // --- sklearn on the same events
-  let sk: { fit: { wall: number[]; cpu: number[]; n_iter: number }; score_wall: number; auc?: { auc: number; n_iter: number }; auc_es?: { auc: number; n_iter: number } } | null = null;
-  if (!existsSync(PY)) console.log(`sklearn comparison skipped: ${PY} not found`);
-  else {
-    const dir = mkdtempSync(join(tmpdir(), 'sidewinder-bench-'));
-    try {
-      writeBin(dir, 'fit_X.bin', fit.X.data);
-      writeBin(dir, 'fit_y.bin', fit.y);
-      writeBin(dir, 'score_X.bin', S);
-      const s = sup ?? { train: fit, test: fit };
-      writeBin(dir, 'sup_train_X.bin', s.train.X.data);
-      writeBin(dir, 'sup_train_y.bin', s.train.y);
-      writeBin(dir, 'sup_test_X.bin', s.test.X.data);
-      writeBin(dir, 'sup_test_y.bin', s.test.y);
-      const outText = execFileSync(PY, ['-c', PY_SCRIPT, dir], { env: { ...process.env, OMP_NUM_THREADS: '1' }, encoding: 'utf8', maxBuffer: 1 << 24 });
-      sk = JSON.parse(outText.trim().split('\n').pop()!);
-    } catch (e) {
-      console.log(`sklearn comparison skipped: ${(e as Error).message.split('\n')[0]}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  rmSync(dir, { recursive: true, force: true });
+  const sk = theirs.length ? { fit: { wall: theirs.map((t) => t.wall), cpu: theirs.map((t) => t.cpu), n_iter: skRest?.fit.n_iter ?? 200 }, score: skRest?.score, auc: skRest?.auc, auc_es: skRest?.auc_es } : null;
 
   console.log('\n1. fit, 130k × 4, 200 iterations, 31 leaves, lr 0.1, no early stopping (1 thread each)');
   console.log(`   sidewinder: cold ${fmt(cold)}; best of 3 ${fmt(best)} (${model.trees.length} trees)`);
@@ -140,7 +169,8 @@ export default async function bench(): Promise<void> {
 
   console.log(`\n3. scoring, one 200-tree member, ${score.rows.toLocaleString()} events`);
   console.log(`   sidewinder: ${fmt(tScore)} → ${(score.rows / tScore.wall / 1e6).toFixed(2)} M events/s wall (${(score.rows / tScore.cpu / 1e6).toFixed(2)} M/s per CPU second; need ≥ 2)`);
-  if (sk) console.log(`   sklearn predict_proba: ${sk.score_wall.toFixed(2)} s → ${(score.rows / sk.score_wall / 1e6).toFixed(2)} M events/s`);
+  if (sk?.score) console.log(`   sklearn predict_proba: ${fmt(sk.score)} → ${(score.rows / sk.score.wall / 1e6).toFixed(2)} M events/s wall (${(score.rows / sk.score.cpu / 1e6).toFixed(2)} M/s per CPU second)`);
+  console.log(`   machine now: ${calibrationNs().toFixed(2)} ns CPU per (4 table loads + 3 ANDs + ctz) in a plain loop (≈ 1 ns on an idle modern core)`);
 
   if (sup) {
     console.log('\n2. AUC, supervised SR split (extrasig vs extrabkg_sr, 50/50 by position)');
@@ -153,13 +183,15 @@ export default async function bench(): Promise<void> {
     }
   } else console.log('\n2. AUC on the real SR files skipped: LHCO SR files not found');
 
-  console.log('\n4. 5-fold cross-fit of the fit set, 1 member, 200 iterations with early stopping');
+  console.log('\n4. 5-fold cross-fit of the fit set (data vs template), 1 member, reference settings (early stopping)');
   const half = fit.y.indexOf(0);
   const data = matrix(fit.X.data.subarray(0, half * 4), half, 4), template = matrix(fit.X.data.subarray(half * 4), fit.X.rows - half, 4);
   const spec = { kind: 'hgb', options: {} };
   const [pInline, tInline] = await timedAsync(() => crossFit(spec, data, template, { seed: 1 }));
   const pool = new WorkerPool();
   try {
+    // Warm the pool (worker start-up and module loading happen once per process, not per window).
+    await crossFit({ kind: 'hgb', options: { maxIter: 2 } }, matrix(data.data.subarray(0, 400), 100, 4), matrix(template.data.subarray(0, 400), 100, 4), { seed: 1, pool });
     const [pPool, tPool] = await timedAsync(() => crossFit(spec, data, template, { seed: 1, pool }));
     const same = pPool.dataScores.every((v, i) => v === pInline.dataScores[i]) && pPool.templateScores.every((v, i) => v === pInline.templateScores[i]);
     console.log(`   inline ${tInline.toFixed(2)} s; pool of ${pool.size} workers ${tPool.toFixed(2)} s (speed-up ${(tInline / tPool).toFixed(2)}×); identical scores: ${same}`);
