@@ -32,7 +32,7 @@ export interface FittedClassifier {
   toJSON(): ModelDocument;
 }
 
-/** Persisted model document (see data-schemas/model.schema.json). */
+/** Persisted model document; the envelope is checked by `checkModelDocument`, the body by each kind's loader. */
 export interface ModelDocument {
   schema: 'sidewinder/model';
   version: number;
