@@ -236,7 +236,7 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
       validationLoss.push(meanLogLoss(rawV, yv!, wv!));
     }
     let earlyStopped = false;
-    const idx = grower.sampleIndices;
+    const bufs = grower.sampleBuffers;
     for (let it = 0; it < o.maxIter; it++) {
       logLossGradHessInto(grad, hess, expNegRaw, yt, wt);
       const g = grower.grow(grad, hess);
@@ -244,7 +244,7 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
       for (let k = 0; k < value.length; k++) {
         if (g.feature[k] >= 0) continue;
         value[k] *= o.learningRate;
-        addToLeafInto(raw, expNegRaw, idx, g.leafStart[k], g.leafEnd[k], value[k], Math.exp(-value[k]));
+        addToLeafInto(raw, expNegRaw, bufs[g.leafBuffer[k]], g.leafStart[k], g.leafEnd[k], value[k], Math.exp(-value[k]));
       }
       const tree: BinnedTree = { feature: g.feature, binThreshold: g.binThreshold, left: g.left, right: g.right, value };
       trees.push(tree);
