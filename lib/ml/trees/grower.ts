@@ -252,9 +252,12 @@ export function findBestSplitInto(
     let gl = 0, hl = 0, nl = 0;
     for (let b = 0; b < last; b++) {
       const k = off + b * 3;
+      const c = hist[k + 2];
+      // An empty bin repeats the previous bin's split exactly, which strict > never prefers.
+      if (c === 0) continue;
       gl += hist[k];
       hl += hist[k + 1];
-      nl += hist[k + 2];
+      nl += c;
       if (nl < minLeaf) continue;
       if (N - nl < minLeaf) break;
       const hr = H - hl;
