@@ -24,6 +24,7 @@ export { EnsembleClassifier, FittedEnsemble, ENSEMBLE_DEFAULTS, memberSeed } fro
 export type { EnsembleOptions } from './ml/ensemble.js';
 export { crossFit, kFoldAssignment, foldMemberSeed, runSeed } from './ml/crossFit.js';
 export type { CrossFitOptions, CrossFitResult, ClassifierSpec } from './ml/crossFit.js';
+export { predictProbaParallel } from './ml/predictParallel.js';
 export { WorkerPool, WorkerTaskError, sharedPool, toShared, sharedArray } from './ml/pool/pool.js';
 export type { WorkerPoolOptions } from './ml/pool/pool.js';
 export { registerTaskHandler } from './ml/pool/registry.js';

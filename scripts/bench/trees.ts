@@ -18,6 +18,7 @@ import { HistGradientBoosting } from '../../lib/ml/trees/hgb.js';
 import { rocAuc } from '../../lib/ml/auc.js';
 import { crossFit } from '../../lib/ml/crossFit.js';
 import { WorkerPool } from '../../lib/ml/pool/pool.js';
+import { predictProbaParallel } from '../../lib/ml/predictParallel.js';
 import { matrix, type Matrix } from '../../lib/ml/matrix.js';
 import { createRng } from '../../lib/util/rng.js';
 import { lhcoSrDir, readSrFeatures, supervisedSrSplit } from '../../test/helpers/lhcoSr.js';
@@ -193,6 +194,11 @@ export default async function bench(): Promise<void> {
     // Warm the pool (worker start-up and module loading happen once per process, not per window).
     await crossFit({ kind: 'hgb', options: { maxIter: 2 } }, matrix(data.data.subarray(0, 400), 100, 4), matrix(template.data.subarray(0, 400), 100, 4), { seed: 1, pool });
     const [pPool, tPool] = await timedAsync(() => crossFit(spec, data, template, { seed: 1, pool }));
+    await predictProbaParallel(model, matrix(S.subarray(0, 4 * 10_000), 10_000, 4), { pool }); // warm
+    const t0 = performance.now();
+    await predictProbaParallel(model, score, { pool });
+    const tPar = (performance.now() - t0) / 1000;
+    console.log(`   (scoring the 1.04M events on the pool: ${tPar.toFixed(2)} s wall → ${(score.rows / tPar / 1e6).toFixed(2)} M events/s)`);
     const same = pPool.dataScores.every((v, i) => v === pInline.dataScores[i]) && pPool.templateScores.every((v, i) => v === pInline.templateScores[i]);
     console.log(`   inline ${tInline.toFixed(2)} s; pool of ${pool.size} workers ${tPool.toFixed(2)} s (speed-up ${(tInline / tPool).toFixed(2)}×); identical scores: ${same}`);
   } finally {

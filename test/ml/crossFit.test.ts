@@ -135,3 +135,19 @@ describe('EnsembleClassifier', () => {
     expect(back.predictProba(test)).toEqual(p);
   });
 });
+
+describe('predictProbaParallel', () => {
+  it('scores on 2 workers exactly as predictProba does', async () => {
+    const { predictProbaParallel } = await import('../../lib/ml/predictParallel.js');
+    const X = events(8000, 12, 0);
+    const y = Uint8Array.from({ length: 8000 }, (_, i) => (X.data[i * 3 + 1] > 0.2 ? 1 : 0));
+    const m = new HistGradientBoosting({ maxIter: 20 }).fit(X, y, { seed: 1 });
+    const test = events(5001, 13, 0);
+    const pool = new WorkerPool({ size: 2 });
+    try {
+      expect(await predictProbaParallel(m, test, { pool, blocks: 3 })).toEqual(m.predictProba(test));
+    } finally {
+      await pool.close();
+    }
+  });
+});
