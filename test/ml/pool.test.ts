@@ -32,6 +32,13 @@ describe('WorkerPool', () => {
     expect(Array.from(out)).toEqual([0, 1, 4, 9]);
   });
 
+  it('a worker that dies rejects its task; the pool replaces it and goes on', async () => {
+    await expect(pool.run('test.exit', {})).rejects.toThrow(/worker thread exited with code 3/);
+    const out = sharedArray(Float64Array, 8);
+    await pool.runAll([0, 1].map((k) => ({ kind: 'test.squares', payload: { out, start: 4 * k, end: 4 * k + 4 } })));
+    expect(out[7]).toBe(49);
+  });
+
   it('unknown kinds are refused up front, naming close ones', async () => {
     await expect(pool.run('test.square', {})).rejects.toThrow(/no handler for task kind "test.square".*did you mean "test.squares"/);
   });
