@@ -133,13 +133,12 @@ export function logLossGradHessInto(grad: Float64Array, hess: Float64Array, expN
   }
 }
 
-/** A leaf's update of its samples idx[start..end): raw += v, exp(−raw) *= exp(−v). */
-function addToLeafInto(raw: Float64Array, expNegRaw: Float64Array, idx: Uint32Array, start: number, end: number, v: number, expNegV: number): void {
-  for (let i = start; i < end; i++) {
-    const s = idx[i];
-    raw[s] += v;
-    expNegRaw[s] *= expNegV;
-  }
+/**
+ * A leaf's update of its samples idx[start..end): raw += v, i.e. exp(−raw) *= exp(−v). Training
+ * needs only exp(−raw); the raw scores themselves are never read during the fit.
+ */
+function scaleLeafInto(expNegRaw: Float64Array, idx: Uint32Array, start: number, end: number, expNegV: number): void {
+  for (let i = start; i < end; i++) expNegRaw[idx[i]] *= expNegV;
 }
 
 /** Stratified split: for each class, a seeded `fraction` (rounded, ≥ 1, leaving ≥ 1) goes to validation. */
@@ -215,7 +214,6 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
     const p0 = Math.min(Math.max(swy / sw, 1e-15), 1 - 1e-15);
     const baseline = Math.log(p0 / (1 - p0));
 
-    const raw = new Float64Array(nT).fill(baseline);
     const expNegRaw = new Float64Array(nT).fill(Math.exp(-baseline));
     const grad = new Float64Array(nT), hess = new Float64Array(nT);
     const grower = new TreeGrower(bins, nT, nF, nBins, {
@@ -244,7 +242,7 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
       for (let k = 0; k < value.length; k++) {
         if (g.feature[k] >= 0) continue;
         value[k] *= o.learningRate;
-        addToLeafInto(raw, expNegRaw, bufs[g.leafBuffer[k]], g.leafStart[k], g.leafEnd[k], value[k], Math.exp(-value[k]));
+        scaleLeafInto(expNegRaw, bufs[g.leafBuffer[k]], g.leafStart[k], g.leafEnd[k], Math.exp(-value[k]));
       }
       const tree: BinnedTree = { feature: g.feature, binThreshold: g.binThreshold, left: g.left, right: g.right, value };
       trees.push(tree);
