@@ -51,10 +51,10 @@ describe('WorkerPool', () => {
     expect(out[9]).toBe(81);
   });
 
-  it('works from a plain `node --import tsx` process too', () => {
+  it('works from a plain `node --import tsx` process too, which exits with the shared pool left open', () => {
     const script = fileURLToPath(new URL('../helpers/poolScript.ts', import.meta.url));
     const root = fileURLToPath(new URL('../../', import.meta.url));
-    const res = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!);
+    const res = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').pop()!);
     expect(res).toEqual({ ok: true, threads: expect.any(Number) });
     expect(res.threads).toBeGreaterThanOrEqual(1);
   });
