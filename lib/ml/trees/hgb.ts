@@ -167,7 +167,15 @@ export interface HgbFitInfo {
   nValidation: number;
 }
 
-/** Histogram gradient-boosted trees classifier (untrained configuration). */
+/**
+ * Histogram gradient-boosted trees classifier (untrained configuration).
+ *
+ * @example
+ * const model = new HistGradientBoosting({ maxIter: 200, validationFraction: 0.5 })
+ *   .fit(X, y, { seed: 1, classWeight: 'balanced' });
+ * const p = model.predictProba(Xtest);               // P(label 1 | x)
+ * const back = loadModel(JSON.parse(JSON.stringify(model.toJSON())));
+ */
 export class HistGradientBoosting implements Classifier<HgbOptions> {
   readonly kind = 'hgb';
   readonly options: Readonly<HgbOptions>;
