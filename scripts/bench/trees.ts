@@ -83,8 +83,8 @@ if mode == 'rest':
     Xtr = load('sup_train_X.bin', 4); ytr = labels('sup_train_y.bin'); Xte = load('sup_test_X.bin', 4); yte = labels('sup_test_y.bin')
     for es in [False, True]:
         m = HistGradientBoostingClassifier(max_iter=200, early_stopping=es, validation_fraction=0.5, n_iter_no_change=10, tol=1e-7, random_state=1)
-        m.fit(Xtr, ytr)
-        out['auc_es' if es else 'auc'] = {'auc': float(roc_auc_score(yte, m.predict_proba(Xte)[:, 1])), 'n_iter': int(m.n_iter_)}
+        c = time.process_time(); m.fit(Xtr, ytr); c = time.process_time() - c
+        out['auc_es' if es else 'auc'] = {'auc': float(roc_auc_score(yte, m.predict_proba(Xte)[:, 1])), 'n_iter': int(m.n_iter_), 'cpu': c}
 print(json.dumps(out))
 `;
 
@@ -120,7 +120,7 @@ export default async function bench(): Promise<void> {
   const haveSk = existsSync(PY);
   if (!haveSk) console.log(`sklearn comparison skipped: ${PY} not found`);
   const dir = mkdtempSync(join(tmpdir(), 'sidewinder-bench-'));
-  type SkOut = { fit: { wall: number; cpu: number; n_iter: number }; score?: Timed; auc?: { auc: number; n_iter: number }; auc_es?: { auc: number; n_iter: number } };
+  type SkOut = { fit: { wall: number; cpu: number; n_iter: number }; score?: Timed; auc?: { auc: number; n_iter: number; cpu: number }; auc_es?: { auc: number; n_iter: number; cpu: number } };
   const runSk = (mode: 'fit' | 'rest'): SkOut | null => {
     if (!haveSk) return null;
     try {
@@ -178,11 +178,11 @@ export default async function bench(): Promise<void> {
   if (sup) {
     console.log('\n2. AUC, supervised SR split (extrasig vs extrabkg_sr, 50/50 by position)');
     for (const es of [false, true]) {
-      const m = new HistGradientBoosting({ earlyStopping: es }).fit(sup.train.X, sup.train.y, { seed: 1 });
+      const [m, t] = timed(() => new HistGradientBoosting({ earlyStopping: es }).fit(sup.train.X, sup.train.y, { seed: 1 }));
       const auc = rocAuc(m.predictProba(sup.test.X), sup.test.y);
       const ref = sk ? (es ? sk.auc_es : sk.auc) : undefined;
       const tag = es ? 'early stopping (val 0.5)' : 'no early stopping';
-      console.log(`   ${tag.padEnd(24)} sidewinder ${auc.toFixed(5)} (${m.info.nIter} trees)` + (ref ? `  sklearn ${ref.auc.toFixed(5)} (${ref.n_iter} trees)  |Δ| ${Math.abs(auc - ref.auc).toFixed(5)} (need ≤ 0.005)` : ''));
+      console.log(`   ${tag.padEnd(24)} sidewinder ${auc.toFixed(5)} (${m.info.nIter} trees, ${t.cpu.toFixed(2)} s CPU)` + (ref ? `  sklearn ${ref.auc.toFixed(5)} (${ref.n_iter} trees, ${ref.cpu.toFixed(2)} s CPU)  |Δ| ${Math.abs(auc - ref.auc).toFixed(5)} (need ≤ 0.005)` : ''));
     }
   } else console.log('\n2. AUC on the real SR files skipped: LHCO SR files not found');
 
