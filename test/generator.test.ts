@@ -157,3 +157,29 @@ describe.skipIf(!dir)('realism against the LHCO R&D signal region (3.3 < m_JJ < 
     BASELINE.forEach((k, j) => expect(ksStatistic(extra.column(k), real[j]), k).toBeLessThanOrEqual(0.05));
   });
 });
+
+describe('kinematic samplers', () => {
+  it('y* follows e^{2y} cosh(y)^−k on both sampling branches (binned against the integrated density)', async () => {
+    const { sampleYStar } = await import('../lib/data/generate/background.js');
+    const { createRng } = await import('../lib/util/rng.js');
+    for (const k of [3, 7.6]) {
+      const rng = createRng(17);
+      const n = 100_000, edges = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3];
+      const counts = new Array<number>(edges.length).fill(0);
+      for (let i = 0; i < n; i++) {
+        const y = sampleYStar(rng, k);
+        let b = edges.length - 1;
+        while (b > 0 && y < edges[b]) b--;
+        counts[b]++;
+      }
+      // Midpoint-rule integral of the density on a fine grid.
+      const f = (y: number) => Math.exp(2 * y) * Math.pow(Math.cosh(y), -k);
+      const integral = (lo: number, hi: number) => { let s = 0; const m = 4000, h = (hi - lo) / m; for (let i = 0; i < m; i++) s += f(lo + (i + 0.5) * h) * h; return s; };
+      const total = integral(0, 40);
+      for (let b = 0; b < edges.length; b++) {
+        const p = integral(edges[b], b + 1 < edges.length ? edges[b + 1] : 40) / total;
+        expect(Math.abs(counts[b] - n * p), `k=${k} bin ${edges[b]}`).toBeLessThan(5 * Math.sqrt(n * p) + 1);
+      }
+    }
+  });
+});

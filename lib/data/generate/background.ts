@@ -23,10 +23,21 @@ export function jetResponse(rng: Rng, sigma: number, lossMean: number): number {
 }
 
 /**
- * Sample y* ≥ 0 from e^{2y}·cosh(y)^−k (k > 2): propose from the large-y limit 2^k e^{(2−k)y}
- * (exponential with rate k − 2), accept with (1 + e^{−2y})^{−k}.
+ * Sample y* ≥ 0 from e^{2y}·cosh(y)^−k (k > 2). In t = tanh y the density is
+ * (1 + t)^{2+a} (1 − t)^a with a = k/2 − 2: bounded for k ≥ 4, so uniform-t rejection is efficient
+ * (max at t = 1/(1 + a)). For 2 < k < 4 propose from the large-y limit 2^k e^{(2−k)y} instead
+ * (exponential with rate k − 2) and accept with (1 + e^{−2y})^{−k}.
  */
 export function sampleYStar(rng: Rng, k: number): number {
+  const a = k / 2 - 2;
+  if (a >= 0) {
+    const tMax = 1 / (1 + a);
+    const fMax = Math.pow(1 + tMax, 2 + a) * Math.pow(1 - tMax, a);
+    for (;;) {
+      const t = rng.uniform();
+      if (rng.uniform() * fMax < Math.pow(1 + t, 2 + a) * Math.pow(1 - t, a)) return Math.atanh(t);
+    }
+  }
   for (;;) {
     const y = rng.exponential(k - 2);
     if (rng.uniform() < Math.pow(1 + Math.exp(-2 * y), -k)) return y;
