@@ -12,6 +12,55 @@ export type { Column, Unit } from './data/eventTable.js';
 export type { Matrix } from './ml/matrix.js';
 export { matrix, rowsView, takeRows, fromColumns } from './ml/matrix.js';
 export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument } from './ml/classifier.js';
+export { validateSchema, schemaValidator, formatSchemaErrors } from './util/schema.js';
+export {
+  readEvents, writeEvents, formatOf, readHdf5, writeHdf5, readNpy, readCsv, writeCsv, readArrow, writeArrow,
+  readParquet, writeParquet, toArrow, fromArrow, LHCO_COLUMNS, LHCO_SR_COLUMNS,
+  loadDatasetManifest, parseDatasetManifest, writeDatasetManifest, readDataset,
+} from './data/io/index.js';
+export type { EventFormat, WritableFormat, ReadOptions, WriteOptions, DatasetManifest, DatasetRole } from './data/io/index.js';
+export { validateEvents, requireColumns, requireFinite, requireDtypes } from './data/validate.js';
+export type { ValidateOptions, Dtype } from './data/validate.js';
+export {
+  loadWindows, parseWindows, windowLabel, DEFAULT_WINDOWS_PATH, signalRegionMask, sidebandMask, shortSidebandMask,
+  lowerShortSidebandMask, upperShortSidebandMask, countMask,
+} from './windows/index.js';
+export type { Window, WindowsConfig, MassUnit, MaskOptions } from './windows/index.js';
+export * from './stats/index.js';
+export {
+  fitConditionalFlow, FittedFlow, loadFlow, FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, sampleMassesKde,
+  FLOW_PRESETS, FLOW_DEFAULTS, WINDOW_SAMPLING_DEFAULTS,
+} from './ml/flows/index.js';
+export type {
+  FitFlowOptions, FlowTrainingOptions, FlowDocument, FlowEnsembleDocument, FlowHistory, ConditionalDensity, MassWindow,
+  WindowSamplingOptions,
+} from './ml/flows/index.js';
+export type {
+  ResultsDocument,
+  ResultsConfig,
+  WindowRecord,
+  DatasetRecord,
+  VersionsRecord,
+  CellRun,
+  CellAggregate,
+  Summary,
+  MethodName,
+  SignificanceKind,
+  DeltaSysSource,
+  DeltaSysStudy,
+  LookElsewhereResult,
+  RocRecord,
+  MjjSpectra,
+  SpectrumAfterCut,
+  FeatureHistogram,
+  BumpHuntFit,
+  ComponentSettings,
+} from './scan/results.js';
+export { RESULTS_SCHEMA, RESULTS_VERSION, METHOD_NAMES, METHOD_LABELS, SIGNIFICANCE_KINDS, summarise, quantileSorted, aggregateRuns, cellKey } from './scan/results.js';
+export { validateResults, resultsSchema, RESULTS_SCHEMA_PATH } from './scan/validateResults.js';
+export { writeResults } from './scan/writeResults.js';
+export { writeReport, readResults, renderHtml, renderSvg, svgToPng, reportFontFiles, buildPlots, REPORT_DEFAULTS } from './report/index.js';
+export type { ReportOptions, ReportOutput, PlotFormat, PlotSpec, MissingPlot, RenderedPlot } from './report/index.js';
 export {
   deriveFeatures, eventFeatures, dijetMass, deltaR, deltaPhi, pseudorapidity, tauRatio,
   FEATURE_SETS, FEATURE_NAMES, FEATURE_UNITS, RAW_COLUMNS, RAW_JET_COLUMNS, TAU_RATIO_EPSILON,

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { PassThrough } from 'node:stream';
 import type { EventTable } from '../lib/data/eventTable.js';
 import { deriveFeatures } from '../lib/data/features.js';
-import { extraSrPath, progressBarReporter, runGenerate } from '../scripts/commands/generate.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readEvents, writeEvents } from '../lib/data/io/index.js';
+import { extraSrPath, progressBarReporter, resolveFormat, runGenerate } from '../scripts/commands/generate.js';
 
 describe('sidewinder generate', () => {
   it('names the extra-SR file after the output', () => {
@@ -32,5 +36,32 @@ describe('sidewinder generate', () => {
     expect([...m].every((x) => x > 3.3 && x < 3.7)).toBe(true);
     expect(messages.join('\n')).toMatch(/wrote 2050 events/);
     expect(log).toMatch(/events/);
+  });
+
+  it('takes the format from --format (h5 → hdf5) or the extension, and refuses read-only or unknown ones', () => {
+    expect(resolveFormat('h5', 'x.bin')).toBe('hdf5');
+    expect(resolveFormat(undefined, 'x.parquet')).toBe('parquet');
+    expect(resolveFormat(undefined, 'x.h5')).toBe('hdf5');
+    expect(() => resolveFormat(undefined, 'x.npy')).toThrow(/read-only/);
+    expect(() => resolveFormat('root', 'x.h5')).toThrow(/--format must be one of.*"root"/);
+  });
+
+  it('round-trips through the real Arrow writer and reader', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sw-generate-'));
+    try {
+      const written: EventTable[] = [];
+      const out = join(dir, 'ev.arrow');
+      await runGenerate(
+        { background: 1000, signal: 20, seed: 8, extraSrBackground: 0, backgroundModel: 'alternative', out, format: 'arrow' },
+        async (t, p, o) => { written.push(t); await writeEvents(t, p, o); },
+        progressBarReporter(new PassThrough()),
+        () => {},
+      );
+      const back = await readEvents(out);
+      expect(back.length).toBe(1020);
+      for (const name of written[0].columnNames) expect([...back.column(name)]).toEqual([...written[0].column(name)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

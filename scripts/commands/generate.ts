@@ -10,12 +10,15 @@ import type { Reporter } from '../../lib/util/reporter.js';
 import type { EventTable } from '../../lib/data/eventTable.js';
 import { generateExtraSrBackground, generateLhcoLike, GENERATOR_DEFAULTS } from '../../lib/data/generate/index.js';
 import { BACKGROUND_MODELS, type BackgroundModelName } from '../../lib/data/generate/params.js';
+import { formatOf, writeEvents } from '../../lib/data/io/index.js';
+import type { WritableFormat } from '../../lib/data/io/index.js';
 
-export const OUTPUT_FORMATS = ['h5', 'parquet', 'arrow', 'csv'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+/** Formats accepted by --format ('h5' is short for 'hdf5'). */
+export const OUTPUT_FORMATS = ['h5', 'hdf5', 'parquet', 'arrow', 'csv'] as const;
+export type OutputFormat = WritableFormat;
 
-/** Signature of the event writer of lib/data/io (written by the I/O module). */
-export type WriteEvents = (table: EventTable, path: string, opts?: { format?: OutputFormat }) => Promise<void>;
+/** The event writer (lib/data/io's writeEvents; injectable for tests). */
+export type WriteEvents = (table: EventTable, path: string, opts?: { format?: WritableFormat }) => Promise<void>;
 
 /** `events.h5` → `events-extra-sr-bkg.h5`. */
 export function extraSrPath(out: string): string {
@@ -52,16 +55,16 @@ export function progressBarReporter(stream: NodeJS.WritableStream = process.stde
   };
 }
 
-async function loadWriter(): Promise<WriteEvents> {
-  // lib/data/io is developed in parallel; loaded by path so this command compiles before it lands.
-  const spec = '../../lib/data/io/index.js';
-  try {
-    const mod = (await import(spec)) as { writeEvents?: WriteEvents };
-    if (typeof mod.writeEvents === 'function') return mod.writeEvents;
-  } catch (e) {
-    throw new Error(`sidewinder generate: the event writers (lib/data/io) are not available: ${(e as Error).message}`);
+/** --format (h5 → hdf5), else the format implied by the extension of --out. */
+export function resolveFormat(format: string | undefined, out: string): WritableFormat {
+  if (format === undefined) {
+    const f = formatOf(out);
+    if (f === 'npy') throw new InvalidArgumentError(`--out ${out}: .npy is read-only; use .h5, .parquet, .arrow or .csv, or pass --format`);
+    return f;
   }
-  throw new Error('sidewinder generate: lib/data/io does not export writeEvents');
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format))
+    throw new InvalidArgumentError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${format}"`);
+  return format === 'h5' ? 'hdf5' : (format as WritableFormat);
 }
 
 /** Arguments of `sidewinder generate` after parsing. */
@@ -111,9 +114,7 @@ export function register(program: Command): void {
     .action(async (o: { background: number; signal: number; seed: number; extraSrBackground: number; backgroundModel: string; out: string; format?: string }) => {
       if (!(o.backgroundModel in BACKGROUND_MODELS))
         throw new InvalidArgumentError(`--background-model must be one of ${Object.keys(BACKGROUND_MODELS).join(', ')}, got "${o.backgroundModel}"`);
-      const format = (o.format ?? extname(o.out).slice(1).replace(/^(hdf5|h5)$/, 'h5').replace(/^(feather|ipc)$/, 'arrow')) as OutputFormat;
-      if (!OUTPUT_FORMATS.includes(format))
-        throw new InvalidArgumentError(`--format must be one of ${OUTPUT_FORMATS.join(', ')} (or an --out with such an extension), got "${o.format ?? extname(o.out)}"`);
-      await runGenerate({ ...o, backgroundModel: o.backgroundModel as BackgroundModelName, format }, await loadWriter(), progressBarReporter(), (m) => console.log(m));
+      const format = resolveFormat(o.format, o.out);
+      await runGenerate({ ...o, backgroundModel: o.backgroundModel as BackgroundModelName, format }, writeEvents, progressBarReporter(), (m) => console.log(m));
     });
 }
