@@ -78,3 +78,15 @@ export { validateResults, resultsSchema, RESULTS_SCHEMA_PATH } from './scan/vali
 export { writeResults } from './scan/writeResults.js';
 export { writeReport, readResults, renderHtml, renderSvg, svgToPng, reportFontFiles, buildPlots, REPORT_DEFAULTS } from './report/index.js';
 export type { ReportOptions, ReportOutput, PlotFormat, PlotSpec, MissingPlot, RenderedPlot } from './report/index.js';
+export {
+  deriveFeatures, eventFeatures, dijetMass, deltaR, deltaPhi, pseudorapidity, tauRatio,
+  FEATURE_SETS, FEATURE_NAMES, FEATURE_UNITS, RAW_COLUMNS, RAW_JET_COLUMNS, TAU_RATIO_EPSILON,
+} from './data/features.js';
+export type { FeatureName, FeatureSetName, EventFeatures, RawJet } from './data/features.js';
+export {
+  generateLhcoLike, generateExtraSrBackground, generateDataset, resolveGeneratorOptions, GENERATOR_DEFAULTS,
+  BACKGROUND_MODELS, DEFAULT_SIGNAL_PARAMS,
+} from './data/generate/index.js';
+export type {
+  GeneratorOptions, GeneratorOptionsInput, ExtraSrBackgroundOptions, BackgroundModelName, BackgroundModelParams, SignalModelParams,
+} from './data/generate/index.js';
