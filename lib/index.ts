@@ -11,7 +11,24 @@ export { EventTable } from './data/eventTable.js';
 export type { Column, Unit } from './data/eventTable.js';
 export type { Matrix } from './ml/matrix.js';
 export { matrix, rowsView, takeRows, fromColumns } from './ml/matrix.js';
-export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument } from './ml/classifier.js';
+export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument, ModelKind } from './ml/classifier.js';
+export { registerModelKind, modelKind, modelModules, createClassifier, loadModel, checkModelDocument, effectiveWeights, MODEL_DOC_VERSION, MODEL_WRITER } from './ml/classifier.js';
+export { Standardizer } from './ml/standardize.js';
+export type { StandardizerState } from './ml/standardize.js';
+export { rocAuc, rocAucTwoSample } from './ml/auc.js';
+export { HistGradientBoosting, FittedHistGradientBoosting, HGB_DEFAULTS } from './ml/trees/hgb.js';
+export type { HgbOptions, HgbFitInfo } from './ml/trees/hgb.js';
+export { CartClassifier, FittedCart, CART_DEFAULTS } from './ml/trees/cart.js';
+export type { CartOptions } from './ml/trees/cart.js';
+export { EnsembleClassifier, FittedEnsemble, ENSEMBLE_DEFAULTS, memberSeed } from './ml/ensemble.js';
+export type { EnsembleOptions } from './ml/ensemble.js';
+export { crossFit, kFoldAssignment, foldMemberSeed, runSeed } from './ml/crossFit.js';
+export type { CrossFitOptions, CrossFitResult, ClassifierSpec } from './ml/crossFit.js';
+export { predictProbaParallel } from './ml/predictParallel.js';
+export { WorkerPool, WorkerTaskError, sharedPool, toShared, sharedArray } from './ml/pool/pool.js';
+export type { WorkerPoolOptions } from './ml/pool/pool.js';
+export { registerTaskHandler } from './ml/pool/registry.js';
+export type { TaskHandler } from './ml/pool/registry.js';
 export { validateSchema, schemaValidator, formatSchemaErrors } from './util/schema.js';
 export {
   readEvents, writeEvents, formatOf, readHdf5, writeHdf5, readNpy, readCsv, writeCsv, readArrow, writeArrow,
@@ -61,3 +78,15 @@ export { validateResults, resultsSchema, RESULTS_SCHEMA_PATH } from './scan/vali
 export { writeResults } from './scan/writeResults.js';
 export { writeReport, readResults, renderHtml, renderSvg, svgToPng, reportFontFiles, buildPlots, REPORT_DEFAULTS } from './report/index.js';
 export type { ReportOptions, ReportOutput, PlotFormat, PlotSpec, MissingPlot, RenderedPlot } from './report/index.js';
+export {
+  deriveFeatures, eventFeatures, dijetMass, deltaR, deltaPhi, pseudorapidity, tauRatio,
+  FEATURE_SETS, FEATURE_NAMES, FEATURE_UNITS, RAW_COLUMNS, RAW_JET_COLUMNS, TAU_RATIO_EPSILON,
+} from './data/features.js';
+export type { FeatureName, FeatureSetName, EventFeatures, RawJet } from './data/features.js';
+export {
+  generateLhcoLike, generateExtraSrBackground, generateDataset, resolveGeneratorOptions, GENERATOR_DEFAULTS,
+  BACKGROUND_MODELS, DEFAULT_SIGNAL_PARAMS,
+} from './data/generate/index.js';
+export type {
+  GeneratorOptions, GeneratorOptionsInput, ExtraSrBackgroundOptions, BackgroundModelName, BackgroundModelParams, SignalModelParams,
+} from './data/generate/index.js';

@@ -15,6 +15,7 @@ import { register as matrixMethod } from './commands/matrixMethod.js';
 import { register as fakeFactor } from './commands/fakeFactor.js';
 import { register as gp } from './commands/gp.js';
 import { register as report } from './commands/report.js';
+import { register as generate } from './commands/generate.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -36,5 +37,6 @@ matrixMethod(program);
 fakeFactor(program);
 gp(program);
 report(program);
+generate(program);
 
 await program.parseAsync(process.argv);
