@@ -13,6 +13,7 @@ import { buildPlan, type ScanPlan } from './plan.js';
 import { runTask } from './execute.js';
 import { assembleResults } from './assemble.js';
 import type { ResultsDocument } from './results.js';
+import { validateResults } from './validateResults.js';
 import { windowSummary, type WindowSummary } from './summary.js';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; dependencies: Record<string, string> };
@@ -97,7 +98,7 @@ export async function runScan(config: ScanConfig, options: ScanRunOptions): Prom
   }
   const versions = { sidewinder: PACKAGE.version, node: process.versions.node, 'apache-arrow': PACKAGE.dependencies['apache-arrow'] ?? '' };
   const results = assembleResults({ plan, cache, samples, datasets, writer: `sidewinder ${PACKAGE.version}`, versions, reporter });
-  validateSchema('results', results, 'scan results');
+  validateResults(results, 'scan results'); // schema and cross-references, before anything is written
   const resultsPath = join(options.outDir, 'results.json');
   await writeFileAtomic(resultsPath, JSON.stringify(results, null, 1));
   return { results, resultsPath, planPath, computed, cached };
