@@ -48,6 +48,8 @@ export interface MlpOptions {
   /** Fraction of the fit rows held out for the validation loss when no validation set is passed. 0 = rank epochs by training loss. */
   validationFraction: number;
   backend: MlpBackend;
+  /** Threads computing each batch's gradient (data-parallel, worker_threads). Deterministic for a seed and thread count. Ignored by 'tfjs'. */
+  threads: number;
 }
 
 /** CATHODE's classifier recipe: 64-64-64, Adam 1e-3, batch 128, 100 epochs, 10 best epochs. */
@@ -63,6 +65,7 @@ export const MLP_DEFAULTS: Readonly<MlpOptions> = Object.freeze({
   epsilon: 1e-8,
   validationFraction: 0.2,
   backend: 'auto',
+  threads: 1,
 });
 
 /** The fast laptop preset: fewer epochs, 5-epoch ensemble. */
@@ -80,6 +83,7 @@ const CHECKS: Record<keyof MlpOptions, [(v: unknown) => boolean, string]> = {
   beta2: [(v) => typeof v === 'number' && v >= 0 && v < 1, 'a number in [0, 1)'],
   epsilon: [(v) => typeof v === 'number' && v > 0, 'a positive number'],
   validationFraction: [(v) => typeof v === 'number' && v >= 0 && v < 1, 'a number in [0, 1)'],
+  threads: [(v) => posInt(v) && (v as number) <= 64, 'an integer in [1, 64]'],
   backend: [(v) => v === 'auto' || v === 'wasm' || v === 'js' || v === 'tfjs', '"auto", "wasm", "js" or "tfjs"'],
 };
 
@@ -188,7 +192,7 @@ export class MlpClassifier implements Classifier<MlpOptions> {
     const settings: TrainSettings = {
       sizes, learningRate: o.learningRate, batchSize: o.batchSize, epochs: o.epochs, ensembleEpochs: o.ensembleEpochs,
       weightDecay: o.weightDecay, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon,
-      kernels: wasmKernelsAvailable ? 'wasm' : 'js',
+      kernels: wasmKernelsAvailable ? 'wasm' : 'js', threads: o.threads,
     };
     const backend = await resolveMlpBackend(o.backend, { reporter, importer: opts.tfImporter });
     let result: TrainResult;
