@@ -221,10 +221,22 @@ function decodeF32(s: string, n: number, what: string): Float32Array {
   return out;
 }
 
+// One evaluation network per architecture, shared by every fitted model on this thread (prediction
+// loads a snapshot's parameters into it), so large ensembles do not each hold a WASM arena.
+const inferenceNets = new Map<string, MlpNetwork>();
+function inferenceNetwork(sizes: readonly number[]): MlpNetwork {
+  const key = sizes.join('-');
+  let net = inferenceNets.get(key);
+  if (!net) {
+    net = new MlpNetwork(sizes, EVAL_CHUNK, { backend: wasmKernelsAvailable ? 'wasm' : 'js' });
+    inferenceNets.set(key, net);
+  }
+  return net;
+}
+
 /** A trained MLP (epoch ensemble). */
 export class FittedMlp implements FittedClassifier {
   readonly kind = 'mlp';
-  private net: MlpNetwork | null = null;
 
   constructor(
     readonly options: Readonly<MlpOptions>,
@@ -254,8 +266,7 @@ export class FittedMlp implements FittedClassifier {
   private predictWith(X: Matrix, snaps: readonly EpochSnapshot[]): Float64Array {
     const d = this.sizes[0];
     if (X.cols !== d) throw new ShapeError(`FittedMlp.predictProba: X has ${X.cols} columns, the model was trained on ${d}`);
-    this.net ??= new MlpNetwork(this.sizes, EVAL_CHUNK, { backend: wasmKernelsAvailable ? 'wasm' : 'js' });
-    const net = this.net;
+    const net = inferenceNetwork(this.sizes);
     const { mean, std } = this.standardisation;
     const out = new Float64Array(X.rows);
     const input = net.input;
