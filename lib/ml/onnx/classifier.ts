@@ -10,6 +10,16 @@
  * `predictProba` (the synchronous FittedClassifier method) runs the same model in a worker thread
  * and blocks on `Atomics.wait` until it answers — it works everywhere, at the price of copying the
  * inputs once and blocking the calling thread. Call `close()` to release the sessions.
+ *
+ * Bringing a PyTorch classifier (see scripts/fixtures/torch_classifier.py for a runnable example):
+ * ```python
+ * model.eval()  # nn.Module mapping [N, d] float32 → [N, 1] probabilities (end with nn.Sigmoid())
+ * torch.onnx.export(model, torch.randn(2, d), "clf.onnx", opset_version=13, input_names=["x"],
+ *                   output_names=["proba"], dynamic_axes={"x": {0: "N"}, "proba": {0: "N"}})
+ * ```
+ * then `const clf = await loadOnnxClassifier('clf.onnx')` (add `{ output: 'logit' }` if the module
+ * ends in a logit). The model must see the same features, in the same order and units (TeV), with
+ * its own preprocessing inside the graph — sidewinder passes the raw feature columns.
  */
 import { readFileSync } from 'node:fs';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
@@ -204,6 +214,11 @@ export class FittedOnnxClassifier implements FittedClassifier {
 /**
  * Load an ONNX binary classifier from a file path or bytes and check it against the options
  * (input/output names, float input). Errors name the file.
+ *
+ * @example
+ * const clf = await loadOnnxClassifier('models/torch_clf.onnx');
+ * const p = await clf.predictProbaAsync(X); // or clf.predictProba(X), synchronous
+ * await clf.close();
  */
 export async function loadOnnxClassifier(source: string | Uint8Array, options: OnnxClassifierOptions = {}): Promise<FittedOnnxClassifier> {
   let bytes: Uint8Array, name: string;
