@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../lib/util/rng.js';
 import { MlpNetwork } from '../lib/ml/nn/network.js';
 import { bceWithLogitsInto, sigmoid, softplus } from '../lib/ml/nn/loss.js';
-import { keepBest, type EpochSnapshot } from '../lib/ml/nn/train.js';
+import { batchGradient, keepBest, type EpochSnapshot } from '../lib/ml/nn/train.js';
 import { MlpClassifier, FittedMlp, MLP_DEFAULTS } from '../lib/ml/nn/mlp.js';
 import { kernelBackend, setKernelBackend, wasmKernelsAvailable } from '../lib/ml/kernels/index.js';
 import type { Matrix } from '../lib/ml/matrix.js';
@@ -85,6 +85,27 @@ describe.each(backends)('network gradients by finite differences (%s kernels)', 
     } finally {
       setKernelBackend(before);
     }
+  });
+});
+
+describe('weighted loss', () => {
+  it('an integer weight k on an event gives the same gradient as k copies of it', () => {
+    const rng = createRng(17);
+    const sizes = [2, 6, 1];
+    const rows = [[0.3, -1.2], [1.1, 0.4], [-0.7, 0.9], [0.2, 0.2]], labels = [1, 0, 1, 0];
+    const x = Float32Array.from(rows.flat()), yAll = Float32Array.from(labels);
+    const set = (w: number[] | null) => ({ x, y: yAll, w: w ? Float32Array.from(w) : null, rows: 4, cols: 2 });
+    const weighted = new MlpNetwork(sizes, 8), copies = new MlpNetwork(sizes, 8);
+    weighted.initialise(rng.fork('init'));
+    copies.params.set(weighted.params);
+    const scratch = () => [new Float32Array(8), new Float32Array(8)] as const;
+    const [y1, w1] = scratch();
+    const l1 = batchGradient(weighted, set([3, 1, 1, 1]), [0, 1, 2, 3], 0, 4, 1 / 6, y1, w1);
+    const [y2] = scratch();
+    const l2 = batchGradient(copies, set(null), [0, 0, 0, 1, 2, 3], 0, 6, 1 / 6, y2, null);
+    expect(l1).toBeCloseTo(l2, 6);
+    for (let i = 0; i < weighted.grads.length; i++) expect(weighted.grads[i]).toBeCloseTo(copies.grads[i], 6);
+    expect(weighted.grads.some((g) => Math.abs(g) > 1e-3)).toBe(true);
   });
 });
 
