@@ -71,6 +71,7 @@ describe('importing a PyTorch classifier (torch.onnx.export fixture)', () => {
   it("reproduces torch's probabilities (|Δ| < 1e-5) through predictProbaAsync and the synchronous predictProba", async () => {
     const clf = await loadOnnxClassifier(fixture('torch_mlp_classifier.onnx'));
     open.push(clf);
+    expect(clf.nFeatures).toBe(4);
     expect(maxAbsDiff(await clf.predictProbaAsync(X), ref.proba)).toBeLessThan(1e-5);
     expect(maxAbsDiff(clf.predictProba(X), ref.proba)).toBeLessThan(1e-5);
     // The probabilities are not trivial: the fixture network separates its toy.

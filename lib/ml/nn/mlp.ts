@@ -252,6 +252,11 @@ export class FittedMlp implements FittedClassifier {
     for (const s of snapshots) if (s.params.length !== p) throw new ShapeError(`FittedMlp: epoch ${s.epoch} has ${s.params.length} parameters, sizes [${sizes.join(', ')}] need ${p}`);
   }
 
+  /** Number of input features the model was trained on. */
+  get nFeatures(): number {
+    return this.sizes[0];
+  }
+
   /** Mean over the kept epochs of σ(logit). */
   predictProba(X: Matrix): Float64Array {
     return this.predictWith(X, this.snapshots);

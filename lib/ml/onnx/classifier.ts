@@ -77,6 +77,7 @@ export class FittedOnnxClassifier implements FittedClassifier {
   readonly model: Uint8Array;
   private readonly source: string;
   private session: Promise<ort.InferenceSession> | null = null;
+  private features: number | null = null;
   private sync: { worker: Worker; port: MessagePort; ctrl: Int32Array; info: ModelInfo } | null = null;
 
   constructor(model: Uint8Array, options: OnnxClassifierOptions = {}, source = 'onnx model') {
@@ -104,7 +105,14 @@ export class FittedOnnxClassifier implements FittedClassifier {
 
   /** Check names and shapes against the model (throws a named error). */
   async validate(): Promise<{ inputName: string; outputName: string; features: number | null }> {
-    return resolveIo(await this.getSession(), this.options, this.source);
+    const io = resolveIo(await this.getSession(), this.options, this.source);
+    this.features = io.features;
+    return io;
+  }
+
+  /** Input features the model declares (NaN when its input shape leaves them dynamic or before `validate`). */
+  get nFeatures(): number {
+    return this.features ?? NaN;
   }
 
   /** P(label = 1 | x) for each row, computed by onnxruntime (asynchronous). */
