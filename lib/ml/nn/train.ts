@@ -50,7 +50,7 @@ export interface TrainResult {
 }
 
 /** Rows per forward pass when only evaluating (validation, prediction). */
-export const EVAL_CHUNK = 1024;
+export const EVAL_CHUNK = 256;
 
 /** Mean weighted BCE Σ w ℓ / Σ w of the network's current parameters on a set. */
 export function evaluateLoss(net: MlpNetwork, set: PreparedSet): number {
