@@ -12,6 +12,33 @@ export type { Column, Unit } from './data/eventTable.js';
 export type { Matrix } from './ml/matrix.js';
 export { matrix, rowsView, takeRows, fromColumns } from './ml/matrix.js';
 export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument } from './ml/classifier.js';
+export { validateSchema, schemaValidator, formatSchemaErrors } from './util/schema.js';
+export {
+  readEvents, writeEvents, formatOf, readHdf5, writeHdf5, readNpy, readCsv, writeCsv, readArrow, writeArrow,
+  readParquet, writeParquet, toArrow, fromArrow, LHCO_COLUMNS, LHCO_SR_COLUMNS,
+  loadDatasetManifest, parseDatasetManifest, writeDatasetManifest, readDataset,
+} from './data/io/index.js';
+export type { EventFormat, WritableFormat, ReadOptions, WriteOptions, DatasetManifest, DatasetRole } from './data/io/index.js';
+export { validateEvents, requireColumns, requireFinite, requireDtypes } from './data/validate.js';
+export type { ValidateOptions, Dtype } from './data/validate.js';
+export {
+  loadWindows, parseWindows, windowLabel, DEFAULT_WINDOWS_PATH, signalRegionMask, sidebandMask, shortSidebandMask,
+  lowerShortSidebandMask, upperShortSidebandMask, countMask,
+} from './windows/index.js';
+export type { Window, WindowsConfig, MassUnit, MaskOptions } from './windows/index.js';
+export * from './stats/index.js';
+export {
+  fitConditionalFlow, FittedFlow, loadFlow, FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, sampleMassesKde,
+  FLOW_PRESETS, FLOW_DEFAULTS, WINDOW_SAMPLING_DEFAULTS,
+} from './ml/flows/index.js';
+export type {
+  FitFlowOptions, FlowTrainingOptions, FlowDocument, FlowEnsembleDocument, FlowHistory, ConditionalDensity, MassWindow,
+  WindowSamplingOptions,
+} from './ml/flows/index.js';
+// Classical background estimation and fit-based bump hunts (binned fits, BumpHunter, ABCD, Matrix Method, Fake Factor, GP)
+export * from './stats/fit/index.js';
+export * from './stats/background/index.js';
+export * from './stats/bumphunter/index.js';
 export { KernelArena, allocateViews, setKernelBackend, kernelBackend, wasmKernelsAvailable } from './ml/kernels/index.js';
 export type { KernelBackend } from './ml/kernels/index.js';
 export { MlpClassifier, FittedMlp, MLP_DEFAULTS, MLP_FAST } from './ml/nn/index.js';

@@ -5,6 +5,13 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { register as start } from './commands/start.js';
+import { register as inspect } from './commands/inspect.js';
+import { register as fit } from './commands/fit.js';
+import { register as bumphunter } from './commands/bumphunter.js';
+import { register as abcd } from './commands/abcd.js';
+import { register as matrixMethod } from './commands/matrixMethod.js';
+import { register as fakeFactor } from './commands/fakeFactor.js';
+import { register as gp } from './commands/gp.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -13,6 +20,7 @@ const program = new Command()
   .description('Weakly-supervised anomaly-detection bump hunts: IAD, CWoLa Hunting and CATHODE over sliding m_JJ windows')
   .version(pkg.version);
 
-for (const register of [start]) register(program);
+for (const register of [start, inspect]) register(program);
+for (const register of [start, fit, bumphunter, abcd, matrixMethod, fakeFactor, gp]) register(program);
 
 await program.parseAsync(process.argv);

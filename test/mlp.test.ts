@@ -7,7 +7,8 @@ import { MlpClassifier, FittedMlp, MLP_DEFAULTS } from '../lib/ml/nn/mlp.js';
 import { kernelBackend, setKernelBackend, wasmKernelsAvailable } from '../lib/ml/kernels/index.js';
 import type { Matrix } from '../lib/ml/matrix.js';
 import type { Reporter } from '../lib/util/reporter.js';
-import { lhcoSrDir, readNpyF64, rocAuc } from './helpers/lhcoSr.js';
+import { lhcoSrDir, readNpyF64 } from './helpers/lhcoSr.js';
+import { rocAuc } from '../lib/ml/auc.js';
 
 /** Standard normal CDF via erf-free series (Abramowitz–Stegun 26.2.17 is not exact enough; use a numerical integral). */
 function normalCdf(x: number): number {
@@ -209,7 +210,7 @@ describe('MlpClassifier', () => {
   });
 });
 
-const dir = lhcoSrDir();
+const dir = lhcoSrDir;
 describe.skipIf(!dir)('MlpClassifier on the real LHCO SR files', () => {
   it('separates extra signal from SR background (supervised, AUC > 0.9 on held-out events)', async () => {
     const sig = readNpyF64(dir + 'innerdata_extrasig.npy'), bkg = readNpyF64(dir + 'extrabkg_sr.npy');

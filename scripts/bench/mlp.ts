@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createRng } from '../../lib/util/rng.js';
+import { rocAuc } from '../../lib/ml/auc.js';
 import { MlpClassifier } from '../../lib/ml/nn/mlp.js';
 import { fitStandardisation, standardiseRows } from '../../lib/ml/nn/standardise.js';
 import { kernelBackend, setKernelBackend, wasmKernelsAvailable } from '../../lib/ml/kernels/index.js';
@@ -53,18 +54,6 @@ function events(): { X: Float64Array; y: Uint8Array; n: number; source: string }
     for (let j = 0; j < COLS; j++) X[i * COLS + j] = rng.normal() + (y[i] ? 0.5 * Math.sin(j + 1) : 0);
   }
   return { X, y, n, source: 'seeded Gaussian toy (../shared absent)' };
-}
-
-function rocAuc(s: ArrayLike<number>, y: ArrayLike<number>): number {
-  const idx = Array.from({ length: s.length }, (_, i) => i).sort((a, b) => s[a] - s[b]);
-  let rank = 0, pos = 0;
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && s[idx[j + 1]] === s[idx[i]]) j++;
-    for (let k = i; k <= j; k++) if (y[idx[k]]) { rank += (i + j + 2) / 2; pos++; }
-    i = j + 1;
-  }
-  return (rank - (pos * (pos + 1)) / 2) / (pos * (s.length - pos));
 }
 
 function subset(X: Float64Array, y: Uint8Array, rows: ArrayLike<number>): { X: Matrix<Float64Array>; y: Uint8Array } {

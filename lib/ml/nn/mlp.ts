@@ -12,6 +12,7 @@
  * const again = FittedMlp.fromJSON(JSON.parse(JSON.stringify(fitted.toJSON())));
  */
 import type { Classifier, FitOptions, FittedClassifier, Labels, ModelDocument } from '../classifier.js';
+import { MODEL_WRITER, registerModelKind } from '../classifier.js';
 import type { Matrix } from '../matrix.js';
 import { createRng } from '../../util/rng.js';
 import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
@@ -25,7 +26,7 @@ import { resolveMlpBackend, type TfImporter } from '../backends/select.js';
 import { trainNetworkTfjs } from '../backends/tfjs.js';
 
 /** Writer tag stored in model documents. */
-export const MLP_WRITER = 'sidewinder 0.1.0';
+export const MLP_WRITER = MODEL_WRITER;
 /** Version of the 'mlp' model document. */
 export const MLP_DOC_VERSION = 1;
 
@@ -326,3 +327,11 @@ export class FittedMlp implements FittedClassifier {
     return new FittedMlp(options, sizes, { mean: Float64Array.from(st.mean), std: Float64Array.from(st.std) }, snaps, h);
   }
 }
+
+// Registered kind: createClassifier('mlp', options), loadModel(doc), and cross-fitting in pool workers.
+registerModelKind({
+  kind: 'mlp',
+  module: import.meta.url,
+  create: (options) => new MlpClassifier(options as Partial<MlpOptions>),
+  load: (doc) => FittedMlp.fromJSON(doc),
+});

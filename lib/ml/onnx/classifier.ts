@@ -25,6 +25,7 @@ import { readFileSync } from 'node:fs';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import type { FittedClassifier, ModelDocument } from '../classifier.js';
+import { MODEL_WRITER, registerModelKind } from '../classifier.js';
 import type { Matrix } from '../matrix.js';
 import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
 import { sigmoid } from '../nn/loss.js';
@@ -205,7 +206,7 @@ export class FittedOnnxClassifier implements FittedClassifier {
   /** The model bytes travel as base64 inside the document. */
   toJSON(): ModelDocument {
     return {
-      schema: 'sidewinder/model', version: 1, writer: 'sidewinder 0.1.0', kind: 'onnx',
+      schema: 'sidewinder/model', version: 1, writer: MODEL_WRITER, kind: 'onnx',
       options: { ...this.options }, model: Buffer.from(this.model).toString('base64'),
     };
   }
@@ -241,3 +242,13 @@ export async function loadOnnxClassifier(source: string | Uint8Array, options: O
   await clf.validate();
   return clf;
 }
+
+// Registered kind: loadModel(doc) rebuilds an imported ONNX scorer. There is nothing to train.
+registerModelKind({
+  kind: 'onnx',
+  module: import.meta.url,
+  create: () => {
+    throw new ConfigError('model kind "onnx" is imported, not trained: use loadOnnxClassifier(path) and score with it');
+  },
+  load: (doc) => FittedOnnxClassifier.fromJSON(doc),
+});

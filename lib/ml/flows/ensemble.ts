@@ -1,0 +1,103 @@
+/**
+ * Ensembles of independently trained flows (CATHODE's "several runs"): an equal-weight mixture —
+ * samples pooled with an equal share per flow, densities averaged.
+ */
+import type { Matrix } from '../matrix.js';
+import type { Rng } from '../../util/rng.js';
+import { createRng } from '../../util/rng.js';
+import { InputError, ShapeError } from '../../util/errors.js';
+import { FittedFlow, loadFlow, FLOW_DOC_VERSION, FLOW_WRITER, type FlowDocument } from './fittedFlow.js';
+import { fitConditionalFlow } from './fit.js';
+import type { FitFlowOptions } from './options.js';
+
+/** Anything that is a conditional density p(x | m) with sampling: a flow or an ensemble. */
+export interface ConditionalDensity {
+  readonly dims: number;
+  logProb(x: Matrix, m: Float64Array): Float64Array;
+  sample(m: Float64Array, rng: Rng): Matrix<Float64Array>;
+}
+
+/** Persisted ensemble document. */
+export interface FlowEnsembleDocument {
+  schema: 'sidewinder/model';
+  version: number;
+  writer: string;
+  kind: 'conditional-maf-ensemble';
+  options: Record<string, unknown>;
+  flows: FlowDocument[];
+}
+
+/** Equal-weight mixture of independently trained flows. */
+export class FlowEnsemble implements ConditionalDensity {
+  readonly kind = 'conditional-maf-ensemble';
+  readonly flows: readonly FittedFlow[];
+
+  constructor(flows: readonly FittedFlow[]) {
+    if (flows.length === 0) throw new InputError('FlowEnsemble: needs at least one flow');
+    const d = flows[0].dims;
+    flows.forEach((f, i) => { if (f.dims !== d) throw new ShapeError(`FlowEnsemble: flow ${i} models ${f.dims} features, flow 0 models ${d}`); });
+    this.flows = Object.freeze([...flows]);
+  }
+
+  /**
+   * Train `size` flows with seeds derived from opts.seed (fork `flow:k`), one after another (each
+   * uses opts.threads threads).
+   */
+  static async fit(x: Matrix, m: Float64Array, opts: FitFlowOptions & { size: number }): Promise<FlowEnsemble> {
+    const { size, ...rest } = opts;
+    if (!Number.isInteger(size) || size < 1) throw new InputError(`FlowEnsemble.fit: size must be an integer ≥ 1, got ${String(size)}`);
+    const root = createRng(opts.seed);
+    const flows: FittedFlow[] = [];
+    for (let k = 0; k < size; k++) flows.push(await fitConditionalFlow(x, m, { ...rest, seed: root.fork(`flow:${k}`).nextUint32() }));
+    return new FlowEnsemble(flows);
+  }
+
+  get dims(): number {
+    return this.flows[0].dims;
+  }
+
+  /** log of the mean density over the flows (−Infinity outside every flow's support). */
+  logProb(x: Matrix, m: Float64Array): Float64Array {
+    const per = this.flows.map((f) => f.logProb(x, m));
+    const out = new Float64Array(x.rows);
+    const logK = Math.log(per.length);
+    for (let i = 0; i < x.rows; i++) {
+      let mx = -Infinity;
+      for (const p of per) if (p[i] > mx) mx = p[i];
+      if (mx === -Infinity) { out[i] = -Infinity; continue; }
+      let s = 0;
+      for (const p of per) s += Math.exp(p[i] - mx);
+      out[i] = mx + Math.log(s) - logK;
+    }
+    return out;
+  }
+
+  /** One sample per mass; flow k draws rows [⌊kn/K⌋, ⌊(k+1)n/K⌋) with rng.fork(`flow:k`). */
+  sample(m: Float64Array, rng: Rng): Matrix<Float64Array> {
+    const n = m.length, D = this.dims, K = this.flows.length;
+    const out = new Float64Array(n * D);
+    for (let k = 0; k < K; k++) {
+      const a = Math.floor((k * n) / K), b = Math.floor(((k + 1) * n) / K);
+      const part = this.flows[k].sample(m.subarray(a, b), rng.fork(`flow:${k}`));
+      out.set(part.data, a * D);
+    }
+    return { data: out, rows: n, cols: D };
+  }
+
+  toJSON(): FlowEnsembleDocument {
+    return {
+      schema: 'sidewinder/model', version: FLOW_DOC_VERSION, writer: FLOW_WRITER, kind: 'conditional-maf-ensemble',
+      options: { size: this.flows.length }, flows: this.flows.map((f) => f.toJSON()),
+    };
+  }
+}
+
+/** Rebuild an ensemble from `FlowEnsemble.toJSON()` output. */
+export function loadFlowEnsemble(doc: unknown): FlowEnsemble {
+  const d = doc as Partial<FlowEnsembleDocument> | null;
+  if (!d || typeof d !== 'object') throw new InputError(`loadFlowEnsemble: expected an ensemble document object`);
+  if (d.kind !== 'conditional-maf-ensemble') throw new InputError(`loadFlowEnsemble: kind is ${JSON.stringify(d.kind)}, expected "conditional-maf-ensemble"`);
+  if (d.version !== FLOW_DOC_VERSION) throw new InputError(`loadFlowEnsemble: document version ${String(d.version)} is not supported (this reader knows ${FLOW_DOC_VERSION})`);
+  if (!Array.isArray(d.flows)) throw new InputError('loadFlowEnsemble: document lacks "flows"');
+  return new FlowEnsemble(d.flows.map((f) => loadFlow(f)));
+}

@@ -1,0 +1,136 @@
+/**
+ * Training of the CATHODE conditional MAF: `fitConditionalFlow(x, m, opts)`.
+ */
+import type { Matrix } from '../matrix.js';
+import { takeRows } from '../matrix.js';
+import { adamStepInto } from '../kernels/index.js';
+import { createRng } from '../../util/rng.js';
+import { InputError, ShapeError } from '../../util/errors.js';
+import { silent } from '../../util/reporter.js';
+import { MafLayout, initParams, initBatchNormStats, applyMaskInto } from './maf.js';
+import { MafEngine } from './engine.js';
+import { fitPreprocessing, preprocess, type Preprocessed } from './preprocess.js';
+import { resolveFlowOptions, type FitFlowOptions, type FlowTrainingOptions } from './options.js';
+import { FittedFlow, type FlowMember } from './fittedFlow.js';
+import { createStepRunner, type StepRunner } from './parallel.js';
+
+const ADAM_BETA1 = 0.9, ADAM_BETA2 = 0.999, ADAM_EPS = 1e-8;
+
+function checkInputs(where: string, x: Matrix, m: Float64Array): void {
+  if (!x || typeof x.rows !== 'number' || !x.data) throw new InputError(`${where}: x must be a Matrix { data, rows, cols }`);
+  if (!(m instanceof Float64Array)) throw new InputError(`${where}: m must be a Float64Array of m_JJ values`);
+  if (m.length !== x.rows) throw new ShapeError(`${where}: m has ${m.length} entries, x has ${x.rows} rows`);
+}
+
+/** Copy an array into a SharedArrayBuffer-backed one (worker threads read the same memory). */
+function shared<T extends Float32Array>(a: T): Float32Array {
+  const out = new Float32Array(new SharedArrayBuffer(a.byteLength));
+  out.set(a);
+  return out;
+}
+
+/**
+ * Fit a conditional MAF density p(x | m) on (sideband) events x with condition m = m_JJ.
+ * Keeps the `keepBestEpochs` epochs with the lowest validation loss; the result samples an equal
+ * share from each.
+ *
+ * @example
+ * const flow = await fitConditionalFlow(sidebandX, sidebandMJJ, { preset: 'default', seed: 1 });
+ * const template = flow.sample(srMasses, createRng(2));
+ */
+export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFlowOptions): Promise<FittedFlow> {
+  const o: FlowTrainingOptions = resolveFlowOptions(opts);
+  checkInputs('fitConditionalFlow', x, m);
+  const reporter = opts.reporter ?? silent;
+  const root = createRng(opts.seed);
+  // Seeded subsample, then a seeded train/validation split (or the given validation set).
+  let rows: Uint32Array = Uint32Array.from({ length: x.rows }, (_, i) => i);
+  if (o.maxEvents !== null && x.rows > o.maxEvents) rows = root.fork('subsample').permutation(x.rows).slice(0, o.maxEvents);
+  let trainRows = rows, valX: Matrix, valM: Float64Array;
+  if (opts.xVal || opts.mVal) {
+    if (!opts.xVal || !opts.mVal) throw new InputError('fitConditionalFlow: give both xVal and mVal, or neither');
+    checkInputs('fitConditionalFlow (validation)', opts.xVal, opts.mVal);
+    if (opts.xVal.cols !== x.cols) throw new ShapeError(`fitConditionalFlow: xVal has ${opts.xVal.cols} columns, x has ${x.cols}`);
+    valX = opts.xVal;
+    valM = opts.mVal;
+  } else {
+    const perm = root.fork('validation-split').permutation(rows.length);
+    const nVal = Math.max(1, Math.round(o.validationFraction * rows.length));
+    const valRows = Uint32Array.from(perm.subarray(0, nVal), (p) => rows[p]);
+    trainRows = Uint32Array.from(perm.subarray(nVal), (p) => rows[p]);
+    valX = takeRows(x, valRows);
+    valM = Float64Array.from(valRows, (i) => m[i]);
+  }
+  const trainX = takeRows(x, trainRows);
+  const trainM = Float64Array.from(trainRows, (i) => m[i]);
+  const prep = fitPreprocessing(trainX, trainM);
+  const tr: Preprocessed = preprocess(prep, trainX, trainM);
+  const va: Preprocessed = preprocess(prep, valX, valM);
+  if (tr.dropped || va.dropped)
+    reporter.log('info', `flow: dropped ${tr.dropped} training and ${va.dropped} validation events outside the training range`, { droppedTrain: tr.dropped, droppedValidation: va.dropped });
+  const nTrain = tr.kept.length, nVal = va.kept.length;
+  if (nTrain < 2) throw new InputError(`fitConditionalFlow: only ${nTrain} training events after preprocessing`);
+  if (nVal < 1) throw new InputError('fitConditionalFlow: no validation events inside the training range');
+
+  const shape = { dims: x.cols, condDims: 1, hidden: o.hidden, blocks: o.blocks };
+  const layout = new MafLayout(shape);
+  const bn = { eps: o.batchNormEps, momentum: o.batchNormMomentum };
+  const engine = new MafEngine(layout, bn, o.batchSize, { optimiser: true });
+  engine.params.set(initParams(layout, root.fork('init')));
+  engine.bnStats.set(initBatchNormStats(layout));
+  const mask = layout.mask();
+  const data = { trainY: shared(tr.y), trainC: shared(tr.c), valY: shared(va.y), valC: shared(va.c) };
+  const runner: StepRunner = await createStepRunner(engine, data, o.threads);
+
+  const members: FlowMember[] = [];
+  const trainLoss: number[] = [], validationLoss: number[] = [];
+  const valLogP = new Float64Array(nVal);
+  let step = 0, best = Infinity, sinceBest = 0, epochsRun = 0;
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const order = root.fork(`epoch:${epoch}`).permutation(nTrain);
+      let lossSum = 0, seen = 0;
+      for (let s = 0; s < nTrain; s += o.batchSize) {
+        const b = Math.min(s + o.batchSize, nTrain);
+        if (b - s < 2) break; // batch norm needs two rows
+        lossSum += runner.trainStep(order, s, b);
+        seen += b - s;
+        step++;
+        adamStepInto(engine.params, engine.grad, engine.adamM, engine.adamV, step, o.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, o.weightDecay);
+        applyMaskInto(engine.params, mask);
+      }
+      runner.evaluate(valLogP);
+      let v = 0;
+      for (let i = 0; i < nVal; i++) v -= valLogP[i];
+      v /= nVal;
+      if (!Number.isFinite(v)) throw new InputError(`fitConditionalFlow: validation loss is ${v} at epoch ${epoch} (diverged; lower learningRate)`);
+      trainLoss.push(lossSum / seen);
+      validationLoss.push(v);
+      epochsRun = epoch;
+      // Keep the best epochs (sorted by validation loss).
+      if (members.length < o.keepBestEpochs || v < members[members.length - 1].validationLoss) {
+        const snap: FlowMember = { epoch, validationLoss: v, params: engine.params.slice(), bnStats: engine.bnStats.slice() };
+        members.push(snap);
+        members.sort((p, q) => p.validationLoss - q.validationLoss || p.epoch - q.epoch);
+        if (members.length > o.keepBestEpochs) members.pop();
+      }
+      reporter.progress('flow epochs', epoch, o.epochs);
+      reporter.log('debug', `flow epoch ${epoch}: train ${trainLoss[epoch - 1].toFixed(4)}, validation ${v.toFixed(4)}`, { epoch, trainLoss: trainLoss[epoch - 1], validationLoss: v });
+      if (v < best) { best = v; sinceBest = 0; } else sinceBest++;
+      if (o.patience !== null && sinceBest >= o.patience) {
+        reporter.log('info', `flow: early stop after epoch ${epoch} (no improvement in ${o.patience} epochs)`);
+        break;
+      }
+    }
+  } finally {
+    await runner.close();
+  }
+  members.sort((p, q) => p.epoch - q.epoch);
+  return new FittedFlow({
+    options: o, shape, preprocessing: prep, members,
+    history: {
+      trainLoss, validationLoss, epochsRun, droppedTrain: tr.dropped, droppedValidation: va.dropped,
+      trainEvents: nTrain, validationEvents: nVal,
+    },
+  });
+}

@@ -1,0 +1,191 @@
+/**
+ * A trained conditional flow p(x | m): preprocessing + the MAF snapshots of the best epochs.
+ * The density is the equal-weight mixture of the kept epochs (that is what sampling an equal share
+ * from each of them draws from); persisted as versioned JSON with exact float32 weights.
+ */
+import type { Matrix } from '../matrix.js';
+import type { Rng } from '../../util/rng.js';
+import { InputError, ShapeError } from '../../util/errors.js';
+import { MafLayout, type MafShape } from './maf.js';
+import { MafEngine } from './engine.js';
+import {
+  preprocess, inversePreprocess, standardiseCondition, type FlowPreprocessing,
+} from './preprocess.js';
+import type { FlowTrainingOptions } from './options.js';
+
+/** Writer tag stored in every document. */
+export const FLOW_WRITER = 'sidewinder 0.1.0';
+/** Current document version (bump on any layout change; keep a reader for old ones). */
+export const FLOW_DOC_VERSION = 1;
+/** Rows per inner pass in logProb / sample. */
+const CHUNK = 2048;
+
+/** One kept epoch: its weights and batch-norm running statistics. */
+export interface FlowMember {
+  readonly epoch: number;
+  readonly validationLoss: number;
+  readonly params: Float32Array;
+  readonly bnStats: Float32Array;
+}
+
+/** Per-epoch losses (mean −log p per event in the flow's preprocessed space). */
+export interface FlowHistory {
+  readonly trainLoss: number[];
+  readonly validationLoss: number[];
+  /** Epochs actually run (< options.epochs after early stopping). */
+  readonly epochsRun: number;
+  /** Events dropped by preprocessing (outside the training range). */
+  readonly droppedTrain: number;
+  readonly droppedValidation: number;
+  readonly trainEvents: number;
+  readonly validationEvents: number;
+}
+
+/** Persisted flow document. */
+export interface FlowDocument {
+  schema: 'sidewinder/model';
+  version: number;
+  writer: string;
+  kind: 'conditional-maf';
+  options: FlowTrainingOptions;
+  shape: MafShape;
+  preprocessing: FlowPreprocessing;
+  history: FlowHistory;
+  members: { epoch: number; validationLoss: number; params: string; bnStats: string }[];
+}
+
+const f32ToBase64 = (a: Float32Array): string =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+function base64ToF32(s: string, n: number, what: string): Float32Array {
+  const buf = Buffer.from(s, 'base64');
+  if (buf.byteLength !== n * 4) throw new InputError(`loadFlow: ${what} holds ${buf.byteLength / 4} floats, expected ${n}`);
+  const out = new Float32Array(n);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
+/** A trained conditional MAF (plus preprocessing). */
+export class FittedFlow {
+  readonly kind = 'conditional-maf';
+  readonly options: Readonly<FlowTrainingOptions>;
+  readonly shape: MafShape;
+  readonly preprocessing: FlowPreprocessing;
+  readonly members: readonly FlowMember[];
+  readonly history: FlowHistory;
+  private readonly layout: MafLayout;
+  private engine: MafEngine | null = null;
+
+  constructor(args: {
+    options: FlowTrainingOptions; shape: MafShape; preprocessing: FlowPreprocessing;
+    members: FlowMember[]; history: FlowHistory;
+  }) {
+    this.options = Object.freeze({ ...args.options });
+    this.shape = Object.freeze({ ...args.shape });
+    this.preprocessing = args.preprocessing;
+    this.members = Object.freeze([...args.members]);
+    this.history = args.history;
+    this.layout = new MafLayout(this.shape);
+    if (this.members.length === 0) throw new InputError('FittedFlow: no members (kept epochs)');
+  }
+
+  /** Number of modelled features. */
+  get dims(): number {
+    return this.shape.dims;
+  }
+
+  private getEngine(): MafEngine {
+    if (!this.engine)
+      this.engine = new MafEngine(this.layout, { eps: this.options.batchNormEps, momentum: this.options.batchNormMomentum }, CHUNK, { optimiser: false });
+    return this.engine;
+  }
+
+  private loadMember(e: MafEngine, k: number): void {
+    e.params.set(this.members[k].params);
+    e.bnStats.set(this.members[k].bnStats);
+  }
+
+  /**
+   * log p(x | m) in the original feature units, per row (float64). Rows outside the training
+   * range of any feature have density zero: −Infinity.
+   */
+  logProb(x: Matrix, m: Float64Array): Float64Array {
+    if (x.cols !== this.dims) throw new ShapeError(`FittedFlow.logProb: x has ${x.cols} columns, the flow models ${this.dims}`);
+    if (m.length !== x.rows) throw new ShapeError(`FittedFlow.logProb: m has ${m.length} entries, x has ${x.rows} rows`);
+    const pre = preprocess(this.preprocessing, x, m);
+    const n = pre.kept.length;
+    const e = this.getEngine();
+    const M = this.members.length;
+    const per = Array.from({ length: M }, () => new Float64Array(n));
+    for (let k = 0; k < M; k++) {
+      this.loadMember(e, k);
+      e.evalContiguous(pre.y, pre.c, 0, n, per[k]);
+    }
+    const out = new Float64Array(x.rows).fill(-Infinity);
+    const logM = Math.log(M);
+    for (let r = 0; r < n; r++) {
+      // log-mean-exp over the kept epochs.
+      let mx = -Infinity;
+      for (let k = 0; k < M; k++) if (per[k][r] > mx) mx = per[k][r];
+      let s = 0;
+      for (let k = 0; k < M; k++) s += Math.exp(per[k][r] - mx);
+      out[pre.kept[r]] = mx + Math.log(s) - logM + pre.logJacobian[r];
+    }
+    return out;
+  }
+
+  /**
+   * One sample x ~ p(x | m_i) per entry of `m` (original units, rows in the order of `m`). The
+   * kept epochs share the rows equally: epoch k draws rows [⌊kn/K⌋, ⌊(k+1)n/K⌋).
+   */
+  sample(m: Float64Array, rng: Rng): Matrix<Float64Array> {
+    const n = m.length, D = this.dims;
+    const c = standardiseCondition(this.preprocessing, m);
+    const y = new Float32Array(n * D);
+    const e = this.getEngine();
+    const M = this.members.length;
+    for (let k = 0; k < M; k++) {
+      this.loadMember(e, k);
+      const r = rng.fork(`member:${k}`);
+      const a = Math.floor((k * n) / M), b = Math.floor(((k + 1) * n) / M);
+      for (let s = a; s < b; s += CHUNK) {
+        const rows = Math.min(CHUNK, b - s);
+        for (let i = 0; i < rows * D; i++) e.x[i] = r.normal();
+        e.c.set(c.subarray(s, s + rows));
+        e.inverseRows(rows);
+        y.set(e.x.subarray(0, rows * D), s * D);
+      }
+    }
+    return inversePreprocess(this.preprocessing, y, n);
+  }
+
+  /** Versioned JSON document (weights as base64 little-endian float32: exact round trip). */
+  toJSON(): FlowDocument {
+    return {
+      schema: 'sidewinder/model', version: FLOW_DOC_VERSION, writer: FLOW_WRITER, kind: 'conditional-maf',
+      options: { ...this.options }, shape: { ...this.shape }, preprocessing: this.preprocessing, history: this.history,
+      members: this.members.map((mb) => ({
+        epoch: mb.epoch, validationLoss: mb.validationLoss, params: f32ToBase64(mb.params), bnStats: f32ToBase64(mb.bnStats),
+      })),
+    };
+  }
+}
+
+/** Rebuild a flow from `toJSON()` output (e.g. after JSON.parse), checking tag, version and keys. */
+export function loadFlow(doc: unknown): FittedFlow {
+  if (doc === null || typeof doc !== 'object') throw new InputError(`loadFlow: expected a flow document object, got ${doc === null ? 'null' : typeof doc}`);
+  const d = doc as Partial<FlowDocument>;
+  if (d.schema !== 'sidewinder/model') throw new InputError(`loadFlow: schema is ${JSON.stringify(d.schema)}, expected "sidewinder/model"`);
+  if (d.kind !== 'conditional-maf') throw new InputError(`loadFlow: kind is ${JSON.stringify(d.kind)}, expected "conditional-maf"`);
+  if (d.version !== FLOW_DOC_VERSION) throw new InputError(`loadFlow: document version ${String(d.version)} is not supported (this reader knows ${FLOW_DOC_VERSION})`);
+  const missing = (['options', 'shape', 'preprocessing', 'history', 'members'] as const).filter((k) => d[k] === undefined);
+  if (missing.length) throw new InputError(`loadFlow: document lacks ${missing.map((k) => `"${k}"`).join(', ')}`);
+  const shape = d.shape as MafShape;
+  const layout = new MafLayout(shape);
+  const members = (d.members ?? []).map((mb, i) => ({
+    epoch: mb.epoch,
+    validationLoss: mb.validationLoss,
+    params: base64ToF32(mb.params, layout.numParams, `members[${i}].params`),
+    bnStats: base64ToF32(mb.bnStats, layout.K * 2 * layout.D, `members[${i}].bnStats`),
+  }));
+  return new FittedFlow({ options: d.options as FlowTrainingOptions, shape, preprocessing: d.preprocessing as FlowPreprocessing, members, history: d.history as FlowHistory });
+}

@@ -1,0 +1,426 @@
+/**
+ * Conditional masked autoregressive flow (Papamakarios et al. 2017), the CATHODE density estimator.
+ *
+ * K blocks, each: MADE (masked dense ReLU layers; the condition feeds every first-layer hidden
+ * unit) giving (μ, α) per dimension, the affine map u = (z − μ)·exp(−α); batch normalisation with
+ * its log-determinant; a reversal of the dimension order. Base density: standard normal.
+ *
+ * All parameters live in one flat Float32Array (`params`) so a single Adam call updates them and
+ * the masks are one multiply; all activations of a batch live in one `MafWorkspace` buffer — the
+ * two places a WebAssembly arena would allocate from. Masked weights are kept at exactly zero.
+ */
+import {
+  gemmNNInto, gemmNTInto, gemmTNInto, biasActivationInto, reluBackwardBiasGradInto, biasGradInto,
+} from '../kernels/index.js';
+import type { Rng } from '../../util/rng.js';
+
+const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** Architecture of a conditional MAF. */
+export interface MafShape {
+  /** Modelled dimensions. */
+  readonly dims: number;
+  /** Condition dimensions (1 for m_JJ). */
+  readonly condDims: number;
+  /** Hidden units per MADE layer. */
+  readonly hidden: number;
+  /** Number of MADE blocks. */
+  readonly blocks: number;
+}
+
+/** Offsets of one block's parameters inside the flat parameter vector (relative to the block start). */
+export interface BlockOffsets {
+  w1: number; b1: number; w2: number; b2: number; w3: number; b3: number; logGamma: number; beta: number;
+}
+
+/** Parameter layout: per block W1 ((D+C)×H, in×out), b1, W2 (H×H), b2, W3 (H×2D), b3, logγ (D), β (D). */
+export class MafLayout {
+  readonly D: number; readonly C: number; readonly H: number; readonly K: number;
+  readonly blockSize: number;
+  readonly off: BlockOffsets;
+  readonly numParams: number;
+  /** MADE degree of each hidden unit (contiguous groups: unit j has degree ⌊j(D−1)/H⌋; −1 if D = 1). */
+  readonly hiddenDegree: Int32Array;
+
+  constructor(shape: MafShape) {
+    const { dims: D, condDims: C, hidden: H, blocks: K } = shape;
+    this.D = D; this.C = C; this.H = H; this.K = K;
+    let o = 0;
+    const take = (n: number): number => { const at = o; o += n; return at; };
+    this.off = {
+      w1: take((D + C) * H), b1: take(H), w2: take(H * H), b2: take(H),
+      w3: take(H * 2 * D), b3: take(2 * D), logGamma: take(D), beta: take(D),
+    };
+    this.blockSize = o;
+    this.numParams = o * K;
+    this.hiddenDegree = new Int32Array(H);
+    for (let j = 0; j < H; j++) this.hiddenDegree[j] = D > 1 ? Math.floor((j * (D - 1)) / H) : -1;
+  }
+
+  /** 1 where a parameter is free, 0 where a MADE mask forces it to zero. */
+  mask(): Float32Array {
+    const { D, C, H, K, off, hiddenDegree: deg } = this;
+    const one = new Float32Array(this.blockSize).fill(1);
+    // Input layer: x_i (degree i) feeds hidden unit k iff deg(k) ≥ i; condition rows feed all.
+    for (let i = 0; i < D; i++) for (let k = 0; k < H; k++) if (!(deg[k] >= i)) one[off.w1 + i * H + k] = 0;
+    void C;
+    for (let j = 0; j < H; j++) for (let k = 0; k < H; k++) if (!(deg[k] >= deg[j])) one[off.w2 + j * H + k] = 0;
+    // Output for dimension d (μ_d at column d, α_d at column D + d) sees hidden units with deg < d.
+    for (let j = 0; j < H; j++)
+      for (let c = 0; c < 2 * D; c++) if (!(deg[j] < c % D)) one[off.w3 + j * 2 * D + c] = 0;
+    const m = new Float32Array(this.numParams);
+    for (let k = 0; k < K; k++) m.set(one, k * this.blockSize);
+    return m;
+  }
+}
+
+/** Orthogonal init of an in×out block (smaller side orthonormal), as torch.nn.init.orthogonal_. */
+function orthogonalInto(w: Float32Array, at: number, rowsIn: number, colsOut: number, stride: number, rng: Rng): void {
+  const n = Math.min(rowsIn, colsOut), L = Math.max(rowsIn, colsOut);
+  const v: Float64Array[] = [];
+  for (let a = 0; a < n; a++) {
+    const x = new Float64Array(L);
+    for (let i = 0; i < L; i++) x[i] = rng.normal();
+    for (let b = 0; b < a; b++) {
+      let dot = 0;
+      for (let i = 0; i < L; i++) dot += x[i] * v[b][i];
+      for (let i = 0; i < L; i++) x[i] -= dot * v[b][i];
+    }
+    let nrm = 0;
+    for (let i = 0; i < L; i++) nrm += x[i] * x[i];
+    nrm = Math.sqrt(nrm);
+    for (let i = 0; i < L; i++) x[i] /= nrm;
+    v.push(x);
+  }
+  for (let r = 0; r < rowsIn; r++)
+    for (let c = 0; c < colsOut; c++)
+      w[at + r * stride + c] = rowsIn >= colsOut ? v[c][r] : v[r][c];
+}
+
+/** Fresh parameters: orthogonal weights, zero biases, logγ = β = 0; masked entries zero. */
+export function initParams(layout: MafLayout, rng: Rng): Float32Array {
+  const { D, C, H, K, off, blockSize } = layout;
+  const p = new Float32Array(layout.numParams);
+  for (let k = 0; k < K; k++) {
+    const b = k * blockSize;
+    const r = rng.fork(`block:${k}`);
+    orthogonalInto(p, b + off.w1, D, H, H, r.fork('w1'));
+    if (C > 0) orthogonalInto(p, b + off.w1 + D * H, C, H, H, r.fork('w1cond'));
+    orthogonalInto(p, b + off.w2, H, H, H, r.fork('w2'));
+    orthogonalInto(p, b + off.w3, H, 2 * D, 2 * D, r.fork('w3'));
+  }
+  applyMaskInto(p, layout.mask());
+  return p;
+}
+
+/** p[i] *= mask[i] — keeps MADE-masked weights at zero after an optimiser step. */
+export function applyMaskInto(p: Float32Array, mask: Float32Array): void {
+  for (let i = 0; i < p.length; i++) p[i] *= mask[i];
+}
+
+/** Batch-norm running statistics: per block mean (D) then variance (D). */
+export function initBatchNormStats(layout: MafLayout): Float32Array {
+  const s = new Float32Array(layout.K * 2 * layout.D);
+  for (let k = 0; k < layout.K; k++) s.fill(1, k * 2 * layout.D + layout.D, (k + 1) * 2 * layout.D);
+  return s;
+}
+
+/** Batch-norm settings (torch defaults for ε). */
+export interface BatchNormSettings {
+  /** Variance floor inside the square root. */
+  readonly eps: number;
+  /** Weight of the current batch in the running statistics (torch convention: 0.1). */
+  readonly momentum: number;
+}
+
+/** Hands out Float32Array views (same API as the kernels' arena: `alloc(n)`). */
+export interface Float32Allocator {
+  alloc(n: number): Float32Array;
+}
+
+/**
+ * A bump allocator over one Float32Array: every buffer of a flow (parameters, gradients, Adam
+ * moments, activations, batch inputs) is a view into one region, so moving them into a WASM
+ * kernel arena is a one-line change (`KernelArena` has the same `alloc`, `floatsFor` and alignment).
+ */
+export class Float32Slab implements Float32Allocator {
+  private readonly data: Float32Array;
+  private used = 0;
+  constructor(floats: number) { this.data = new Float32Array(floats); }
+  /** Floats needed for views of these lengths (each rounded up to 16 bytes). */
+  static floatsFor(lengths: readonly number[]): number {
+    return lengths.reduce((s, n) => s + Math.ceil(n / 4) * 4, 0);
+  }
+  alloc(n: number): Float32Array {
+    const size = Math.ceil(n / 4) * 4;
+    if (this.used + size > this.data.length)
+      throw new RangeError(`Float32Slab.alloc: ${n} floats requested, ${this.data.length - this.used} left of ${this.data.length}`);
+    const v = this.data.subarray(this.used, this.used + n);
+    this.used += size;
+    return v;
+  }
+}
+
+/** A fresh allocator of exactly the needed size (the place to swap in a WASM arena). */
+export function allocatorFor(lengths: readonly number[]): Float32Allocator {
+  return new Float32Slab(Float32Slab.floatsFor(lengths));
+}
+
+/**
+ * All activations of one batch of up to `capacity` rows, as views from one allocator (+ a small
+ * Float64Array for per-row log-determinants and batch-norm sums). Views by block.
+ */
+export class MafWorkspace {
+  readonly capacity: number;
+  readonly f64: Float64Array;
+  readonly inp: Float32Array[] = []; readonly h1: Float32Array[] = []; readonly h2: Float32Array[] = [];
+  readonly o: Float32Array[] = []; readonly u: Float32Array[] = []; readonly xhat: Float32Array[] = [];
+  /** Per block: √(var + ε) used in the forward pass (D). */
+  readonly bnScale: Float32Array[] = [];
+  readonly z: Float32Array; readonly gz: Float32Array; readonly gu: Float32Array; readonly go: Float32Array;
+  readonly gh1: Float32Array; readonly gh2: Float32Array; readonly ginp: Float32Array;
+  /** Per-row log-determinant (float64). */
+  readonly logDet: Float64Array;
+
+  /** Lengths of the views a workspace allocates (to size an arena). */
+  static lengths(layout: MafLayout, capacity: number): number[] {
+    const { D, C, H, K } = layout;
+    const B = capacity;
+    const perBlock = [B * (D + C), B * H, B * H, B * 2 * D, B * D, B * D, D];
+    const out: number[] = [];
+    for (let k = 0; k < K; k++) out.push(...perBlock);
+    out.push(B * D, B * D, B * D, B * 2 * D, B * H, B * H, B * (D + C));
+    return out;
+  }
+
+  constructor(layout: MafLayout, capacity: number, allocator?: Float32Allocator) {
+    const { D, C, H, K } = layout;
+    const B = capacity;
+    this.capacity = B;
+    const a = allocator ?? allocatorFor(MafWorkspace.lengths(layout, capacity));
+    const take = (n: number): Float32Array => a.alloc(n);
+    for (let k = 0; k < K; k++) {
+      this.inp.push(take(B * (D + C))); this.h1.push(take(B * H)); this.h2.push(take(B * H));
+      this.o.push(take(B * 2 * D)); this.u.push(take(B * D)); this.xhat.push(take(B * D)); this.bnScale.push(take(D));
+    }
+    this.z = take(B * D); this.gz = take(B * D); this.gu = take(B * D); this.go = take(B * 2 * D);
+    this.gh1 = take(B * H); this.gh2 = take(B * H); this.ginp = take(B * (D + C));
+    this.f64 = new Float64Array(B + 2 * D);
+    this.logDet = this.f64.subarray(0, B);
+  }
+}
+
+/** The MADE network of block k on `inp` (B × (D+C)): fills h1, h2 and o = [μ | α] (B × 2D). */
+export function madeForward(
+  layout: MafLayout, params: Float32Array, k: number, inp: Float32Array, B: number,
+  h1: Float32Array, h2: Float32Array, o: Float32Array,
+): void {
+  const { D, C, H, off } = layout;
+  const base = k * layout.blockSize;
+  const W1 = params.subarray(base + off.w1, base + off.w1 + (D + C) * H);
+  const W2 = params.subarray(base + off.w2, base + off.w2 + H * H);
+  const W3 = params.subarray(base + off.w3, base + off.w3 + H * 2 * D);
+  gemmNNInto(h1, inp, W1, B, D + C, H);
+  biasActivationInto(h1, params.subarray(base + off.b1, base + off.b1 + H), B, H, true);
+  gemmNNInto(h2, h1, W2, B, H, H);
+  biasActivationInto(h2, params.subarray(base + off.b2, base + off.b2 + H), B, H, true);
+  gemmNNInto(o, h2, W3, B, H, 2 * D);
+  biasActivationInto(o, params.subarray(base + off.b3, base + off.b3 + 2 * D), B, 2 * D, false);
+}
+
+/**
+ * Forward pass x → z of B rows (x: B × D flow space, c: B × C standardised condition).
+ * `training`: batch statistics in batch norm (and the running statistics updated); otherwise the
+ * running statistics. Writes per-row log p into `logProbOut` (float64) and returns Σ(−log p).
+ */
+export function mafForward(
+  layout: MafLayout, params: Float32Array, bnStats: Float32Array, bn: BatchNormSettings,
+  ws: MafWorkspace, x: Float32Array, c: Float32Array, B: number, training: boolean, logProbOut?: Float64Array,
+  split: BatchSplit = wholeBatch(B),
+): number {
+  const { D, C, K, off } = layout;
+  const DC = D + C;
+  const z = ws.z;
+  z.set(x.subarray(0, B * D));
+  const logDet = ws.logDet;
+  logDet.fill(0, 0, B);
+  const sums = ws.f64.subarray(B, B + 2 * D);
+  for (let k = 0; k < K; k++) {
+    const base = k * layout.blockSize;
+    const inp = ws.inp[k], o = ws.o[k], u = ws.u[k], xhat = ws.xhat[k], scale = ws.bnScale[k];
+    for (let i = 0; i < B; i++) {
+      for (let j = 0; j < D; j++) inp[i * DC + j] = z[i * D + j];
+      for (let j = 0; j < C; j++) inp[i * DC + D + j] = c[i * C + j];
+    }
+    madeForward(layout, params, k, inp, B, ws.h1[k], ws.h2[k], o);
+    // Affine: u = (z − μ)·exp(−α); log-det −Σα.
+    for (let i = 0; i < B; i++) {
+      let ld = 0;
+      for (let j = 0; j < D; j++) {
+        const a = o[i * 2 * D + D + j];
+        u[i * D + j] = (z[i * D + j] - o[i * 2 * D + j]) * Math.exp(-a);
+        ld -= a;
+      }
+      logDet[i] += ld;
+    }
+    // Batch norm.
+    const st = k * 2 * D;
+    if (training) {
+      // Σu and Σu² in float64 (one all-reduce when the batch is split over threads).
+      sums.fill(0);
+      for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) { const t = u[i * D + j]; sums[j] += t; sums[D + j] += t * t; }
+      split.allReduce(sums);
+      const N = split.totalRows;
+      for (let j = 0; j < D; j++) {
+        const mean = sums[j] / N, v = Math.max(sums[D + j] / N - mean * mean, 0);
+        scale[j] = Math.sqrt(v + bn.eps);
+        bnStats[st + j] = (1 - bn.momentum) * bnStats[st + j] + bn.momentum * mean;
+        bnStats[st + D + j] = (1 - bn.momentum) * bnStats[st + D + j] + bn.momentum * v;
+        sums[D + j] = mean; // keep the mean for the normalisation below
+      }
+    } else {
+      for (let j = 0; j < D; j++) { sums[D + j] = bnStats[st + j]; scale[j] = Math.sqrt(bnStats[st + D + j] + bn.eps); }
+    }
+    let bnLogDet = 0;
+    for (let j = 0; j < D; j++) bnLogDet += params[base + off.logGamma + j] - Math.log(scale[j]);
+    for (let i = 0; i < B; i++) logDet[i] += bnLogDet;
+    // y = x̂·γ + β, then reverse the order into z for the next block.
+    for (let j = 0; j < D; j++) {
+      const mean = sums[D + j], s = scale[j];
+      const g = Math.exp(params[base + off.logGamma + j]), be = params[base + off.beta + j];
+      for (let i = 0; i < B; i++) {
+        const xh = (u[i * D + j] - mean) / s;
+        xhat[i * D + j] = xh;
+        z[i * D + (D - 1 - j)] = xh * g + be;
+      }
+    }
+  }
+  let loss = 0;
+  for (let i = 0; i < B; i++) {
+    let lp = logDet[i];
+    for (let j = 0; j < D; j++) { const v = z[i * D + j]; lp -= 0.5 * v * v + HALF_LOG_2PI; }
+    if (logProbOut) logProbOut[i] = lp;
+    loss -= lp;
+  }
+  return loss;
+}
+
+/**
+ * Backward pass of the mean loss −(1/B)Σ log p after a training-mode `mafForward` on the same
+ * workspace: writes ∂L/∂params into `grad` (overwritten).
+ */
+export function mafBackward(
+  layout: MafLayout, params: Float32Array, ws: MafWorkspace, B: number, grad: Float32Array, split: BatchSplit = wholeBatch(B),
+): void {
+  const { D, C, H, K, off } = layout;
+  const DC = D + C;
+  const N = split.totalRows;
+  const invB = 1 / N;
+  const red = ws.f64.subarray(B, B + 2 * D);
+  const gz = ws.gz, gu = ws.gu, go = ws.go, gh1 = ws.gh1, gh2 = ws.gh2, ginp = ws.ginp;
+  // Base density: ∂(½z²)/∂z = z.
+  for (let i = 0; i < B * D; i++) gz[i] = ws.z[i] * invB;
+  for (let k = K - 1; k >= 0; k--) {
+    const base = k * layout.blockSize;
+    const u = ws.u[k], o = ws.o[k], xhat = ws.xhat[k], scale = ws.bnScale[k];
+    // Batch norm (batch statistics; includes the log-det term −Σ(logγ − ½log(var+ε))).
+    red.fill(0);
+    for (let j = 0; j < D; j++) {
+      let sy = 0, syx = 0;
+      for (let i = 0; i < B; i++) {
+        const gy = gz[i * D + (D - 1 - j)];
+        sy += gy;
+        syx += gy * xhat[i * D + j];
+      }
+      red[j] = sy;
+      red[D + j] = syx;
+      // Local parts of ∂β and ∂logγ (the −1 of the log-det is counted by the first part only).
+      const g = Math.exp(params[base + off.logGamma + j]);
+      grad[base + off.beta + j] = sy;
+      grad[base + off.logGamma + j] = syx * g - (split.part === 0 ? 1 : 0);
+    }
+    split.allReduce(red);
+    for (let j = 0; j < D; j++) {
+      const g = Math.exp(params[base + off.logGamma + j]);
+      const m1 = (red[j] * g) / N;
+      const m2 = (red[D + j] * g) / N;
+      const s = scale[j];
+      for (let i = 0; i < B; i++) {
+        const xh = xhat[i * D + j];
+        const dxh = gz[i * D + (D - 1 - j)] * g;
+        gu[i * D + j] = (dxh - m1 - xh * m2 + xh * invB) / s;
+      }
+    }
+    // Affine: u = (z − μ)e^{−α}: ∂z = gu·e^{−α}, ∂μ = −gu·e^{−α}, ∂α = −gu·u + 1/B (log-det).
+    for (let i = 0; i < B; i++) {
+      for (let j = 0; j < D; j++) {
+        const e = Math.exp(-o[i * 2 * D + D + j]);
+        const g = gu[i * D + j];
+        gz[i * D + j] = g * e;
+        go[i * 2 * D + j] = -g * e;
+        go[i * 2 * D + D + j] = -g * u[i * D + j] + invB;
+      }
+    }
+    const W1 = params.subarray(base + off.w1, base + off.w1 + DC * H);
+    const W2 = params.subarray(base + off.w2, base + off.w2 + H * H);
+    const W3 = params.subarray(base + off.w3, base + off.w3 + H * 2 * D);
+    const h1 = ws.h1[k], h2 = ws.h2[k], inp = ws.inp[k];
+    gemmTNInto(grad.subarray(base + off.w3, base + off.w3 + H * 2 * D), h2, go, H, B, 2 * D);
+    biasGradInto(grad.subarray(base + off.b3, base + off.b3 + 2 * D), go, B, 2 * D);
+    gemmNTInto(gh2, go, W3, B, 2 * D, H);
+    reluBackwardBiasGradInto(grad.subarray(base + off.b2, base + off.b2 + H), gh2, h2, B, H);
+    gemmTNInto(grad.subarray(base + off.w2, base + off.w2 + H * H), h1, gh2, H, B, H);
+    gemmNTInto(gh1, gh2, W2, B, H, H);
+    reluBackwardBiasGradInto(grad.subarray(base + off.b1, base + off.b1 + H), gh1, h1, B, H);
+    gemmTNInto(grad.subarray(base + off.w1, base + off.w1 + DC * H), inp, gh1, DC, B, H);
+    gemmNTInto(ginp, gh1, W1, B, H, DC);
+    for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) gz[i * D + j] += ginp[i * DC + j];
+  }
+}
+
+/**
+ * How a training batch is shared between threads: this thread's `part`, the rows of the whole
+ * batch, and an all-reduce that sums a small float64 vector over the parts in a fixed order (so
+ * every part sees bit-identical batch-norm statistics). Single thread: identity.
+ */
+export interface BatchSplit {
+  readonly part: number;
+  readonly totalRows: number;
+  allReduce(v: Float64Array): void;
+}
+
+/** The batch is not split over threads. */
+const wholeBatch = (rows: number): BatchSplit => ({ part: 0, totalRows: rows, allReduce() {} });
+
+/**
+ * Inverse pass z → x (sampling), running statistics in batch norm. z: B × D base-space values
+ * (overwritten with the result x); c: B × C standardised condition. Each block's MADE inverse is
+ * D sequential network passes (dimension d needs dimensions < d).
+ */
+export function mafInverseInPlace(
+  layout: MafLayout, params: Float32Array, bnStats: Float32Array, bn: BatchNormSettings,
+  ws: MafWorkspace, z: Float32Array, c: Float32Array, B: number,
+): void {
+  const { D, C, K, off } = layout;
+  const DC = D + C;
+  const u = ws.gu, inp = ws.ginp, h1 = ws.gh1, h2 = ws.gh2, o = ws.go;
+  for (let k = K - 1; k >= 0; k--) {
+    const base = k * layout.blockSize;
+    const st = k * 2 * D;
+    // Undo reversal and batch norm.
+    for (let j = 0; j < D; j++) {
+      const g = Math.exp(params[base + off.logGamma + j]), be = params[base + off.beta + j];
+      const mean = bnStats[st + j], s = Math.sqrt(bnStats[st + D + j] + bn.eps);
+      for (let i = 0; i < B; i++) u[i * D + j] = ((z[i * D + (D - 1 - j)] - be) / g) * s + mean;
+    }
+    for (let i = 0; i < B; i++) {
+      for (let j = 0; j < D; j++) inp[i * DC + j] = 0;
+      for (let j = 0; j < C; j++) inp[i * DC + D + j] = c[i * C + j];
+    }
+    for (let d = 0; d < D; d++) {
+      madeForward(layout, params, k, inp, B, h1, h2, o);
+      for (let i = 0; i < B; i++) inp[i * DC + d] = u[i * D + d] * Math.exp(o[i * 2 * D + D + d]) + o[i * 2 * D + d];
+    }
+    for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) z[i * D + j] = inp[i * DC + j];
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * CATHODE preprocessing of the flow's features and condition.
+ *
+ * Features: min–max scaling to (0, 1) with the training set's range, logit, standardisation — each
+ * step with its log-Jacobian, so that log p(x | m) = log p_flow(y | m) + log|∂y/∂x| is a density in
+ * the original feature space. Events whose scaled value is not strictly inside (0, 1) have no
+ * logit and are dropped (this includes the training set's own extremes, as in CATHODE).
+ * Condition m_JJ: standardised only (no logit); it needs no Jacobian because it is conditioned on.
+ */
+import type { Matrix } from '../matrix.js';
+import { ShapeError, InputError } from '../../util/errors.js';
+
+/** Fitted feature + condition transform; plain numbers so it serialises as JSON. */
+export interface FlowPreprocessing {
+  /** Per feature: training minimum and maximum (original units). */
+  readonly min: number[];
+  readonly max: number[];
+  /** Per feature: mean and standard deviation of logit(scaled x) over the kept training events. */
+  readonly logitMean: number[];
+  readonly logitStd: number[];
+  /** Condition standardisation. */
+  readonly mMean: number;
+  readonly mStd: number;
+}
+
+/** Result of transforming events into the flow's space. */
+export interface Preprocessed {
+  /** Kept events, transformed, row-major n × d (float32 for the network). */
+  readonly y: Float32Array;
+  /** Standardised condition of the kept events. */
+  readonly c: Float32Array;
+  /** log|∂y/∂x| of each kept event (float64). */
+  readonly logJacobian: Float64Array;
+  /** Index (into the input rows) of each kept event. */
+  readonly kept: Uint32Array;
+  /** Number of events dropped because a feature was outside the training range. */
+  readonly dropped: number;
+}
+
+function checkShapes(where: string, x: Matrix, m: ArrayLike<number>): void {
+  if (m.length !== x.rows) throw new ShapeError(`${where}: m has ${m.length} entries, x has ${x.rows} rows`);
+}
+
+/** Fit the preprocessing on training features x (n × d) and condition m (n). */
+export function fitPreprocessing(x: Matrix, m: ArrayLike<number>): FlowPreprocessing {
+  checkShapes('fitPreprocessing', x, m);
+  const { rows: n, cols: d } = x;
+  if (n < 2) throw new InputError(`fitPreprocessing: need at least 2 training events, got ${n}`);
+  const min = new Array<number>(d).fill(Infinity);
+  const max = new Array<number>(d).fill(-Infinity);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = x.data[i * d + j];
+      if (!Number.isFinite(v)) throw new InputError(`fitPreprocessing: x[${i}, ${j}] is ${v}; expected a finite number`);
+      if (v < min[j]) min[j] = v;
+      if (v > max[j]) max[j] = v;
+    }
+  }
+  for (let j = 0; j < d; j++)
+    if (!(max[j] > min[j])) throw new InputError(`fitPreprocessing: feature column ${j} is constant (${min[j]}); a flow cannot model it`);
+  const sum = new Float64Array(d), sum2 = new Float64Array(d);
+  let kept = 0;
+  let mSum = 0, mSum2 = 0;
+  for (let i = 0; i < n; i++) {
+    let ok = true;
+    for (let j = 0; j < d; j++) {
+      const s = (x.data[i * d + j] - min[j]) / (max[j] - min[j]);
+      if (!(s > 0 && s < 1)) { ok = false; break; }
+    }
+    const mi = m[i];
+    if (!Number.isFinite(mi)) throw new InputError(`fitPreprocessing: m[${i}] is ${mi}; expected a finite number`);
+    mSum += mi;
+    mSum2 += mi * mi;
+    if (!ok) continue;
+    kept++;
+    for (let j = 0; j < d; j++) {
+      const s = (x.data[i * d + j] - min[j]) / (max[j] - min[j]);
+      const l = Math.log(s / (1 - s));
+      sum[j] += l;
+      sum2[j] += l * l;
+    }
+  }
+  if (kept < 2) throw new InputError(`fitPreprocessing: fewer than 2 events strictly inside the training range`);
+  const logitMean: number[] = [], logitStd: number[] = [];
+  for (let j = 0; j < d; j++) {
+    const mu = sum[j] / kept;
+    logitMean.push(mu);
+    logitStd.push(Math.sqrt(Math.max(sum2[j] / kept - mu * mu, 1e-24)));
+  }
+  const mMean = mSum / n;
+  const mStd = Math.sqrt(Math.max(mSum2 / n - mMean * mMean, 0));
+  return { min, max, logitMean, logitStd, mMean, mStd: mStd > 0 ? mStd : 1 };
+}
+
+/** Transform events into the flow's space, dropping those outside the training range. */
+export function preprocess(p: FlowPreprocessing, x: Matrix, m: ArrayLike<number>): Preprocessed {
+  checkShapes('preprocess', x, m);
+  const d = p.min.length;
+  if (x.cols !== d) throw new ShapeError(`preprocess: x has ${x.cols} columns, the flow was trained on ${d}`);
+  const n = x.rows;
+  const keep = new Uint32Array(n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    let ok = Number.isFinite(m[i]);
+    for (let j = 0; j < d && ok; j++) {
+      const s = (x.data[i * d + j] - p.min[j]) / (p.max[j] - p.min[j]);
+      ok = s > 0 && s < 1;
+    }
+    if (ok) keep[k++] = i;
+  }
+  const kept = keep.slice(0, k);
+  const y = new Float32Array(k * d);
+  const c = new Float32Array(k);
+  const logJacobian = new Float64Array(k);
+  // Constant part of the Jacobian: −log(range) − log(σ) per feature.
+  let constJ = 0;
+  for (let j = 0; j < d; j++) constJ -= Math.log(p.max[j] - p.min[j]) + Math.log(p.logitStd[j]);
+  for (let r = 0; r < k; r++) {
+    const i = kept[r];
+    let lj = constJ;
+    for (let j = 0; j < d; j++) {
+      const s = (x.data[i * d + j] - p.min[j]) / (p.max[j] - p.min[j]);
+      const l = Math.log(s) - Math.log1p(-s);
+      y[r * d + j] = (l - p.logitMean[j]) / p.logitStd[j];
+      lj -= Math.log(s) + Math.log1p(-s);
+    }
+    c[r] = (m[i] - p.mMean) / p.mStd;
+    logJacobian[r] = lj;
+  }
+  return { y, c, logJacobian, kept, dropped: n - k };
+}
+
+/** Standardise condition values (float32 for the network). */
+export function standardiseCondition(p: FlowPreprocessing, m: ArrayLike<number>): Float32Array {
+  const c = new Float32Array(m.length);
+  for (let i = 0; i < m.length; i++) {
+    if (!Number.isFinite(m[i])) throw new InputError(`standardiseCondition: m[${i}] is ${m[i]}; expected a finite number`);
+    c[i] = (m[i] - p.mMean) / p.mStd;
+  }
+  return c;
+}
+
+/** Exact inverse of the feature transform: flow space (n × d) → original units (float64). */
+export function inversePreprocess(p: FlowPreprocessing, y: ArrayLike<number>, n: number): Matrix<Float64Array> {
+  const d = p.min.length;
+  const out = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      const l = y[i * d + j] * p.logitStd[j] + p.logitMean[j];
+      const s = 1 / (1 + Math.exp(-l));
+      out[i * d + j] = p.min[j] + s * (p.max[j] - p.min[j]);
+    }
+  }
+  return { data: out, rows: n, cols: d };
+}
