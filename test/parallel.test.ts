@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MlpClassifier } from '../lib/ml/nn/mlp.js';
+import { MlpClassifier, FittedMlp } from '../lib/ml/nn/mlp.js';
 import { shardStart } from '../lib/ml/nn/parallel.js';
 import { createRng } from '../lib/util/rng.js';
 
@@ -39,5 +39,17 @@ describe('data-parallel MLP gradients (worker_threads)', () => {
 
   it('rejects a bad thread count', () => {
     expect(() => new MlpClassifier({ threads: 0 })).toThrow(/threads must be an integer in \[1, 64\], got 0/);
+  });
+});
+
+describe('multi-threaded prediction', () => {
+  it('gives exactly the single-thread probabilities (rows are independent of their chunk and thread)', async () => {
+    const { X, y } = toy(40_000, 4);
+    const fitted = await new MlpClassifier({ epochs: 1, ensembleEpochs: 1, hidden: [16, 16], threads: 2 }).fit(
+      { ...X, rows: 2000, data: X.data.subarray(0, 8000) }, y.subarray(0, 2000), { seed: 4 });
+    const single = FittedMlp.fromJSON({ ...fitted.toJSON(), options: { ...fitted.options, threads: 1 } });
+    const p2 = fitted.predictProba(X), p1 = single.predictProba(X);
+    expect(p2).toEqual(p1);
+    expect(new Set(Array.from(p2.subarray(0, 100))).size).toBeGreaterThan(50);
   });
 });

@@ -114,7 +114,11 @@ export default async function bench(): Promise<void> {
   let t = performance.now();
   ours.fitted.predictProba(bigX);
   const inferRate = big / ((performance.now() - t) / 1000);
-  console.log(`sidewinder inference (1 network, 1M events): ${fmt(inferRate / 1e6, 2)} M events/s`);
+  console.log(`sidewinder inference (1 network, 1M events, 1 thread): ${fmt(inferRate / 1e6, 2)} M events/s`);
+  two.fitted.predictProba({ data: bx.subarray(0, 20_000 * COLS), rows: 20_000, cols: COLS });
+  t = performance.now();
+  two.fitted.predictProba(bigX);
+  console.log(`sidewinder inference (1 network, 1M events, 2 threads): ${fmt(big / ((performance.now() - t) / 1000) / 1e6, 2)} M events/s`);
   const onnx = new FittedOnnxClassifier(exportMlpToOnnx(ours.fitted), { intraOpNumThreads: 2 });
   await onnx.predictProbaAsync(test.X);
   t = performance.now();

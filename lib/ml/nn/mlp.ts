@@ -18,10 +18,10 @@ import { createRng } from '../../util/rng.js';
 import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
 import { silent } from '../../util/reporter.js';
 import { wasmKernelsAvailable } from '../kernels/index.js';
-import { MlpNetwork, paramLayout } from './network.js';
-import { sigmoid } from './loss.js';
+import { paramLayout } from './network.js';
 import { fitStandardisation, standardiseRows, type Standardisation } from './standardise.js';
-import { EVAL_CHUNK, trainNetwork, type EpochSnapshot, type PreparedSet, type TrainResult, type TrainSettings } from './train.js';
+import { predictEnsemble } from './predict.js';
+import { trainNetwork, type EpochSnapshot, type PreparedSet, type TrainResult, type TrainSettings } from './train.js';
 import { resolveMlpBackend, type TfImporter } from '../backends/select.js';
 import { trainNetworkTfjs } from '../backends/tfjs.js';
 
@@ -49,7 +49,7 @@ export interface MlpOptions {
   /** Fraction of the fit rows held out for the validation loss when no validation set is passed. 0 = rank epochs by training loss. */
   validationFraction: number;
   backend: MlpBackend;
-  /** Threads computing each batch's gradient (data-parallel, worker_threads). Deterministic for a seed and thread count. Ignored by 'tfjs'. */
+  /** Threads computing each batch's gradient (data-parallel, worker_threads; deterministic for a seed and thread count; ignored by 'tfjs'), and scoring large inputs (identical for any thread count). */
   threads: number;
 }
 
@@ -222,19 +222,6 @@ function decodeF32(s: string, n: number, what: string): Float32Array {
   return out;
 }
 
-// One evaluation network per architecture, shared by every fitted model on this thread (prediction
-// loads a snapshot's parameters into it), so large ensembles do not each hold a WASM arena.
-const inferenceNets = new Map<string, MlpNetwork>();
-function inferenceNetwork(sizes: readonly number[]): MlpNetwork {
-  const key = sizes.join('-');
-  let net = inferenceNets.get(key);
-  if (!net) {
-    net = new MlpNetwork(sizes, EVAL_CHUNK, { backend: wasmKernelsAvailable ? 'wasm' : 'js' });
-    inferenceNets.set(key, net);
-  }
-  return net;
-}
-
 /** A trained MLP (epoch ensemble). */
 export class FittedMlp implements FittedClassifier {
   readonly kind = 'mlp';
@@ -272,25 +259,10 @@ export class FittedMlp implements FittedClassifier {
   private predictWith(X: Matrix, snaps: readonly EpochSnapshot[]): Float64Array {
     const d = this.sizes[0];
     if (X.cols !== d) throw new ShapeError(`FittedMlp.predictProba: X has ${X.cols} columns, the model was trained on ${d}`);
-    const net = inferenceNetwork(this.sizes);
-    const { mean, std } = this.standardisation;
-    const out = new Float64Array(X.rows);
-    const input = net.input;
-    for (let s = 0; s < X.rows; s += EVAL_CHUNK) {
-      const B = Math.min(EVAL_CHUNK, X.rows - s);
-      for (let r = 0; r < B; r++) {
-        const o = (s + r) * d;
-        for (let j = 0; j < d; j++) input[r * d + j] = (X.data[o + j] - mean[j]) / std[j];
-      }
-      for (const snap of snaps) {
-        net.params.set(snap.params);
-        const z = net.forward(B);
-        for (let r = 0; r < B; r++) out[s + r] += sigmoid(z[r]);
-      }
-    }
-    const inv = 1 / snaps.length;
-    for (let i = 0; i < out.length; i++) out[i] *= inv;
-    return out;
+    const P = paramLayout(this.sizes).nParams;
+    const params = new Float32Array(snaps.length * P);
+    snaps.forEach((s, k) => params.set(s.params, k * P));
+    return predictEnsemble(this.sizes, this.standardisation, params, snaps.length, X, this.options.threads);
   }
 
   toJSON(): ModelDocument {

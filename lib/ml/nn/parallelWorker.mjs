@@ -16,7 +16,8 @@ try {
     // A failed import stays cached under its URL: load again under a distinct one.
     mod = await import('./parallelWorkerMain.ts?loader=tsx');
   }
-  mod.runWorker(workerData);
+  if (workerData.mode === 'predict') mod.runPredictWorker(workerData);
+  else mod.runWorker(workerData);
 } catch (e) {
   workerData.port.postMessage({ error: String(e?.stack ?? e) });
   Atomics.store(ctrl, FAILED, 1);

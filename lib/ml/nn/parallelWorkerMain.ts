@@ -3,6 +3,7 @@ import { MlpNetwork } from './network.js';
 import { batchGradient, type PreparedSet } from './train.js';
 import { setKernelBackend } from '../kernels/index.js';
 import { CTRL, COMMAND, shardStart, type ParallelWorkerData } from './parallel.js';
+import { predictRowsInto, type PredictRequest, type PredictWorkerData } from './predict.js';
 
 export function runWorker(d: ParallelWorkerData): void {
   setKernelBackend(d.kernels);
@@ -37,4 +38,21 @@ export function runWorker(d: ParallelWorkerData): void {
     Atomics.add(ctrl, CTRL.DONE, 1);
     Atomics.notify(ctrl, CTRL.DONE);
   }
+}
+
+/** Prediction worker: computes the row range of each request, then counts itself done. */
+export function runPredictWorker(d: PredictWorkerData): void {
+  const ctrl = new Int32Array(d.ctrl);
+  d.port.on('message', (req: PredictRequest) => {
+    try {
+      predictRowsInto(new Float64Array(req.out), req.sizes, new Float32Array(req.xs), new Float32Array(req.params), req.nSnap, req.from, req.to);
+    } catch (e) {
+      d.port.postMessage({ error: String((e as Error)?.stack ?? e) });
+      Atomics.store(ctrl, CTRL.FAILED, 1);
+    }
+    Atomics.add(ctrl, CTRL.DONE, 1);
+    Atomics.notify(ctrl, CTRL.DONE);
+  });
+  Atomics.add(ctrl, CTRL.READY, 1);
+  Atomics.notify(ctrl, CTRL.READY);
 }
