@@ -47,3 +47,29 @@ export { resolveMlpBackend, TFJS_NODE_GPU } from './ml/backends/index.js';
 export type { TfImporter } from './ml/backends/index.js';
 export { exportMlpToOnnx, FittedOnnxClassifier, loadOnnxClassifier } from './ml/onnx/index.js';
 export type { OnnxClassifierOptions, OnnxExportOptions } from './ml/onnx/index.js';
+export type {
+  ResultsDocument,
+  ResultsConfig,
+  WindowRecord,
+  DatasetRecord,
+  VersionsRecord,
+  CellRun,
+  CellAggregate,
+  Summary,
+  MethodName,
+  SignificanceKind,
+  DeltaSysSource,
+  DeltaSysStudy,
+  LookElsewhereResult,
+  RocRecord,
+  MjjSpectra,
+  SpectrumAfterCut,
+  FeatureHistogram,
+  BumpHuntFit,
+  ComponentSettings,
+} from './scan/results.js';
+export { RESULTS_SCHEMA, RESULTS_VERSION, METHOD_NAMES, METHOD_LABELS, SIGNIFICANCE_KINDS, summarise, quantileSorted, aggregateRuns, cellKey } from './scan/results.js';
+export { validateResults, resultsSchema, RESULTS_SCHEMA_PATH } from './scan/validateResults.js';
+export { writeResults } from './scan/writeResults.js';
+export { writeReport, readResults, renderHtml, renderSvg, svgToPng, reportFontFiles, buildPlots, REPORT_DEFAULTS } from './report/index.js';
+export type { ReportOptions, ReportOutput, PlotFormat, PlotSpec, MissingPlot, RenderedPlot } from './report/index.js';

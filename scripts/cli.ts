@@ -12,6 +12,7 @@ import { register as abcd } from './commands/abcd.js';
 import { register as matrixMethod } from './commands/matrixMethod.js';
 import { register as fakeFactor } from './commands/fakeFactor.js';
 import { register as gp } from './commands/gp.js';
+import { register as report } from './commands/report.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -20,7 +21,16 @@ const program = new Command()
   .description('Weakly-supervised anomaly-detection bump hunts: IAD, CWoLa Hunting and CATHODE over sliding m_JJ windows')
   .version(pkg.version);
 
-for (const register of [start, inspect]) register(program);
-for (const register of [start, fit, bumphunter, abcd, matrixMethod, fakeFactor, gp]) register(program);
+
+// One line per command (keeps merges of new commands conflict-free).
+start(program);
+inspect(program);
+fit(program);
+bumphunter(program);
+abcd(program);
+matrixMethod(program);
+fakeFactor(program);
+gp(program);
+report(program);
 
 await program.parseAsync(process.argv);
