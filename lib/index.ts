@@ -52,6 +52,18 @@ export type {
   FitFlowOptions, FlowTrainingOptions, FlowDocument, FlowEnsembleDocument, FlowHistory, ConditionalDensity, MassWindow,
   WindowSamplingOptions,
 } from './ml/flows/index.js';
+// Classical background estimation and fit-based bump hunts (binned fits, BumpHunter, ABCD, Matrix Method, Fake Factor, GP)
+export * from './stats/fit/index.js';
+export * from './stats/background/index.js';
+export * from './stats/bumphunter/index.js';
+export { KernelArena, allocateViews, setKernelBackend, kernelBackend, wasmKernelsAvailable } from './ml/kernels/index.js';
+export type { KernelBackend } from './ml/kernels/index.js';
+export { MlpClassifier, FittedMlp, MLP_DEFAULTS, MLP_FAST } from './ml/nn/index.js';
+export type { MlpOptions, MlpBackend, MlpFitOptions, ValidationSet, MlpHistory } from './ml/nn/index.js';
+export { resolveMlpBackend, TFJS_NODE_GPU } from './ml/backends/index.js';
+export type { TfImporter } from './ml/backends/index.js';
+export { exportMlpToOnnx, FittedOnnxClassifier, loadOnnxClassifier } from './ml/onnx/index.js';
+export type { OnnxClassifierOptions, OnnxExportOptions } from './ml/onnx/index.js';
 export type {
   ResultsDocument,
   ResultsConfig,
