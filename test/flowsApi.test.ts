@@ -106,7 +106,7 @@ describe('training bookkeeping and determinism', () => {
     const b = await fitConditionalFlow(x, m, { seed: 9, ...tiny });
     const c = await fitConditionalFlow(x, m, { seed: 10, ...tiny });
     expect(a.members[0].params).toEqual(b.members[0].params);
-    expect(a.history).toEqual(b.history);
+    expect({ ...a.history, epochSeconds: [] }).toEqual({ ...b.history, epochSeconds: [] });
     expect(a.members[0].params).not.toEqual(c.members[0].params);
   });
 
