@@ -1,14 +1,20 @@
 import type { Matrix } from './matrix.js';
 import type { Reporter } from '../util/reporter.js';
+import { ConfigError, InputError, ShapeError, didYouMean } from '../util/errors.js';
 
 /** Training labels: 1 = SR data ("signal-like" class), 0 = background template. */
 export type Labels = Uint8Array;
+
+/** Writer tag stored in every model document. */
+export const MODEL_WRITER = 'sidewinder 0.1.0';
+/** Current version of the `sidewinder/model` document layout. */
+export const MODEL_DOC_VERSION = 1;
 
 /** Options every classifier's fit accepts. */
 export interface FitOptions {
   /** Per-event weights (length = rows), multiplied with class weights. */
   sampleWeight?: Float64Array;
-  /** 'balanced': w_c = N / (2 · N_c), as sklearn. */
+  /** 'balanced': w_c = N / (2 · N_c) from unweighted class counts, as sklearn. */
   classWeight?: 'balanced' | 'none';
   /** Seed for every random choice inside fit. */
   seed: number;
@@ -18,6 +24,8 @@ export interface FitOptions {
 /** A trained model: scores events, persists to versioned JSON. */
 export interface FittedClassifier {
   readonly kind: string;
+  /** Number of input features the model was trained on. */
+  readonly nFeatures: number;
   /** P(label = 1 | x) for each row of X. */
   predictProba(X: Matrix): Float64Array;
   /** `{ schema: 'sidewinder/model', version, writer, kind, options, ... }` */
@@ -39,4 +47,108 @@ export interface Classifier<O = Record<string, unknown>> {
   readonly kind: string;
   readonly options: Readonly<O>;
   fit(X: Matrix, y: Labels, opts: FitOptions): Promise<FittedClassifier> | FittedClassifier;
+}
+
+/**
+ * A model kind known to `createClassifier` / `loadModel`. Each model module registers itself on
+ * import; `module` is that module's URL so a worker thread can import it and get the same kind.
+ */
+export interface ModelKind {
+  readonly kind: string;
+  /** URL (import.meta.url) of the module whose import registers this kind. */
+  readonly module: string;
+  create(options?: Record<string, unknown>): Classifier;
+  load(doc: ModelDocument): FittedClassifier;
+  /** URLs of further modules a worker must import to create this kind with `options` (e.g. an ensemble's base kind). */
+  dependencies?(options: Record<string, unknown>): string[];
+}
+
+/** Every module a worker must import to create `kind` with `options` (its own first). */
+export function modelModules(kind: string, options: Record<string, unknown> = {}): string[] {
+  const k = modelKind(kind);
+  return [k.module, ...(k.dependencies?.(options) ?? [])];
+}
+
+const MODEL_KINDS = new Map<string, ModelKind>();
+
+/** Register a model kind (called at import time by each model module). Re-registering replaces. */
+export function registerModelKind(k: ModelKind): void {
+  MODEL_KINDS.set(k.kind, k);
+}
+
+/** The registered model kind `kind`, or a ConfigError listing the known ones. */
+export function modelKind(kind: string): ModelKind {
+  const k = MODEL_KINDS.get(kind);
+  if (!k) {
+    const known = [...MODEL_KINDS.keys()];
+    throw new ConfigError(`model kind "${kind}" is not registered${didYouMean(kind, known)}; known kinds: ${known.join(', ') || '(none: import the model module first)'}`);
+  }
+  return k;
+}
+
+/** A new (untrained) classifier of a registered kind. */
+export function createClassifier(kind: string, options?: Record<string, unknown>): Classifier {
+  return modelKind(kind).create(options);
+}
+
+/**
+ * Rebuild a fitted model from its JSON document (as written by `toJSON`, possibly after
+ * `JSON.stringify`/`JSON.parse`). Dispatches on `kind` to the registered loader.
+ */
+export function loadModel(doc: unknown): FittedClassifier {
+  const d = checkModelDocument(doc, 'loadModel');
+  return modelKind(d.kind).load(d);
+}
+
+/** Check the common envelope of a model document; names the missing or wrong keys. */
+export function checkModelDocument(doc: unknown, where: string, kind?: string): ModelDocument {
+  if (typeof doc !== 'object' || doc === null) throw new InputError(`${where}: model document must be an object, got ${doc === null ? 'null' : typeof doc}`);
+  const d = doc as Record<string, unknown>;
+  const missing = ['schema', 'version', 'writer', 'kind', 'options'].filter((k) => !(k in d));
+  if (missing.length) throw new InputError(`${where}: model document lacks key(s) ${missing.join(', ')}`);
+  if (d.schema !== 'sidewinder/model') throw new InputError(`${where}: schema must be "sidewinder/model", got ${JSON.stringify(d.schema)}`);
+  if (typeof d.version !== 'number' || d.version < 1 || d.version > MODEL_DOC_VERSION)
+    throw new InputError(`${where}: document version ${JSON.stringify(d.version)} is not supported (this reader knows 1..${MODEL_DOC_VERSION})`);
+  if (kind !== undefined && d.kind !== kind) throw new InputError(`${where}: expected a "${kind}" model, got kind ${JSON.stringify(d.kind)}`);
+  return d as ModelDocument;
+}
+
+/** Check X / y / weights of a fit call; returns the number of rows. */
+export function checkFitInputs(where: string, X: Matrix, y: Labels, opts: FitOptions): void {
+  if (X.data.length !== X.rows * X.cols) throw new ShapeError(`${where}: X data has ${X.data.length} entries, shape says ${X.rows} × ${X.cols}`);
+  if (y.length !== X.rows) throw new ShapeError(`${where}: y has ${y.length} labels, X has ${X.rows} rows`);
+  if (X.rows === 0) throw new ShapeError(`${where}: X has no rows`);
+  let n1 = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] > 1) throw new InputError(`${where}: label at row ${i} is ${y[i]}, expected 0 (template) or 1 (data)`);
+    n1 += y[i];
+  }
+  if (n1 === 0 || n1 === y.length) throw new InputError(`${where}: y holds a single class (${n1} of ${y.length} rows are 1); need both`);
+  const w = opts.sampleWeight;
+  if (w) {
+    if (w.length !== X.rows) throw new ShapeError(`${where}: sampleWeight has ${w.length} entries, X has ${X.rows} rows`);
+    for (let i = 0; i < w.length; i++)
+      if (!(w[i] >= 0) || !Number.isFinite(w[i])) throw new InputError(`${where}: sampleWeight at row ${i} is ${w[i]}, expected a finite value ≥ 0`);
+  }
+  if (opts.classWeight !== undefined && opts.classWeight !== 'balanced' && opts.classWeight !== 'none')
+    throw new ConfigError(`${where}: classWeight must be 'balanced' or 'none', got ${JSON.stringify(opts.classWeight)}`);
+  if (!Number.isFinite(opts.seed)) throw new ConfigError(`${where}: seed must be a finite number, got ${opts.seed}`);
+}
+
+/**
+ * Effective per-event training weights: sampleWeight (or 1) × class weight. 'balanced' gives
+ * w_c = N / (2 · N_c) with unweighted class counts (sklearn's compute_class_weight).
+ */
+export function effectiveWeights(y: Labels, opts: Pick<FitOptions, 'sampleWeight' | 'classWeight'>): Float64Array {
+  const n = y.length;
+  const w = new Float64Array(n);
+  if (opts.sampleWeight) w.set(opts.sampleWeight);
+  else w.fill(1);
+  if (opts.classWeight === 'balanced') {
+    let n1 = 0;
+    for (let i = 0; i < n; i++) n1 += y[i];
+    const c1 = n / (2 * n1), c0 = n / (2 * (n - n1));
+    for (let i = 0; i < n; i++) w[i] *= y[i] ? c1 : c0;
+  }
+  return w;
 }

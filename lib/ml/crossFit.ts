@@ -1,0 +1,153 @@
+/**
+ * k-fold cross-fitting of "SR data (label 1) vs background template (label 0)": every data event
+ * and every template event is scored exactly once, by models that never saw it. Folds are
+ * assigned per set (so stratified by label) from seeded permutations; for each fold k and ensemble
+ * member m a model is trained on all events outside fold k and scores the events of fold k; the
+ * members' scores are averaged. Each (fold, member) task has its own seed derived by label from
+ * the root seed, and writes its own slice of a shared output, so the scores do not depend on the
+ * pool size or on scheduling: the same seed gives identical scores on 0, 1 or 2 workers.
+ */
+import type { Matrix } from './matrix.js';
+import type { Reporter } from '../util/reporter.js';
+import { modelModules } from './classifier.js';
+import { createRng, type Rng } from '../util/rng.js';
+import { ConfigError, ShapeError, InputError } from '../util/errors.js';
+import { WorkerPool, sharedArray } from './pool/pool.js';
+import { CROSS_FIT_FOLD_TASK, type CrossFitFoldPayload, type CrossFitFoldResult } from './crossFitTask.js';
+
+/** Which classifier to cross-fit: a registered model kind and its options. */
+export interface ClassifierSpec {
+  kind: string;
+  options?: Record<string, unknown>;
+}
+
+export interface CrossFitOptions {
+  /** Number of folds (default 5). */
+  k?: number;
+  /** Ensemble members per fold, averaged (default 1). */
+  members?: number;
+  /** Root seed of this run; independent runs use different seeds. */
+  seed: number;
+  /** Per-event weights of the data / template events (default 1). */
+  dataWeight?: Float64Array;
+  templateWeight?: Float64Array;
+  /** Class weights applied inside each fit (default 'none'). */
+  classWeight?: 'balanced' | 'none';
+  /** Where tasks run: a WorkerPool (e.g. sharedPool()), or inline when absent. */
+  pool?: WorkerPool;
+  reporter?: Reporter;
+}
+
+export interface CrossFitResult {
+  /** Out-of-fold score of each data event (member average). */
+  dataScores: Float64Array;
+  /** Out-of-fold score of each template event (member average). */
+  templateScores: Float64Array;
+  /** Fold of each data / template event (the model of that fold never saw it). */
+  dataFold: Uint8Array;
+  templateFold: Uint8Array;
+  /** Scores of each member: member m of data event i at [m · nData + i] (likewise template). */
+  dataMemberScores: Float64Array;
+  templateMemberScores: Float64Array;
+  k: number;
+  members: number;
+}
+
+/**
+ * Fold ids 0..k−1 for n events from a seeded permutation: event perm[j] gets fold j mod k, so fold
+ * sizes differ by at most one.
+ */
+export function kFoldAssignment(n: number, k: number, rng: Rng): Uint8Array {
+  if (!Number.isInteger(k) || k < 2 || k > 255) throw new ConfigError(`kFoldAssignment: k must be an integer in [2, 255], got ${k}`);
+  if (n < k) throw new InputError(`kFoldAssignment: ${n} events cannot fill ${k} folds`);
+  const perm = rng.permutation(n);
+  const fold = new Uint8Array(n);
+  for (let j = 0; j < n; j++) fold[perm[j]] = j % k;
+  return fold;
+}
+
+/** Seed of the model of fold k, member m, derived by label (independent of scheduling). */
+export function foldMemberSeed(seed: number, fold: number, member: number): number {
+  return createRng(seed).fork(`crossfit/fold:${fold}/member:${member}`).nextUint32();
+}
+
+/**
+ * Cross-fit a classifier on data (label 1) vs template (label 0) and return out-of-fold scores.
+ * Inputs are copied once into SharedArrayBuffers that all tasks read.
+ */
+export async function crossFit(spec: ClassifierSpec, data: Matrix, template: Matrix, opts: CrossFitOptions): Promise<CrossFitResult> {
+  const k = opts.k ?? 5;
+  const members = opts.members ?? 1;
+  if (!Number.isInteger(members) || members < 1) throw new ConfigError(`crossFit: members must be an integer ≥ 1, got ${members}`);
+  if (data.cols !== template.cols) throw new ShapeError(`crossFit: data has ${data.cols} features, template has ${template.cols}`);
+  for (const [name, m] of [['data', data], ['template', template]] as const)
+    if (m.data.length !== m.rows * m.cols) throw new ShapeError(`crossFit: ${name} data has ${m.data.length} entries, shape says ${m.rows} × ${m.cols}`);
+  if (opts.dataWeight && opts.dataWeight.length !== data.rows) throw new ShapeError(`crossFit: dataWeight has ${opts.dataWeight.length} entries, data has ${data.rows} rows`);
+  if (opts.templateWeight && opts.templateWeight.length !== template.rows) throw new ShapeError(`crossFit: templateWeight has ${opts.templateWeight.length} entries, template has ${template.rows} rows`);
+  const modules = modelModules(spec.kind, spec.options ?? {}); // fails early on an unknown kind
+  const root = createRng(opts.seed);
+  const dataFold = kFoldAssignment(data.rows, k, root.fork('folds/data'));
+  const templateFold = kFoldAssignment(template.rows, k, root.fork('folds/template'));
+
+  // Stack data then template into shared arrays.
+  const nD = data.rows, nT = template.rows, n = nD + nT, cols = data.cols;
+  const f32 = data.data instanceof Float32Array && template.data instanceof Float32Array;
+  const X = f32 ? sharedArray(Float32Array, n * cols) : sharedArray(Float64Array, n * cols);
+  X.set(data.data, 0);
+  X.set(template.data, nD * cols);
+  const y = sharedArray(Uint8Array, n);
+  y.fill(1, 0, nD);
+  const fold = sharedArray(Uint8Array, n);
+  fold.set(dataFold, 0);
+  fold.set(templateFold, nD);
+  let weight: Float64Array | null = null;
+  if (opts.dataWeight || opts.templateWeight) {
+    weight = sharedArray(Float64Array, n);
+    if (opts.dataWeight) weight.set(opts.dataWeight, 0);
+    else weight.fill(1, 0, nD);
+    if (opts.templateWeight) weight.set(opts.templateWeight, nD);
+    else weight.fill(1, nD, n);
+  }
+  const out = sharedArray(Float64Array, members * n).fill(NaN);
+
+  const pool = opts.pool ?? new WorkerPool({ size: 0 });
+  const tasks: CrossFitFoldPayload[] = [];
+  for (let f = 0; f < k; f++)
+    for (let m = 0; m < members; m++)
+      tasks.push({
+        model: { kind: spec.kind, options: spec.options ?? {}, modules },
+        X, rows: n, cols, y, fold, weight, out, foldIndex: f, member: m,
+        classWeight: opts.classWeight ?? 'none',
+        seed: foldMemberSeed(opts.seed, f, m),
+      });
+  let done = 0;
+  await Promise.all(
+    tasks.map((t) =>
+      pool.run<CrossFitFoldResult>(CROSS_FIT_FOLD_TASK, t).then((r) => {
+        opts.reporter?.progress('cross-fit models', ++done, tasks.length);
+        return r;
+      }),
+    ),
+  );
+
+  const dataMemberScores = new Float64Array(members * nD), templateMemberScores = new Float64Array(members * nT);
+  const dataScores = new Float64Array(nD), templateScores = new Float64Array(nT);
+  for (let m = 0; m < members; m++) {
+    const o = m * n;
+    for (let i = 0; i < nD; i++) {
+      const s = out[o + i];
+      if (Number.isNaN(s)) throw new Error(`crossFit: data event ${i} was not scored by member ${m} (internal error)`);
+      dataMemberScores[m * nD + i] = s;
+      dataScores[i] += s;
+    }
+    for (let i = 0; i < nT; i++) {
+      const s = out[o + nD + i];
+      if (Number.isNaN(s)) throw new Error(`crossFit: template event ${i} was not scored by member ${m} (internal error)`);
+      templateMemberScores[m * nT + i] = s;
+      templateScores[i] += s;
+    }
+  }
+  for (let i = 0; i < nD; i++) dataScores[i] /= members;
+  for (let i = 0; i < nT; i++) templateScores[i] /= members;
+  return { dataScores, templateScores, dataFold, templateFold, dataMemberScores, templateMemberScores, k, members };
+}

@@ -1,0 +1,395 @@
+/**
+ * Histogram gradient-boosted trees for binary classification (log-loss), following sklearn's
+ * HistGradientBoostingClassifier: baseline logit of the weighted class fraction, one leaf-wise
+ * tree per iteration on gradient/hessian histograms of ≤ 255 quantile bins, shrinkage, L2 on leaf
+ * values, and early stopping on the loss of a held-out (stratified, seeded) validation fraction:
+ * stop when none of the last `nIterNoChange` validation scores improves on the one before them
+ * by more than `tol`. Trees already grown are kept (as sklearn).
+ */
+import type { Matrix } from '../matrix.js';
+import { takeRows } from '../matrix.js';
+import {
+  type Classifier,
+  type FitOptions,
+  type FittedClassifier,
+  type Labels,
+  type ModelDocument,
+  MODEL_DOC_VERSION,
+  MODEL_WRITER,
+  checkFitInputs,
+  checkModelDocument,
+  effectiveWeights,
+  registerModelKind,
+} from '../classifier.js';
+import { Standardizer, type StandardizerState } from '../standardize.js';
+import { binRowsInto, fitBinEdges, type BinEdges } from './binning.js';
+import { TreeGrower } from './grower.js';
+import { type BinnedTree, type BitmaskTables, bitmaskRawInto, buildBitmaskTables, traverseRawInto } from './predictor.js';
+import { createRng, type Rng } from '../../util/rng.js';
+import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
+
+/** Options of HistGradientBoosting (see HGB_DEFAULTS for meaning and defaults). */
+export interface HgbOptions {
+  maxIter: number;
+  learningRate: number;
+  maxLeafNodes: number;
+  maxDepth: number | null;
+  minSamplesLeaf: number;
+  l2Regularization: number;
+  maxBins: number;
+  earlyStopping: 'auto' | boolean;
+  validationFraction: number;
+  nIterNoChange: number;
+  tol: number;
+  binSubsample: number;
+  minHessianToSplit: number;
+  standardize: boolean;
+}
+
+/** Defaults: the anchor analysis' reference setting (sklearn defaults otherwise). */
+export const HGB_DEFAULTS: Readonly<HgbOptions> = Object.freeze({
+  /** Boosting iterations (trees). */
+  maxIter: 200,
+  learningRate: 0.1,
+  maxLeafNodes: 31,
+  /** Depth limit; null for none (sklearn default). */
+  maxDepth: null,
+  minSamplesLeaf: 20,
+  l2Regularization: 0,
+  maxBins: 255,
+  /** 'auto': on when the training set has more than 10,000 rows (sklearn). */
+  earlyStopping: 'auto',
+  /** Fraction held out for early stopping (the anchor uses half; sklearn's default is 0.1). */
+  validationFraction: 0.5,
+  nIterNoChange: 10,
+  tol: 1e-7,
+  /** Rows used to find the quantile bin edges. */
+  binSubsample: 200_000,
+  minHessianToSplit: 1e-3,
+  /**
+   * Standardise features with training-set moments before binning. Trees are invariant under a
+   * per-feature monotone map, so this changes nothing but cost; off by default.
+   */
+  standardize: false,
+});
+
+type Check = (v: unknown) => boolean;
+const isInt = (lo: number, hi = Infinity): Check => (v) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
+const isNum = (lo: number, hi = Infinity, openLo = false): Check => (v) => typeof v === 'number' && Number.isFinite(v) && (openLo ? v > lo : v >= lo) && v <= hi;
+const OPTION_TABLE: Record<keyof HgbOptions, [Check, string]> = {
+  maxIter: [isInt(1), 'an integer ≥ 1'],
+  learningRate: [isNum(0, Infinity, true), 'a number > 0'],
+  maxLeafNodes: [isInt(2), 'an integer ≥ 2'],
+  maxDepth: [(v) => v === null || isInt(1)(v), 'null or an integer ≥ 1'],
+  minSamplesLeaf: [isInt(1), 'an integer ≥ 1'],
+  l2Regularization: [isNum(0), 'a number ≥ 0'],
+  maxBins: [isInt(2, 255), 'an integer in [2, 255]'],
+  earlyStopping: [(v) => v === 'auto' || typeof v === 'boolean', "'auto', true or false"],
+  validationFraction: [(v) => typeof v === 'number' && v > 0 && v < 1, 'a number in (0, 1)'],
+  nIterNoChange: [isInt(1), 'an integer ≥ 1'],
+  tol: [isNum(0), 'a number ≥ 0'],
+  binSubsample: [isInt(2), 'an integer ≥ 2'],
+  minHessianToSplit: [isNum(0), 'a number ≥ 0'],
+  standardize: [(v) => typeof v === 'boolean', 'true or false'],
+};
+
+/** Merge user options over the defaults and validate every entry against the table. */
+export function resolveHgbOptions(options: Partial<HgbOptions> | Record<string, unknown> = {}): HgbOptions {
+  const keys = Object.keys(HGB_DEFAULTS) as (keyof HgbOptions)[];
+  for (const k of Object.keys(options)) {
+    if (!(keys as string[]).includes(k)) throw new ConfigError(`HistGradientBoosting: unknown option "${k}"${didYouMean(k, keys)}`);
+  }
+  const merged = { ...HGB_DEFAULTS, ...options } as HgbOptions;
+  for (const k of keys) {
+    const [ok, what] = OPTION_TABLE[k];
+    if (!ok(merged[k])) throw new ConfigError(`HistGradientBoosting: option ${k} must be ${what}, got ${JSON.stringify(merged[k])}`);
+  }
+  return merged;
+}
+
+/** Numerically stable log-loss of one event: log(1 + e^raw) − y·raw. */
+const logLoss = (raw: number, y: number): number => (raw > 0 ? raw + Math.log1p(Math.exp(-raw)) : Math.log1p(Math.exp(raw))) - y * raw;
+
+/** Weighted mean log-loss of raw scores. */
+export function meanLogLoss(raw: Float64Array, y: Labels, w: Float64Array): number {
+  let s = 0, sw = 0;
+  for (let i = 0; i < raw.length; i++) {
+    s += w[i] * logLoss(raw[i], y[i]);
+    sw += w[i];
+  }
+  return s / sw;
+}
+
+/** Log-loss gradient w(p − y) and hessian w p(1 − p) of each event at raw score `raw`. */
+export function logLossGradHessInto(grad: Float64Array, hess: Float64Array, raw: Float64Array, y: Labels, w: Float64Array): void {
+  for (let i = 0; i < raw.length; i++) {
+    const p = 1 / (1 + Math.exp(-raw[i]));
+    const wi = w[i];
+    grad[i] = wi * (p - y[i]);
+    hess[i] = wi * p * (1 - p);
+  }
+}
+
+/** raw[idx[i]] += v for i in [start, end) (a leaf's samples). */
+function addToRangeInto(raw: Float64Array, idx: Uint32Array, start: number, end: number, v: number): void {
+  for (let i = start; i < end; i++) raw[idx[i]] += v;
+}
+
+/** Stratified split: for each class, a seeded `fraction` (rounded, ≥ 1, leaving ≥ 1) goes to validation. */
+export function stratifiedSplit(y: Labels, fraction: number, rng: Rng): { train: Uint32Array; validation: Uint32Array } {
+  const byClass: number[][] = [[], []];
+  for (let i = 0; i < y.length; i++) byClass[y[i]].push(i);
+  const tr: number[] = [], va: number[] = [];
+  for (const c of [0, 1]) {
+    const ids = Uint32Array.from(byClass[c]);
+    rng.fork(`class:${c}`).shuffleInPlace(ids);
+    const nVal = Math.min(ids.length - 1, Math.max(1, Math.round(fraction * ids.length)));
+    for (let i = 0; i < ids.length; i++) (i < nVal ? va : tr).push(ids[i]);
+  }
+  // Ascending order: training rows keep their original order (cache-friendly, reproducible).
+  return { train: Uint32Array.from(tr).sort(), validation: Uint32Array.from(va).sort() };
+}
+
+/** What a fit recorded, for diagnostics and tests. */
+export interface HgbFitInfo {
+  /** Iterations run (= trees). */
+  nIter: number;
+  earlyStopped: boolean;
+  /** Validation loss before the first tree and after each tree (empty without early stopping). */
+  validationLoss: number[];
+  nTrain: number;
+  nValidation: number;
+}
+
+/** Histogram gradient-boosted trees classifier (untrained configuration). */
+export class HistGradientBoosting implements Classifier<HgbOptions> {
+  readonly kind = 'hgb';
+  readonly options: Readonly<HgbOptions>;
+
+  constructor(options: Partial<HgbOptions> = {}) {
+    this.options = Object.freeze(resolveHgbOptions(options));
+  }
+
+  fit(X: Matrix, y: Labels, fitOpts: FitOptions): FittedHistGradientBoosting {
+    checkFitInputs('HistGradientBoosting.fit', X, y, fitOpts);
+    const o = this.options;
+    const rng = createRng(fitOpts.seed);
+    const reporter = fitOpts.reporter;
+    const wAll = effectiveWeights(y, fitOpts);
+    const early = o.earlyStopping === 'auto' ? X.rows > 10_000 : o.earlyStopping;
+
+    let Xt: Matrix = X, yt: Labels = y, wt = wAll;
+    let Xv: Matrix | null = null, yv: Labels | null = null, wv: Float64Array | null = null;
+    if (early) {
+      const { train, validation } = stratifiedSplit(y, o.validationFraction, rng.fork('validation'));
+      Xt = takeRows(X, train);
+      yt = gather(y, train, Uint8Array);
+      wt = gather(wAll, train, Float64Array);
+      Xv = takeRows(X, validation);
+      yv = gather(y, validation, Uint8Array);
+      wv = gather(wAll, validation, Float64Array);
+    }
+    let scaler: Standardizer | null = null;
+    if (o.standardize) {
+      scaler = Standardizer.fit(Xt);
+      Xt = scaler.transform(Xt);
+      if (Xv) Xv = scaler.transform(Xv);
+    }
+    const nT = Xt.rows, nF = X.cols;
+    const edges = fitBinEdges(Xt, { maxBins: o.maxBins, subsample: o.binSubsample, rng: rng.fork('binning') });
+    const nBins = Int32Array.from(edges, (e) => e.length + 1);
+    const bins = new Uint8Array(nT * nF);
+    binRowsInto(bins, Xt, edges);
+
+    // Baseline: logit of the weighted fraction of label 1 (clipped away from 0 and 1).
+    let sw = 0, swy = 0;
+    for (let i = 0; i < nT; i++) { sw += wt[i]; swy += wt[i] * yt[i]; }
+    if (!(sw > 0)) throw new InputError('HistGradientBoosting.fit: the training weights sum to 0');
+    const p0 = Math.min(Math.max(swy / sw, 1e-15), 1 - 1e-15);
+    const baseline = Math.log(p0 / (1 - p0));
+
+    const raw = new Float64Array(nT).fill(baseline);
+    const grad = new Float64Array(nT), hess = new Float64Array(nT);
+    const grower = new TreeGrower(bins, nT, nF, nBins, {
+      maxLeafNodes: o.maxLeafNodes,
+      maxDepth: o.maxDepth ?? Infinity,
+      minSamplesLeaf: o.minSamplesLeaf,
+      l2Regularization: o.l2Regularization,
+      minHessianToSplit: o.minHessianToSplit,
+    });
+    const trees: BinnedTree[] = [];
+    const validationLoss: number[] = [];
+    let rowBinsV: Uint8Array | null = null, rawV: Float64Array | null = null, deltaV: Float64Array | null = null;
+    if (Xv) {
+      rowBinsV = new Uint8Array(Xv.rows * nF);
+      binRowsInto(rowBinsV, Xv, edges);
+      rawV = new Float64Array(Xv.rows).fill(baseline);
+      deltaV = new Float64Array(Xv.rows);
+      validationLoss.push(meanLogLoss(rawV, yv!, wv!));
+    }
+    let earlyStopped = false;
+    const idx = grower.sampleIndices;
+    for (let it = 0; it < o.maxIter; it++) {
+      logLossGradHessInto(grad, hess, raw, yt, wt);
+      const g = grower.grow(grad, hess);
+      const value = g.value;
+      for (let k = 0; k < value.length; k++) {
+        if (g.feature[k] >= 0) continue;
+        value[k] *= o.learningRate;
+        addToRangeInto(raw, idx, g.leafStart[k], g.leafEnd[k], value[k]);
+      }
+      const tree: BinnedTree = { feature: g.feature, binThreshold: g.binThreshold, left: g.left, right: g.right, value };
+      trees.push(tree);
+      if (rawV) {
+        const d = deltaV!;
+        traverseRawInto(d, rowBinsV!, rawV.length, nF, [tree], 1, 0);
+        for (let i = 0; i < rawV.length; i++) rawV[i] += d[i];
+        validationLoss.push(meanLogLoss(rawV, yv!, wv!));
+        if (shouldStop(validationLoss, o.nIterNoChange, o.tol)) {
+          earlyStopped = true;
+          reporter?.progress('boosting', it + 1, it + 1);
+          break;
+        }
+      }
+      reporter?.progress('boosting', it + 1, o.maxIter);
+    }
+    const info: HgbFitInfo = { nIter: trees.length, earlyStopped, validationLoss, nTrain: nT, nValidation: Xv ? Xv.rows : 0 };
+    return new FittedHistGradientBoosting(o, nF, edges, baseline, trees, info, scaler);
+  }
+}
+
+/** sklearn `_should_stop` on scores = −loss (higher is better). */
+function shouldStop(losses: number[], nIterNoChange: number, tol: number): boolean {
+  if (losses.length <= nIterNoChange) return false;
+  const reference = -losses[losses.length - nIterNoChange - 1];
+  for (let i = losses.length - nIterNoChange; i < losses.length; i++) if (-losses[i] > reference + tol) return false;
+  return true;
+}
+
+function gather<T extends Uint8Array | Float64Array>(a: T, idx: Uint32Array, C: { new (n: number): T }): T {
+  const out = new C(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = a[idx[i]];
+  return out;
+}
+
+const CHUNK_ROWS = 16_384;
+
+/** A fitted histogram gradient-boosted trees model. */
+export class FittedHistGradientBoosting implements FittedClassifier {
+  readonly kind = 'hgb';
+  private tables: BitmaskTables | null | undefined;
+
+  constructor(
+    readonly options: Readonly<HgbOptions>,
+    readonly nFeatures: number,
+    readonly edges: BinEdges,
+    readonly baseline: number,
+    readonly trees: readonly BinnedTree[],
+    readonly info: HgbFitInfo,
+    readonly standardizer: Standardizer | null,
+  ) {}
+
+  /**
+   * Raw scores (log-odds) of each row. `nTrees` scores with the first trees only (staged
+   * prediction); `method` forces a scoring path (both give identical numbers).
+   */
+  predictRaw(X: Matrix, opts: { nTrees?: number; method?: 'auto' | 'traversal' | 'bitmask' } = {}): Float64Array {
+    if (X.cols !== this.nFeatures) throw new ShapeError(`HistGradientBoosting.predict: X has ${X.cols} columns, the model was trained on ${this.nFeatures}`);
+    if (X.data.length !== X.rows * X.cols) throw new ShapeError(`HistGradientBoosting.predict: X data has ${X.data.length} entries, shape says ${X.rows} × ${X.cols}`);
+    const nTrees = opts.nTrees ?? this.trees.length;
+    if (!Number.isInteger(nTrees) || nTrees < 0 || nTrees > this.trees.length) throw new ConfigError(`HistGradientBoosting.predict: nTrees must be an integer in [0, ${this.trees.length}], got ${nTrees}`);
+    const method = opts.method ?? 'auto';
+    let tables: BitmaskTables | null = null;
+    if (method !== 'traversal') {
+      if (this.tables === undefined) this.tables = buildBitmaskTables(this.trees, this.edges);
+      tables = this.tables;
+      if (!tables && method === 'bitmask') throw new ConfigError('HistGradientBoosting.predict: bitmask scoring needs trees of ≤ 32 leaves');
+    }
+    const cols = this.nFeatures;
+    const out = new Float64Array(X.rows);
+    const rowBins = new Uint8Array(Math.min(CHUNK_ROWS, X.rows) * cols);
+    const acc = new Int32Array(Math.max(1, this.trees.length));
+    const rowOff = new Int32Array(cols);
+    const buf = this.standardizer ? new Float64Array(Math.min(CHUNK_ROWS, X.rows) * cols) : null;
+    for (let a = 0; a < X.rows; a += CHUNK_ROWS) {
+      const b = Math.min(X.rows, a + CHUNK_ROWS);
+      let chunk: Matrix = { data: X.data.subarray(a * cols, b * cols), rows: b - a, cols };
+      if (this.standardizer) {
+        const d = buf!.subarray(0, (b - a) * cols);
+        this.standardizer.transformInto(d, chunk);
+        chunk = { data: d, rows: b - a, cols };
+      }
+      const rb = rowBins.subarray(0, (b - a) * cols);
+      binRowsInto(rb, chunk, this.edges, a);
+      const o = out.subarray(a, b);
+      if (tables) bitmaskRawInto(o, rb, b - a, cols, tables, nTrees, this.baseline, acc, rowOff);
+      else traverseRawInto(o, rb, b - a, cols, this.trees, nTrees, this.baseline);
+    }
+    return out;
+  }
+
+  predictProba(X: Matrix): Float64Array {
+    const raw = this.predictRaw(X);
+    for (let i = 0; i < raw.length; i++) raw[i] = 1 / (1 + Math.exp(-raw[i]));
+    return raw;
+  }
+
+  toJSON(): ModelDocument {
+    return {
+      schema: 'sidewinder/model',
+      version: MODEL_DOC_VERSION,
+      writer: MODEL_WRITER,
+      kind: 'hgb',
+      options: { ...this.options },
+      nFeatures: this.nFeatures,
+      baseline: this.baseline,
+      edges: this.edges.map((e) => Array.from(e)),
+      trees: this.trees.map((t) => ({
+        feature: Array.from(t.feature),
+        binThreshold: Array.from(t.binThreshold),
+        left: Array.from(t.left),
+        right: Array.from(t.right),
+        value: Array.from(t.value),
+      })),
+      info: this.info,
+      standardizer: this.standardizer ? this.standardizer.toJSON() : null,
+    };
+  }
+
+  /** Rebuild from `toJSON()` output; checks the envelope and the tree arrays. */
+  static fromJSON(doc: unknown): FittedHistGradientBoosting {
+    const d = checkModelDocument(doc, 'HistGradientBoosting.fromJSON', 'hgb');
+    const missing = ['nFeatures', 'baseline', 'edges', 'trees', 'info'].filter((k) => !(k in d));
+    if (missing.length) throw new InputError(`HistGradientBoosting.fromJSON: document lacks key(s) ${missing.join(', ')}`);
+    const options = resolveHgbOptions(d.options);
+    const edges = (d.edges as number[][]).map((e) => Float64Array.from(e));
+    const nF = d.nFeatures as number;
+    if (edges.length !== nF) throw new InputError(`HistGradientBoosting.fromJSON: edges has ${edges.length} features, nFeatures is ${nF}`);
+    const trees = (d.trees as Record<string, number[]>[]).map((t, ti) => {
+      const m = t.feature?.length;
+      for (const k of ['feature', 'binThreshold', 'left', 'right', 'value'])
+        if (!Array.isArray(t[k]) || t[k].length !== m) throw new InputError(`HistGradientBoosting.fromJSON: tree ${ti} field "${k}" missing or not of length ${m}`);
+      for (let i = 0; i < m; i++) {
+        const f = t.feature[i];
+        if (f >= nF || (f >= 0 && !(t.left[i] > i && t.right[i] > i && t.left[i] < m && t.right[i] < m)))
+          throw new InputError(`HistGradientBoosting.fromJSON: tree ${ti} node ${i} is malformed`);
+      }
+      return {
+        feature: Int32Array.from(t.feature),
+        binThreshold: Int32Array.from(t.binThreshold),
+        left: Int32Array.from(t.left),
+        right: Int32Array.from(t.right),
+        value: Float64Array.from(t.value),
+      };
+    });
+    const sd = d.standardizer as StandardizerState | null | undefined;
+    return new FittedHistGradientBoosting(options, nF, edges, d.baseline as number, trees, d.info as HgbFitInfo, sd ? Standardizer.fromJSON(sd) : null);
+  }
+}
+
+registerModelKind({
+  kind: 'hgb',
+  module: import.meta.url,
+  create: (options) => new HistGradientBoosting(options as Partial<HgbOptions>),
+  load: (doc) => FittedHistGradientBoosting.fromJSON(doc),
+});

@@ -1,0 +1,341 @@
+/**
+ * The results document a scan writes and `sidewinder report` reads (`data-schemas/results.schema.json`,
+ * schema `sidewinder/results`, version 1). The scan layer owns this type; the report imports it.
+ *
+ * Conventions: masses in TeV; ε_B is the background efficiency of the working point (the template's
+ * pass fraction targeted by the threshold); windows keyed by `windowId` (labelled by their centre in
+ * outputs); methods by {@link MethodName}; runs are independent repetitions (seeds) of the whole
+ * per-window analysis. Everything the scan may not produce is optional and the report shows a plot
+ * only when its data is present.
+ */
+
+/** The weakly-supervised methods compared in a scan. */
+export type MethodName = 'iad' | 'cwola' | 'cathode';
+/** All method names, in display order. */
+export const METHOD_NAMES: readonly MethodName[] = Object.freeze(['iad', 'cwola', 'cathode'] as const);
+/** Display labels of the methods. */
+export const METHOD_LABELS: Readonly<Record<MethodName, string>> = Object.freeze({ iad: 'IAD', cwola: 'CWoLa', cathode: 'CATHODE' });
+
+/** The `schema` tag of a results document. */
+export const RESULTS_SCHEMA = 'sidewinder/results';
+/** The results document format version this code writes and reads. */
+export const RESULTS_VERSION = 1;
+
+/** One sliding signal region, SR = (srLow, srHigh), open interval. */
+export interface WindowRecord {
+  /** Window number n; centre c_n = 3.5 + (n − 5)·0.1 TeV in the default nine-window set. */
+  id: number;
+  srLow: number;
+  srHigh: number;
+  /** (srLow + srHigh) / 2 — stored so every output can label the window by its centre. */
+  centre: number;
+  units: 'TeV';
+}
+
+/** Settings of a learned component (classifier or density estimator), serialised whole. */
+export interface ComponentSettings {
+  /** e.g. 'hgb-ensemble', 'mlp', 'maf'. */
+  kind: string;
+  [option: string]: unknown;
+}
+
+/** The full scan configuration, as run (the scan serialises its options object whole). */
+export interface ResultsConfig {
+  /** Preset name ('fast', 'paper', or a user label). */
+  preset: string;
+  methods: MethodName[];
+  windows: WindowRecord[];
+  /** Working points, e.g. [1e-2, 1e-3, 1e-4]. */
+  epsilonB: number[];
+  /** Number of independent runs per (window, method). */
+  nRuns: number;
+  /** k of the k-fold cross-fitting. */
+  nFolds: number;
+  /** Classifier input features, e.g. ['mJ1', 'deltaMJ', 'tau21J1', 'tau21J2']. */
+  features: string[];
+  classifier: ComponentSettings;
+  /** CATHODE's conditional density estimator. */
+  densityEstimator?: ComponentSettings;
+  /** Root seed and the per-run seeds derived from it. */
+  seeds: { root: number; runs?: number[] };
+  /** Injected signal, when the scan injected some. */
+  signalInjection?: { nSignal: number; [option: string]: unknown };
+  [option: string]: unknown;
+}
+
+/** The input data set. */
+export interface DatasetRecord {
+  path: string;
+  /** SHA-256 of the file's bytes, lowercase hex. */
+  sha256: string;
+  nEvents: number;
+  /** Number of signal events, if known (generated data, or LHCO labels). */
+  nSignal?: number;
+  nBackground?: number;
+  format?: string;
+  description?: string;
+}
+
+/** Versions of the software that wrote the document. */
+export interface VersionsRecord {
+  sidewinder: string;
+  node: string;
+  [library: string]: string;
+}
+
+/** Cut-and-count result of one (window, method, ε_B, run). Counts are summed over the k folds. */
+export interface CellRun {
+  windowId: number;
+  method: MethodName;
+  epsilonB: number;
+  run: number;
+  seed?: number;
+  /** N_SR: data events in the signal region. */
+  nSR: number;
+  /** N_template: template events (weighted sum for weighted templates). */
+  nTemplate: number;
+  /** N_template,pass: template events with score ≥ t (weighted sum for weighted templates). */
+  nTemplatePass: number;
+  /** Kish effective size (Σw)²/Σw² of the template, for weighted templates. */
+  nTemplateEffective?: number;
+  /** Kish effective size of the passing template events, for weighted templates. */
+  nTemplatePassEffective?: number;
+  /** The score threshold t, the (1 − ε_B) quantile of the template's out-of-fold scores. */
+  threshold?: number;
+  /** ε_eff = N_template,pass / N_template. */
+  epsilonEff: number;
+  /** N_obs = #(SR data with score ≥ t). */
+  nObs: number;
+  /** N_exp = ε_eff · N_SR · (1 + δsys). */
+  nExp: number;
+  /** δsys used for this cell (0 for IAD). */
+  deltaSys: number;
+  /** Relative uncertainty σ_exp = sqrt(1/N_template,pass + δsys²). */
+  sigmaExpRel: number;
+  /** σ_b = N_exp · σ_exp. */
+  sigmaB: number;
+  /** Simple significance (N_obs − N_exp)/sqrt(N_exp + σ_b²), signed. */
+  zSimple: number;
+  /** max(0, zSimple). */
+  zSimpleOneSided: number;
+  /** Cowan asymptotic significance with a relative background uncertainty, signed. */
+  zCowan: number;
+  /** max(0, zCowan): deficits count as Z = 0. */
+  zCowanOneSided: number;
+  /** Truth: signal events in the SR (generated data). */
+  nSignalSR?: number;
+  /** Truth: signal events in the SR passing the cut. */
+  nSignalPass?: number;
+}
+
+/** Summary of a quantity over runs. */
+export interface Summary {
+  n: number;
+  mean: number;
+  /** Sample standard deviation (ddof = 1); null when n < 2. */
+  std: number | null;
+  median: number;
+  /** 16 % and 84 % quantiles (linear interpolation between order statistics, numpy's default). */
+  q16: number;
+  q84: number;
+}
+
+/** The four significance definitions a cell carries. */
+export type SignificanceKind = 'simple' | 'simpleOneSided' | 'cowan' | 'cowanOneSided';
+/** All significance definitions. */
+export const SIGNIFICANCE_KINDS: readonly SignificanceKind[] = Object.freeze(['simple', 'simpleOneSided', 'cowan', 'cowanOneSided'] as const);
+
+/** One (window, method, ε_B) aggregated over its runs. */
+export interface CellAggregate {
+  windowId: number;
+  method: MethodName;
+  epsilonB: number;
+  nRuns: number;
+  nObs: Summary;
+  nExp: Summary;
+  sigmaB: Summary;
+  epsilonEff: Summary;
+  /** δsys used for the cell (the same in every run). */
+  deltaSys: number;
+  z: Record<SignificanceKind, Summary>;
+}
+
+/** Where a δsys estimate comes from. */
+export type DeltaSysSource = 'mc' | 'data-driven' | 'combined';
+
+/** A δsys study of one method at one working point. */
+export interface DeltaSysStudy {
+  method: MethodName;
+  epsilonB: number;
+  source: DeltaSysSource;
+  /** δsys = mean over windows (and runs) of δ_n = (N_obs,n − ε_eff N_SR,n)/(ε_eff N_SR,n). */
+  mean: number;
+  /** Spread (ddof = 1) of the δ_n; null when fewer than two. */
+  std: number | null;
+  /** Statistical uncertainty of the mean from the finite counts, when computed. */
+  statError?: number;
+  perWindow: { windowId: number; value: number; std?: number | null; statError?: number }[];
+}
+
+/** Look-elsewhere effect of one method (optionally at one working point), from background-only pseudo-experiments. */
+export interface LookElsewhereResult {
+  method: MethodName;
+  epsilonB?: number;
+  /** Which significance the maximum is taken of. */
+  statistic: SignificanceKind;
+  /** Largest local Z over the windows in the data. */
+  localZMax: number;
+  localZMaxWindowId?: number;
+  /** One-sided p-value of localZMax. */
+  localP?: number;
+  /** Fraction of pseudo-experiments whose largest local Z ≥ localZMax. */
+  globalP: number;
+  /** Φ⁻¹(1 − globalP). */
+  globalZ: number;
+  nPseudoExperiments: number;
+  nWindows: number;
+  /** Šidák bound p ≤ 1 − (1 − p_local)^nWindows (conservative for overlapping windows). */
+  sidakBound: { globalP: number; globalZ: number };
+  /** Histogram of the largest local Z in each pseudo-experiment. */
+  maxLocalZHistogram?: { edges: number[]; counts: number[] };
+}
+
+/** A ROC curve (truth labels of generated data) of one (window, method), optionally one run. */
+export interface RocCurve {
+  windowId: number;
+  method: MethodName;
+  run?: number;
+  /** False-positive rate = background efficiency ε_B, ascending. */
+  fpr: number[];
+  /** True-positive rate = signal efficiency ε_S. */
+  tpr: number[];
+  auc?: number;
+}
+
+/** One m_JJ spectrum after the cut of one method and working point. */
+export interface SpectrumAfterCut {
+  method: MethodName;
+  epsilonB: number;
+  /** The window whose classifier made the cut; absent = each SR cut by its own window's classifier. */
+  windowId?: number;
+  counts: number[];
+  expectedBackground?: number[];
+}
+
+/** Binned m_JJ spectra, in TeV. */
+export interface MjjSpectra {
+  /** Bin edges in TeV, ascending; counts have edgesTeV.length − 1 entries. */
+  edgesTeV: number[];
+  countsBeforeCut: number[];
+  afterCut: SpectrumAfterCut[];
+}
+
+/** A classifier-input feature in the SR: data vs the method's background template. */
+export interface FeatureHistogram {
+  windowId: number;
+  method: MethodName;
+  feature: string;
+  /** '' for dimensionless features. */
+  unit: string;
+  edges: number[];
+  dataCounts: number[];
+  /** Weighted template counts (Σw per bin). */
+  templateCounts: number[];
+  /** Σw² per bin of the template, for error bars. */
+  templateSumW2?: number[];
+}
+
+/** Classical fit-based bump hunt in one window: dijet function f(x) = p0 (1−x)^p1 / x^(p2 + p3 ln x). */
+export interface BumpHuntFit {
+  windowId: number;
+  z: number;
+  p0: number;
+  p1: number;
+  p2: number;
+  p3: number;
+  chi2?: number;
+  ndf?: number;
+  /** √s used for x = m/√s, in TeV. */
+  sqrtSTeV?: number;
+}
+
+/** The results document (`sidewinder/results`, version 1). */
+export interface ResultsDocument {
+  schema: typeof RESULTS_SCHEMA;
+  version: typeof RESULTS_VERSION;
+  /** Writer, e.g. 'sidewinder 0.1.0'. */
+  writer: string;
+  /** ISO 8601 time of writing. */
+  createdAt?: string;
+  /** Free-text notes shown at the top of the report (e.g. "synthetic"). */
+  notes?: string[];
+  config: ResultsConfig;
+  dataset: DatasetRecord;
+  versions: VersionsRecord;
+  runs: CellRun[];
+  aggregates: CellAggregate[];
+  deltaSys?: DeltaSysStudy[];
+  lookElsewhere?: LookElsewhereResult[];
+  roc?: RocCurve[];
+  mjjSpectra?: MjjSpectra;
+  featureHistograms?: FeatureHistogram[];
+  bumpHunt?: BumpHuntFit[];
+}
+
+/** Linear-interpolation quantile of sorted values (numpy's default, "type 7"). */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) throw new RangeError('quantileSorted: no values');
+  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantileSorted: q must be in [0, 1], got ${q}`);
+  const h = (n - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/** Mean, sample std (ddof 1), median and 16/84 % quantiles of a set of values. */
+export function summarise(values: readonly number[]): Summary {
+  const n = values.length;
+  if (n === 0) throw new RangeError('summarise: no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  const std = n < 2 ? null : Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+  return { n, mean, std, median: quantileSorted(sorted, 0.5), q16: quantileSorted(sorted, 0.16), q84: quantileSorted(sorted, 0.84) };
+}
+
+/** The key of a (window, method, ε_B) cell. */
+export const cellKey = (windowId: number, method: MethodName, epsilonB: number): string => `${windowId}/${method}/${epsilonB}`;
+
+/**
+ * Aggregate per-run cells over runs, one {@link CellAggregate} per (window, method, ε_B), in the
+ * order the cells first appear.
+ */
+export function aggregateRuns(runs: readonly CellRun[]): CellAggregate[] {
+  const groups = new Map<string, CellRun[]>();
+  for (const r of runs) {
+    const k = cellKey(r.windowId, r.method, r.epsilonB);
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  return [...groups.values()].map((g) => {
+    const pick = (f: (r: CellRun) => number): Summary => summarise(g.map(f));
+    return {
+      windowId: g[0].windowId,
+      method: g[0].method,
+      epsilonB: g[0].epsilonB,
+      nRuns: g.length,
+      nObs: pick((r) => r.nObs),
+      nExp: pick((r) => r.nExp),
+      sigmaB: pick((r) => r.sigmaB),
+      epsilonEff: pick((r) => r.epsilonEff),
+      deltaSys: g[0].deltaSys,
+      z: {
+        simple: pick((r) => r.zSimple),
+        simpleOneSided: pick((r) => r.zSimpleOneSided),
+        cowan: pick((r) => r.zCowan),
+        cowanOneSided: pick((r) => r.zCowanOneSided),
+      },
+    };
+  });
+}

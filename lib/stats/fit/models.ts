@@ -1,0 +1,179 @@
+/**
+ * Spectrum models for binned fits: densities dN/dm whose bin integrals are the expected counts.
+ *
+ * - Dijet function (the standard LHC dijet-search background; CDF/ATLAS/CMS):
+ *   f(m) = p0 (1 − x)^p1 / x^(p2 + p3 ln x + p4 ln² x),  x = m/√s.
+ *   3 parameters: p3 = p4 = 0; 4 parameters: p4 = 0; 5 parameters: all.
+ * - Gaussian signal: s · exp(−(m − μ)²/2σ²)/(√(2π) σ) with s the signal yield (events).
+ */
+import { ConfigError, ShapeError } from '../../util/errors.js';
+import type { Histogram } from './histogram.js';
+import { binCentres, binWidths } from './histogram.js';
+import { invertSymmetric } from './linalg.js';
+import { normalCdf } from '../special.js';
+
+/** ∫_a^b of a unit Gaussian density N(m; mean, width), via Φ differences on the shorter tail side. */
+function gaussianMass(a: number, b: number, mean: number, width: number): number {
+  const za = (a - mean) / width, zb = (b - mean) / width;
+  return za > 0 ? normalCdf(-za) - normalCdf(-zb) : normalCdf(zb) - normalCdf(za);
+}
+
+/** Gauss–Legendre integral of a density over [a, b]. */
+function quadrature(density: (m: number) => number, a: number, b: number): number {
+  const c = 0.5 * (a + b), h = 0.5 * (b - a);
+  let s = 0;
+  for (let k = 0; k < 4; k++) s += GL_W[k] * density(c + h * GL_X[k]);
+  return s * h;
+}
+
+/** A density model dN/dm with named parameters. */
+export interface SpectrumModel {
+  readonly name: string;
+  readonly paramNames: readonly string[];
+  /** dN/dm at m for parameters p. */
+  density(m: number, p: ArrayLike<number>): number;
+  /** Exact ∫_a^b density dm when known (used instead of quadrature, e.g. for narrow peaks). */
+  binIntegral?(a: number, b: number, p: ArrayLike<number>): number;
+  /** A starting point for fits to `h` (bins with mask[i] = false are ignored). */
+  guess?(h: Histogram, use: ArrayLike<boolean>): Float64Array;
+  /**
+   * A nested simpler model whose best fit, embedded by `embed`, is a good start for this one (fits
+   * then proceed 3 → 4 → 5 parameters, each richer fit starting at the previous minimum).
+   */
+  simpler?: { readonly model: SpectrumModel; embed(p: ArrayLike<number>): Float64Array };
+}
+
+// 4-point Gauss–Legendre nodes/weights on [−1, 1]: exact for polynomials of degree 7, so the
+// bin integrals of smooth spectra are accurate far beyond statistical precision.
+const GL_X = [-0.8611363115940526, -0.3399810435848563, 0.3399810435848563, 0.8611363115940526];
+const GL_W = [0.3478548451374538, 0.6521451548625461, 0.6521451548625461, 0.3478548451374538];
+
+/** Expected counts per bin: ∫ density over each bin (4-point Gauss–Legendre). */
+export function expectedCounts(model: SpectrumModel, p: ArrayLike<number>, edges: Float64Array, out = new Float64Array(edges.length - 1)): Float64Array {
+  for (let i = 0; i < out.length; i++) {
+    const a = edges[i], b = edges[i + 1];
+    if (model.binIntegral) { out[i] = model.binIntegral(a, b, p); continue; }
+    const c = 0.5 * (a + b), h = 0.5 * (b - a);
+    let s = 0;
+    for (let k = 0; k < 4; k++) s += GL_W[k] * model.density(c + h * GL_X[k], p);
+    out[i] = s * h;
+  }
+  return out;
+}
+
+/** The SM √s of the LHC Run 2 in TeV. */
+export const SQRT_S_TEV = 13;
+
+/**
+ * The dijet function with 3, 4 or 5 parameters (see file header), x = m/√s; `sqrtS` in the units of m
+ * (default 13, i.e. m in TeV).
+ */
+export function dijetModel(nParams: 3 | 4 | 5 = 4, opts: { sqrtS?: number } = {}): SpectrumModel {
+  if (nParams !== 3 && nParams !== 4 && nParams !== 5) throw new ConfigError(`dijetModel: nParams must be 3, 4 or 5, got ${String(nParams)}`);
+  const sqrtS = opts.sqrtS ?? SQRT_S_TEV;
+  if (!(sqrtS > 0)) throw new ConfigError(`dijetModel: sqrtS must be > 0, got ${sqrtS}`);
+  const names = ['p0', 'p1', 'p2', 'p3', 'p4'].slice(0, nParams);
+  const simpler = nParams > 3
+    ? { model: dijetModel((nParams - 1) as 3 | 4, { sqrtS }), embed: (p: ArrayLike<number>) => { const q = new Float64Array(nParams); q.set(Array.from(p)); return q; } }
+    : undefined;
+  return {
+    name: `dijet${nParams}`,
+    paramNames: names,
+    simpler,
+    density(m, p) {
+      const x = m / sqrtS;
+      if (!(x > 0 && x < 1)) return NaN;
+      const L = Math.log(x);
+      let e = p[2];
+      if (nParams >= 4) e += p[3] * L;
+      if (nParams === 5) e += p[4] * L * L;
+      return p[0] * Math.exp(p[1] * Math.log1p(-x) - e * L);
+    },
+    guess(h, use) {
+      // ln f = ln p0 + p1 ln(1−x) − p2 ln x is linear in (ln p0, p1, p2): weighted linear least squares
+      // on ln(n/width) with weights n²/σ² (Var ln n ≈ σ²/n²). Higher terms start at 0 — over the
+      // narrow x range of a dijet search ln x, ln²x, ln³x are nearly collinear, so fitting them
+      // linearly gives wild values; the non-linear fit adds them from the 3-parameter solution.
+      const k3 = 3;
+      const c = binCentres(h), w = binWidths(h);
+      const A = new Float64Array(k3 * k3), b = new Float64Array(k3);
+      const row = new Float64Array(k3);
+      let nUsed = 0;
+      for (let i = 0; i < c.length; i++) {
+        const n = h.values[i], v = h.variances[i];
+        if (!use[i] || !(n > 0) || !(v > 0)) continue;
+        const x = c[i] / sqrtS;
+        row[0] = 1; row[1] = Math.log1p(-x); row[2] = -Math.log(x);
+        const y = Math.log(n / w[i]);
+        const wt = (n * n) / v;
+        for (let a = 0; a < k3; a++) {
+          b[a] += wt * row[a] * y;
+          for (let k = 0; k < k3; k++) A[a * k3 + k] += wt * row[a] * row[k];
+        }
+        nUsed++;
+      }
+      if (nUsed < k3) throw new ShapeError(`dijetModel.guess: ${nUsed} non-empty bins, need at least 3`);
+      const inv = invertSymmetric(A, k3);
+      const p = new Float64Array(nParams);
+      if (inv) for (let a = 0; a < k3; a++) for (let k = 0; k < k3; k++) p[a] += inv[a * k3 + k] * b[k];
+      else p[1] = 10, p[2] = 5;
+      p[0] = Math.exp(p[0]);
+      return p;
+    },
+  };
+}
+
+/** A Gaussian peak with free yield s, mean μ and width σ: parameters [s, mu, sigma]. */
+export function gaussianModel(): SpectrumModel {
+  return {
+    name: 'gaussian',
+    paramNames: ['yield', 'mean', 'sigma'],
+    density(m, p) {
+      const z = (m - p[1]) / p[2];
+      return (p[0] * Math.exp(-0.5 * z * z)) / (Math.sqrt(2 * Math.PI) * Math.abs(p[2]));
+    },
+    binIntegral(a, b, p) {
+      return p[0] * gaussianMass(a, b, p[1], Math.abs(p[2]));
+    },
+    guess(h, use) {
+      const c = binCentres(h);
+      let s0 = 0, s1 = 0, s2 = 0;
+      for (let i = 0; i < c.length; i++) {
+        if (!use[i]) continue;
+        const n = Math.max(h.values[i], 0);
+        s0 += n; s1 += n * c[i]; s2 += n * c[i] * c[i];
+      }
+      if (!(s0 > 0)) throw new ShapeError('gaussianModel.guess: the histogram is empty');
+      const mu = s1 / s0;
+      return Float64Array.of(s0, mu, Math.sqrt(Math.max(s2 / s0 - mu * mu, 1e-12)));
+    },
+  };
+}
+
+/**
+ * Background plus a Gaussian signal of fixed mean and width with free yield s (the last parameter):
+ * f(m) = b(m; p) + s · N(m; mean, width).
+ */
+export function backgroundPlusSignal(background: SpectrumModel, mean: number, width: number): SpectrumModel {
+  if (!(width > 0)) throw new ConfigError(`backgroundPlusSignal: width must be > 0, got ${width}`);
+  const nb = background.paramNames.length;
+  const norm = 1 / (Math.sqrt(2 * Math.PI) * width);
+  return {
+    name: `${background.name}+gauss(${mean},${width})`,
+    paramNames: [...background.paramNames, 'signalYield'],
+    density(m, p) {
+      const z = (m - mean) / width;
+      return background.density(m, p) + p[nb] * norm * Math.exp(-0.5 * z * z);
+    },
+    binIntegral(a, b, p) {
+      const bkg = background.binIntegral ? background.binIntegral(a, b, p) : quadrature((m) => background.density(m, p), a, b);
+      return bkg + p[nb] * gaussianMass(a, b, mean, width);
+    },
+    guess(h, use) {
+      const g = background.guess ? background.guess(h, use) : new Float64Array(nb);
+      const p = new Float64Array(nb + 1);
+      p.set(g);
+      return p;
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * Statistics layer: cut-and-count working points, expected background, significances, δsys,
+ * run summaries, ROC/SIC and the look-elsewhere effect. Pure functions over numbers and typed arrays.
+ */
+export {
+  lnGamma, gammaP, gammaQ, erf, erfc, normalPdf, normalCdf, normalSf, normalIsf, normalQuantile,
+  significanceFromPValue, pValueFromSignificance, poissonUpperTail, poissonLowerTail, chi2Sf,
+} from './special.js';
+export { roundHalfEven, nearestRankIndex, quantileNearest, quantileLinear, sortedFinite } from './quantile.js';
+export { zSimple, zSimpleOneSided, zCowan, zCowanOneSided, zCowanAbsolute, significances } from './significance.js';
+export type { Significances } from './significance.js';
+export { expectedBackground, effectiveCount } from './expectedBackground.js';
+export type { ExpectedBackground, ExpectedBackgroundInput } from './expectedBackground.js';
+export { checkEpsilonB, logSpacedEpsilonB, thresholdsFromSorted, foldWorkingPoints, workingPoints } from './workingPoints.js';
+export type { FoldScores, FoldWorkingPoints, FoldLabels, SummedWorkingPoints, WorkingPointOptions } from './workingPoints.js';
+export { cutAndCount } from './cutAndCount.js';
+export type { CutAndCountInput, CutAndCountOptions, CutAndCountRow } from './cutAndCount.js';
+export { deltaOfWindow, deltaSysByEpsilonB, combineDeltaSys } from './dsys.js';
+export type { ControlCount, DeltaSysEstimate, DeltaSysCombination } from './dsys.js';
+export { summarizeRuns } from './runs.js';
+export type { RunSummary } from './runs.js';
+export { rocCurve, areaUnderRoc, sicCurve, maxSic, SIC_MIN_BACKGROUND_DEFAULT } from './roc.js';
+export type { RocCurve, RocOptions, SicCurve, SicOptions } from './roc.js';
+export {
+  sidakGlobalPValue, poissonBootstrapWeights, binomialUpperLimit, globalSignificance, cutAndCountLocalZ,
+} from './lookElsewhere.js';
+export type { GlobalSignificance, GlobalSignificanceOptions, WindowCut } from './lookElsewhere.js';

@@ -1,0 +1,100 @@
+/**
+ * Signal-region windows over the dijet mass, declared in `windows/*.json` (schema
+ * `data-schemas/windows.schema.json`) by their bounds and units.
+ */
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../util/errors.js';
+import { validateSchema } from '../util/schema.js';
+
+/** Units windows may be declared in. */
+export type MassUnit = 'TeV' | 'GeV';
+
+/** One signal region: the open interval (srLow, srHigh) of the window variable, in `units`. */
+export interface Window {
+  readonly id: number;
+  readonly srLow: number;
+  readonly srHigh: number;
+  /** (srLow + srHigh) / 2; windows are labelled by their centre in outputs. */
+  readonly centre: number;
+  readonly units: MassUnit;
+}
+
+/** A validated windows config. */
+export interface WindowsConfig {
+  readonly name: string;
+  readonly description?: string;
+  readonly units: MassUnit;
+  /** The column the windows cut on (e.g. "mJJ"). */
+  readonly variable: string;
+  /** Width of each short sideband, in `units`. */
+  readonly shortSidebandWidth: number;
+  readonly windows: readonly Window[];
+}
+
+/** The default nine-window config (centres 3.1 … 3.9 TeV, width 0.4 TeV). */
+export const DEFAULT_WINDOWS_PATH = new URL('../../windows/lhco-nine.json', import.meta.url).pathname;
+
+/**
+ * Round to 12 significant digits: window edges are decimals (3.3, 0.2), and sums such as 3.3 − 0.2 =
+ * 3.0999999999999996 in binary would move an edge by an ulp and flip events sitting exactly on it.
+ */
+export function roundEdge(x: number): number {
+  return Number(x.toPrecision(12));
+}
+
+interface WindowsDocument {
+  name: string;
+  description?: string;
+  units: MassUnit;
+  variable: string;
+  shortSidebandWidth: number;
+  windows: { id: number; srLow: number; srHigh: number; centre?: number }[];
+}
+
+/**
+ * Validate a parsed windows document (schema, then srLow < srHigh, unique ids, centre consistent).
+ * @param source names the file in errors.
+ * @throws ConfigError naming the source and the offending window.
+ */
+export function parseWindows(doc: unknown, source = 'windows config'): WindowsConfig {
+  const d = validateSchema<WindowsDocument>('windows', doc, source);
+  const seen = new Set<number>();
+  const windows = d.windows.map((w): Window => {
+    if (seen.has(w.id)) throw new ConfigError(`${source}: window id ${w.id} appears twice`);
+    seen.add(w.id);
+    if (!(w.srLow < w.srHigh)) throw new ConfigError(`${source}: window ${w.id}: srLow ${w.srLow} must be below srHigh ${w.srHigh}`);
+    const centre = roundEdge((w.srLow + w.srHigh) / 2);
+    if (w.centre !== undefined && roundEdge(w.centre) !== centre)
+      throw new ConfigError(`${source}: window ${w.id}: centre ${w.centre} is not (srLow + srHigh) / 2 = ${centre}`);
+    return Object.freeze({ id: w.id, srLow: w.srLow, srHigh: w.srHigh, centre, units: d.units });
+  });
+  return Object.freeze({
+    name: d.name, description: d.description, units: d.units, variable: d.variable,
+    shortSidebandWidth: d.shortSidebandWidth, windows: Object.freeze(windows),
+  });
+}
+
+/**
+ * Load and validate a windows config file (default: the nine LHCO windows).
+ * @throws ConfigError for an unreadable file, invalid JSON or a schema violation, naming the file.
+ */
+export async function loadWindows(path: string = DEFAULT_WINDOWS_PATH): Promise<WindowsConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${path}: cannot read the windows config (${(err as Error).message})`, { cause: err });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`, { cause: err });
+  }
+  return parseWindows(doc, path);
+}
+
+/** "window 5 (3.5 TeV)": windows are named by their centre in outputs. */
+export function windowLabel(w: Window): string {
+  return `window ${w.id} (${w.centre} ${w.units})`;
+}

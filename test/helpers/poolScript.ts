@@ -1,0 +1,11 @@
+/** Run under `node --import tsx`: uses the worker pool and prints a JSON summary (pool test). */
+import '../helpers/poolTasks.js';
+import { WorkerPool, sharedArray } from '../../lib/ml/pool/pool.js';
+
+const pool = new WorkerPool({ size: 2 });
+const out = sharedArray(Float64Array, 1000);
+const ids = await pool.runAll<number>(Array.from({ length: 4 }, (_, k) => ({ kind: 'test.squares', payload: { out, start: k * 250, end: (k + 1) * 250 } })));
+let ok = true;
+for (let i = 0; i < 1000; i++) ok &&= out[i] === i * i;
+await pool.close();
+console.log(JSON.stringify({ ok, threads: [...new Set(ids)].length }));

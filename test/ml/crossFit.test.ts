@@ -1,0 +1,129 @@
+import { describe, expect, it, afterAll } from 'vitest';
+import '../helpers/memorizer.js';
+import '../../lib/ml/trees/hgb.js';
+import { crossFit, kFoldAssignment } from '../../lib/ml/crossFit.js';
+import { EnsembleClassifier, FittedEnsemble } from '../../lib/ml/ensemble.js';
+import { loadModel } from '../../lib/ml/classifier.js';
+import { HistGradientBoosting } from '../../lib/ml/trees/hgb.js';
+import { WorkerPool } from '../../lib/ml/pool/pool.js';
+import { matrix } from '../../lib/ml/matrix.js';
+import { rocAucTwoSample } from '../../lib/ml/auc.js';
+import { createRng } from '../../lib/util/rng.js';
+
+/** Distinct rows (a counter in column 0) so the memorizer can recognise each event. */
+function events(n: number, seed: number, shift: number) {
+  const rng = createRng(seed);
+  const d = new Float64Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    d[i * 3] = seed * 1e6 + i;
+    d[i * 3 + 1] = rng.normal() + shift;
+    d[i * 3 + 2] = rng.normal();
+  }
+  return matrix(d, n, 3);
+}
+
+describe('kFoldAssignment', () => {
+  it('fold sizes differ by at most one; seeded', () => {
+    const f = kFoldAssignment(103, 5, createRng(1));
+    const counts = [0, 0, 0, 0, 0];
+    for (const x of f) counts[x]++;
+    expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+    expect(kFoldAssignment(103, 5, createRng(1))).toEqual(f);
+    expect(kFoldAssignment(103, 5, createRng(2))).not.toEqual(f);
+    expect(() => kFoldAssignment(3, 5, createRng(1))).toThrow(/3 events cannot fill 5 folds/);
+  });
+});
+
+describe('crossFit', () => {
+  const pool2 = new WorkerPool({ size: 2 });
+  const pool1 = new WorkerPool({ size: 1 });
+  afterAll(async () => {
+    await pool2.close();
+    await pool1.close();
+  });
+
+  it('every data and template event is scored once, by the model of its own fold, which never saw it', async () => {
+    const data = events(230, 1, 0), template = events(170, 2, 0);
+    const r = await crossFit({ kind: 'memorizer' }, data, template, { seed: 3, members: 2, pool: pool2 });
+    const n = 400;
+    const foldSize = (f: number) => [...r.dataFold, ...r.templateFold].filter((x) => x === f).length;
+    for (const [scores, folds] of [[r.dataMemberScores, r.dataFold], [r.templateMemberScores, r.templateFold]] as const) {
+      const nSet = folds.length;
+      for (let m = 0; m < 2; m++)
+        for (let i = 0; i < nSet; i++) {
+          // Not −1 (unseen), and equal to the training size of its fold's model: n − |fold|.
+          expect(scores[m * nSet + i]).toBe(n - foldSize(folds[i]));
+        }
+    }
+    // Folds are stratified: each set is split evenly.
+    for (const folds of [r.dataFold, r.templateFold]) {
+      const c = [0, 0, 0, 0, 0];
+      for (const f of folds) c[f]++;
+      expect(Math.max(...c) - Math.min(...c)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('same seed → identical scores inline, on 1 worker and on 2 workers; another seed differs', async () => {
+    const data = events(3000, 4, 0.4), template = events(3000, 5, 0);
+    const spec = { kind: 'hgb', options: { maxIter: 20, earlyStopping: true, validationFraction: 0.5 } };
+    const opts = { seed: 11, members: 2, k: 5 };
+    const inline = await crossFit(spec, data, template, opts);
+    const one = await crossFit(spec, data, template, { ...opts, pool: pool1 });
+    const two = await crossFit(spec, data, template, { ...opts, pool: pool2 });
+    expect(one.dataScores).toEqual(inline.dataScores);
+    expect(two.dataScores).toEqual(inline.dataScores);
+    expect(two.templateScores).toEqual(inline.templateScores);
+    const other = await crossFit(spec, data, template, { ...opts, seed: 12, pool: pool2 });
+    expect(other.dataScores).not.toEqual(inline.dataScores);
+    // The classifier learned the shifted feature out of fold.
+    expect(rocAucTwoSample(inline.dataScores, inline.templateScores)).toBeGreaterThan(0.55);
+    // Averaging: member mean.
+    for (let i = 0; i < 10; i++) expect(inline.dataScores[i]).toBeCloseTo((inline.dataMemberScores[i] + inline.dataMemberScores[3000 + i]) / 2, 15);
+  });
+
+  it('template weights reach the fits: unit weights = no weights, weight 3 changes the scores; bad lengths are named', async () => {
+    const data = events(1500, 6, 0.5), template = events(1500, 7, 0);
+    const spec = { kind: 'hgb', options: { maxIter: 10, earlyStopping: false } };
+    const w = new Float64Array(1500).fill(1);
+    const a = await crossFit(spec, data, template, { seed: 1, templateWeight: w });
+    const b = await crossFit(spec, data, template, { seed: 1 });
+    expect(a.dataScores).toEqual(b.dataScores);
+    w.fill(3);
+    const c = await crossFit(spec, data, template, { seed: 1, templateWeight: w });
+    expect(c.dataScores).not.toEqual(b.dataScores);
+    await expect(crossFit(spec, data, template, { seed: 1, templateWeight: new Float64Array(3) })).rejects.toThrow(/templateWeight has 3 entries, template has 1500 rows/);
+  });
+
+  it('ensembles as a model kind cross-fit in workers (base kind imported there too)', async () => {
+    const data = events(1000, 8, 0.5), template = events(1000, 9, 0);
+    const spec = { kind: 'ensemble', options: { members: 2, base: 'hgb', baseOptions: { maxIter: 5, earlyStopping: false } } };
+    const inline = await crossFit(spec, data, template, { seed: 2 });
+    const pooled = await crossFit(spec, data, template, { seed: 2, pool: pool2 });
+    expect(pooled.dataScores).toEqual(inline.dataScores);
+  });
+
+  it('unknown model kinds are refused with a suggestion', async () => {
+    await expect(crossFit({ kind: 'hbg' }, events(10, 1, 0), events(10, 2, 0), { seed: 1 })).rejects.toThrow(/model kind "hbg" is not registered.*did you mean "hgb"/);
+  });
+});
+
+describe('EnsembleClassifier', () => {
+  it('averages members with label-derived seeds; round-trips through JSON', async () => {
+    const X = events(12_000, 10, 0);
+    const y = Uint8Array.from({ length: 12_000 }, (_, i) => (X.data[i * 3 + 1] + 0.3 * X.data[i * 3 + 2] > 0 ? 1 : 0));
+    const e = await new EnsembleClassifier({ members: 3, baseOptions: { maxIter: 15 } }).fit(X, y, { seed: 4 });
+    expect(e.members.length).toBe(3);
+    const test = events(500, 11, 0);
+    const p = e.predictProba(test);
+    const ps = e.members.map((m) => m.predictProba(test));
+    for (let i = 0; i < 500; i++) expect(p[i]).toBeCloseTo((ps[0][i] + ps[1][i] + ps[2][i]) / 3, 15);
+    // Members differ (different validation splits) …
+    expect(ps[0]).not.toEqual(ps[1]);
+    // … and member 1 is the model a plain fit with its derived seed gives.
+    const { memberSeed } = await import('../../lib/ml/ensemble.js');
+    expect(new HistGradientBoosting({ maxIter: 15 }).fit(X, y, { seed: memberSeed(4, 1) }).predictProba(test)).toEqual(ps[1]);
+    const back = loadModel(JSON.parse(JSON.stringify(e.toJSON())));
+    expect(back).toBeInstanceOf(FittedEnsemble);
+    expect(back.predictProba(test)).toEqual(p);
+  });
+});
