@@ -194,5 +194,9 @@ describe('sampling into a window and ensembles', () => {
     const { preprocessing: _p, ...noPre } = doc;
     expect(() => loadFlow(noPre)).toThrow(/lacks "preprocessing"/);
     expect(() => loadFlow(null)).toThrow(InputError);
+    expect(() => loadFlow({ ...doc, options: { ...doc.options, hiden: 3 } })).toThrow(/unknown option "hiden".*"hidden"/);
+    const bad = JSON.parse(JSON.stringify(doc));
+    bad.members[0].params = bad.members[0].params.slice(0, 40);
+    expect(() => loadFlow(bad)).toThrow(/members\[0\]\.params holds 30 bytes, expected \d+ \(\d+ float32 values\)/);
   });
 });

@@ -12,7 +12,7 @@ import { MafSampler } from './sampler.js';
 import {
   preprocess, inversePreprocess, standardiseCondition, type FlowPreprocessing,
 } from './preprocess.js';
-import type { FlowTrainingOptions } from './options.js';
+import { resolveFlowOptions, type FlowTrainingOptions } from './options.js';
 
 /** Writer tag stored in every document. */
 export const FLOW_WRITER = 'sidewinder 0.1.0';
@@ -61,7 +61,7 @@ const f32ToBase64 = (a: Float32Array): string =>
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 function base64ToF32(s: string, n: number, what: string): Float32Array {
   const buf = Buffer.from(s, 'base64');
-  if (buf.byteLength !== n * 4) throw new InputError(`loadFlow: ${what} holds ${buf.byteLength / 4} floats, expected ${n}`);
+  if (buf.byteLength !== n * 4) throw new InputError(`loadFlow: ${what} holds ${buf.byteLength} bytes, expected ${n * 4} (${n} float32 values)`);
   const out = new Float32Array(n);
   new Uint8Array(out.buffer).set(buf);
   return out;
@@ -196,5 +196,7 @@ export function loadFlow(doc: unknown): FittedFlow {
     params: base64ToF32(mb.params, layout.numParams, `members[${i}].params`),
     bnStats: base64ToF32(mb.bnStats, layout.K * 2 * layout.D, `members[${i}].bnStats`),
   }));
-  return new FittedFlow({ options: d.options as FlowTrainingOptions, shape, preprocessing: d.preprocessing as FlowPreprocessing, members, history: d.history as FlowHistory });
+  // Stored options go through the same validation table as fit options (names a bad key).
+  const options = resolveFlowOptions({ ...(d.options as Partial<FlowTrainingOptions>), seed: 0 });
+  return new FittedFlow({ options, shape, preprocessing: d.preprocessing as FlowPreprocessing, members, history: d.history as FlowHistory });
 }
