@@ -94,7 +94,7 @@ export const ALTERNATIVE_BACKGROUND_PARAMS: BackgroundModelParams = Object.freez
   ...DEFAULT_BACKGROUND_PARAMS,
   sudakovAlphaQuark: DEFAULT_BACKGROUND_PARAMS.sudakovAlphaQuark * 0.9,
   npMassShiftGeV: DEFAULT_BACKGROUND_PARAMS.npMassShiftGeV * 1.4,
-  tau21Offset: DEFAULT_BACKGROUND_PARAMS.tau21Offset + 0.12,
+  tau21Offset: DEFAULT_BACKGROUND_PARAMS.tau21Offset + 0.1,
   tau32Offset: DEFAULT_BACKGROUND_PARAMS.tau32Offset + 0.1,
 });
 
