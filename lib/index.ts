@@ -11,7 +11,24 @@ export { EventTable } from './data/eventTable.js';
 export type { Column, Unit } from './data/eventTable.js';
 export type { Matrix } from './ml/matrix.js';
 export { matrix, rowsView, takeRows, fromColumns } from './ml/matrix.js';
-export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument } from './ml/classifier.js';
+export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument, ModelKind } from './ml/classifier.js';
+export { registerModelKind, modelKind, modelModules, createClassifier, loadModel, checkModelDocument, effectiveWeights, MODEL_DOC_VERSION, MODEL_WRITER } from './ml/classifier.js';
+export { Standardizer } from './ml/standardize.js';
+export type { StandardizerState } from './ml/standardize.js';
+export { rocAuc, rocAucTwoSample } from './ml/auc.js';
+export { HistGradientBoosting, FittedHistGradientBoosting, HGB_DEFAULTS } from './ml/trees/hgb.js';
+export type { HgbOptions, HgbFitInfo } from './ml/trees/hgb.js';
+export { CartClassifier, FittedCart, CART_DEFAULTS } from './ml/trees/cart.js';
+export type { CartOptions } from './ml/trees/cart.js';
+export { EnsembleClassifier, FittedEnsemble, ENSEMBLE_DEFAULTS, memberSeed } from './ml/ensemble.js';
+export type { EnsembleOptions } from './ml/ensemble.js';
+export { crossFit, kFoldAssignment, foldMemberSeed, runSeed } from './ml/crossFit.js';
+export type { CrossFitOptions, CrossFitResult, ClassifierSpec } from './ml/crossFit.js';
+export { predictProbaParallel } from './ml/predictParallel.js';
+export { WorkerPool, WorkerTaskError, sharedPool, toShared, sharedArray } from './ml/pool/pool.js';
+export type { WorkerPoolOptions } from './ml/pool/pool.js';
+export { registerTaskHandler } from './ml/pool/registry.js';
+export type { TaskHandler } from './ml/pool/registry.js';
 export { validateSchema, schemaValidator, formatSchemaErrors } from './util/schema.js';
 export {
   readEvents, writeEvents, formatOf, readHdf5, writeHdf5, readNpy, readCsv, writeCsv, readArrow, writeArrow,
@@ -35,6 +52,18 @@ export type {
   FitFlowOptions, FlowTrainingOptions, FlowDocument, FlowEnsembleDocument, FlowHistory, ConditionalDensity, MassWindow,
   WindowSamplingOptions,
 } from './ml/flows/index.js';
+// Classical background estimation and fit-based bump hunts (binned fits, BumpHunter, ABCD, Matrix Method, Fake Factor, GP)
+export * from './stats/fit/index.js';
+export * from './stats/background/index.js';
+export * from './stats/bumphunter/index.js';
+export { KernelArena, allocateViews, setKernelBackend, kernelBackend, wasmKernelsAvailable } from './ml/kernels/index.js';
+export type { KernelBackend } from './ml/kernels/index.js';
+export { MlpClassifier, FittedMlp, MLP_DEFAULTS, MLP_FAST } from './ml/nn/index.js';
+export type { MlpOptions, MlpBackend, MlpFitOptions, ValidationSet, MlpHistory } from './ml/nn/index.js';
+export { resolveMlpBackend, TFJS_NODE_GPU } from './ml/backends/index.js';
+export type { TfImporter } from './ml/backends/index.js';
+export { exportMlpToOnnx, FittedOnnxClassifier, loadOnnxClassifier } from './ml/onnx/index.js';
+export type { OnnxClassifierOptions, OnnxExportOptions } from './ml/onnx/index.js';
 export type {
   ResultsDocument,
   ResultsConfig,

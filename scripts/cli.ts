@@ -5,6 +5,8 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { register as start } from './commands/start.js';
+import { register as scan } from './commands/scan.js';
+import { register as dsys } from './commands/dsys.js';
 import { register as inspect } from './commands/inspect.js';
 import { register as fit } from './commands/fit.js';
 import { register as bumphunter } from './commands/bumphunter.js';
@@ -25,6 +27,8 @@ const program = new Command()
 
 // One line per command (keeps merges of new commands conflict-free).
 start(program);
+scan(program);
+dsys(program);
 inspect(program);
 fit(program);
 bumphunter(program);

@@ -108,3 +108,19 @@ describe('conditional MAF core', () => {
     for (let k = 0; k < H; k++) expect(mask[off.w1 + 3 * H + k]).toBe(0);
   });
 });
+
+describe('degree-grouped sampler', () => {
+  it.each([[4, 16], [3, 7], [2, 5], [5, 3]])('equals the D-pass inverse (D = %i, H = %i)', async (D, H) => {
+    const { MafSampler } = await import('../lib/ml/flows/sampler.js');
+    const B = 40;
+    const s = setup(D, 1, H, 3, B, 21);
+    const stats = initBatchNormStats(s.layout);
+    for (let i = 0; i < stats.length; i++) stats[i] += 0.1 * s.rng.normal();
+    const a = Float32Array.from(s.x), b = Float32Array.from(s.x);
+    mafInverseInPlace(s.layout, s.params, stats, BN, s.ws, a, s.c, B);
+    const fast = new MafSampler(s.layout, B);
+    fast.load(s.params);
+    fast.inverseInPlace(stats, BN, b, s.c, B);
+    for (let i = 0; i < B * D; i++) expect(b[i]).toBeCloseTo(a[i], 4);
+  });
+});

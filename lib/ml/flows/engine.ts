@@ -1,6 +1,6 @@
 /**
  * One thread's compute state for a conditional MAF: parameters, gradients, Adam moments, the
- * batch workspace and batch input buffers — all views from one allocator (one WASM arena later).
+ * batch workspace and batch input buffers — all views from one kernel arena.
  */
 import {
   MafLayout, MafWorkspace, allocatorFor, mafForward, mafBackward, mafInverseInPlace,

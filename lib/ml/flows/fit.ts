@@ -83,13 +83,14 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   const runner: StepRunner = await createStepRunner(engine, data, o.threads);
 
   const members: FlowMember[] = [];
-  const trainLoss: number[] = [], validationLoss: number[] = [];
+  const trainLoss: number[] = [], validationLoss: number[] = [], epochSeconds: number[] = [];
   const valLogP = new Float64Array(nVal);
   let step = 0, best = Infinity, sinceBest = 0, epochsRun = 0;
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const order = root.fork(`epoch:${epoch}`).permutation(nTrain);
       let lossSum = 0, seen = 0;
+      const t0 = performance.now();
       for (let s = 0; s < nTrain; s += o.batchSize) {
         const b = Math.min(s + o.batchSize, nTrain);
         if (b - s < 2) break; // batch norm needs two rows
@@ -99,6 +100,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
         adamStepInto(engine.params, engine.grad, engine.adamM, engine.adamV, step, o.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, o.weightDecay);
         applyMaskInto(engine.params, mask);
       }
+      epochSeconds.push((performance.now() - t0) / 1000);
       runner.evaluate(valLogP);
       let v = 0;
       for (let i = 0; i < nVal; i++) v -= valLogP[i];
@@ -129,7 +131,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   return new FittedFlow({
     options: o, shape, preprocessing: prep, members,
     history: {
-      trainLoss, validationLoss, epochsRun, droppedTrain: tr.dropped, droppedValidation: va.dropped,
+      trainLoss, validationLoss, epochSeconds, epochsRun, droppedTrain: tr.dropped, droppedValidation: va.dropped,
       trainEvents: nTrain, validationEvents: nVal,
     },
   });

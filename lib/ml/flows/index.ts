@@ -6,7 +6,7 @@ export { FLOW_PRESETS, FLOW_DEFAULTS, resolveFlowOptions } from './options.js';
 export type { FlowTrainingOptions, FitFlowOptions } from './options.js';
 export { fitPreprocessing, preprocess, inversePreprocess } from './preprocess.js';
 export type { FlowPreprocessing, Preprocessed } from './preprocess.js';
-export { MafLayout, Float32Slab } from './maf.js';
+export { MafLayout } from './maf.js';
 export type { MafShape } from './maf.js';
 export { FlowEnsemble, loadFlowEnsemble } from './ensemble.js';
 export type { ConditionalDensity, FlowEnsembleDocument } from './ensemble.js';

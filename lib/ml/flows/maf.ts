@@ -6,11 +6,12 @@
  * its log-determinant; a reversal of the dimension order. Base density: standard normal.
  *
  * All parameters live in one flat Float32Array (`params`) so a single Adam call updates them and
- * the masks are one multiply; all activations of a batch live in one `MafWorkspace` buffer — the
- * two places a WebAssembly arena would allocate from. Masked weights are kept at exactly zero.
+ * the masks are one multiply (masked weights stay exactly zero). Every buffer of a thread —
+ * parameters, gradients, moments, activations, batch inputs — is a view into one kernel arena
+ * (`allocatorFor`), so the WASM kernels run in place.
  */
 import {
-  gemmNNInto, gemmNTInto, gemmTNInto, biasActivationInto, reluBackwardBiasGradInto, biasGradInto,
+  gemmNNInto, gemmNTInto, gemmTNInto, biasActivationInto, reluBackwardBiasGradInto, biasGradInto, KernelArena,
 } from '../kernels/index.js';
 import type { Rng } from '../../util/rng.js';
 
@@ -139,31 +140,12 @@ export interface Float32Allocator {
 }
 
 /**
- * A bump allocator over one Float32Array: every buffer of a flow (parameters, gradients, Adam
- * moments, activations, batch inputs) is a view into one region, so moving them into a WASM
- * kernel arena is a one-line change (`KernelArena` has the same `alloc`, `floatsFor` and alignment).
+ * One arena of exactly the needed size for every buffer of a flow thread (parameters, gradients,
+ * Adam moments, activations, batch inputs): with the WASM kernels all operands of a call then
+ * live in the same WebAssembly memory and the kernels run in place.
  */
-export class Float32Slab implements Float32Allocator {
-  private readonly data: Float32Array;
-  private used = 0;
-  constructor(floats: number) { this.data = new Float32Array(floats); }
-  /** Floats needed for views of these lengths (each rounded up to 16 bytes). */
-  static floatsFor(lengths: readonly number[]): number {
-    return lengths.reduce((s, n) => s + Math.ceil(n / 4) * 4, 0);
-  }
-  alloc(n: number): Float32Array {
-    const size = Math.ceil(n / 4) * 4;
-    if (this.used + size > this.data.length)
-      throw new RangeError(`Float32Slab.alloc: ${n} floats requested, ${this.data.length - this.used} left of ${this.data.length}`);
-    const v = this.data.subarray(this.used, this.used + n);
-    this.used += size;
-    return v;
-  }
-}
-
-/** A fresh allocator of exactly the needed size (the place to swap in a WASM arena). */
 export function allocatorFor(lengths: readonly number[]): Float32Allocator {
-  return new Float32Slab(Float32Slab.floatsFor(lengths));
+  return new KernelArena(KernelArena.floatsFor(lengths));
 }
 
 /**
