@@ -81,6 +81,7 @@ describe('generateLhcoLike: layout, determinism, options', () => {
     expect(() => resolveGeneratorOptions({ sed: 3 } as never)).toThrow(/unknown option "sed".*"seed"/);
     expect(() => resolveGeneratorOptions({ extraSrBackground: { mJJLowTeV: 3.7, mJJHighTeV: 3.3 } })).toThrow(/mJJLowTeV < mJJHighTeV/);
     expect(() => resolveGeneratorOptions({ signalModel: { xMassGeV: 3000, yMassGeV: 600 } })).toThrow(/m_X \+ m_Y < m_W′/);
+    expect(() => generateExtraSrBackground({ extraSrBackground: { n: 10, mJJLowTeV: 13.5, mJJHighTeV: 14 } })).toThrow(/no event fell in m_JJ \(13.5, 14\) TeV/);
     expect(Object.isFrozen(GENERATOR_DEFAULTS)).toBe(true);
     expect(GENERATOR_DEFAULTS.background).toBe(1_000_000);
     expect(GENERATOR_DEFAULTS.signal).toBe(1000);

@@ -4,10 +4,14 @@
  * (pT imbalance), then per-jet Sudakov masses and N-subjettiness. m_JJ and ΔR follow from the jets.
  */
 import type { Rng } from '../../util/rng.js';
+import { ConfigError } from '../../util/errors.js';
 import { dijetMass } from '../features.js';
 import { newJetSubstructure, sampleQcdJet } from './jets.js';
 import { JET_ETA_MAX, SQRT_S_GEV, TRIGGER_PT_GEV, type BackgroundModelParams } from './params.js';
 import { writeJet, type RawColumns } from './rawColumns.js';
+
+/** Rejection sampling into an m_JJ window gives up if this many candidates yield no event. */
+const WINDOW_GIVE_UP = 2_000_000;
 
 /** Optional m_JJ window (GeV, open interval) events must fall in (rejection sampling). */
 export interface MjjWindowGeV { low: number; high: number }
@@ -63,15 +67,19 @@ export function generateBackgroundInto(
   out: RawColumns, offset: number, n: number, rng: Rng, p: BackgroundModelParams, window?: MjjWindowGeV,
 ): void {
   const a = newJetSubstructure(), b = newJetSubstructure();
+  let candidates = 0;
   for (let i = offset; i < offset + n; ) {
+    if (window && ++candidates === WINDOW_GIVE_UP && i === offset)
+      throw new ConfigError(`extra SR background: no event fell in m_JJ (${window.low / 1000}, ${window.high / 1000}) TeV among ${WINDOW_GIVE_UP} generated; choose a window where the spectrum has events (≈ 2.4–7 TeV)`);
     const pt = samplePartonPt(rng, p);
+    const pT1 = pt * jetResponse(rng, p.responseSigma, p.outOfConeMean);
+    const pT2 = pt * jetResponse(rng, p.responseSigma, p.outOfConeMean);
+    // Trigger first: it rejects ~40 % of candidates, before the costlier rapidity sampling.
+    if (Math.max(pT1, pT2) <= TRIGGER_PT_GEV) continue;
     const yStar = sampleYStar(rng, p.yStarDamping) * (rng.uniform() < 0.5 ? -1 : 1);
     const yBoost = p.yBoostSigma * rng.normal();
     const y1 = yBoost + yStar, y2 = yBoost - yStar;
     if (Math.abs(y1) > JET_ETA_MAX || Math.abs(y2) > JET_ETA_MAX) continue;
-    const pT1 = pt * jetResponse(rng, p.responseSigma, p.outOfConeMean);
-    const pT2 = pt * jetResponse(rng, p.responseSigma, p.outOfConeMean);
-    if (Math.max(pT1, pT2) <= TRIGGER_PT_GEV) continue;
     const phi1 = Math.PI * (2 * rng.uniform() - 1);
     const phi2 = phi1 + Math.PI + p.deltaPhiSigma * rng.normal();
     sampleQcdJet(a, rng, pT1, rng.uniform() < p.gluonFraction, p);
@@ -79,6 +87,9 @@ export function generateBackgroundInto(
     // Rapidity y fixes pz = mT sinh y for a massive jet.
     const px1 = pT1 * Math.cos(phi1), py1 = pT1 * Math.sin(phi1), pz1 = Math.hypot(pT1, a.m) * Math.sinh(y1);
     const px2 = pT2 * Math.cos(phi2), py2 = pT2 * Math.sin(phi2), pz2 = Math.hypot(pT2, b.m) * Math.sinh(y2);
+    // Energy conservation: the dijet system's light-cone momenta x1,2 √s = Σ(E ± pz) must stay below √s.
+    const e1 = Math.sqrt(pT1 * pT1 + pz1 * pz1 + a.m * a.m), e2 = Math.sqrt(pT2 * pT2 + pz2 * pz2 + b.m * b.m);
+    if (e1 + e2 + pz1 + pz2 >= SQRT_S_GEV || e1 + e2 - pz1 - pz2 >= SQRT_S_GEV) continue;
     if (window) {
       const mjj = dijetMass(px1, py1, pz1, a.m, px2, py2, pz2, b.m);
       if (!(mjj > window.low && mjj < window.high)) continue;
