@@ -102,3 +102,19 @@ export {
 export type {
   GeneratorOptions, GeneratorOptionsInput, ExtraSrBackgroundOptions, BackgroundModelName, BackgroundModelParams, SignalModelParams,
 } from './data/generate/index.js';
+// Scan: configuration, presets, plan, cache, runner, results
+export { runScan, loadScanSamples, scanWindows } from './scan/scan.js';
+export type { ScanRunOptions, ScanOutcome } from './scan/scan.js';
+export { SCAN_PRESETS, presetConfig } from './scan/presets.js';
+export type { ScanConfig, DatasetSpec } from './scan/config.js';
+export { buildPlan, taskSeed } from './scan/plan.js';
+export type { ScanPlan, ScanTask } from './scan/plan.js';
+export { ResultCache } from './scan/cache.js';
+export { windowSummary } from './scan/summary.js';
+export type { WindowSummary } from './scan/summary.js';
+// Methods: background templates per window
+export { iadTemplate } from './methods/iad.js';
+export { cwolaTemplate } from './methods/cwola.js';
+export { trainSidebandDensity, cathodeTemplate, sidebandClosureTemplate } from './methods/cathode.js';
+export { featureMatrix, featureNames } from './methods/features.js';
+export type { BackgroundTemplate, MethodScores } from './methods/types.js';

@@ -3,6 +3,9 @@ import { signalRegionMask, type Window } from '../windows/index.js';
 import { crossFit, type ClassifierSpec } from '../ml/crossFit.js';
 // Model kinds register themselves on import; the scan offers these.
 import '../ml/trees/hgb.js';
+import '../ml/trees/cart.js';
+import '../ml/nn/mlp.js';
+import { loadOnnxClassifier } from '../ml/onnx/index.js';
 import type { WorkerPool } from '../ml/pool/pool.js';
 import type { Matrix } from '../ml/matrix.js';
 import { featureMatrix, featureNames } from '../methods/features.js';
@@ -120,9 +123,25 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
   return storeCrossFit(task, ctx, data, template);
 }
 
-/** Cross-fit "data (label 1) vs template (label 0)" and store the out-of-fold scores under the task's key. */
+/**
+ * Cross-fit "data (label 1) vs template (label 0)" and store the out-of-fold scores under the task's
+ * key. An external ONNX classifier is not trained: it never saw these events, so it scores them all
+ * directly (one fold).
+ */
 async function storeCrossFit(task: ScanTask, ctx: TaskContext, data: Matrix<Float64Array>, template: BackgroundTemplate): Promise<'computed'> {
   const { config } = ctx.plan;
+  if (config.classifier.kind === 'onnx') {
+    if (!config.classifier.onnxPath) throw new InputError('scan: classifier "onnx" needs classifier.onnxPath (--onnx <file>)');
+    const model = await loadOnnxClassifier(config.classifier.onnxPath);
+    const value: ClassifyResult = { nSR: data.rows, nTemplate: template.x.rows, meta: { ...template.meta, classifier: `onnx:${config.classifier.onnxPath}` } };
+    const arrays: Record<string, Float64Array | Uint8Array> = {
+      dataScores: await model.predictProbaAsync(data), dataFold: new Uint8Array(data.rows),
+      templateScores: await model.predictProbaAsync(template.x), templateFold: new Uint8Array(template.x.rows),
+    };
+    if (template.weights) arrays.templateWeights = template.weights;
+    ctx.cache.put(task.key, value, arrays);
+    return 'computed';
+  }
   if (data.rows < config.folds) throw new InputError(`window ${task.windowId}: ${data.rows} events in the ${task.sample} sample cannot fill ${config.folds} folds`);
   const reporter = ctx.reporter ?? silent;
   const fit = await crossFit(classifierSpec(config), data, template.x, {

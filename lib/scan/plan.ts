@@ -1,4 +1,5 @@
 import { createRng } from '../util/rng.js';
+import { runSeed } from '../ml/crossFit.js';
 import type { Window } from '../windows/index.js';
 import type { MethodName } from '../methods/types.js';
 import { hashValue } from './hash.js';
@@ -41,9 +42,6 @@ export interface ScanPlan {
   readonly shortSidebandWidth: number;
   readonly tasks: readonly ScanTask[];
 }
-
-/** Seed of run r, derived by label from the scan seed (independent of scheduling). */
-export const runSeed = (seed: number, run: number): number => createRng(seed).fork(`run:${run}`).nextUint32();
 
 /** Seed of one task, derived by label from its run's seed. */
 export const taskSeed = (seed: number, run: number, label: string): number => createRng(runSeed(seed, run)).fork(label).nextUint32();

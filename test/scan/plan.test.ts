@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPlan, runSeed } from '../../lib/scan/plan.js';
+import { buildPlan, taskSeed } from '../../lib/scan/plan.js';
 import { presetConfig } from '../../lib/scan/presets.js';
 import { scanWindows } from '../../lib/scan/scan.js';
 import { checkScanConfig } from '../../lib/scan/config.js';
@@ -43,10 +43,11 @@ describe('scan plan', () => {
     expect(keys(seeded).some((k) => k0.includes(k))).toBe(false);
   });
 
-  it('run seeds are derived by label and differ between runs', () => {
-    expect(runSeed(1, 0)).toBe(runSeed(1, 0));
-    expect(runSeed(1, 0)).not.toBe(runSeed(1, 1));
-    expect(runSeed(1, 0)).not.toBe(runSeed(2, 0));
+  it('task seeds are derived by label and differ between runs, tasks and root seeds', () => {
+    expect(taskSeed(1, 0, 'a')).toBe(taskSeed(1, 0, 'a'));
+    expect(taskSeed(1, 0, 'a')).not.toBe(taskSeed(1, 1, 'a'));
+    expect(taskSeed(1, 0, 'a')).not.toBe(taskSeed(1, 0, 'b'));
+    expect(taskSeed(1, 0, 'a')).not.toBe(taskSeed(2, 0, 'a'));
   });
 
   it('presets validate against the schema; bad configurations are refused by name', () => {
