@@ -85,7 +85,7 @@ export type {
   BumpHuntFit,
   ComponentSettings,
 } from './scan/results.js';
-export { RESULTS_SCHEMA, RESULTS_VERSION, METHOD_NAMES, METHOD_LABELS, SIGNIFICANCE_KINDS, summarise, quantileSorted, aggregateRuns, cellKey } from './scan/results.js';
+export { RESULTS_SCHEMA, RESULTS_VERSION, METHOD_NAMES, METHOD_LABELS, SIGNIFICANCE_KINDS, aggregateRuns, cellKey } from './scan/results.js';
 export { validateResults, resultsSchema, RESULTS_SCHEMA_PATH } from './scan/validateResults.js';
 export { writeResults } from './scan/writeResults.js';
 export { writeReport, readResults, renderHtml, renderSvg, svgToPng, reportFontFiles, buildPlots, REPORT_DEFAULTS } from './report/index.js';

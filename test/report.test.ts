@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import { syntheticResults, SYNTHETIC_NOTE } from './helpers/syntheticResults.js';
-import { aggregateRuns, quantileSorted, summarise, type ResultsDocument } from '../lib/scan/results.js';
+import { aggregateRuns, type ResultsDocument } from '../lib/scan/results.js';
+import { summarizeRuns } from '../lib/stats/runs.js';
 import { validateResults } from '../lib/scan/validateResults.js';
 import { writeResults } from '../lib/scan/writeResults.js';
 import {
@@ -142,8 +143,8 @@ function unbalancedTags(html: string): string[] {
 // ---------------------------------------------------------------------------------------------
 
 describe('results document: summaries over runs', () => {
-  it('summarise matches the closed forms (mean, ddof-1 std, linear-interpolation quantiles)', () => {
-    const s = summarise([4, 1, 3, 2]);
+  it('run summaries match the closed forms (mean, ddof-1 std, linear-interpolation quantiles)', () => {
+    const s = summarizeRuns([4, 1, 3, 2]);
     expect(s.n).toBe(4);
     expect(s.mean).toBe(2.5);
     expect(s.std).toBeCloseTo(Math.sqrt(5 / 3), 14);
@@ -151,10 +152,10 @@ describe('results document: summaries over runs', () => {
     // h = (n − 1) q: q16 → 0.48 → 1 + 0.48; q84 → 2.52 → 3 + 0.52
     expect(s.q16).toBeCloseTo(1.48, 14);
     expect(s.q84).toBeCloseTo(3.52, 14);
-    expect(summarise([7]).std).toBe(0);
-    expect(summarise([4, 1, 3, 2])).toMatchObject({ min: 1, max: 4, stdErr: Math.sqrt(5 / 3) / 2 });
-    expect(quantileSorted([0, 10], 0.25)).toBe(2.5);
-    expect(() => summarise([])).toThrow(RangeError);
+    expect(summarizeRuns([7]).std).toBe(0);
+    expect(summarizeRuns([4, 1, 3, 2])).toMatchObject({ min: 1, max: 4, stdErr: Math.sqrt(5 / 3) / 2 });
+    expect(summarizeRuns([0, 10]).q16).toBeCloseTo(1.6, 14);
+    expect(() => summarizeRuns([])).toThrow(/empty/);
   });
 
   it('aggregateRuns groups runs by (window, method, ε_B) and summarises each quantity', () => {
@@ -165,7 +166,7 @@ describe('results document: summaries over runs', () => {
       const mine = runs.filter((r) => r.windowId === a.windowId && r.method === a.method && r.epsilonB === a.epsilonB);
       expect(a.nRuns).toBe(mine.length);
       expect(a.z.cowan.mean).toBeCloseTo(mine.reduce((s, r) => s + r.zCowan, 0) / mine.length, 12);
-      expect(a.nObs.median).toBe(summarise(mine.map((r) => r.nObs)).median);
+      expect(a.nObs.median).toBe(summarizeRuns(mine.map((r) => r.nObs)).median);
     }
   });
 });

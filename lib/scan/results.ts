@@ -8,6 +8,7 @@
  * per-window analysis. Everything the scan may not produce is optional and the report shows a plot
  * only when its data is present.
  */
+import { summarizeRuns } from '../stats/runs.js';
 
 /** The weakly-supervised methods compared in a scan. */
 export type MethodName = 'iad' | 'cwola' | 'cathode';
@@ -308,37 +309,6 @@ export interface ResultsDocument {
   bumpHunt?: BumpHuntFit[];
 }
 
-/** Linear-interpolation quantile of sorted values (numpy's default, "type 7"). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) throw new RangeError('quantileSorted: no values');
-  if (!(q >= 0 && q <= 1)) throw new RangeError(`quantileSorted: q must be in [0, 1], got ${q}`);
-  const h = (n - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
-
-/** Mean, sample std (ddof 1; 0 for one value), its standard error, median, 16/84 % quantiles, min and max (as lib/stats `summarizeRuns`). */
-export function summarise(values: readonly number[]): Summary {
-  const n = values.length;
-  if (n === 0) throw new RangeError('summarise: no values');
-  const sorted = [...values].sort((a, b) => a - b);
-  const mean = values.reduce((s, v) => s + v, 0) / n;
-  const std = n < 2 ? 0 : Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-  return {
-    n,
-    mean,
-    std,
-    stdErr: std / Math.sqrt(n),
-    median: quantileSorted(sorted, 0.5),
-    q16: quantileSorted(sorted, 0.16),
-    q84: quantileSorted(sorted, 0.84),
-    min: sorted[0],
-    max: sorted[n - 1],
-  };
-}
-
 /** The key of a (window, method, ε_B) cell. */
 export const cellKey = (windowId: number, method: MethodName, epsilonB: number): string => `${windowId}/${method}/${epsilonB}`;
 
@@ -355,7 +325,7 @@ export function aggregateRuns(runs: readonly CellRun[]): CellAggregate[] {
     else groups.set(k, [r]);
   }
   return [...groups.values()].map((g) => {
-    const pick = (f: (r: CellRun) => number): Summary => summarise(g.map(f));
+    const pick = (f: (r: CellRun) => number): Summary => summarizeRuns(g.map(f));
     return {
       windowId: g[0].windowId,
       method: g[0].method,
