@@ -80,7 +80,11 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   engine.bnStats.set(initBatchNormStats(layout));
   const mask = layout.mask();
   const data = { trainY: shared(tr.y), trainC: shared(tr.c), valY: shared(va.y), valC: shared(va.c) };
-  const runner: StepRunner = await createStepRunner(engine, data, o.threads);
+  const runner: StepRunner = await createStepRunner(engine, data, o.threads, o.dataParallel);
+  // Rows per optimiser step, and the fewest rows a step may have (two per batch-norm batch).
+  const replicas = o.threads > 1 && o.dataParallel === 'replicas';
+  const stride = replicas ? o.batchSize * o.threads : o.batchSize;
+  const minRows = replicas ? 2 * o.threads : 2;
 
   const members: FlowMember[] = [];
   const trainLoss: number[] = [], validationLoss: number[] = [], epochSeconds: number[] = [];
@@ -91,9 +95,9 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
       const order = root.fork(`epoch:${epoch}`).permutation(nTrain);
       let lossSum = 0, seen = 0;
       const t0 = performance.now();
-      for (let s = 0; s < nTrain; s += o.batchSize) {
-        const b = Math.min(s + o.batchSize, nTrain);
-        if (b - s < 2) break; // batch norm needs two rows
+      for (let s = 0; s < nTrain; s += stride) {
+        const b = Math.min(s + stride, nTrain);
+        if (b - s < minRows) break; // batch norm needs two rows
         lossSum += runner.trainStep(order, s, b);
         seen += b - s;
         step++;
