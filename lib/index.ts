@@ -11,13 +11,31 @@ export { EventTable } from './data/eventTable.js';
 export type { Column, Unit } from './data/eventTable.js';
 export type { Matrix } from './ml/matrix.js';
 export { matrix, rowsView, takeRows, fromColumns } from './ml/matrix.js';
-export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument } from './ml/classifier.js';
+export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument, ModelKind } from './ml/classifier.js';
+export { registerModelKind, modelKind, modelModules, createClassifier, loadModel, checkModelDocument, effectiveWeights, MODEL_DOC_VERSION, MODEL_WRITER } from './ml/classifier.js';
+export { Standardizer } from './ml/standardize.js';
+export type { StandardizerState } from './ml/standardize.js';
+export { rocAuc, rocAucTwoSample } from './ml/auc.js';
+export { HistGradientBoosting, FittedHistGradientBoosting, HGB_DEFAULTS } from './ml/trees/hgb.js';
+export type { HgbOptions, HgbFitInfo } from './ml/trees/hgb.js';
+export { CartClassifier, FittedCart, CART_DEFAULTS } from './ml/trees/cart.js';
+export type { CartOptions } from './ml/trees/cart.js';
+export { EnsembleClassifier, FittedEnsemble, ENSEMBLE_DEFAULTS, memberSeed } from './ml/ensemble.js';
+export type { EnsembleOptions } from './ml/ensemble.js';
+export { crossFit, kFoldAssignment, foldMemberSeed, runSeed } from './ml/crossFit.js';
+export type { CrossFitOptions, CrossFitResult, ClassifierSpec } from './ml/crossFit.js';
+export { predictProbaParallel } from './ml/predictParallel.js';
+export { WorkerPool, WorkerTaskError, sharedPool, toShared, sharedArray } from './ml/pool/pool.js';
+export type { WorkerPoolOptions } from './ml/pool/pool.js';
+export { registerTaskHandler } from './ml/pool/registry.js';
+export type { TaskHandler } from './ml/pool/registry.js';
 export { validateSchema, schemaValidator, formatSchemaErrors } from './util/schema.js';
 export {
   readEvents, writeEvents, formatOf, readHdf5, writeHdf5, readNpy, readCsv, writeCsv, readArrow, writeArrow,
   readParquet, writeParquet, toArrow, fromArrow, LHCO_COLUMNS, LHCO_SR_COLUMNS,
+  loadDatasetManifest, parseDatasetManifest, writeDatasetManifest, readDataset,
 } from './data/io/index.js';
-export type { EventFormat, WritableFormat, ReadOptions, WriteOptions } from './data/io/index.js';
+export type { EventFormat, WritableFormat, ReadOptions, WriteOptions, DatasetManifest, DatasetRole } from './data/io/index.js';
 export { validateEvents, requireColumns, requireFinite, requireDtypes } from './data/validate.js';
 export type { ValidateOptions, Dtype } from './data/validate.js';
 export {
@@ -34,3 +52,69 @@ export type {
   FitFlowOptions, FlowTrainingOptions, FlowDocument, FlowEnsembleDocument, FlowHistory, ConditionalDensity, MassWindow,
   WindowSamplingOptions,
 } from './ml/flows/index.js';
+// Classical background estimation and fit-based bump hunts (binned fits, BumpHunter, ABCD, Matrix Method, Fake Factor, GP)
+export * from './stats/fit/index.js';
+export * from './stats/background/index.js';
+export * from './stats/bumphunter/index.js';
+export { KernelArena, allocateViews, setKernelBackend, kernelBackend, wasmKernelsAvailable } from './ml/kernels/index.js';
+export type { KernelBackend } from './ml/kernels/index.js';
+export { MlpClassifier, FittedMlp, MLP_DEFAULTS, MLP_FAST } from './ml/nn/index.js';
+export type { MlpOptions, MlpBackend, MlpFitOptions, ValidationSet, MlpHistory } from './ml/nn/index.js';
+export { resolveMlpBackend, TFJS_NODE_GPU } from './ml/backends/index.js';
+export type { TfImporter } from './ml/backends/index.js';
+export { exportMlpToOnnx, FittedOnnxClassifier, loadOnnxClassifier } from './ml/onnx/index.js';
+export type { OnnxClassifierOptions, OnnxExportOptions } from './ml/onnx/index.js';
+export type {
+  ResultsDocument,
+  ResultsConfig,
+  WindowRecord,
+  DatasetRecord,
+  VersionsRecord,
+  CellRun,
+  CellAggregate,
+  Summary,
+  MethodName,
+  SignificanceKind,
+  DeltaSysSource,
+  DeltaSysStudy,
+  LookElsewhereResult,
+  RocRecord,
+  MjjSpectra,
+  SpectrumAfterCut,
+  FeatureHistogram,
+  BumpHuntFit,
+  ComponentSettings,
+} from './scan/results.js';
+export { RESULTS_SCHEMA, RESULTS_VERSION, METHOD_NAMES, METHOD_LABELS, SIGNIFICANCE_KINDS, summarise, quantileSorted, aggregateRuns, cellKey } from './scan/results.js';
+export { validateResults, resultsSchema, RESULTS_SCHEMA_PATH } from './scan/validateResults.js';
+export { writeResults } from './scan/writeResults.js';
+export { writeReport, readResults, renderHtml, renderSvg, svgToPng, reportFontFiles, buildPlots, REPORT_DEFAULTS } from './report/index.js';
+export type { ReportOptions, ReportOutput, PlotFormat, PlotSpec, MissingPlot, RenderedPlot } from './report/index.js';
+export {
+  deriveFeatures, eventFeatures, dijetMass, deltaR, deltaPhi, pseudorapidity, tauRatio,
+  FEATURE_SETS, FEATURE_NAMES, FEATURE_UNITS, RAW_COLUMNS, RAW_JET_COLUMNS, TAU_RATIO_EPSILON,
+} from './data/features.js';
+export type { FeatureName, FeatureSetName, EventFeatures, RawJet } from './data/features.js';
+export {
+  generateLhcoLike, generateExtraSrBackground, generateDataset, resolveGeneratorOptions, GENERATOR_DEFAULTS,
+  BACKGROUND_MODELS, DEFAULT_SIGNAL_PARAMS,
+} from './data/generate/index.js';
+export type {
+  GeneratorOptions, GeneratorOptionsInput, ExtraSrBackgroundOptions, BackgroundModelName, BackgroundModelParams, SignalModelParams,
+} from './data/generate/index.js';
+// Scan: configuration, presets, plan, cache, runner, results
+export { runScan, loadScanSamples, scanWindows } from './scan/scan.js';
+export type { ScanRunOptions, ScanOutcome } from './scan/scan.js';
+export { SCAN_PRESETS, presetConfig } from './scan/presets.js';
+export type { ScanConfig, DatasetSpec } from './scan/config.js';
+export { buildPlan, taskSeed } from './scan/plan.js';
+export type { ScanPlan, ScanTask } from './scan/plan.js';
+export { ResultCache } from './scan/cache.js';
+export { windowSummary } from './scan/summary.js';
+export type { WindowSummary } from './scan/summary.js';
+// Methods: background templates per window
+export { iadTemplate } from './methods/iad.js';
+export { cwolaTemplate } from './methods/cwola.js';
+export { trainSidebandDensity, cathodeTemplate, sidebandClosureTemplate } from './methods/cathode.js';
+export { featureMatrix, featureNames } from './methods/features.js';
+export type { BackgroundTemplate, MethodScores } from './methods/types.js';

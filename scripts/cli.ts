@@ -5,6 +5,17 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { register as start } from './commands/start.js';
+import { register as scan } from './commands/scan.js';
+import { register as dsys } from './commands/dsys.js';
+import { register as inspect } from './commands/inspect.js';
+import { register as fit } from './commands/fit.js';
+import { register as bumphunter } from './commands/bumphunter.js';
+import { register as abcd } from './commands/abcd.js';
+import { register as matrixMethod } from './commands/matrixMethod.js';
+import { register as fakeFactor } from './commands/fakeFactor.js';
+import { register as gp } from './commands/gp.js';
+import { register as report } from './commands/report.js';
+import { register as generate } from './commands/generate.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -13,6 +24,19 @@ const program = new Command()
   .description('Weakly-supervised anomaly-detection bump hunts: IAD, CWoLa Hunting and CATHODE over sliding m_JJ windows')
   .version(pkg.version);
 
-for (const register of [start]) register(program);
+
+// One line per command (keeps merges of new commands conflict-free).
+start(program);
+scan(program);
+dsys(program);
+inspect(program);
+fit(program);
+bumphunter(program);
+abcd(program);
+matrixMethod(program);
+fakeFactor(program);
+gp(program);
+report(program);
+generate(program);
 
 await program.parseAsync(process.argv);

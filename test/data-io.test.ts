@@ -1,4 +1,4 @@
-import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { describe, expect, it, beforeAll, afterAll, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, truncateSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -8,6 +8,7 @@ import { compressionRegistry, CompressionType } from 'apache-arrow';
 import { EventTable } from '../lib/data/eventTable.js';
 import {
   readEvents, writeEvents, readNpy, readCsv, registerLz4Codec, toArrow, fromArrow, formatOf, LHCO_COLUMNS,
+  readDataset, writeDatasetManifest, type DatasetManifest,
 } from '../lib/data/io/index.js';
 import { InputError, ConfigError } from '../lib/util/errors.js';
 
@@ -274,6 +275,13 @@ describe('errors name the file, and the row and column where there is one', () =
     truncateSync(p, Math.floor(statSync(p).size / 2));
     await expect(readEvents(p)).rejects.toThrow(new RegExp(`${p}: truncated HDF5 file: \\d+ bytes on disk, the superblock says \\d+`));
   });
+  it('truncated HDF5 file written by h5wasm (superblock v2)', async () => {
+    const p = join(tmp, 'ours-truncated.h5');
+    await writeEvents(await readEvents(fx('lhco-small.h5')), p);
+    expect(readFileSync(p)[8]).toBe(2); // superblock version
+    truncateSync(p, statSync(p).size - 100);
+    await expect(readEvents(p)).rejects.toThrow(/ours-truncated.h5: truncated HDF5 file/);
+  });
   it.each([
     ['empty.h5', '', /empty.h5: empty file \(0 bytes\); expected an HDF5 file/],
     ['text.h5', 'pxj1,pyj1\n1,2\n', /text.h5: not an HDF5 file \(no HDF5 signature\)/],
@@ -300,7 +308,10 @@ describe('errors name the file, and the row and column where there is one', () =
     await expect(readEvents(p)).rejects.toThrow(/cut.npy: truncated .npy data: shape \(5, 3\) needs 120 bytes, the file has 112/);
   });
   it('several keys and no key given lists the keys', async () => {
-    await expect(readEvents(fx('lhco-two-keys.h5'))).rejects.toThrow(/lhco-two-keys.h5: 2 objects at the root \(bkg, sig\); pass \{ key \}/);
+    await expect(readEvents(fx('lhco-two-keys.h5'))).rejects.toThrow(/lhco-two-keys.h5: 2 objects at the root \(bkg, sig\); choose one with the key option/);
+  });
+  it('a key that is a dataset, not a DataFrame group', async () => {
+    await expect(readEvents(fx('lhco-small.h5'), { key: 'df/axis0' })).rejects.toThrow(/lhco-small.h5: "df\/axis0" is not a group; expected a pandas DataFrame/);
   });
   it('unknown key suggests close ones', async () => {
     await expect(readEvents(fx('lhco-two-keys.h5'), { key: 'sgi' })).rejects.toThrow(/no object "sgi" \(did you mean "sig"/);
@@ -332,5 +343,115 @@ describe('errors name the file, and the row and column where there is one', () =
     const t = await readCsv(write('special.csv', 'mJJ [TeV],x\n3.5,nan\n3.6,-inf\n'));
     expect(t.unit('mJJ')).toBe('TeV');
     expect([...t.column('x')]).toEqual([NaN, -Infinity]);
+  });
+});
+
+describe('sidewinder inspect (in-process: the command module registered on a fresh program)', () => {
+  async function run(args: string[]): Promise<{ out: string; err: string; exitCode: number | undefined }> {
+    const { Command } = await import('commander');
+    const { register } = await import('../scripts/commands/inspect.js');
+    const program = new Command().exitOverride();
+    register(program);
+    const out: string[] = [], err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => { out.push(a.join(' ')); });
+    const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { err.push(a.join(' ')); });
+    const before = process.exitCode;
+    try {
+      await program.parseAsync(['node', 'sidewinder', 'inspect', ...args]);
+      return { out: out.join('\n'), err: err.join('\n'), exitCode: process.exitCode as number | undefined };
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      process.exitCode = before;
+    }
+  }
+
+  it('prints rows and per-column min/max/mean that agree with pandas', async () => {
+    const { out } = await run([fx('lhco-small.h5'), '--json']);
+    const s = JSON.parse(out) as { format: string; rows: number; columns: { name: string; unit: string; min: number; max: number; mean: number }[] };
+    const pandasMeans = (JSON.parse(readFileSync(fx('lhco-small.json'), 'utf8')) as { means: Record<string, number> }).means;
+    expect(s.format).toBe('hdf5');
+    expect(s.rows).toBe(300);
+    expect(s.columns.map((c) => c.name)).toEqual(ref.columns);
+    for (const c of s.columns) {
+      expect(c.mean).toBeCloseTo(pandasMeans[c.name], 10);
+      expect(c.min).toBe(Math.min(...ref.data[c.name]));
+      expect(c.max).toBe(Math.max(...ref.data[c.name]));
+    }
+    expect(s.columns.find((c) => c.name === 'pxj1')!.unit).toBe('GeV');
+  });
+  it('the text table names format, rows and units', async () => {
+    const { out } = await run([fx('lhco-small.parquet')]);
+    expect(out).toMatch(/format parquet, [\d.]+ MB, 300 rows, 15 columns/);
+    expect(out).toMatch(/\n  mj1 +GeV +float64 /);
+  });
+  it('sets exit code 1 and prints the message, no stack trace, on bad input', async () => {
+    const { err, exitCode } = await run([fx('lhco-two-keys.h5')]);
+    expect(exitCode).toBe(1);
+    expect(err).toMatch(/^sidewinder inspect: .*lhco-two-keys.h5: 2 objects at the root/);
+    expect(err).not.toMatch(/at \w+ \(/);
+  });
+});
+
+describe('dataset manifests', () => {
+  const manifest = (files: unknown[], extra: Record<string, unknown> = {}) => ({
+    schema: 'sidewinder/dataset', version: 1, name: 'lhco-small', role: 'data', files, ...extra,
+  });
+  it('reads and concatenates the listed files (paths relative to the manifest), checking row counts', async () => {
+    const dir = mkdtempSync(join(tmp, 'manifest-'));
+    copyFileSync(fx('lhco-small.parquet'), join(dir, 'part2.parquet'));
+    const p = join(dir, 'dataset.json');
+    await writeDatasetManifest(p, manifest([{ path: fx('lhco-small.h5'), rows: 300 }, { path: 'part2.parquet' }], { rows: 600, columns: ['mj1', 'mj2', 'label'], seed: 20201 }) as DatasetManifest);
+    const { manifest: m, events } = await readDataset(p);
+    expect(m.seed).toBe(20201);
+    expect(events.columnNames).toEqual(['mj1', 'mj2', 'label']);
+    expect(events.length).toBe(600);
+    expect([...events.column('mj2').subarray(300)]).toEqual(ref.data.mj2);
+    expect(events.unit('mj1')).toBe('GeV');
+  });
+  it('a wrong row count names the file and both numbers', async () => {
+    const dir = mkdtempSync(join(tmp, 'manifest-'));
+    const p = join(dir, 'dataset.json');
+    writeFileSync(p, JSON.stringify(manifest([{ path: fx('lhco-small.h5'), rows: 299 }])));
+    await expect(readDataset(p)).rejects.toThrow(/lhco-small.h5: 300 rows, the manifest .*dataset.json says 299/);
+  });
+  it('an invalid manifest is refused before writing', async () => {
+    const p = join(tmp, 'never.json');
+    await expect(writeDatasetManifest(p, manifest([], { role: 'signal' }) as unknown as DatasetManifest)).rejects.toThrow(/\/role: must be equal to one of the allowed values/);
+    expect(existsSync(p)).toBe(false);
+  });
+});
+
+describe('Arrow/Parquet column types', () => {
+  it('Int64 (BigInt), Int32 and Bool columns become Float64; an Arrow stream (.arrows) reads like a file', async () => {
+    const { tableFromArrays, tableToIPC } = await import('apache-arrow');
+    const parquet = await import('parquet-wasm/node');
+    const arrow = tableFromArrays({
+      label: BigInt64Array.from([0n, 1n, 0n, 9007199254740993n]),
+      count: Int32Array.from([1, -2, 3, 4]),
+      mJJ: Float64Array.from([3.1, 3.2, 3.3, 3.4]),
+    });
+    const pq = join(tmp, 'ints.parquet');
+    writeFileSync(pq, parquet.writeParquet(parquet.Table.fromIPCStream(tableToIPC(arrow, 'stream'))));
+    const stream = join(tmp, 'ints.arrows');
+    writeFileSync(stream, tableToIPC(arrow, 'stream'));
+    for (const p of [pq, stream]) {
+      const t = await readEvents(p);
+      expect(t.column('label')).toBeInstanceOf(Float64Array);
+      expect([...t.column('label')]).toEqual([0, 1, 0, 9007199254740992]); // nearest double to 2^53 + 1
+      expect([...t.column('count')]).toEqual([1, -2, 3, 4]);
+      expect([...t.column('mJJ')]).toEqual([3.1, 3.2, 3.3, 3.4]);
+    }
+  });
+  it('a string column or null values are refused, naming the column (and the first null row)', async () => {
+    const { tableFromArrays, tableToIPC, vectorFromArray, Float64, Table } = await import('apache-arrow');
+    const withText = tableFromArrays({ mJJ: Float64Array.from([3.5]), run: ['a'] });
+    const p1 = join(tmp, 'text.feather');
+    writeFileSync(p1, tableToIPC(withText, 'file'));
+    await expect(readEvents(p1)).rejects.toThrow(/text.feather: column "run" has Arrow type Dictionary<Int32, Utf8>; sidewinder reads numeric columns only/);
+    const withNull = new Table({ mJJ: vectorFromArray([3.5, null, 3.6], new Float64()) });
+    const p2 = join(tmp, 'null.arrow');
+    writeFileSync(p2, tableToIPC(withNull, 'file'));
+    await expect(readEvents(p2)).rejects.toThrow(/null.arrow: column "mJJ" has 1 null values \(first at row 1\)/);
   });
 });

@@ -111,7 +111,7 @@ describe('global significance from event-resampling pseudo-experiments', () => {
 describe('cut-and-count local Z over nine overlapping m_JJ windows', () => {
   // Background-only events: m_JJ uniform in [2.9, 3.9] TeV, score uniform (no mass correlation).
   const rng = createRng(77);
-  const nData = 60000;
+  const nData = 40000;
   const mJJ = Float64Array.from({ length: nData }, () => 2.7 + 1.4 * rng.uniform());
   const score = Float64Array.from({ length: nData }, () => rng.uniform());
   const centres = Array.from({ length: 9 }, (_, n) => 3.1 + 0.1 * n);
@@ -139,9 +139,9 @@ describe('cut-and-count local Z over nine overlapping m_JJ windows', () => {
 
   it('Poisson-bootstrap global p lies between the local p and the Šidák bound', () => {
     const observed = windows.map((w) => w.row.zCowanOneSided);
-    const g = globalSignificance({ observedLocalZ: [...observed.slice(0, 8), 2], nEvents: nData, localZ: cutAndCountLocalZ(cuts), nToys: 600, rng: createRng(3) });
+    const g = globalSignificance({ observedLocalZ: [...observed.slice(0, 8), 2], nEvents: nData, localZ: cutAndCountLocalZ(cuts), nToys: 400, rng: createRng(3) });
     expect(g.observedMaxZ).toBeGreaterThanOrEqual(2);
-    const sd = Math.sqrt((g.sidakPGlobal * (1 - g.sidakPGlobal)) / 600);
+    const sd = Math.sqrt((g.sidakPGlobal * (1 - g.sidakPGlobal)) / 400);
     expect(g.pGlobal).toBeGreaterThan(g.pLocal);
     expect(g.pGlobal).toBeLessThan(g.sidakPGlobal + 4 * sd);
   });

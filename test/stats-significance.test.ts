@@ -60,6 +60,16 @@ describe('zCowan', () => {
     }
   });
 
+  it('with σ² = 1/N_template,pass it is the Li–Ma on/off significance (on = N_obs, off = N_template,pass, α = N_SR/N_template)', () => {
+    // Li & Ma 1983 eq. 17: S² = 2{N_on ln[(1+α)/α · N_on/(N_on+N_off)] + N_off ln[(1+α) N_off/(N_on+N_off)]}
+    const liMa = (on: number, off: number, alpha: number): number =>
+      Math.sign(on - alpha * off) * Math.sqrt(2 * (on * Math.log(((1 + alpha) / alpha) * (on / (on + off))) + off * Math.log((1 + alpha) * (off / (on + off)))));
+    for (const [nObs, nTp, nT, nSR] of [[329, 41, 40000, 122124], [421, 41, 40000, 122124], [1668, 401, 40000, 122124], [90, 120, 20000, 20000], [3, 17, 1e5, 3e4]]) {
+      const nExp = (nTp / nT) * nSR;
+      relClose(zCowan(nObs, nExp, Math.sqrt(1 / nTp)), liMa(nObs, nTp, nSR / nT), 1e-12);
+    }
+  });
+
   it('limits: n = b, n → b, n = 0, b = 0, σ = ∞, huge bσ² — never NaN', () => {
     expect(zCowan(50, 50, 0.3)).toBe(0);
     // n → b: the leading term is (n − b)/sqrt(b + b²σ²), i.e. the simple formula

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { nearestRankIndex, quantileLinear, quantileNearest, roundHalfEven, sortedFinite } from '../lib/stats/quantile.js';
+import { nearestRankIndex, quantileLinear, quantileNearest, roundHalfEven, selectRanks, sortedFinite } from '../lib/stats/quantile.js';
 import { foldWorkingPoints, logSpacedEpsilonB, workingPoints } from '../lib/stats/workingPoints.js';
 import { cutAndCount } from '../lib/stats/cutAndCount.js';
 import { effectiveCount, expectedBackground } from '../lib/stats/expectedBackground.js';
@@ -212,5 +212,50 @@ describe('cutAndCount', () => {
       const p = normalSf(z);
       expect(Math.abs(k / nToys - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / nToys) + 0.1 * p);
     }
+  });
+});
+
+describe('selectRanks (multi-target quickselect)', () => {
+  it('returns exactly the sorted array’s values at the ranks, with and without heavy ties', () => {
+    const rng = createRng(12);
+    for (const [n, levels] of [[1, 0], [7, 0], [25, 0], [1000, 0], [100_003, 0], [5000, 3], [50_000, 40], [30, 2]]) {
+      const x = Float64Array.from({ length: n }, () => (levels ? Math.floor(rng.uniform() * levels) : rng.normal()));
+      const sorted = Float64Array.from(x).sort();
+      const ranks = [0, n - 1, Math.floor(n / 2), Math.floor(n * 0.99), Math.floor(n * 0.999), Math.floor(n / 3), n - 1];
+      const got = selectRanks(Float64Array.from(x), ranks);
+      ranks.forEach((r, i) => expect(got[i]).toBe(sorted[r]));
+    }
+    // adversarial orders: sorted, reversed, all equal
+    for (const x of [Float64Array.from({ length: 20000 }, (_, i) => i), Float64Array.from({ length: 20000 }, (_, i) => -i), new Float64Array(20000).fill(3)]) {
+      const sorted = Float64Array.from(x).sort();
+      expect(Array.from(selectRanks(Float64Array.from(x), [0, 9999, 19980, 19999]))).toEqual([sorted[0], sorted[9999], sorted[19980], sorted[19999]]);
+    }
+    expect(() => selectRanks(new Float64Array(3), [3])).toThrow(/ranks\[0\]/);
+  });
+  it('large inputs with targets in one tail take the sampled prefilter and still agree with a full sort', () => {
+    const rng = createRng(13);
+    for (const levels of [0, 7, 1000]) {
+      const n = 200_000;
+      const x = Float64Array.from({ length: n }, () => (levels ? Math.floor(rng.uniform() * levels) : rng.normal()));
+      const sorted = Float64Array.from(x).sort();
+      for (const ranks of [[180_000, 198_000, 199_980, 199_999], [5, 100, 2000], [100_000]]) {
+        const got = selectRanks(Float64Array.from(x), ranks);
+        ranks.forEach((r, i) => expect(got[i]).toBe(sorted[r]));
+      }
+    }
+  });
+});
+
+describe('anchor sample sizes: N_template,pass is fixed by the nearest rank', () => {
+  it('40,000 template scores at ε_B = 1e-3 give 41 passing pooled (N_exp = 125.18 for N_SR = 122,124), 5 × 9 = 45 with five folds', () => {
+    const rng = createRng(21);
+    const templateScores = Float64Array.from({ length: 40000 }, () => rng.uniform());
+    const dataScores = Float64Array.from({ length: 122124 }, () => rng.uniform());
+    const [pooled] = cutAndCount({ templateScores, dataScores }, { epsilonB: [1e-3], deltaSys: 0 });
+    expect(pooled.nTemplatePass).toBe(41); // index round(39999 · 0.999) = 39959 → 40000 − 39959
+    expect(pooled.nExp).toBeCloseTo((41 / 40000) * 122124, 10);
+    const folds = { template: Uint8Array.from(templateScores, (_, i) => i % 5), data: Uint8Array.from(dataScores, (_, i) => i % 5) };
+    const [folded] = cutAndCount({ templateScores, dataScores, folds }, { epsilonB: [1e-3], deltaSys: 0 });
+    expect(folded.nTemplatePass).toBe(45); // per fold: 8000 − round(7999 · 0.999) = 9
   });
 });

@@ -24,15 +24,15 @@ export interface FitOptions {
 /** A trained model: scores events, persists to versioned JSON. */
 export interface FittedClassifier {
   readonly kind: string;
-  /** Number of input features the model was trained on. */
-  readonly nFeatures: number;
+  /** Number of input features the model was trained on (optional for kinds that do not report it). */
+  readonly nFeatures?: number;
   /** P(label = 1 | x) for each row of X. */
   predictProba(X: Matrix): Float64Array;
   /** `{ schema: 'sidewinder/model', version, writer, kind, options, ... }` */
   toJSON(): ModelDocument;
 }
 
-/** Persisted model document (see data-schemas/model.schema.json). */
+/** Persisted model document; the envelope is checked by `checkModelDocument`, the body by each kind's loader. */
 export interface ModelDocument {
   schema: 'sidewinder/model';
   version: number;

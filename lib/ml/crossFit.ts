@@ -66,6 +66,11 @@ export function kFoldAssignment(n: number, k: number, rng: Rng): Uint8Array {
   return fold;
 }
 
+/** Root seed of independent run r (r = 0, 1, …) of an analysis seeded with `seed`. */
+export function runSeed(seed: number, run: number): number {
+  return createRng(seed).fork(`run:${run}`).nextUint32();
+}
+
 /** Seed of the model of fold k, member m, derived by label (independent of scheduling). */
 export function foldMemberSeed(seed: number, fold: number, member: number): number {
   return createRng(seed).fork(`crossfit/fold:${fold}/member:${member}`).nextUint32();
@@ -73,7 +78,14 @@ export function foldMemberSeed(seed: number, fold: number, member: number): numb
 
 /**
  * Cross-fit a classifier on data (label 1) vs template (label 0) and return out-of-fold scores.
- * Inputs are copied once into SharedArrayBuffers that all tasks read.
+ * Inputs are copied once into SharedArrayBuffers that all tasks read. The model kind must be
+ * registered on the calling thread (import its module, e.g. `lib/ml/trees/hgb.js`).
+ *
+ * @example
+ * // IAD in one window: 5 folds × 10 boosted-tree members, on the process-wide pool
+ * const r = await crossFit({ kind: 'hgb', options: {} }, srData, simulatedBkg,
+ *   { k: 5, members: 10, seed: runSeed(1234, run), classWeight: 'balanced', pool: sharedPool() });
+ * // r.dataScores[i], r.templateScores[j]: out-of-fold P(data | x), member-averaged
  */
 export async function crossFit(spec: ClassifierSpec, data: Matrix, template: Matrix, opts: CrossFitOptions): Promise<CrossFitResult> {
   const k = opts.k ?? 5;

@@ -67,7 +67,7 @@ export class EnsembleClassifier implements Classifier<EnsembleOptions> {
 /** A fitted ensemble: predictProba is the mean of the members' probabilities (member order). */
 export class FittedEnsemble implements FittedClassifier {
   readonly kind = 'ensemble';
-  readonly nFeatures: number;
+  readonly nFeatures: number | undefined;
 
   constructor(
     readonly options: Readonly<EnsembleOptions>,
@@ -75,7 +75,9 @@ export class FittedEnsemble implements FittedClassifier {
   ) {
     if (members.length === 0) throw new ConfigError('FittedEnsemble: needs at least one member');
     this.nFeatures = members[0].nFeatures;
-    for (const m of members) if (m.nFeatures !== this.nFeatures) throw new ShapeError(`FittedEnsemble: members take ${m.nFeatures} and ${this.nFeatures} features`);
+    for (const m of members)
+      if (m.nFeatures !== undefined && this.nFeatures !== undefined && m.nFeatures !== this.nFeatures)
+        throw new ShapeError(`FittedEnsemble: members take ${m.nFeatures} and ${this.nFeatures} features`);
   }
 
   predictProba(X: Matrix): Float64Array {

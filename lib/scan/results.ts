@@ -83,35 +83,44 @@ export interface VersionsRecord {
   [library: string]: string;
 }
 
-/** Cut-and-count result of one (window, method, ε_B, run). Counts are summed over the k folds. */
+/**
+ * Cut-and-count result of one (window, method, ε_B, run). Counts are summed over the k folds. The
+ * fields are those of `CutAndCountRow` (lib/stats/cutAndCount.ts), so a row stores as
+ * `{ windowId, method, run, ...row }`.
+ */
 export interface CellRun {
   windowId: number;
   method: MethodName;
   epsilonB: number;
   run: number;
   seed?: number;
-  /** N_SR: data events in the signal region. */
+  /** N_SR: data events in the signal region (a weighted sum for weighted, e.g. bootstrap, data). */
   nSR: number;
   /** N_template: template events (weighted sum for weighted templates). */
   nTemplate: number;
   /** N_template,pass: template events with score ≥ t (weighted sum for weighted templates). */
   nTemplatePass: number;
   /** Kish effective size (Σw)²/Σw² of the template, for weighted templates. */
-  nTemplateEffective?: number;
-  /** Kish effective size of the passing template events, for weighted templates. */
-  nTemplatePassEffective?: number;
-  /** The score threshold t, the (1 − ε_B) quantile of the template's out-of-fold scores. */
-  threshold?: number;
+  nTemplateEff?: number;
+  /** Kish effective size of the passing template events (= nTemplatePass when unweighted). */
+  nTemplatePassEff?: number;
+  /** The score threshold t, the (1 − ε_B) quantile of the template's out-of-fold scores; null with per-fold thresholds. */
+  threshold?: number | null;
+  /** Per-fold thresholds, in the order of foldIds. */
+  foldThresholds?: number[];
+  foldIds?: number[];
   /** ε_eff = N_template,pass / N_template. */
   epsilonEff: number;
-  /** N_obs = #(SR data with score ≥ t). */
+  /** N_obs = #(SR data with score ≥ t) (a weighted sum for weighted data). */
   nObs: number;
   /** N_exp = ε_eff · N_SR · (1 + δsys). */
   nExp: number;
   /** δsys used for this cell (0 for IAD). */
   deltaSys: number;
-  /** Relative uncertainty σ_exp = sqrt(1/N_template,pass + δsys²). */
-  sigmaExpRel: number;
+  /** σ_sys entering σ_exp (= δsys by default). */
+  sigmaSys?: number;
+  /** Relative uncertainty of N_exp: σ_exp = sqrt(1/N_template,pass(eff) + σ_sys²). */
+  sigmaExp: number;
   /** σ_b = N_exp · σ_exp. */
   sigmaB: number;
   /** Simple significance (N_obs − N_exp)/sqrt(N_exp + σ_b²), signed. */
@@ -128,16 +137,23 @@ export interface CellRun {
   nSignalPass?: number;
 }
 
-/** Summary of a quantity over runs. */
+/**
+ * Summary of a quantity over runs; the same fields and conventions as `RunSummary` of
+ * lib/stats/runs.ts (`summarizeRuns`), so the scan can store it as it is.
+ */
 export interface Summary {
   n: number;
   mean: number;
-  /** Sample standard deviation (ddof = 1); null when n < 2. */
-  std: number | null;
+  /** Sample standard deviation (ddof = 1); 0 for a single run. */
+  std: number;
+  /** std/√n. */
+  stdErr?: number;
   median: number;
   /** 16 % and 84 % quantiles (linear interpolation between order statistics, numpy's default). */
   q16: number;
   q84: number;
+  min?: number;
+  max?: number;
 }
 
 /** The four significance definitions a cell carries. */
@@ -170,11 +186,14 @@ export interface DeltaSysStudy {
   source: DeltaSysSource;
   /** δsys = mean over windows (and runs) of δ_n = (N_obs,n − ε_eff N_SR,n)/(ε_eff N_SR,n). */
   mean: number;
-  /** Spread (ddof = 1) of the δ_n; null when fewer than two. */
-  std: number | null;
-  /** Statistical uncertainty of the mean from the finite counts, when computed. */
-  statError?: number;
-  perWindow: { windowId: number; value: number; std?: number | null; statError?: number }[];
+  /** Spread (ddof = 1) of the δ_n over windows × runs; 0 for a single one (as `DeltaSysEstimate` of lib/stats/dsys.ts). */
+  std: number;
+  /** Statistical uncertainty of the mean: std/√n (windows overlap, so an underestimate), or from the counts. */
+  stdErr?: number;
+  /** Number of δ_n values (windows × runs). */
+  n?: number;
+  /** δ_n averaged over runs, per window. */
+  perWindow: { windowId: number; value: number; std?: number; stdErr?: number }[];
 }
 
 /** Look-elsewhere effect of one method (optionally at one working point), from background-only pseudo-experiments. */
@@ -190,18 +209,25 @@ export interface LookElsewhereResult {
   localP?: number;
   /** Fraction of pseudo-experiments whose largest local Z ≥ localZMax. */
   globalP: number;
-  /** Φ⁻¹(1 − globalP). */
-  globalZ: number;
+  /** Φ⁻¹(1 − globalP); null when no pseudo-experiment exceeds (Z = ∞: see globalZLower95). */
+  globalZ: number | null;
+  /** Pseudo-experiments with largest local Z ≥ localZMax. */
+  nExceeding?: number;
+  /** Binomial standard error of globalP. */
+  globalPStdErr?: number;
+  /** One-sided 95 % CL upper limit on globalP, and the Z lower bound it gives. */
+  globalPUpper95?: number;
+  globalZLower95?: number;
   nPseudoExperiments: number;
   nWindows: number;
-  /** Šidák bound p ≤ 1 − (1 − p_local)^nWindows (conservative for overlapping windows). */
-  sidakBound: { globalP: number; globalZ: number };
+  /** Šidák bound p ≤ 1 − (1 − p_local)^nWindows (conservative for overlapping windows); Z null when p underflows to 0. */
+  sidakBound: { globalP: number; globalZ: number | null };
   /** Histogram of the largest local Z in each pseudo-experiment. */
   maxLocalZHistogram?: { edges: number[]; counts: number[] };
 }
 
 /** A ROC curve (truth labels of generated data) of one (window, method), optionally one run. */
-export interface RocCurve {
+export interface RocRecord {
   windowId: number;
   method: MethodName;
   run?: number;
@@ -276,7 +302,7 @@ export interface ResultsDocument {
   aggregates: CellAggregate[];
   deltaSys?: DeltaSysStudy[];
   lookElsewhere?: LookElsewhereResult[];
-  roc?: RocCurve[];
+  roc?: RocRecord[];
   mjjSpectra?: MjjSpectra;
   featureHistograms?: FeatureHistogram[];
   bumpHunt?: BumpHuntFit[];
@@ -293,14 +319,24 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** Mean, sample std (ddof 1), median and 16/84 % quantiles of a set of values. */
+/** Mean, sample std (ddof 1; 0 for one value), its standard error, median, 16/84 % quantiles, min and max (as lib/stats `summarizeRuns`). */
 export function summarise(values: readonly number[]): Summary {
   const n = values.length;
   if (n === 0) throw new RangeError('summarise: no values');
   const sorted = [...values].sort((a, b) => a - b);
   const mean = values.reduce((s, v) => s + v, 0) / n;
-  const std = n < 2 ? null : Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
-  return { n, mean, std, median: quantileSorted(sorted, 0.5), q16: quantileSorted(sorted, 0.16), q84: quantileSorted(sorted, 0.84) };
+  const std = n < 2 ? 0 : Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
+  return {
+    n,
+    mean,
+    std,
+    stdErr: std / Math.sqrt(n),
+    median: quantileSorted(sorted, 0.5),
+    q16: quantileSorted(sorted, 0.16),
+    q84: quantileSorted(sorted, 0.84),
+    min: sorted[0],
+    max: sorted[n - 1],
+  };
 }
 
 /** The key of a (window, method, ε_B) cell. */

@@ -25,3 +25,7 @@ export {
   sidakGlobalPValue, poissonBootstrapWeights, binomialUpperLimit, globalSignificance, cutAndCountLocalZ,
 } from './lookElsewhere.js';
 export type { GlobalSignificance, GlobalSignificanceOptions, WindowCut } from './lookElsewhere.js';
+// Classical tools (seeds 000, 001, 004), each with its own explicit barrel.
+export * from './fit/index.js';
+export * from './background/index.js';
+export * from './bumphunter/index.js';

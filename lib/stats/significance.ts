@@ -68,10 +68,13 @@ function gCowan(u: number, c: number, eps: number): number {
 /**
  * Cowan asymptotic significance with a relative background uncertainty σ (DESIGN.md §4):
  *   Z² = 2( n ln[n(1/b + σ²)/(1 + nσ²)] − (1/σ²) ln[(1 + nσ²)/(1 + bσ²)] ),
- * signed by n − b. This is the profile-likelihood ("Asimov-form") discovery significance of a
- * Poisson count with a Gaussian-approximated background constraint, written for σ_b = bσ:
- * Cowan, Cranmer, Gross, Vitells, arXiv:1007.1727 (σ = 0: eq. 97 form sqrt(2(n ln(n/b) − (n − b))));
- * Cousins, Linnemann, Tucker, physics/0702156 (Z_Bi / on-off problem); its σ_b form is {@link zCowanAbsolute}.
+ * signed by n − b. Sources: for σ = 0 it is Z = sqrt(2(n ln(n/b) − (n − b))), the Poisson likelihood-ratio
+ * significance of Cowan, Cranmer, Gross, Vitells, arXiv:1007.1727 (eq. 97, there written for n = s + b);
+ * with σ it is the same form with the background constrained by an auxiliary count m = τb, τ = 1/(bσ²)
+ * (Cowan's Z_A with σ_b, "Discovery sensitivity for a counting experiment with background
+ * uncertainty", 2012; the profile-likelihood Z of the on/off problem in Cousins, Linnemann, Tucker,
+ * physics/0702156). For the anchor's σ_exp² = 1/N_template,pass (δsys = 0) this is exact: the template
+ * count *is* the auxiliary measurement, τ = N_template/N_SR. Its σ_b form is {@link zCowanAbsolute}.
  *
  * Numerics: with u = (n − b)/b, c = bσ²/(1 + bσ²) and φ(x) = (1 + x) ln(1 + x) − x, the expression is
  * exactly Z² = 2b[φ(u) − φ(cu)/c], evaluated without cancellation (series for |u| < 0.25, an O(ε)

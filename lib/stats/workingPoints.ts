@@ -6,10 +6,11 @@
  * template scores) and summed over folds:
  *   N_template,pass = Σ_folds Σ_{template ≥ t_k} w,  N_template = Σ_folds Σ w,
  *   ε_eff = N_template,pass / N_template,  N_obs = Σ_folds #(data ≥ t_k),  N_SR = Σ_folds #data.
- * Many ε_B are served by one sort of the template and one bucketing pass over each sample.
+ * Many ε_B are served by one multi-rank selection (quickselect; no full sort needed) over the template
+ * and one bucketing pass over each sample.
  */
 import { ConfigError, InputError, ShapeError } from '../util/errors.js';
-import { nearestRankIndex, sortedFinite } from './quantile.js';
+import { finiteCopy, nearestRankIndex, selectRanks } from './quantile.js';
 
 /** Validate a list of background efficiencies: finite, strictly inside (0, 1). */
 export function checkEpsilonB(epsilonB: readonly number[], fn: string): void {
@@ -78,14 +79,9 @@ function passSums(
   let nDropped = 0;
   let total = 0;
   let totalW2 = 0;
-  for (let i = 0; i < scores.length; i++) {
-    const s = scores[i];
-    if (Number.isNaN(s)) {
-      if (!skipNaN) throw new InputError(`${name}[${i}] is NaN; scores must be numbers (pass skipNaN: true to drop NaN scores)`);
-      nDropped++;
-      continue;
-    }
-    // k = #{thresholds ≤ s}: upper bound by binary search
+  const lowest = asc[0];
+  // events below every threshold (the vast majority at small ε_B) skip the binary search
+  const bucketOf = (s: number): number => {
     let lo = 0;
     let hi = m;
     while (lo < hi) {
@@ -93,11 +89,43 @@ function passSums(
       if (asc[mid] <= s) lo = mid + 1;
       else hi = mid;
     }
-    const w = weights ? weights[i] : 1;
-    bucket[lo] += w;
-    bucketW2[lo] += w * w;
-    total += w;
-    totalW2 += w * w;
+    return lo; // #{thresholds ≤ s}
+  };
+  const nanError = (i: number): InputError => new InputError(`${name}[${i}] is NaN; scores must be numbers (pass skipNaN: true to drop NaN scores)`);
+  if (!weights) {
+    let nLow = 0;
+    for (let i = 0; i < scores.length; i++) {
+      const s = scores[i];
+      if (s < lowest) {
+        nLow++;
+        continue;
+      }
+      if (s !== s) {
+        if (!skipNaN) throw nanError(i);
+        nDropped++;
+        continue;
+      }
+      bucket[bucketOf(s)] += 1;
+    }
+    bucket[0] += nLow;
+    for (let k = 0; k <= m; k++) bucketW2[k] = bucket[k];
+    total = scores.length - nDropped;
+    totalW2 = total;
+  } else {
+    for (let i = 0; i < scores.length; i++) {
+      const s = scores[i];
+      if (s !== s) {
+        if (!skipNaN) throw nanError(i);
+        nDropped++;
+        continue;
+      }
+      const w = weights[i];
+      const k = s < lowest ? 0 : bucketOf(s);
+      bucket[k] += w;
+      bucketW2[k] += w * w;
+      total += w;
+      totalW2 += w * w;
+    }
   }
   // event with k passes asc[0..k−1]; pass(asc[r]) = Σ_{k > r} bucket[k]
   const pass = new Float64Array(m);
@@ -156,8 +184,10 @@ export interface WorkingPointOptions {
 }
 
 /**
- * Thresholds and counts of one fold (or of pooled scores) at every ε_B, with one sort of the
- * template scores. Pass criterion: score ≥ threshold (ties pass, so ε_eff ≥ ε_B on tied scores).
+ * Thresholds and counts of one fold (or of pooled scores) at every ε_B, with one multi-rank selection
+ * over the template scores. Pass criterion: score ≥ threshold (ties pass, so ε_eff ≥ ε_B on tied scores).
+ * With template weights the threshold is still the *unweighted* nearest-rank quantile (as the anchor's
+ * np.quantile); the weights enter N_template, N_template,pass, ε_eff and the effective count.
  */
 export function foldWorkingPoints(sample: FoldScores, epsilonB: readonly number[], options: WorkingPointOptions = {}): FoldWorkingPoints {
   checkEpsilonB(epsilonB, 'workingPoints');
@@ -171,10 +201,11 @@ export function foldWorkingPoints(sample: FoldScores, epsilonB: readonly number[
   const { templateScores, templateWeights, dataScores, dataWeights } = sample;
   if (templateWeights) checkWeights(templateWeights, templateScores.length, nm.templateWeights, nm.templateScores);
   if (dataWeights) checkWeights(dataWeights, dataScores.length, nm.dataWeights, nm.dataScores);
-  const { sorted } = sortedFinite(templateScores, nm.templateScores, { skipNaN });
-  if (sorted.length === 0)
+  // the thresholds need only a few order statistics: select them (O(n)) instead of sorting
+  const finite = finiteCopy(templateScores, nm.templateScores, { skipNaN });
+  if (finite.length === 0)
     throw new InputError(`${nm.templateScores} is empty${templateScores.length ? ' after dropping NaN scores' : ''}; a working point needs template events`);
-  const thresholds = Float64Array.from(epsilonB, (e) => sorted[nearestRankIndex(sorted.length, 1 - e)]);
+  const thresholds = selectRanks(finite, epsilonB.map((e) => nearestRankIndex(finite.length, 1 - e)));
   const t = passSums(templateScores, templateWeights, thresholds, nm.templateScores, skipNaN);
   const d = passSums(dataScores, dataWeights, thresholds, nm.dataScores, skipNaN);
   return {

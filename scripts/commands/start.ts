@@ -1,17 +1,50 @@
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runScan } from '../../lib/scan/scan.js';
+import { presetConfig } from '../../lib/scan/presets.js';
+import type { WindowSummary } from '../../lib/scan/summary.js';
+import { writeReport } from '../../lib/report/index.js';
+import { consoleReporter } from '../reporter.js';
+import { printScanTable } from './scanTable.js';
+import { reporterMode } from './scan.js';
 
-/** `sidewinder start`: the default job run by `npm start`. */
+/** Print the per-window event counts of the analysed data. */
+export function printWindowSummary(rows: readonly WindowSummary[]): void {
+  console.log('window  SR (TeV)      centre     N_SR      N_SB   N_shortSB  signal in SR   S/B');
+  for (const r of rows)
+    console.log(
+      `${String(r.windowId).padStart(6)}  (${r.srLowTeV.toFixed(1)}, ${r.srHighTeV.toFixed(1)})  ${r.centreTeV.toFixed(1).padStart(6)}  ${String(r.nSR).padStart(7)}  ${String(r.nSB).padStart(8)}  ${String(r.nShortSB).padStart(10)}` +
+        (r.nSignalSR !== undefined ? `  ${String(r.nSignalSR).padStart(12)}  ${(100 * (r.signalOverBackgroundSR ?? 0)).toFixed(2)} %` : ''),
+    );
+}
+
+/** `sidewinder start` (= `npm start`): the default nine-window scan on the embedded generated dataset, then the report. */
 export function register(program: Command): void {
   program
     .command('start')
-    .description('the default job: the nine-window summary of the default configuration')
-    .action(() => {
-      const cfg = JSON.parse(readFileSync(new URL('../../windows/lhco-nine.json', import.meta.url), 'utf8')) as {
-        windows: { id: number; srLow: number; srHigh: number }[];
-        units: string;
-      };
-      for (const w of cfg.windows)
-        console.log(`window ${w.id}: SR (${w.srLow.toFixed(1)}, ${w.srHigh.toFixed(1)}) ${cfg.units}, centre ${((w.srLow + w.srHigh) / 2).toFixed(1)} ${cfg.units}`);
+    .description('the default job: generate the LHCO-like dataset, scan the nine windows with IAD, CWoLa and CATHODE, write results and report')
+    .option('--out <dir>', 'output directory', 'out/default')
+    .option('--quiet', 'no progress output')
+    .option('--log', 'plain log lines instead of progress bars')
+    .option('--verbose', 'also debug lines (epochs, tasks)')
+    .action(async (o: { out: string; quiet?: boolean; log?: boolean; verbose?: boolean }) => {
+      const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
+      try {
+        const out = await runScan(presetConfig('default'), {
+          outDir: o.out, cacheDir: join(o.out, 'cache'), reporter,
+          onWindowSummary: (rows) => {
+            reporter.log('info', 'nine-window summary of the generated dataset:');
+            printWindowSummary(rows);
+          },
+        });
+        reporter.stop();
+        printScanTable(out.results);
+        console.log(`\n${out.computed} tasks computed, ${out.cached} from the cache`);
+        const report = await writeReport(out.results, join(o.out, 'report'), { reporter });
+        console.log(`report:  ${report.htmlPath}`);
+        console.log(`results: ${out.resultsPath}`);
+      } finally {
+        reporter.stop();
+      }
     });
 }

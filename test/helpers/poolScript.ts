@@ -1,6 +1,9 @@
-/** Run under `node --import tsx`: uses the worker pool and prints a JSON summary (pool test). */
+/**
+ * Run under `node --import tsx`: uses a private pool (closed) and the shared pool (left open: its
+ * idle workers must not keep the process alive), then prints a JSON summary (pool test).
+ */
 import '../helpers/poolTasks.js';
-import { WorkerPool, sharedArray } from '../../lib/ml/pool/pool.js';
+import { WorkerPool, sharedArray, sharedPool } from '../../lib/ml/pool/pool.js';
 
 const pool = new WorkerPool({ size: 2 });
 const out = sharedArray(Float64Array, 1000);
@@ -8,4 +11,7 @@ const ids = await pool.runAll<number>(Array.from({ length: 4 }, (_, k) => ({ kin
 let ok = true;
 for (let i = 0; i < 1000; i++) ok &&= out[i] === i * i;
 await pool.close();
+out.fill(0);
+await sharedPool().run('test.squares', { out, start: 0, end: 1000 });
+ok &&= out[999] === 999 * 999;
 console.log(JSON.stringify({ ok, threads: [...new Set(ids)].length }));

@@ -11,3 +11,8 @@ registerTaskHandler('test.squares', import.meta.url, (p: { out: Float64Array; st
 registerTaskHandler('test.fail', import.meta.url, (p: { message: string }) => {
   throw new RangeError(p.message);
 });
+
+/** Ends its worker thread (process.exit in a worker stops only that thread). */
+registerTaskHandler('test.exit', import.meta.url, () => {
+  process.exit(3);
+});

@@ -21,7 +21,7 @@ import {
   type MethodName,
   type MjjSpectra,
   type ResultsDocument,
-  type RocCurve,
+  type RocRecord,
   type WindowRecord,
   type BumpHuntFit,
 } from '../../lib/scan/results.js';
@@ -190,13 +190,13 @@ export function syntheticResults(options: Partial<SyntheticOptions> = {}): Resul
           const nSignalPass = Math.min(s, rng.poisson(s * tpr));
           const nObs = Math.min(nSR, rng.poisson(Math.max(0, b * epsilonEff * (1 + bias))) + nSignalPass);
           const nExp = epsilonEff * nSR * (1 + deltaSys);
-          const sigmaExpRel = Math.sqrt(1 / nTemplatePass + deltaSys * deltaSys);
-          const zs = zSimple(nObs, nExp, sigmaExpRel);
-          const zc = zCowan(nObs, nExp, sigmaExpRel * sigmaExpRel);
+          const sigmaExp = Math.sqrt(1 / nTemplatePass + deltaSys * deltaSys);
+          const zs = zSimple(nObs, nExp, sigmaExp);
+          const zc = zCowan(nObs, nExp, sigmaExp * sigmaExp);
           runs.push({
             windowId: w.id, method, epsilonB, run, seed: runSeeds[run],
-            nSR, nTemplate, nTemplatePass, epsilonEff, nObs, nExp, deltaSys, sigmaExpRel,
-            sigmaB: nExp * sigmaExpRel,
+            nSR, nTemplate, nTemplatePass, nTemplatePassEff: nTemplatePass, epsilonEff, nObs, nExp, deltaSys, sigmaSys: deltaSys, sigmaExp,
+            sigmaB: nExp * sigmaExp,
             zSimple: zs, zSimpleOneSided: Math.max(0, zs), zCowan: zc, zCowanOneSided: Math.max(0, zc),
             nSignalSR: s, nSignalPass,
           });
@@ -224,7 +224,8 @@ export function syntheticResults(options: Partial<SyntheticOptions> = {}): Resul
     dataset: {
       path: 'synthetic:lhco-like',
       sha256: createHash('sha256').update(`synthetic:${o.seed}`).digest('hex'),
-      nEvents: [...srCounts.values()].reduce((a, c) => a + c.b + c.s, 0),
+      // events of the toy spectrum between 2.5 and 5 TeV (the SRs overlap: their counts do not add up)
+      nEvents: Math.round(background(2.5, 5)) + o.nSignal,
       nSignal: o.nSignal,
       description: 'synthetic counts, no events behind them',
     },
@@ -266,10 +267,11 @@ function syntheticDeltaSys(rng: Rng, o: SyntheticOptions, windows: WindowRecord[
         byWindow.set(source, values);
         const n = values.length;
         const mean = values.reduce((a, v) => a + v, 0) / n;
-        const std = n < 2 ? null : Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
+        const std = n < 2 ? 0 : Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
         out.push({
           method, epsilonB, source, mean, std,
-          ...(std === null ? {} : { statError: std / Math.sqrt(n) }),
+          stdErr: std / Math.sqrt(n),
+          n,
           perWindow: windows.map((w, i) => ({ windowId: w.id, value: values[i] })),
         });
       }
@@ -313,7 +315,7 @@ function syntheticLookElsewhere(rng: Rng, o: SyntheticOptions, doc: ResultsDocum
   return out;
 }
 
-function syntheticRoc(o: SyntheticOptions): RocCurve[] {
+function syntheticRoc(o: SyntheticOptions): RocRecord[] {
   const windowId = o.windowIds.includes(5) ? 5 : o.windowIds[0];
   const fpr = Array.from({ length: 61 }, (_, i) => 10 ** (-5 + (5 * i) / 60));
   return o.methods.map((method) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it, afterAll } from 'vitest';
 import '../helpers/memorizer.js';
 import '../../lib/ml/trees/hgb.js';
-import { crossFit, kFoldAssignment } from '../../lib/ml/crossFit.js';
+import { crossFit, kFoldAssignment, runSeed, foldMemberSeed } from '../../lib/ml/crossFit.js';
 import { EnsembleClassifier, FittedEnsemble } from '../../lib/ml/ensemble.js';
 import { loadModel } from '../../lib/ml/classifier.js';
 import { HistGradientBoosting } from '../../lib/ml/trees/hgb.js';
@@ -31,6 +31,14 @@ describe('kFoldAssignment', () => {
     expect(kFoldAssignment(103, 5, createRng(1))).toEqual(f);
     expect(kFoldAssignment(103, 5, createRng(2))).not.toEqual(f);
     expect(() => kFoldAssignment(3, 5, createRng(1))).toThrow(/3 events cannot fill 5 folds/);
+  });
+
+  it('run and (fold, member) seeds are derived by label: stable and distinct', () => {
+    expect(runSeed(7, 0)).toBe(runSeed(7, 0));
+    expect(new Set([0, 1, 2, 3].map((r) => runSeed(7, r))).size).toBe(4);
+    const s = new Set<number>();
+    for (let f = 0; f < 5; f++) for (let m = 0; m < 10; m++) s.add(foldMemberSeed(7, f, m));
+    expect(s.size).toBe(50);
   });
 });
 
@@ -125,5 +133,21 @@ describe('EnsembleClassifier', () => {
     const back = loadModel(JSON.parse(JSON.stringify(e.toJSON())));
     expect(back).toBeInstanceOf(FittedEnsemble);
     expect(back.predictProba(test)).toEqual(p);
+  });
+});
+
+describe('predictProbaParallel', () => {
+  it('scores on 2 workers exactly as predictProba does', async () => {
+    const { predictProbaParallel } = await import('../../lib/ml/predictParallel.js');
+    const X = events(8000, 12, 0);
+    const y = Uint8Array.from({ length: 8000 }, (_, i) => (X.data[i * 3 + 1] > 0.2 ? 1 : 0));
+    const m = new HistGradientBoosting({ maxIter: 20 }).fit(X, y, { seed: 1 });
+    const test = events(5001, 13, 0);
+    const pool = new WorkerPool({ size: 2 });
+    try {
+      expect(await predictProbaParallel(m, test, { pool, blocks: 3 })).toEqual(m.predictProba(test));
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -32,6 +32,13 @@ describe('WorkerPool', () => {
     expect(Array.from(out)).toEqual([0, 1, 4, 9]);
   });
 
+  it('a worker that dies rejects its task; the pool replaces it and goes on', async () => {
+    await expect(pool.run('test.exit', {})).rejects.toThrow(/worker thread exited with code 3/);
+    const out = sharedArray(Float64Array, 8);
+    await pool.runAll([0, 1].map((k) => ({ kind: 'test.squares', payload: { out, start: 4 * k, end: 4 * k + 4 } })));
+    expect(out[7]).toBe(49);
+  });
+
   it('unknown kinds are refused up front, naming close ones', async () => {
     await expect(pool.run('test.square', {})).rejects.toThrow(/no handler for task kind "test.square".*did you mean "test.squares"/);
   });
@@ -44,10 +51,10 @@ describe('WorkerPool', () => {
     expect(out[9]).toBe(81);
   });
 
-  it('works from a plain `node --import tsx` process too', () => {
+  it('works from a plain `node --import tsx` process too, which exits with the shared pool left open', () => {
     const script = fileURLToPath(new URL('../helpers/poolScript.ts', import.meta.url));
     const root = fileURLToPath(new URL('../../', import.meta.url));
-    const res = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!);
+    const res = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', script], { cwd: root, encoding: 'utf8', timeout: 60_000 }).trim().split('\n').pop()!);
     expect(res).toEqual({ ok: true, threads: expect.any(Number) });
     expect(res.threads).toBeGreaterThanOrEqual(1);
   });

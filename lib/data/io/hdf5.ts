@@ -98,7 +98,7 @@ function asText(v: unknown): string | undefined {
 
 function dataset(g: Group, name: string, path: string): Dataset {
   const d = g.get(name);
-  if (!d || d.constructor.name !== 'Dataset')
+  if (!(d instanceof h5wasm.Dataset))
     throw new InputError(`${path}: ${g.path}/${name} missing; expected a pandas fixed-format frame (axis0, block{k}_items, block{k}_values)`);
   refuseUnsupportedFilters(d as Dataset, path);
   return d as Dataset;
@@ -125,7 +125,7 @@ function chooseKey(f: InstanceType<typeof h5wasm.File>, path: string, key?: stri
   }
   if (keys.length === 1) return keys[0];
   if (keys.length === 0) throw new InputError(`${path}: the HDF5 file is empty (no objects at the root); expected a pandas DataFrame`);
-  throw new InputError(`${path}: ${keys.length} objects at the root (${keys.join(', ')}); pass { key } to say which DataFrame to read`);
+  throw new InputError(`${path}: ${keys.length} objects at the root (${keys.join(', ')}); choose one with the key option ({ key: '${keys[0]}' }, or --key on the command line)`);
 }
 
 function readFixed(g: Group, path: string): { names: string[]; cols: Column[] } {
@@ -206,7 +206,7 @@ export async function readHdf5(path: string, options: { key?: string } = {}): Pr
   try {
     const key = chooseKey(f, path, options.key);
     const g = f.get(key);
-    if (!g || g.constructor.name !== 'Group') throw new InputError(`${path}: "${key}" is not a group; expected a pandas DataFrame written by to_hdf`);
+    if (!(g instanceof h5wasm.Group)) throw new InputError(`${path}: "${key}" is not a group; expected a pandas DataFrame written by to_hdf`);
     const group = g as Group;
     const kind = asText(attr(group, 'pandas_type'));
     let data: { names: string[]; cols: Column[] };

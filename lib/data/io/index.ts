@@ -8,3 +8,5 @@ export { readCsv, writeCsv } from './csv.js';
 export { readArrow, writeArrow, toArrow, fromArrow, registerLz4Codec, UNIT_METADATA_KEY } from './arrow.js';
 export { readParquet, writeParquet } from './parquet.js';
 export { LHCO_COLUMNS, LHCO_SR_COLUMNS, knownUnit, unitsFor } from './units.js';
+export { loadDatasetManifest, parseDatasetManifest, writeDatasetManifest, readDataset } from './dataset.js';
+export type { DatasetManifest, DatasetRole } from './dataset.js';

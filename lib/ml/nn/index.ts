@@ -8,3 +8,4 @@ export { fitStandardisation, standardiseRows } from './standardise.js';
 export type { Standardisation } from './standardise.js';
 export { trainNetwork, evaluateLoss, keepBest } from './train.js';
 export type { EpochSnapshot, PreparedSet, TrainResult, TrainSettings } from './train.js';
+export { predictEnsemble, predictRowsInto, standardiseInto } from './predict.js';

@@ -12,20 +12,21 @@
  * const again = FittedMlp.fromJSON(JSON.parse(JSON.stringify(fitted.toJSON())));
  */
 import type { Classifier, FitOptions, FittedClassifier, Labels, ModelDocument } from '../classifier.js';
+import { MODEL_WRITER, registerModelKind } from '../classifier.js';
 import type { Matrix } from '../matrix.js';
 import { createRng } from '../../util/rng.js';
 import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
 import { silent } from '../../util/reporter.js';
 import { wasmKernelsAvailable } from '../kernels/index.js';
-import { MlpNetwork, paramLayout } from './network.js';
-import { sigmoid } from './loss.js';
+import { paramLayout } from './network.js';
 import { fitStandardisation, standardiseRows, type Standardisation } from './standardise.js';
-import { EVAL_CHUNK, trainNetwork, type EpochSnapshot, type PreparedSet, type TrainResult, type TrainSettings } from './train.js';
+import { predictEnsemble } from './predict.js';
+import { trainNetwork, type EpochSnapshot, type PreparedSet, type TrainResult, type TrainSettings } from './train.js';
 import { resolveMlpBackend, type TfImporter } from '../backends/select.js';
 import { trainNetworkTfjs } from '../backends/tfjs.js';
 
 /** Writer tag stored in model documents. */
-export const MLP_WRITER = 'sidewinder 0.1.0';
+export const MLP_WRITER = MODEL_WRITER;
 /** Version of the 'mlp' model document. */
 export const MLP_DOC_VERSION = 1;
 
@@ -48,6 +49,8 @@ export interface MlpOptions {
   /** Fraction of the fit rows held out for the validation loss when no validation set is passed. 0 = rank epochs by training loss. */
   validationFraction: number;
   backend: MlpBackend;
+  /** Threads computing each batch's gradient (data-parallel, worker_threads; deterministic for a seed and thread count; ignored by 'tfjs'), and scoring large inputs (identical for any thread count). */
+  threads: number;
 }
 
 /** CATHODE's classifier recipe: 64-64-64, Adam 1e-3, batch 128, 100 epochs, 10 best epochs. */
@@ -63,6 +66,7 @@ export const MLP_DEFAULTS: Readonly<MlpOptions> = Object.freeze({
   epsilon: 1e-8,
   validationFraction: 0.2,
   backend: 'auto',
+  threads: 1,
 });
 
 /** The fast laptop preset: fewer epochs, 5-epoch ensemble. */
@@ -80,6 +84,7 @@ const CHECKS: Record<keyof MlpOptions, [(v: unknown) => boolean, string]> = {
   beta2: [(v) => typeof v === 'number' && v >= 0 && v < 1, 'a number in [0, 1)'],
   epsilon: [(v) => typeof v === 'number' && v > 0, 'a positive number'],
   validationFraction: [(v) => typeof v === 'number' && v >= 0 && v < 1, 'a number in [0, 1)'],
+  threads: [(v) => posInt(v) && (v as number) <= 64, 'an integer in [1, 64]'],
   backend: [(v) => v === 'auto' || v === 'wasm' || v === 'js' || v === 'tfjs', '"auto", "wasm", "js" or "tfjs"'],
 };
 
@@ -188,7 +193,7 @@ export class MlpClassifier implements Classifier<MlpOptions> {
     const settings: TrainSettings = {
       sizes, learningRate: o.learningRate, batchSize: o.batchSize, epochs: o.epochs, ensembleEpochs: o.ensembleEpochs,
       weightDecay: o.weightDecay, beta1: o.beta1, beta2: o.beta2, epsilon: o.epsilon,
-      kernels: wasmKernelsAvailable ? 'wasm' : 'js',
+      kernels: wasmKernelsAvailable ? 'wasm' : 'js', threads: o.threads,
     };
     const backend = await resolveMlpBackend(o.backend, { reporter, importer: opts.tfImporter });
     let result: TrainResult;
@@ -220,7 +225,6 @@ function decodeF32(s: string, n: number, what: string): Float32Array {
 /** A trained MLP (epoch ensemble). */
 export class FittedMlp implements FittedClassifier {
   readonly kind = 'mlp';
-  private net: MlpNetwork | null = null;
 
   constructor(
     readonly options: Readonly<MlpOptions>,
@@ -234,6 +238,11 @@ export class FittedMlp implements FittedClassifier {
     const p = paramLayout(sizes).nParams;
     if (snapshots.length === 0) throw new InputError('FittedMlp: no epoch snapshots');
     for (const s of snapshots) if (s.params.length !== p) throw new ShapeError(`FittedMlp: epoch ${s.epoch} has ${s.params.length} parameters, sizes [${sizes.join(', ')}] need ${p}`);
+  }
+
+  /** Number of input features the model was trained on. */
+  get nFeatures(): number {
+    return this.sizes[0];
   }
 
   /** Mean over the kept epochs of σ(logit). */
@@ -250,26 +259,10 @@ export class FittedMlp implements FittedClassifier {
   private predictWith(X: Matrix, snaps: readonly EpochSnapshot[]): Float64Array {
     const d = this.sizes[0];
     if (X.cols !== d) throw new ShapeError(`FittedMlp.predictProba: X has ${X.cols} columns, the model was trained on ${d}`);
-    this.net ??= new MlpNetwork(this.sizes, EVAL_CHUNK, { backend: wasmKernelsAvailable ? 'wasm' : 'js' });
-    const net = this.net;
-    const { mean, std } = this.standardisation;
-    const out = new Float64Array(X.rows);
-    const input = net.input;
-    for (let s = 0; s < X.rows; s += EVAL_CHUNK) {
-      const B = Math.min(EVAL_CHUNK, X.rows - s);
-      for (let r = 0; r < B; r++) {
-        const o = (s + r) * d;
-        for (let j = 0; j < d; j++) input[r * d + j] = (X.data[o + j] - mean[j]) / std[j];
-      }
-      for (const snap of snaps) {
-        net.params.set(snap.params);
-        const z = net.forward(B);
-        for (let r = 0; r < B; r++) out[s + r] += sigmoid(z[r]);
-      }
-    }
-    const inv = 1 / snaps.length;
-    for (let i = 0; i < out.length; i++) out[i] *= inv;
-    return out;
+    const P = paramLayout(this.sizes).nParams;
+    const params = new Float32Array(snaps.length * P);
+    snaps.forEach((s, k) => params.set(s.params, k * P));
+    return predictEnsemble(this.sizes, this.standardisation, params, snaps.length, X, this.options.threads);
   }
 
   toJSON(): ModelDocument {
@@ -306,3 +299,11 @@ export class FittedMlp implements FittedClassifier {
     return new FittedMlp(options, sizes, { mean: Float64Array.from(st.mean), std: Float64Array.from(st.std) }, snaps, h);
   }
 }
+
+// Registered kind: createClassifier('mlp', options), loadModel(doc), and cross-fitting in pool workers.
+registerModelKind({
+  kind: 'mlp',
+  module: import.meta.url,
+  create: (options) => new MlpClassifier(options as Partial<MlpOptions>),
+  load: (doc) => FittedMlp.fromJSON(doc),
+});

@@ -6,6 +6,7 @@
 import { adamStepInto } from '../kernels/index.js';
 import { MlpNetwork, paramLayout } from './network.js';
 import { bceWithLogitsInto } from './loss.js';
+import { ParallelGradient } from './parallel.js';
 import type { Rng } from '../../util/rng.js';
 import type { Reporter } from '../../util/reporter.js';
 import { silent } from '../../util/reporter.js';
@@ -30,6 +31,8 @@ export interface TrainSettings {
   beta2: number;
   epsilon: number;
   kernels: 'wasm' | 'js';
+  /** Data-parallel threads for the gradients (1 = this thread only). */
+  threads?: number;
 }
 
 /** Parameters of one epoch kept for the ensemble. */
@@ -47,7 +50,7 @@ export interface TrainResult {
 }
 
 /** Rows per forward pass when only evaluating (validation, prediction). */
-export const EVAL_CHUNK = 1024;
+export const EVAL_CHUNK = 256;
 
 /** Mean weighted BCE Σ w ℓ / Σ w of the network's current parameters on a set. */
 export function evaluateLoss(net: MlpNetwork, set: PreparedSet): number {
@@ -72,39 +75,57 @@ export function trainNetwork(train: PreparedSet, val: PreparedSet | null, st: Tr
   const net = new MlpNetwork(st.sizes, Math.max(st.batchSize, EVAL_CHUNK), { backend: st.kernels, extra: { m: p, v: p } });
   net.initialise(rng.fork('init'));
   const { m, v } = net.extra;
-  const d = train.cols, L = net.nLayers;
   const yb = new Float32Array(st.batchSize), wb = train.w ? new Float32Array(st.batchSize) : null;
   const kept: EpochSnapshot[] = [];
   const trainLoss: number[] = [], valLoss: number[] = [];
   let step = 0;
-  for (let epoch = 0; epoch < st.epochs; epoch++) {
-    const perm = rng.fork(`epoch:${epoch}`).permutation(train.rows);
-    let epochLoss = 0;
-    for (let s = 0; s < train.rows; s += st.batchSize) {
-      const B = Math.min(st.batchSize, train.rows - s);
-      const input = net.input;
-      for (let r = 0; r < B; r++) {
-        const idx = perm[s + r];
-        const src = idx * d, dst = r * d;
-        for (let j = 0; j < d; j++) input[dst + j] = train.x[src + j];
-        yb[r] = train.y[idx];
-        if (wb) wb[r] = train.w![idx];
+  const threads = st.threads ?? 1;
+  const parallel = threads > 1 ? new ParallelGradient(train, st.sizes, st.batchSize, threads, st.kernels, p) : null;
+  try {
+    for (let epoch = 0; epoch < st.epochs; epoch++) {
+      const perm = rng.fork(`epoch:${epoch}`).permutation(train.rows);
+      parallel?.setPermutation(perm);
+      let epochLoss = 0;
+      for (let s = 0; s < train.rows; s += st.batchSize) {
+        const B = Math.min(st.batchSize, train.rows - s);
+        epochLoss += B * (parallel ? parallel.step(net, s, B) : batchGradient(net, train, perm, s, B, 1 / B, yb, wb));
+        adamStepInto(net.params, net.grads, m, v, ++step, st.learningRate, st.beta1, st.beta2, st.epsilon, st.weightDecay);
       }
-      const z = net.forward(B);
-      epochLoss += B * bceWithLogitsInto(net.delta[L - 1], z, yb, wb, B, 1 / B);
-      net.backward(B);
-      adamStepInto(net.params, net.grads, m, v, ++step, st.learningRate, st.beta1, st.beta2, st.epsilon, st.weightDecay);
+      trainLoss.push(epochLoss / train.rows);
+      // Without a validation set the training loss ranks the epochs.
+      const vl = val ? evaluateLoss(net, val) : trainLoss[epoch];
+      if (!Number.isFinite(vl)) reporter.log('warn', `mlp epoch ${epoch + 1}: loss is ${vl} (diverged?); this epoch ranks last`);
+      valLoss.push(vl);
+      keepBest(kept, { epoch, valLoss: vl, params: net.params.slice() }, st.ensembleEpochs);
+      reporter.progress('epochs', epoch + 1, st.epochs);
+      reporter.log('debug', `mlp epoch ${epoch + 1}/${st.epochs}: train loss ${trainLoss[epoch].toFixed(5)}, validation loss ${vl.toFixed(5)}`);
     }
-    trainLoss.push(epochLoss / train.rows);
-    // Without a validation set the training loss ranks the epochs.
-    const vl = val ? evaluateLoss(net, val) : trainLoss[epoch];
-    if (!Number.isFinite(vl)) reporter.log('warn', `mlp epoch ${epoch + 1}: loss is ${vl} (diverged?); this epoch ranks last`);
-    valLoss.push(vl);
-    keepBest(kept, { epoch, valLoss: vl, params: net.params.slice() }, st.ensembleEpochs);
-    reporter.progress('epochs', epoch + 1, st.epochs);
-    reporter.log('debug', `mlp epoch ${epoch + 1}/${st.epochs}: train loss ${trainLoss[epoch].toFixed(5)}, validation loss ${vl.toFixed(5)}`);
+  } finally {
+    parallel?.close();
   }
   return { snapshots: kept, trainLoss, valLoss };
+}
+
+/**
+ * Gradient of `scale · Σ_r w_r ℓ(z_r, y_r)` over rows perm[start .. start + B) into `net.grads`
+ * (overwritten); returns that scaled loss. `yb`, `wb` are scratch of length ≥ B (wb null when unweighted).
+ */
+export function batchGradient(
+  net: MlpNetwork, set: PreparedSet, perm: ArrayLike<number>, start: number, B: number, scale: number,
+  yb: Float32Array, wb: Float32Array | null,
+): number {
+  const d = set.cols, input = net.input;
+  for (let r = 0; r < B; r++) {
+    const idx = perm[start + r];
+    const src = idx * d, dst = r * d;
+    for (let j = 0; j < d; j++) input[dst + j] = set.x[src + j];
+    yb[r] = set.y[idx];
+    if (wb) wb[r] = set.w![idx];
+  }
+  const z = net.forward(B);
+  const loss = bceWithLogitsInto(net.delta[net.nLayers - 1], z, yb, wb, B, scale);
+  net.backward(B);
+  return loss;
 }
 
 /** Insert into a list sorted by validation loss (ties: earlier epoch first), keeping at most n. */

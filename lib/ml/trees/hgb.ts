@@ -110,6 +110,22 @@ export function resolveHgbOptions(options: Partial<HgbOptions> | Record<string, 
 /** Numerically stable log-loss of one event: log(1 + e^raw) − y·raw. */
 const logLoss = (raw: number, y: number): number => (raw > 0 ? raw + Math.log1p(Math.exp(-raw)) : Math.log1p(Math.exp(raw))) - y * raw;
 
+/**
+ * Weighted mean log-loss from raw scores and e = exp(−raw): log(1 + e^raw) − y·raw =
+ * (1 − y)·raw + log1p(e), one log per event (e is kept up to date multiplicatively).
+ */
+export function meanLogLossFromExp(raw: Float64Array, expNegRaw: Float64Array, y: Labels, w: Float64Array): number {
+  let s = 0, sw = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const e = expNegRaw[i];
+    // Far in the tails use the direct form (e overflows to ∞ or underflows to 0).
+    const l = e === Infinity || e === 0 ? logLoss(raw[i], y[i]) : (1 - y[i]) * raw[i] + Math.log1p(e);
+    s += w[i] * l;
+    sw += w[i];
+  }
+  return s / sw;
+}
+
 /** Weighted mean log-loss of raw scores. */
 export function meanLogLoss(raw: Float64Array, y: Labels, w: Float64Array): number {
   let s = 0, sw = 0;
@@ -120,19 +136,25 @@ export function meanLogLoss(raw: Float64Array, y: Labels, w: Float64Array): numb
   return s / sw;
 }
 
-/** Log-loss gradient w(p − y) and hessian w p(1 − p) of each event at raw score `raw`. */
-export function logLossGradHessInto(grad: Float64Array, hess: Float64Array, raw: Float64Array, y: Labels, w: Float64Array): void {
-  for (let i = 0; i < raw.length; i++) {
-    const p = 1 / (1 + Math.exp(-raw[i]));
+/**
+ * Log-loss gradient w(p − y) and hessian w p(1 − p) of each event, from e = exp(−raw) (kept up to
+ * date multiplicatively, so no exp per event per iteration): p = 1 / (1 + e).
+ */
+export function logLossGradHessInto(grad: Float64Array, hess: Float64Array, expNegRaw: Float64Array, y: Labels, w: Float64Array): void {
+  for (let i = 0; i < expNegRaw.length; i++) {
+    const p = 1 / (1 + expNegRaw[i]);
     const wi = w[i];
     grad[i] = wi * (p - y[i]);
     hess[i] = wi * p * (1 - p);
   }
 }
 
-/** raw[idx[i]] += v for i in [start, end) (a leaf's samples). */
-function addToRangeInto(raw: Float64Array, idx: Uint32Array, start: number, end: number, v: number): void {
-  for (let i = start; i < end; i++) raw[idx[i]] += v;
+/**
+ * A leaf's update of its samples idx[start..end): raw += v, i.e. exp(−raw) *= exp(−v). Training
+ * needs only exp(−raw); the raw scores themselves are never read during the fit.
+ */
+function scaleLeafInto(expNegRaw: Float64Array, idx: Uint32Array, start: number, end: number, expNegV: number): void {
+  for (let i = start; i < end; i++) expNegRaw[idx[i]] *= expNegV;
 }
 
 /** Stratified split: for each class, a seeded `fraction` (rounded, ≥ 1, leaving ≥ 1) goes to validation. */
@@ -161,7 +183,15 @@ export interface HgbFitInfo {
   nValidation: number;
 }
 
-/** Histogram gradient-boosted trees classifier (untrained configuration). */
+/**
+ * Histogram gradient-boosted trees classifier (untrained configuration).
+ *
+ * @example
+ * const model = new HistGradientBoosting({ maxIter: 200, validationFraction: 0.5 })
+ *   .fit(X, y, { seed: 1, classWeight: 'balanced' });
+ * const p = model.predictProba(Xtest);               // P(label 1 | x)
+ * const back = loadModel(JSON.parse(JSON.stringify(model.toJSON())));
+ */
 export class HistGradientBoosting implements Classifier<HgbOptions> {
   readonly kind = 'hgb';
   readonly options: Readonly<HgbOptions>;
@@ -208,7 +238,7 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
     const p0 = Math.min(Math.max(swy / sw, 1e-15), 1 - 1e-15);
     const baseline = Math.log(p0 / (1 - p0));
 
-    const raw = new Float64Array(nT).fill(baseline);
+    const expNegRaw = new Float64Array(nT).fill(Math.exp(-baseline));
     const grad = new Float64Array(nT), hess = new Float64Array(nT);
     const grower = new TreeGrower(bins, nT, nF, nBins, {
       maxLeafNodes: o.maxLeafNodes,
@@ -219,32 +249,31 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
     });
     const trees: BinnedTree[] = [];
     const validationLoss: number[] = [];
-    let rowBinsV: Uint8Array | null = null, rawV: Float64Array | null = null, deltaV: Float64Array | null = null;
+    let rowBinsV: Uint8Array | null = null, rawV: Float64Array | null = null, expNegRawV: Float64Array | null = null;
+    const leafExp = new Float64Array(2 * o.maxLeafNodes);
     if (Xv) {
       rowBinsV = new Uint8Array(Xv.rows * nF);
       binRowsInto(rowBinsV, Xv, edges);
       rawV = new Float64Array(Xv.rows).fill(baseline);
-      deltaV = new Float64Array(Xv.rows);
-      validationLoss.push(meanLogLoss(rawV, yv!, wv!));
+      expNegRawV = new Float64Array(Xv.rows).fill(Math.exp(-baseline));
+      validationLoss.push(meanLogLossFromExp(rawV, expNegRawV, yv!, wv!));
     }
     let earlyStopped = false;
-    const idx = grower.sampleIndices;
+    const bufs = grower.sampleBuffers;
     for (let it = 0; it < o.maxIter; it++) {
-      logLossGradHessInto(grad, hess, raw, yt, wt);
+      logLossGradHessInto(grad, hess, expNegRaw, yt, wt);
       const g = grower.grow(grad, hess);
       const value = g.value;
       for (let k = 0; k < value.length; k++) {
         if (g.feature[k] >= 0) continue;
         value[k] *= o.learningRate;
-        addToRangeInto(raw, idx, g.leafStart[k], g.leafEnd[k], value[k]);
+        scaleLeafInto(expNegRaw, bufs[g.leafBuffer[k]], g.leafStart[k], g.leafEnd[k], Math.exp(-value[k]));
       }
       const tree: BinnedTree = { feature: g.feature, binThreshold: g.binThreshold, left: g.left, right: g.right, value };
       trees.push(tree);
       if (rawV) {
-        const d = deltaV!;
-        traverseRawInto(d, rowBinsV!, rawV.length, nF, [tree], 1, 0);
-        for (let i = 0; i < rawV.length; i++) rawV[i] += d[i];
-        validationLoss.push(meanLogLoss(rawV, yv!, wv!));
+        addTreeInto(rawV, expNegRawV!, rowBinsV!, nF, tree, leafExp);
+        validationLoss.push(meanLogLossFromExp(rawV, expNegRawV!, yv!, wv!));
         if (shouldStop(validationLoss, o.nIterNoChange, o.tol)) {
           earlyStopped = true;
           reporter?.progress('boosting', it + 1, it + 1);
@@ -255,6 +284,21 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
     }
     const info: HgbFitInfo = { nIter: trees.length, earlyStopped, validationLoss, nTrain: nT, nValidation: Xv ? Xv.rows : 0 };
     return new FittedHistGradientBoosting(o, nF, edges, baseline, trees, info, scaler);
+  }
+}
+
+/**
+ * Validation update for one tree: route each event (row-major bins) to its leaf, then raw += value
+ * and exp(−raw) *= exp(−value), with exp taken once per leaf, not per event.
+ */
+function addTreeInto(raw: Float64Array, expNegRaw: Float64Array, rowBins: Uint8Array, cols: number, tree: BinnedTree, expNegValue: Float64Array): void {
+  const feat = tree.feature, thr = tree.binThreshold, lft = tree.left, rgt = tree.right, val = tree.value;
+  for (let k = 0; k < val.length; k++) expNegValue[k] = feat[k] < 0 ? Math.exp(-val[k]) : 1;
+  for (let i = 0, o = 0; i < raw.length; i++, o += cols) {
+    let node = 0;
+    while (feat[node] >= 0) node = rowBins[o + feat[node]] <= thr[node] ? lft[node] : rgt[node];
+    raw[i] += val[node];
+    expNegRaw[i] *= expNegValue[node];
   }
 }
 

@@ -12,27 +12,40 @@ import { BIN_STRIDE } from './binning.js';
 /** Length of one histogram for `nFeatures` features. */
 export const histogramLength = (nFeatures: number): number => nFeatures * BIN_STRIDE * 3;
 
-/** Histogram of all samples 0..nSamples−1 in order (the root node). Overwrites `hist`. */
-export function rootHistogramInto(hist: Float64Array, bins: Uint8Array, nSamples: number, nFeatures: number, grad: Float64Array, hess: Float64Array): void {
+/**
+ * Per-bin sample counts of all samples (the root's count column), computed once per set of bins:
+ * counts[(f · BIN_STRIDE + b)] — the root's counts do not change between boosting iterations.
+ */
+export function rootCountsInto(counts: Float64Array, bins: Uint8Array, nSamples: number, nFeatures: number): void {
+  counts.fill(0);
+  for (let i = 0, o = 0; i < nSamples; i++) for (let f = 0; f < nFeatures; f++, o++) counts[f * BIN_STRIDE + bins[o]] += 1;
+}
+
+/**
+ * Histogram of all samples 0..nSamples−1 in order (the root node), with the count column copied
+ * from `rootCounts` (see rootCountsInto) instead of re-counted. Overwrites `hist`.
+ */
+export function rootHistogramInto(hist: Float64Array, bins: Uint8Array, nSamples: number, nFeatures: number, grad: Float64Array, hess: Float64Array, rootCounts: Float64Array): void {
   hist.fill(0);
   if (nFeatures === 4) {
     for (let i = 0, o = 0; i < nSamples; i++, o += 4) {
       const g = grad[i], h = hess[i];
       const k0 = bins[o] * 3, k1 = (BIN_STRIDE + bins[o + 1]) * 3, k2 = (2 * BIN_STRIDE + bins[o + 2]) * 3, k3 = (3 * BIN_STRIDE + bins[o + 3]) * 3;
-      hist[k0] += g; hist[k0 + 1] += h; hist[k0 + 2] += 1;
-      hist[k1] += g; hist[k1 + 1] += h; hist[k1 + 2] += 1;
-      hist[k2] += g; hist[k2 + 1] += h; hist[k2 + 2] += 1;
-      hist[k3] += g; hist[k3 + 1] += h; hist[k3 + 2] += 1;
+      hist[k0] += g; hist[k0 + 1] += h;
+      hist[k1] += g; hist[k1 + 1] += h;
+      hist[k2] += g; hist[k2 + 1] += h;
+      hist[k3] += g; hist[k3 + 1] += h;
     }
-    return;
-  }
-  for (let i = 0, o = 0; i < nSamples; i++) {
-    const g = grad[i], h = hess[i];
-    for (let f = 0; f < nFeatures; f++, o++) {
-      const k = (f * BIN_STRIDE + bins[o]) * 3;
-      hist[k] += g; hist[k + 1] += h; hist[k + 2] += 1;
+  } else {
+    for (let i = 0, o = 0; i < nSamples; i++) {
+      const g = grad[i], h = hess[i];
+      for (let f = 0; f < nFeatures; f++, o++) {
+        const k = (f * BIN_STRIDE + bins[o]) * 3;
+        hist[k] += g; hist[k + 1] += h;
+      }
     }
   }
+  for (let j = 0, n = nFeatures * BIN_STRIDE; j < n; j++) hist[j * 3 + 2] = rootCounts[j];
 }
 
 /** Histogram of the samples idx[start..end) of a node. Overwrites `hist`. */

@@ -29,6 +29,9 @@ export interface PlotOptions {
 
 export const PLOT_DEFAULTS: Readonly<PlotOptions> = Object.freeze({ statistic: 'cowan' });
 
+/** Display-order rank of a method label ('IAD' → 0, 'CWoLa' → 1, 'CATHODE' → 2). */
+export const methodLabelRank = (label: string): number => METHOD_NAMES.findIndex((m) => METHOD_LABELS[m] === label);
+
 /** Okabe–Ito colours (distinguishable with colour-vision deficiencies). */
 export const METHOD_COLOURS: Readonly<Record<MethodName, string>> = Object.freeze({ iad: '#0072B2', cwola: '#D55E00', cathode: '#009E73' });
 
@@ -121,4 +124,27 @@ export function stepPoints(edges: readonly number[], values: readonly number[]):
   const pts = values.map((y, i) => ({ x: edges[i], y }));
   pts.push({ x: edges[edges.length - 1], y: values[values.length - 1] });
   return pts;
+}
+
+/** Axis of a log scale with a tick per decade labelled 10ⁿ (and 0.1, 1, 10 written out). */
+export function logDecadeAxis(min: number, max: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const lo = Math.floor(Math.log10(min) + 1e-9);
+  const hi = Math.ceil(Math.log10(max) - 1e-9);
+  const values: number[] = [];
+  for (let e = lo; e <= hi; e++) values.push(Number(`1e${e}`));
+  const labels: Record<string, string> = {};
+  for (const v of values) labels[String(v)] = v >= 0.1 && v <= 10 ? String(v) : formatPowerOfTen(v);
+  return { values, labelExpr: `(${JSON.stringify(labels)})[toString(datum.value)] || ''`, ...extra };
+}
+
+/** [min, max] of the positive entries of `values` (for log-scale domains). */
+export function positiveRange(values: Iterable<number>): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values)
+    if (v > 0) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  return [lo, hi];
 }

@@ -1,11 +1,12 @@
 /** Plot 1: significance vs window centre per method, one panel per ε_B, mean ± std over runs. */
 import type { TopLevelSpec } from 'vega-lite';
-import { METHOD_LABELS, METHOD_NAMES, type ResultsDocument } from '../../scan/results.js';
+import { METHOD_LABELS, type ResultsDocument } from '../../scan/results.js';
 import {
   BASE_CONFIG,
   centresById,
   epsilonLabel,
   methodColourScale,
+  methodLabelRank,
   PLOT_DEFAULTS,
   SIGNIFICANCE_LABELS,
   sortedEpsilons,
@@ -31,17 +32,16 @@ export interface SignificancePoint {
 export function significancePoints(results: ResultsDocument, options: Partial<PlotOptions> = {}): { epsilonB: number; points: SignificancePoint[] }[] {
   const { statistic } = { ...PLOT_DEFAULTS, ...options };
   const centre = centresById(results);
-  const methodOrder = (m: string) => METHOD_NAMES.indexOf(m as never);
   return sortedEpsilons(results).map((epsilonB) => ({
     epsilonB,
     points: results.aggregates
       .filter((a) => a.epsilonB === epsilonB)
       .map((a) => {
         const s = a.z[statistic];
-        const sd = s.std ?? 0;
+        const sd = s.std;
         return { windowId: a.windowId, centre: centre.get(a.windowId)!, method: METHOD_LABELS[a.method], epsilonB, mean: s.mean, lo: s.mean - sd, hi: s.mean + sd, nRuns: a.nRuns };
       })
-      .sort((p, q) => methodOrder(p.method) - methodOrder(q.method) || p.centre - q.centre),
+      .sort((p, q) => methodLabelRank(p.method) - methodLabelRank(q.method) || p.centre - q.centre),
   }));
 }
 

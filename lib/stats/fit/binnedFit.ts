@@ -9,6 +9,13 @@
  *   i.e. ½ on −ln L). D is asymptotically χ²(ndf) and is reported as `chi2`.
  * - `auto`: Poisson for unit-weight counts, χ² otherwise.
  * ndf = (bins used) − (free parameters); the p-value is P(χ²_ndf ≥ χ²).
+ *
+ * Minimisation: models with a `reparametrise` hook (the dijet function) are fitted in decorrelated
+ * internal parameters and reported in their own, with cov_p = J cov_q Jᵀ. χ² fits use
+ * Levenberg–Marquardt (covariance (JᵀJ)⁻¹); Poisson fits use Fisher-scoring Levenberg–Marquardt, then
+ * Migrad from that minimum (covariance from Migrad's numerical Hessian, 2·H⁻¹ on the deviance).
+ * Nested models (`simpler`) are fitted first and embedded as the start, so a richer model never ends
+ * worse than the simpler one. No parameter limits are supported.
  */
 import { ConfigError, ShapeError } from '../../util/errors.js';
 import { chi2Sf } from '../special.js';
@@ -99,61 +106,68 @@ export function fitHistogram(h: Histogram, model: SpectrumModel, options: Binned
   const nUsed = use.filter(Boolean).length;
   if (nUsed < nPar) throw new ShapeError(`fit: ${nUsed} usable bins for ${nPar} parameters of ${model.name}`);
   let start: Float64Array;
-  // A start from the caller or from a nested model's minimum is already close: the likelihood fit
-  // then begins there (so a richer nested model can only improve on the simpler one).
-  let preciseStart = false;
+  // A start from the caller or from a nested model's minimum is already close, and the minimisers
+  // only accept descending steps: a richer nested model can only improve on the simpler one.
   if (o.start) {
-    preciseStart = true;
     if (o.start.length !== nPar) throw new ShapeError(`fit: start has ${o.start.length} values, ${model.name} has ${nPar} parameters`);
     start = Float64Array.from(o.start);
   } else if (model.simpler) {
     const { start: _s, ...rest } = o;
     start = model.simpler.embed(fitHistogram(h, model.simpler.model, rest).params);
-    preciseStart = true;
   } else if (model.guess) start = model.guess(h, use);
   else throw new ConfigError(`fit: model ${model.name} has no guess(); pass options.start`);
 
   const idx: number[] = [];
   for (let i = 0; i < use.length; i++) if (use[i]) idx.push(i);
   const nu = new Float64Array(h.values.length);
-  const sigma = idx.map((i) => Math.sqrt(h.variances[i]));
-  const residuals = (p: Float64Array): Float64Array => {
-    expectedCounts(model, p, h.edges, nu);
-    const r = new Float64Array(idx.length);
-    for (let k = 0; k < idx.length; k++) r[k] = (h.values[idx[k]] - nu[idx[k]]) / sigma[k];
-    return r;
-  };
 
-  let params: Float64Array, cov: Float64Array | null, chi2: number, converged: boolean;
-  const lmIdx = idx.filter((i) => h.variances[i] > 0);
-  if (method === 'chi2' && lmIdx.length >= nPar) {
-    const lmSigma = lmIdx.map((i) => Math.sqrt(h.variances[i]));
-    const lmRes = (p: Float64Array): Float64Array => {
-      expectedCounts(model, p, h.edges, nu);
-      const r = new Float64Array(lmIdx.length);
-      for (let k = 0; k < lmIdx.length; k++) r[k] = (h.values[lmIdx[k]] - nu[lmIdx[k]]) / lmSigma[k];
+  // Internal parameters q: the model's decorrelating reparametrisation when it has one (the dijet
+  // parameters are correlated at the 0.999+ level, which stalls any minimiser), else q = p.
+  let rp = model.reparametrise?.(h, use) ?? null;
+  let q0 = rp ? rp.fromModel(start) : start;
+  if (rp && !q0.every(Number.isFinite)) { rp = null; q0 = start; }
+  const toP = rp ? (q: ArrayLike<number>) => rp!.toModel(q) : (q: ArrayLike<number>) => q;
+  const internal: SpectrumModel | null = rp?.density
+    ? { name: model.name, paramNames: model.paramNames, density: rp.density, binIntegral: rp.binIntegral }
+    : null;
+  const expectedAt = (q: Float64Array): Float64Array =>
+    internal ? expectedCounts(internal, q, h.edges, nu) : expectedCounts(model, toP(q), h.edges, nu);
+
+  let q: Float64Array = q0, covQ: Float64Array | null = null, chi2 = NaN, converged = false;
+  if (method === 'chi2') {
+    const sigma = idx.map((i) => Math.sqrt(h.variances[i]));
+    const residuals = (x: Float64Array): Float64Array => {
+      expectedAt(x);
+      const r = new Float64Array(idx.length);
+      for (let k = 0; k < idx.length; k++) r[k] = (h.values[idx[k]] - nu[idx[k]]) / sigma[k];
       return r;
     };
-    const lm = levenbergMarquardt(method === 'chi2' ? residuals : lmRes, start);
-    params = lm.params; cov = lm.covariance; chi2 = lm.chi2; converged = lm.converged;
+    const lm = levenbergMarquardt(residuals, q0);
+    q = lm.params; covQ = lm.covariance; chi2 = lm.chi2; converged = lm.converged;
   } else {
-    params = start; cov = null; chi2 = NaN; converged = false;
-  }
-  if (method === 'poisson') {
     const counts = h.values;
-    const cost = (p: Float64Array): number => poissonDeviance(counts, expectedCounts(model, p, h.edges, nu), use);
-    const from = Number.isFinite(cost(params)) ? params : start;
+    const cost = (x: Float64Array): number => poissonDeviance(counts, expectedAt(x), use);
     // Fisher-scoring LM finds the minimum robustly; Migrad (numerical Hessian, whitened by the LM
     // covariance) polishes it and gives the observed-information covariance.
     const usedCounts = idx.map((i) => counts[i]);
-    const lmp = levenbergMarquardtPoisson((p) => { expectedCounts(model, p, h.edges, nu); return Float64Array.from(idx, (i) => nu[i]); }, usedCounts, from);
-    params = lmp.params; cov = lmp.covariance; chi2 = lmp.deviance; converged = lmp.converged;
-    const mg = migrad(cost, params, { up: 1, initialCovariance: cov ?? undefined });
+    const lmp = levenbergMarquardtPoisson((x) => { expectedAt(x); return Float64Array.from(idx, (i) => nu[i]); }, usedCounts, q0);
+    q = lmp.params; covQ = lmp.covariance; chi2 = lmp.deviance; converged = lmp.converged;
+    const mg = migrad(cost, q, { up: 1, initialCovariance: covQ ?? undefined });
     if (mg.fval <= chi2 + 1e-9 && mg.covariance) {
-      params = mg.params; cov = mg.covariance; chi2 = mg.fval; converged = mg.converged || converged;
+      q = mg.params; covQ = mg.covariance; chi2 = mg.fval; converged = mg.converged || converged;
     }
   }
-  const expected = expectedCounts(model, params, h.edges);
+  const params = Float64Array.from(toP(q));
+  let cov: Float64Array | null = covQ;
+  if (rp && covQ) {
+    // cov_p = J cov_q Jᵀ with J = ∂p/∂q
+    const J = rp.jacobian(q);
+    const JC = new Float64Array(nPar * nPar);
+    for (let i = 0; i < nPar; i++) for (let j = 0; j < nPar; j++) { let t = 0; for (let k = 0; k < nPar; k++) t += J[i * nPar + k] * covQ[k * nPar + j]; JC[i * nPar + j] = t; }
+    cov = new Float64Array(nPar * nPar);
+    for (let i = 0; i < nPar; i++) for (let j = 0; j < nPar; j++) { let t = 0; for (let k = 0; k < nPar; k++) t += JC[i * nPar + k] * J[j * nPar + k]; cov[i * nPar + j] = t; }
+  }
+  const expected = Float64Array.from(expectedAt(q));
   const ndf = nUsed - nPar;
   return {
     model: model.name,

@@ -43,7 +43,7 @@ export interface MigradResult {
 }
 
 /**
- * Numerical Hessian with per-parameter steps tuned so that each step changes F by ≈ 0.01·up... 0.1·up
+ * Numerical Hessian with per-parameter steps tuned to ≈ 0.005 of each parameter's error
  * (Minuit's Hesse idea: steps are a fraction of the parameter errors, so roundoff stays negligible).
  * Returns the Hessian and the steps used.
  */
@@ -61,8 +61,10 @@ export function numericalHessian(f: (p: Float64Array) => number, p: Float64Array
       if (!Number.isFinite(d2)) { h[i] *= 0.1; continue; }
       diag[i] = d2;
       if (d2 <= 0) { h[i] *= 10; continue; }
-      // aim for a step of 0.05σ, σ = sqrt(2·up/d2)
-      const target = 0.05 * Math.sqrt((2 * up) / d2);
+      // aim for a step of 0.005σ, σ = sqrt(2·up/d2): small enough that cubic/quartic terms of
+      // strongly non-parabolic costs (dijet normalisations) do not bias the curvature, large enough
+      // that F changes by ~1e-5·up, far above double-precision roundoff
+      const target = 0.005 * Math.sqrt((2 * up) / d2);
       const ratio = target / h[i];
       h[i] = target;
       if (ratio > 0.5 && ratio < 2) {

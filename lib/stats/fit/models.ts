@@ -9,7 +9,7 @@
 import { ConfigError, ShapeError } from '../../util/errors.js';
 import type { Histogram } from './histogram.js';
 import { binCentres, binWidths } from './histogram.js';
-import { invertSymmetric } from './linalg.js';
+import { cholesky, invertSymmetric } from './linalg.js';
 import { normalCdf } from '../special.js';
 
 /** ∫_a^b of a unit Gaussian density N(m; mean, width), via Φ differences on the shorter tail side. */
@@ -41,6 +41,93 @@ export interface SpectrumModel {
    * then proceed 3 → 4 → 5 parameters, each richer fit starting at the previous minimum).
    */
   simpler?: { readonly model: SpectrumModel; embed(p: ArrayLike<number>): Float64Array };
+  /**
+   * An internal parametrisation q for fitting `h` (bins with use[i]) in which the parameters are
+   * nearly uncorrelated; null when none applies. Fits minimise in q and report p with
+   * cov_p = J cov_q Jᵀ.
+   */
+  reparametrise?(h: Histogram, use: ArrayLike<boolean>): Reparametrisation | null;
+}
+
+/** A smooth invertible map between model parameters p and internal fit parameters q. */
+export interface Reparametrisation {
+  toModel(q: ArrayLike<number>): Float64Array;
+  fromModel(p: ArrayLike<number>): Float64Array;
+  /** ∂p/∂q, row-major n × n. */
+  jacobian(q: ArrayLike<number>): Float64Array;
+  /**
+   * The model density evaluated directly from q, when that is numerically safer than through p
+   * (e.g. in log space, where p0 = exp(θ0) would under- or overflow).
+   */
+  density?(m: number, q: ArrayLike<number>): number;
+  /** Exact bin integral from q, if the model has one. */
+  binIntegral?(a: number, b: number, q: ArrayLike<number>): number;
+}
+
+/**
+ * Orthonormal log-linear reparametrisation of a model whose log-density is linear in
+ * θ = (ln p0, p1, …, p_{k−1}): ln f(x) = Σ_j θ_j b_j(x). With the Gram matrix G = Σ_i w_i b(x_i) b(x_i)ᵀ
+ * over the fitted bins (w_i ∝ n_i, the information on ln n_i) and its Cholesky factor G = L Lᵀ,
+ * q = Lᵀ θ makes the basis orthonormal: the curvature of the likelihood in q is ≈ the identity.
+ */
+function logLinearReparametrisation(basis: (m: number) => number[], h: Histogram, use: ArrayLike<boolean>, k: number): Reparametrisation | null {
+  const c = binCentres(h);
+  const G = new Float64Array(k * k);
+  let wsum = 0, nUsed = 0;
+  for (let i = 0; i < c.length; i++) {
+    if (!use[i] || !(h.values[i] > 0)) continue;
+    const b = basis(c[i]);
+    const w = h.values[i];
+    wsum += w; nUsed++;
+    for (let a = 0; a < k; a++) for (let d = 0; d < k; d++) G[a * k + d] += w * b[a] * b[d];
+  }
+  if (nUsed < k || !(wsum > 0)) return null;
+  for (let a = 0; a < k * k; a++) G[a] /= wsum;
+  const L = cholesky(G, k);
+  if (!L) return null;
+  // T = L⁻ᵀ (upper triangular): θ = T q
+  const T = new Float64Array(k * k);
+  for (let col = 0; col < k; col++) {
+    // solve Lᵀ t = e_col by back substitution
+    const t = new Float64Array(k);
+    for (let i = k - 1; i >= 0; i--) {
+      let s = i === col ? 1 : 0;
+      for (let j = i + 1; j < k; j++) s -= L[j * k + i] * t[j];
+      t[i] = s / L[i * k + i];
+    }
+    for (let i = 0; i < k; i++) T[i * k + col] = t[i];
+  }
+  const theta = (q: ArrayLike<number>): Float64Array => {
+    const th = new Float64Array(k);
+    for (let i = 0; i < k; i++) { let s = 0; for (let j = i; j < k; j++) s += T[i * k + j] * q[j]; th[i] = s; }
+    return th;
+  };
+  return {
+    density(m, q) {
+      const th = theta(q);
+      const b = basis(m);
+      let s = th[0];
+      for (let j = 1; j < k; j++) s += th[j] * b[j];
+      return Math.exp(s);
+    },
+    toModel(q) {
+      const th = theta(q);
+      th[0] = Math.exp(th[0]);
+      return th;
+    },
+    fromModel(p) {
+      const th = Array.from({ length: k }, (_, i) => (i === 0 ? Math.log(p[0]) : p[i]));
+      const q = new Float64Array(k);
+      for (let i = 0; i < k; i++) { let s = 0; for (let j = i; j < k; j++) s += L[j * k + i] * th[j]; q[i] = s; }
+      return q;
+    },
+    jacobian(q) {
+      const p0 = Math.exp(theta(q)[0]);
+      const J = Float64Array.from(T);
+      for (let j = 0; j < k; j++) J[j] *= p0;
+      return J;
+    },
+  };
 }
 
 // 4-point Gauss–Legendre nodes/weights on [−1, 1]: exact for polynomials of degree 7, so the
@@ -80,6 +167,14 @@ export function dijetModel(nParams: 3 | 4 | 5 = 4, opts: { sqrtS?: number } = {}
     name: `dijet${nParams}`,
     paramNames: names,
     simpler,
+    reparametrise(h, use) {
+      return logLinearReparametrisation((m) => {
+        const x = m / sqrtS;
+        if (!(x > 0 && x < 1)) return new Array<number>(nParams).fill(NaN);
+        const L = Math.log(x);
+        return [1, Math.log1p(-x), -L, -L * L, -L * L * L].slice(0, nParams);
+      }, h, use, nParams);
+    },
     density(m, p) {
       const x = m / sqrtS;
       if (!(x > 0 && x < 1)) return NaN;
@@ -174,6 +269,29 @@ export function backgroundPlusSignal(background: SpectrumModel, mean: number, wi
       const p = new Float64Array(nb + 1);
       p.set(g);
       return p;
+    },
+    reparametrise(h, use) {
+      // background in its decorrelated parameters, the signal yield as it is
+      const r = background.reparametrise?.(h, use);
+      if (!r) return null;
+      const n = nb + 1;
+      const split = (v: ArrayLike<number>): [number[], number] => [Array.from({ length: nb }, (_, i) => v[i]), v[nb]];
+      return {
+        toModel(q) { const [b, s] = split(q); const p = new Float64Array(n); p.set(r.toModel(b)); p[nb] = s; return p; },
+        density: r.density ? (m, q) => {
+          const z = (m - mean) / width;
+          return r.density!(m, q) + q[nb] * norm * Math.exp(-0.5 * z * z);
+        } : undefined,
+        binIntegral: r.density ? (a, b, q) => quadrature((m) => r.density!(m, q), a, b) + q[nb] * gaussianMass(a, b, mean, width) : undefined,
+        fromModel(p) { const [b, s] = split(p); const q = new Float64Array(n); q.set(r.fromModel(b)); q[nb] = s; return q; },
+        jacobian(q) {
+          const Jb = r.jacobian(split(q)[0]);
+          const J = new Float64Array(n * n);
+          for (let i = 0; i < nb; i++) for (let j = 0; j < nb; j++) J[i * n + j] = Jb[i * nb + j];
+          J[n * n - 1] = 1;
+          return J;
+        },
+      };
     },
   };
 }

@@ -1,0 +1,234 @@
+/**
+ * The HTML report: one self-contained file (inline SVG and CSS, no scripts, no network), with the
+ * comparison table IAD / CWoLa / CATHODE per window and working point, and the provenance footer.
+ */
+import { METHOD_LABELS, METHOD_NAMES, type CellAggregate, type MethodName, type ResultsDocument, type Summary } from '../scan/results.js';
+import { epsilonLabel, PLOT_DEFAULTS, SIGNIFICANCE_LABELS, sortedEpsilons, type MissingPlot, type PlotOptions } from './plots/common.js';
+
+/** A rendered plot as the HTML shows it. */
+export interface RenderedPlot {
+  id: string;
+  title: string;
+  caption: string;
+  svg: string;
+  /** File names (relative to the HTML) of the written copies, for links. */
+  files: string[];
+}
+
+/** Escape text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+/**
+ * Prefix every id in an SVG (and the `url(#…)` / `href="#…"` references to them): vega numbers
+ * clip paths clip1, clip2, … in every SVG, and ids must be unique across the inlined plots of a page.
+ */
+export function namespaceSvgIds(svg: string, prefix: string): string {
+  return svg
+    .replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${prefix}-${id}"`)
+    .replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}-${id})`)
+    .replace(/\b(xlink:href|href)="#([^"]+)"/g, (_, attr: string, id: string) => `${attr}="#${prefix}-${id}"`);
+}
+
+/** A number with `digits` significant figures, no exponent for ordinary magnitudes. */
+function num(x: number, digits = 3): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e6 || a < 1e-3) return x.toExponential(digits - 1);
+  if (a >= 10 ** digits) return Math.round(x).toString();
+  return Number(x.toPrecision(digits)).toString();
+}
+
+/** Counts: integers as integers, run means with one decimal. */
+function count(s: Summary): string {
+  return Number.isInteger(s.mean) ? String(s.mean) : s.mean.toFixed(1);
+}
+
+/** Expected counts: one decimal below 1000, whole numbers above. */
+function expected(x: number): string {
+  return Math.abs(x) >= 1000 ? Math.round(x).toString() : x.toFixed(1);
+}
+
+function zCell(s: Summary): string {
+  return s.n < 2 ? s.mean.toFixed(2) : `${s.mean.toFixed(2)} <span class="pm">± ${s.std.toFixed(2)}</span>`;
+}
+
+const STYLE = `
+body { font-family: "DejaVu Sans", "Helvetica Neue", Arial, sans-serif; margin: 0 auto; max-width: 1280px; padding: 1.5em 2em 3em; color: #111; line-height: 1.45; }
+h1 { font-size: 1.6em; margin-bottom: 0.2em; }
+h2 { font-size: 1.25em; margin-top: 2em; border-bottom: 1px solid #ccc; padding-bottom: 0.2em; }
+h3 { font-size: 1.05em; margin: 1.4em 0 0.4em; }
+.notes { background: #fff4d6; border: 1px solid #e0b54a; padding: 0.6em 1em; margin: 1em 0; }
+.summary td { padding: 0.1em 1em 0.1em 0; }
+figure { margin: 1.2em 0 2em; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { color: #333; font-size: 0.92em; max-width: 70em; }
+figcaption .files { color: #666; }
+table.cmp { border-collapse: collapse; font-size: 0.88em; margin: 0.4em 0 1.2em; }
+table.cmp th, table.cmp td { border: 1px solid #d4d4d4; padding: 0.25em 0.55em; text-align: right; white-space: nowrap; }
+table.cmp th { background: #f2f2f2; text-align: center; }
+table.cmp td.win { text-align: left; font-weight: bold; }
+table.cmp td.best { background: #ffe9a8; font-weight: bold; }
+table.cmp tr.bestrow td.win { background: #ffe9a8; }
+.pm { color: #555; font-weight: normal; }
+.missing li { color: #7a4b00; }
+footer { margin-top: 3em; border-top: 1px solid #ccc; font-size: 0.85em; color: #333; }
+footer pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.95em; }
+code { font-family: "DejaVu Sans Mono", Menlo, monospace; font-size: 0.95em; }
+`;
+
+/** The best window of each method at one working point: the largest mean Z. */
+export function bestWindows(results: ResultsDocument, epsilonB: number, statistic: PlotOptions['statistic']): Map<MethodName, CellAggregate> {
+  const best = new Map<MethodName, CellAggregate>();
+  for (const a of results.aggregates)
+    if (a.epsilonB === epsilonB) {
+      const b = best.get(a.method);
+      if (!b || a.z[statistic].mean > b.z[statistic].mean) best.set(a.method, a);
+    }
+  return best;
+}
+
+function comparisonTable(results: ResultsDocument, epsilonB: number, statistic: PlotOptions['statistic']): string {
+  const methods = METHOD_NAMES.filter((m) => results.aggregates.some((a) => a.method === m && a.epsilonB === epsilonB));
+  if (methods.length === 0) return '';
+  const byKey = new Map(results.aggregates.filter((a) => a.epsilonB === epsilonB).map((a) => [`${a.windowId}/${a.method}`, a]));
+  const best = bestWindows(results, epsilonB, statistic);
+  let overall: CellAggregate | undefined;
+  for (const a of best.values()) if (!overall || a.z[statistic].mean > overall.z[statistic].mean) overall = a;
+  const windows = [...results.config.windows].sort((a, b) => a.centre - b.centre);
+  const head1 = `<tr><th rowspan="2">SR [TeV]</th>${methods.map((m) => `<th colspan="4">${METHOD_LABELS[m]}</th>`).join('')}</tr>`;
+  const head2 = `<tr>${methods.map(() => '<th>N_obs</th><th>N_exp ± σ_b</th><th>δsys</th><th>Z</th>').join('')}</tr>`;
+  const rows = windows.map((w) => {
+    const cells = methods.map((m) => {
+      const a = byKey.get(`${w.id}/${m}`);
+      if (!a) return '<td colspan="4">—</td>';
+      const isBest = best.get(m) === a ? ' class="best"' : '';
+      return `<td>${count(a.nObs)}</td><td>${expected(a.nExp.mean)} <span class="pm">± ${num(a.sigmaB.mean, 2)}</span></td><td>${num(a.deltaSys, 2)}</td><td${isBest}>${zCell(a.z[statistic])}</td>`;
+    });
+    const rowClass = overall && overall.windowId === w.id ? ' class="bestrow"' : '';
+    return `<tr${rowClass}><td class="win" title="window ${w.id}">${w.centre.toFixed(1)} (${w.srLow.toFixed(1)}–${w.srHigh.toFixed(1)})${rowClass ? ' ★' : ''}</td>${cells.join('')}</tr>`;
+  });
+  return `<h3>${escapeHtml(epsilonLabel(epsilonB))}</h3>\n<table class="cmp">\n<thead>${head1}${head2}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody></table>`;
+}
+
+function lookElsewhereTable(results: ResultsDocument): string {
+  const l = results.lookElsewhere ?? [];
+  if (!l.length) return '';
+  const centre = new Map(results.config.windows.map((w) => [w.id, w.centre]));
+  const rows = l.map(
+    (x) =>
+      `<tr><td class="win">${METHOD_LABELS[x.method]}${x.epsilonB === undefined ? '' : `, ${escapeHtml(epsilonLabel(x.epsilonB))}`}</td><td>${x.localZMax.toFixed(2)}</td><td>${x.localZMaxWindowId === undefined ? '—' : centre.get(x.localZMaxWindowId)?.toFixed(1)}</td><td>${num(x.globalP, 2)}</td><td>${x.globalZ === null ? (x.globalZLower95 === undefined ? '∞' : `&gt; ${x.globalZLower95.toFixed(2)}`) : x.globalZ.toFixed(2)}</td><td>${num(x.sidakBound.globalP, 2)}</td><td>${x.sidakBound.globalZ === null ? '∞' : x.sidakBound.globalZ.toFixed(2)}</td><td>${x.nPseudoExperiments.toLocaleString('en-US')}</td></tr>`,
+  );
+  return `<h3>Look-elsewhere effect</h3><table class="cmp"><thead><tr><th>method</th><th>local Z max</th><th>at SR centre [TeV]</th><th>global p</th><th>global Z</th><th>Šidák p</th><th>Šidák Z</th><th>pseudo-experiments</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function deltaSysTable(results: ResultsDocument): string {
+  const studies = results.deltaSys ?? [];
+  if (!studies.length) return '';
+  const eps = [...new Set(studies.map((d) => d.epsilonB))].sort((a, b) => b - a);
+  const SOURCE: Record<string, string> = { mc: 'MC', 'data-driven': 'data-driven', combined: 'combined' };
+  const keys = [...new Set(studies.map((d) => `${d.method}/${d.source}`))].sort(
+    (a, b) => METHOD_NAMES.indexOf(a.split('/')[0] as MethodName) - METHOD_NAMES.indexOf(b.split('/')[0] as MethodName),
+  );
+  const rows = keys.map((k) => {
+    const [method, source] = k.split('/') as [MethodName, string];
+    const cells = eps.map((e) => {
+      const d = studies.find((x) => x.method === method && x.source === source && x.epsilonB === e);
+      if (!d) return '<td>—</td>';
+      const err = d.stdErr === undefined ? '' : ` <span class="pm">± ${num(d.stdErr, 2)}</span>`;
+      return `<td>${d.mean.toFixed(3)}${err} <span class="pm">(spread ${num(d.std, 2)})</span></td>`;
+    });
+    return `<tr><td class="win">${METHOD_LABELS[method]}, ${escapeHtml(SOURCE[source] ?? source)}</td>${cells.join('')}</tr>`;
+  });
+  return `<h3>Background systematic δsys (mean ± statistical error, spread over windows)</h3><table class="cmp"><thead><tr><th>method, source</th>${eps.map((e) => `<th>${escapeHtml(epsilonLabel(e))}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function bumpHuntTable(results: ResultsDocument): string {
+  const b = results.bumpHunt ?? [];
+  if (!b.length) return '';
+  const centre = new Map(results.config.windows.map((w) => [w.id, w.centre]));
+  const rows = [...b]
+    .sort((x, y) => (centre.get(x.windowId) ?? 0) - (centre.get(y.windowId) ?? 0))
+    .map(
+      (f) =>
+        `<tr><td class="win">${centre.get(f.windowId)?.toFixed(1)}</td><td>${f.z.toFixed(2)}</td><td>${num(f.p0, 3)}</td><td>${num(f.p1, 3)}</td><td>${num(f.p2, 3)}</td><td>${num(f.p3, 3)}</td><td>${f.chi2 === undefined ? '—' : `${num(f.chi2, 3)}${f.ndf === undefined ? '' : ` / ${f.ndf}`}`}</td></tr>`,
+    );
+  return `<h3>Fit-based bump hunt (dijet function f(x) = p0 (1−x)^p1 / x^(p2 + p3 ln x))</h3><table class="cmp"><thead><tr><th>SR centre [TeV]</th><th>Z</th><th>p0</th><th>p1</th><th>p2</th><th>p3</th><th>χ² / ndf</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Options of {@link renderHtml}. */
+export interface HtmlOptions extends PlotOptions {
+  /** Page title. */
+  title: string;
+}
+
+/** The report page. Pure: everything it shows comes from the arguments. */
+export function renderHtml(results: ResultsDocument, plots: readonly RenderedPlot[], missing: readonly MissingPlot[], options: Partial<HtmlOptions> = {}): string {
+  const { statistic, title = 'sidewinder report' } = { ...PLOT_DEFAULTS, ...options };
+  const c = results.config;
+  const d = results.dataset;
+  const notes = results.notes?.length ? `<div class="notes">${results.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}</div>` : '';
+  const summary = `<table class="summary">
+<tr><td>data set</td><td><code>${escapeHtml(d.path)}</code> — ${d.nEvents.toLocaleString('en-US')} events${d.nSignal === undefined ? '' : `, ${d.nSignal.toLocaleString('en-US')} signal`}</td></tr>
+<tr><td>methods</td><td>${c.methods.map((m) => METHOD_LABELS[m]).join(', ')}</td></tr>
+<tr><td>windows</td><td>${c.windows.length} signal regions, centres ${c.windows.map((w) => w.centre.toFixed(1)).join(', ')} TeV</td></tr>
+<tr><td>working points</td><td>${sortedEpsilons(results).map((e) => escapeHtml(epsilonLabel(e))).join(', ')}</td></tr>
+<tr><td>runs</td><td>${c.nRuns} per (window, method), ${c.nFolds}-fold cross-fitting, preset <code>${escapeHtml(c.preset)}</code></td></tr>
+<tr><td>significance shown</td><td>${escapeHtml(SIGNIFICANCE_LABELS[statistic])}</td></tr>
+</table>`;
+
+  const figures = plots
+    .map(
+      (p) => `<figure id="${escapeHtml(p.id)}">
+<h3>${escapeHtml(p.title)}</h3>
+${namespaceSvgIds(p.svg, `plot-${p.id}`)}
+<figcaption>${escapeHtml(p.caption)}${p.files.length ? ` <span class="files">Files: ${p.files.map((f) => `<a href="${escapeHtml(f)}">${escapeHtml(f)}</a>`).join(', ')}</span>` : ''}</figcaption>
+</figure>`,
+    )
+    .join('\n');
+  const missingList = missing.length
+    ? `<div class="missing"><h3>Plots not drawn</h3><ul>${missing.map((m) => `<li><b>${escapeHtml(m.title)}</b>: ${escapeHtml(m.reason)}.</li>`).join('')}</ul></div>`
+    : '';
+  const tables = sortedEpsilons(results)
+    .map((e) => comparisonTable(results, e, statistic))
+    .join('\n');
+  const versions = Object.entries(results.versions)
+    .map(([k, v]) => `${escapeHtml(k)} ${escapeHtml(v)}`)
+    .join(', ');
+
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escapeHtml(title)}</h1>
+${notes}
+${summary}
+</header>
+<main>
+<h2>Comparison of the methods</h2>
+<p>Per signal region and working point: observed events passing the cut N_obs, expected background N_exp = ε_eff N_SR (1 + δsys) ± σ_b, the background systematic δsys, and ${escapeHtml(SIGNIFICANCE_LABELS[statistic])}. Counts and Z are means over runs (Z ± std over runs). Highlighted: each method’s best window; ★: the best window overall.</p>
+${tables}
+${deltaSysTable(results)}
+${lookElsewhereTable(results)}
+${bumpHuntTable(results)}
+<h2>Plots</h2>
+${missingList}
+${figures}
+</main>
+<footer>
+<p>Written by ${escapeHtml(results.writer)}${results.createdAt ? ` at ${escapeHtml(results.createdAt)}` : ''}; versions: ${versions}.</p>
+<p>Data set <code>${escapeHtml(d.path)}</code>, SHA-256 <code>${escapeHtml(d.sha256)}</code>.</p>
+<details><summary>Configuration</summary><pre>${escapeHtml(JSON.stringify(c, null, 2))}</pre></details>
+</footer>
+</body>
+</html>
+`;
+}

@@ -1,0 +1,387 @@
+import type { EventTable } from '../data/eventTable.js';
+import { signalRegionMask, shortSidebandMask, type Window } from '../windows/index.js';
+import { maskIndices, featureNames } from '../methods/features.js';
+import type { MethodName } from '../methods/types.js';
+import {
+  cutAndCount, deltaSysByEpsilonB, deltaOfWindow, combineDeltaSys, summarizeRuns, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, significanceFromPValue,
+  pValueFromSignificance, rocCurve, type CutAndCountRow, type WindowCut,
+} from '../stats/index.js';
+import { createRng } from '../util/rng.js';
+import type { Reporter } from '../util/reporter.js';
+import type { ResultCache } from './cache.js';
+import type { ClassifyResult } from './execute.js';
+import type { ScanPlan, ScanTask, SampleRole } from './plan.js';
+import type { ScanDataset } from './dataset.js';
+import {
+  aggregateRuns, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type DeltaSysStudy, type FeatureHistogram,
+  type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type ResultsDocument, type RocRecord,
+} from './results.js';
+
+/** Out-of-fold scores of one classify task, with the sample indices of its SR events. */
+interface ScoredCell {
+  readonly task: ScanTask;
+  readonly value: ClassifyResult;
+  readonly dataScores: Float64Array;
+  readonly dataFold: Uint8Array;
+  readonly templateScores: Float64Array;
+  readonly templateFold: Uint8Array;
+  readonly templateWeights?: Float64Array;
+  /** Row of each SR data event in its sample. */
+  readonly srIndex: Uint32Array;
+}
+
+export interface AssembleContext {
+  readonly plan: ScanPlan;
+  readonly cache: ResultCache;
+  readonly samples: Readonly<Record<string, EventTable>>;
+  readonly datasets: Readonly<Record<string, ScanDataset>>;
+  readonly writer: string;
+  readonly versions: VersionsRecord;
+  readonly reporter?: Reporter;
+}
+
+const epsKey = (e: number): string => String(e);
+
+function loadCells(ctx: AssembleContext): ScoredCell[] {
+  const srIndexCache = new Map<string, Uint32Array>();
+  const cells: ScoredCell[] = [];
+  for (const task of ctx.plan.tasks) {
+    if (task.kind === 'flow') continue;
+    const entry = ctx.cache.get<ClassifyResult>(task.key);
+    if (!entry) throw new Error(`scan: result of task ${task.index} (window ${task.windowId}, ${task.method}, run ${task.run}, ${task.sample}) is missing from the cache`);
+    const w = windowById(ctx.plan, task.windowId);
+    const k = `${task.sample}/${task.kind}/${w.id}`;
+    let srIndex = srIndexCache.get(k);
+    // Rows of the events the task classified: the SR, or the short sidebands for the sideband closure.
+    const region = task.kind === 'sideband-closure' ? shortSidebandMask(ctx.samples[task.sample], w, ctx.plan.shortSidebandWidth) : signalRegionMask(ctx.samples[task.sample], w);
+    if (!srIndex) srIndexCache.set(k, (srIndex = maskIndices(region)));
+    const a = entry.arrays;
+    cells.push({
+      task, value: entry.value, srIndex,
+      dataScores: a.dataScores as Float64Array, dataFold: a.dataFold as Uint8Array,
+      templateScores: a.templateScores as Float64Array, templateFold: a.templateFold as Uint8Array,
+      templateWeights: a.templateWeights as Float64Array | undefined,
+    });
+  }
+  return cells;
+}
+
+function windowById(plan: ScanPlan, id: number): Window {
+  const w = plan.windows.find((x) => x.id === id);
+  if (!w) throw new Error(`scan: window ${id} is not in the plan`);
+  return w;
+}
+
+/** δsys applied per ε_B (the shift) and σ_sys (its uncertainty; |δsys| unless sources are combined). */
+interface AppliedSystematics {
+  readonly deltaSys: number[];
+  readonly sigmaSys: number[];
+}
+
+function countCell(cell: ScoredCell, epsilonB: readonly number[], sys?: AppliedSystematics): CutAndCountRow[] {
+  return cutAndCount(
+    { templateScores: cell.templateScores, templateWeights: cell.templateWeights, dataScores: cell.dataScores, folds: { data: cell.dataFold, template: cell.templateFold } },
+    { epsilonB, deltaSys: sys?.deltaSys ?? 0, sigmaSys: sys?.sigmaSys },
+  );
+}
+
+/** δ per window and run of signal-free cells (δsys = 0 in the counting), as δsys studies per ε_B. */
+function measureShifts(cells: readonly ScoredCell[], epsilonB: readonly number[], method: MethodName, source: DeltaSysStudy['source']): DeltaSysStudy[] {
+  const counts = cells.flatMap((c) =>
+    countCell(c, epsilonB).map((r) => ({ epsilonB: r.epsilonB, nObs: r.nObs, epsilonEff: r.epsilonEff, nSR: r.nSR, window: c.task.windowId, run: c.task.run })),
+  );
+  return deltaSysByEpsilonB(counts).map((e) => {
+    const perWindow = [...new Set(counts.map((c) => c.window))].map((windowId) => {
+      const ds = counts.filter((c) => c.window === windowId && c.epsilonB === e.epsilonB).map((c) => deltaOfWindow(c.nObs, c.epsilonEff, c.nSR));
+      const s = summarizeRuns(ds, `δ of window ${windowId}`);
+      return { windowId, value: s.mean, std: s.std };
+    });
+    return { method, epsilonB: e.epsilonB, source, mean: e.deltaSys, std: e.std, stdErr: e.stdErr, n: e.n, perWindow };
+  });
+}
+
+/** Whether each SR data event of a cell passes its fold's threshold at working point `row`. */
+function passFlags(cell: ScoredCell, row: CutAndCountRow): Uint8Array {
+  const thr = new Map<number, number>(row.foldIds.map((f, i) => [f, row.foldThresholds[i]]));
+  const out = new Uint8Array(cell.dataScores.length);
+  for (let i = 0; i < out.length; i++) out[i] = cell.dataScores[i] >= (thr.get(cell.dataFold[i]) ?? Infinity) ? 1 : 0;
+  return out;
+}
+
+/**
+ * Per-method δsys per ε_B. Measured on the control sample (MC-based) when there is one; for CATHODE
+ * with the sideband closure, the data-driven shift is combined with the MC one in quadrature into
+ * σ_sys (the MC mean stays the applied shift). Configured values override both; IAD is always 0.
+ */
+function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[]): { table: Map<MethodName, AppliedSystematics>; studies: DeltaSysStudy[] } {
+  const { config } = ctx.plan;
+  const eps = config.epsilonB;
+  const table = new Map<MethodName, AppliedSystematics>();
+  const studies: DeltaSysStudy[] = [];
+  for (const method of config.methods) {
+    const control = cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'control' && c.task.method === method);
+    const closure = cells.filter((c) => c.task.kind === 'sideband-closure' && c.task.method === method);
+    const mc = control.length ? measureShifts(control, eps, method, 'mc') : [];
+    const dd = closure.length ? measureShifts(closure, eps, method, 'data-driven') : [];
+    studies.push(...mc, ...dd);
+    const mcOf = (e: number): number => mc.find((s) => s.epsilonB === e)?.mean ?? 0;
+    const ddOf = (e: number): number | undefined => dd.find((s) => s.epsilonB === e)?.mean;
+    let deltaSys = eps.map(mcOf);
+    let sigmaSys = eps.map((e) => {
+      const d = ddOf(e);
+      return d === undefined ? Math.abs(mcOf(e)) : combineDeltaSys([mcOf(e), d]);
+    });
+    if (dd.length)
+      for (const e of eps) {
+        const d = ddOf(e)!, m = mcOf(e);
+        studies.push({ method, epsilonB: e, source: 'combined', mean: combineDeltaSys([m, d]), std: 0, perWindow: [] });
+      }
+    const configured = config.deltaSys.values?.[method];
+    if (configured) {
+      deltaSys = eps.map((e, i) => configured[String(e)] ?? deltaSys[i]);
+      sigmaSys = deltaSys.map((d, i) => (configured[String(eps[i])] !== undefined ? Math.abs(d) : sigmaSys[i]));
+      notes.push(`δsys of ${method} taken from the configuration where given (${eps.map((e, i) => `ε_B=${e}: ${deltaSys[i]}`).join(', ')})`);
+    } else if (!mc.length && !dd.length && method !== 'iad') {
+      notes.push(`no control sample and no configured δsys for ${method}: δsys = 0 (no systematic correction)`);
+    }
+    // IAD: a perfect template by construction, no shift.
+    if (method === 'iad') table.set(method, { deltaSys: eps.map(() => 0), sigmaSys: eps.map(() => 0) });
+    else table.set(method, { deltaSys, sigmaSys });
+  }
+  return { table, studies };
+}
+
+function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>): { runs: CellRun[]; rows: Map<ScoredCell, CutAndCountRow[]> } {
+  const { config } = ctx.plan;
+  const labels = ctx.samples.data.has('label') ? ctx.samples.data.column('label') : undefined;
+  const runs: CellRun[] = [];
+  const rows = new Map<ScoredCell, CutAndCountRow[]>();
+  for (const cell of cells) {
+    if (cell.task.sample !== 'data' || cell.task.kind !== 'classify') continue;
+    const method = cell.task.method!;
+    const r = countCell(cell, config.epsilonB, deltaSys.get(method)!);
+    rows.set(cell, r);
+    let nSignalSR: number | undefined;
+    if (labels) {
+      nSignalSR = 0;
+      for (const i of cell.srIndex) nSignalSR += labels[i] === 1 ? 1 : 0;
+    }
+    for (const row of r) {
+      let nSignalPass: number | undefined;
+      if (labels) {
+        const pass = passFlags(cell, row);
+        nSignalPass = 0;
+        for (let i = 0; i < pass.length; i++) if (pass[i] && labels[cell.srIndex[i]] === 1) nSignalPass++;
+      }
+      runs.push({
+        windowId: cell.task.windowId, method, epsilonB: row.epsilonB, run: cell.task.run, seed: cell.task.seed,
+        nSR: row.nSR, nTemplate: row.nTemplate, nTemplatePass: row.nTemplatePass, nTemplatePassEff: row.nTemplatePassEff,
+        threshold: row.threshold, foldThresholds: [...row.foldThresholds], foldIds: [...row.foldIds],
+        epsilonEff: row.epsilonEff, nObs: row.nObs, nExp: row.nExp, deltaSys: row.deltaSys, sigmaSys: row.sigmaSys, sigmaExp: row.sigmaExp, sigmaB: row.sigmaB,
+        zSimple: row.zSimple, zSimpleOneSided: row.zSimpleOneSided, zCowan: row.zCowan, zCowanOneSided: row.zCowanOneSided,
+        ...(labels ? { nSignalSR, nSignalPass } : {}),
+      });
+    }
+  }
+  return { runs, rows };
+}
+
+/**
+ * Global significance per method and ε_B (run 0): the observed local Zs (one-sided Cowan) against
+ * background-only pseudo-experiments that resample events of a signal-free event list, so the
+ * windows' overlaps are respected. The list is the IAD template for IAD and the control sample for
+ * CWoLa and CATHODE; without a control sample only the Šidák bound is available.
+ */
+function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>, dataRows: Map<ScoredCell, CutAndCountRow[]>, notes: string[]): LookElsewhereResult[] {
+  const { config } = ctx.plan;
+  const out: LookElsewhereResult[] = [];
+  const nToys = config.lookElsewhere.pseudoExperiments;
+  for (const method of config.methods) {
+    const dataCells = cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'data' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
+    if (dataCells.length === 0) continue;
+    const nullCells = method === 'iad' ? dataCells : cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'control' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
+    config.epsilonB.forEach((eps, e) => {
+      const observed = dataCells.map((c) => dataRows.get(c)![e].zCowanOneSided);
+      const zMax = Math.max(...observed);
+      const localP = pValueFromSignificance(zMax);
+      const sidakP = sidakGlobalPValue(localP, observed.length);
+      const base = {
+        method, epsilonB: eps, statistic: 'cowanOneSided' as const, localZMax: zMax,
+        localZMaxWindowId: dataCells[observed.indexOf(zMax)].task.windowId, localP, nWindows: observed.length,
+        sidakBound: { globalP: sidakP, globalZ: significanceFromPValue(sidakP) },
+      };
+      if (nToys === 0 || nullCells.length !== dataCells.length) {
+        out.push({ ...base, globalP: sidakP, globalZ: significanceFromPValue(sidakP), nPseudoExperiments: 0 });
+        return;
+      }
+      // Null event list: IAD → the template events (indices into the template sample's SR rows, pooled over windows);
+      // CWoLa/CATHODE → the control sample's SR data events.
+      const windowCuts: WindowCut[] = nullCells.map((c) => {
+        const row = countCell(c, config.epsilonB, deltaSys.get(method)!)[e];
+        if (method === 'iad') {
+          const thr = new Map<number, number>(row.foldIds.map((f, i) => [f, row.foldThresholds[i]]));
+          const pass = new Uint8Array(c.templateScores.length);
+          for (let i = 0; i < pass.length; i++) pass[i] = c.templateScores[i] >= (thr.get(c.templateFold[i]) ?? Infinity) ? 1 : 0;
+          const tIndex = maskIndices(signalRegionMask(ctx.samples.template, windowById(ctx.plan, c.task.windowId)));
+          return { eventIndex: tIndex, pass, epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: 0, sigmaSys: 0 };
+        }
+        return { eventIndex: c.srIndex, pass: passFlags(c, row), epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: row.deltaSys, sigmaSys: row.sigmaSys };
+      });
+      const nullSample = method === 'iad' ? ctx.samples.template : ctx.samples.control;
+      const g = globalSignificance({
+        observedLocalZ: observed, nEvents: nullSample.length, localZ: cutAndCountLocalZ(windowCuts), nToys,
+        rng: createRng(config.seed).fork(`look-elsewhere/${method}/${eps}`),
+      });
+      out.push({
+        ...base, globalP: g.pGlobal, globalZ: Number.isFinite(g.zGlobal) ? g.zGlobal : null, nExceeding: g.nExceeding,
+        globalPStdErr: g.pGlobalStdErr, globalPUpper95: g.pGlobalUpper95, globalZLower95: g.zGlobalLower95,
+        nPseudoExperiments: g.nToys, maxLocalZHistogram: histogram(g.toyMaxZ, 0, Math.max(5, zMax + 0.5), 40),
+      });
+    });
+    if (nToys > 0 && method !== 'iad' && nullCells.length === 0) notes.push(`${method}: no control sample, look-elsewhere effect from the Šidák bound only`);
+  }
+  return out;
+}
+
+function histogram(values: ArrayLike<number>, lo: number, hi: number, bins: number, weights?: ArrayLike<number>): { edges: number[]; counts: number[] } {
+  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins);
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const b = Math.floor(((values[i] - lo) / (hi - lo)) * bins);
+    if (b >= 0 && b < bins) counts[b] += weights ? weights[i] : 1;
+  }
+  return { edges, counts };
+}
+
+function rocCurves(ctx: AssembleContext, cells: ScoredCell[]): RocRecord[] | undefined {
+  if (!ctx.samples.data.has('label')) return undefined;
+  const labels = ctx.samples.data.column('label');
+  const out: RocRecord[] = [];
+  for (const c of cells) {
+    if (c.task.sample !== 'data' || c.task.kind !== 'classify' || c.task.run !== 0) continue;
+    const sig: number[] = [], bkg: number[] = [];
+    c.srIndex.forEach((row, i) => (labels[row] === 1 ? sig : bkg).push(c.dataScores[i]));
+    if (sig.length === 0 || bkg.length === 0) continue;
+    const roc = rocCurve(sig, bkg);
+    // Keep ≤ 200 points, log-spaced in FPR, so the results stay small.
+    const keep = new Set<number>([0, roc.fpr.length - 1]);
+    for (let k = 0; k <= 200; k++) {
+      const target = 10 ** (-5 + (5 * k) / 200);
+      let j = 0;
+      while (j < roc.fpr.length - 1 && roc.fpr[j] < target) j++;
+      keep.add(j);
+    }
+    const idx = [...keep].sort((a, b) => a - b);
+    let auc = 0;
+    for (let j = 1; j < roc.fpr.length; j++) auc += (roc.fpr[j] - roc.fpr[j - 1]) * (roc.tpr[j] + roc.tpr[j - 1]) / 2;
+    out.push({ windowId: c.task.windowId, method: c.task.method!, run: 0, fpr: idx.map((j) => roc.fpr[j]), tpr: idx.map((j) => roc.tpr[j]), auc });
+  }
+  return out;
+}
+
+const SPECTRUM_LO = 2.5, SPECTRUM_HI = 4.6, SPECTRUM_BINS = 42;
+
+function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<ScoredCell, CutAndCountRow[]>, runs: CellRun[]): MjjSpectra {
+  const mjj = ctx.samples.data.column('mJJ');
+  const before = histogram(mjj, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS);
+  const afterCut: MjjSpectra['afterCut'] = [];
+  const { config } = ctx.plan;
+  for (const method of config.methods)
+    config.epsilonB.forEach((eps, e) => {
+      // The window where this method's mean significance peaks, run 0: passing SR events and the background expected there.
+      const mine = runs.filter((r) => r.method === method && r.epsilonB === eps && r.run === 0);
+      if (mine.length === 0) return;
+      const best = mine.reduce((a, b) => (b.zCowan > a.zCowan ? b : a));
+      const cell = cells.find((c) => c.task.kind === 'classify' && c.task.sample === 'data' && c.task.method === method && c.task.run === 0 && c.task.windowId === best.windowId)!;
+      const row = dataRows.get(cell)![e];
+      const pass = passFlags(cell, row);
+      const passMass: number[] = [], srMass: number[] = [];
+      cell.srIndex.forEach((i, k) => { srMass.push(mjj[i]); if (pass[k]) passMass.push(mjj[i]); });
+      const scale = row.epsilonEff * (1 + row.deltaSys);
+      afterCut.push({
+        method, epsilonB: eps, windowId: best.windowId,
+        counts: histogram(passMass, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS).counts,
+        expectedBackground: histogram(srMass, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS).counts.map((c) => c * scale),
+      });
+    });
+  return { edgesTeV: before.edges, countsBeforeCut: before.counts, afterCut };
+}
+
+function featureHistograms(ctx: AssembleContext, cells: ScoredCell[]): FeatureHistogram[] {
+  const out: FeatureHistogram[] = [];
+  const names = featureNames(ctx.plan.config.features);
+  for (const c of cells) {
+    if (c.task.sample !== 'data' || c.task.kind !== 'classify' || c.task.run !== 0) continue;
+    const template = templateFeatures(ctx, c);
+    if (!template) continue;
+    names.forEach((feature, j) => {
+      const col = ctx.samples.data.column(feature);
+      const dataVals = Array.from(c.srIndex, (i) => col[i]);
+      const sorted = [...dataVals].sort((a, b) => a - b);
+      const lo = sorted[Math.floor(0.005 * (sorted.length - 1))], hi = sorted[Math.ceil(0.995 * (sorted.length - 1))];
+      if (!(hi > lo)) return;
+      const tVals = Array.from({ length: template.rows }, (_, i) => template.data[i * template.cols + j]);
+      const d = histogram(dataVals, lo, hi, 30);
+      const w = template.weights;
+      const t = histogram(tVals, lo, hi, 30, w);
+      const w2 = w ? histogram(tVals, lo, hi, 30, Array.from(w, (x) => x * x)).counts : undefined;
+      out.push({ windowId: c.task.windowId, method: c.task.method!, feature, unit: ctx.samples.data.unit(feature), edges: d.edges, dataCounts: d.counts, templateCounts: t.counts, ...(w2 ? { templateSumW2: w2 } : {}) });
+    });
+  }
+  return out;
+}
+
+/** The template's feature rows of a cell (IAD: template SR events; CWoLa: short sidebands; CATHODE: flow samples). */
+function templateFeatures(ctx: AssembleContext, c: ScoredCell): { data: Float64Array; rows: number; cols: number; weights?: Float64Array } | undefined {
+  const names = featureNames(ctx.plan.config.features);
+  const w = windowById(ctx.plan, c.task.windowId);
+  if (c.task.method === 'cathode') {
+    const flow = ctx.cache.get<{ nSamples: number; cols: number }>(c.task.dependsOn[0]);
+    return flow ? { data: flow.arrays.samples as Float64Array, rows: flow.value.nSamples, cols: flow.value.cols } : undefined;
+  }
+  const source = c.task.method === 'iad' ? ctx.samples.template : ctx.samples.data;
+  const mask = c.task.method === 'iad' ? signalRegionMask(source, w) : shortSidebandMask(source, w, ctx.plan.shortSidebandWidth);
+  const idx = maskIndices(mask);
+  const cols = names.map((n) => source.column(n));
+  const data = new Float64Array(idx.length * names.length);
+  idx.forEach((row, i) => cols.forEach((col, j) => (data[i * names.length + j] = col[row])));
+  return { data, rows: idx.length, cols: names.length, weights: c.templateWeights };
+}
+
+/** Turn the cached task results of a finished plan into the results document. */
+export function assembleResults(ctx: AssembleContext): ResultsDocument {
+  const { plan } = ctx;
+  const { config } = plan;
+  const notes: string[] = [];
+  const cells = loadCells(ctx);
+  const { table, studies } = deltaSysTable(ctx, cells, notes);
+  const { runs, rows } = cellRuns(ctx, cells, table);
+  const data = ctx.datasets.data;
+  const doc: ResultsDocument = {
+    schema: RESULTS_SCHEMA, version: RESULTS_VERSION, writer: ctx.writer, createdAt: new Date().toISOString(), notes,
+    config: {
+      preset: config.preset, methods: config.methods,
+      windows: plan.windows.map((w) => ({ id: w.id, srLow: w.srLow, srHigh: w.srHigh, centre: w.centre, units: 'TeV' as const })),
+      epsilonB: config.epsilonB, nRuns: config.runs, nFolds: config.folds, features: [...featureNames(config.features)],
+      classifier: { ...config.classifier.options, kind: config.classifier.kind, ensemble: config.ensemble },
+      densityEstimator: config.methods.includes('cathode') ? { ...config.cathode.flow, kind: 'maf', flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth } : undefined,
+      seeds: { root: config.seed },
+      ...(data.nSignal !== undefined ? { signalInjection: { nSignal: data.nSignal } } : {}),
+      scanConfig: config,
+    },
+    dataset: { path: data.path, sha256: data.sha256, nEvents: data.nEvents, ...(data.nSignal !== undefined ? { nSignal: data.nSignal, nBackground: data.nEvents - data.nSignal } : {}), description: data.description },
+    versions: ctx.versions,
+    runs,
+    aggregates: aggregateRuns(runs),
+    deltaSys: studies,
+    lookElsewhere: lookElsewhere(ctx, cells, table, rows, notes),
+    mjjSpectra: spectra(ctx, cells, rows, runs),
+    featureHistograms: featureHistograms(ctx, cells),
+  };
+  const roc = rocCurves(ctx, cells);
+  if (roc) doc.roc = roc;
+  if (doc.config.densityEstimator === undefined) delete doc.config.densityEstimator;
+  return doc;
+}
+
+export type { SampleRole };

@@ -1,0 +1,158 @@
+import type { EventTable } from '../data/eventTable.js';
+import { signalRegionMask, type Window } from '../windows/index.js';
+import { crossFit, type ClassifierSpec } from '../ml/crossFit.js';
+// Model kinds register themselves on import; the scan offers these.
+import '../ml/trees/hgb.js';
+import '../ml/trees/cart.js';
+import '../ml/nn/mlp.js';
+import { loadOnnxClassifier } from '../ml/onnx/index.js';
+import type { WorkerPool } from '../ml/pool/pool.js';
+import type { Matrix } from '../ml/matrix.js';
+import { featureMatrix, featureNames } from '../methods/features.js';
+import { iadTemplate } from '../methods/iad.js';
+import { cwolaTemplate } from '../methods/cwola.js';
+import { trainSidebandDensity, cathodeTemplate, sidebandClosureTemplate } from '../methods/cathode.js';
+import { loadFlowEnsemble, type FlowEnsembleDocument } from '../ml/flows/index.js';
+import type { BackgroundTemplate } from '../methods/types.js';
+import { InputError } from '../util/errors.js';
+import { silent, type Reporter } from '../util/reporter.js';
+import type { ResultCache } from './cache.js';
+import type { ScanConfig } from './config.js';
+import type { ScanPlan, ScanTask } from './plan.js';
+
+/** What a task reads: the loaded samples, the cache, a worker pool and a reporter. */
+export interface TaskContext {
+  readonly plan: ScanPlan;
+  /** Events by sample role (`data`, `control`) and the IAD `template`. */
+  readonly samples: Readonly<Record<string, EventTable>>;
+  readonly cache: ResultCache;
+  readonly pool?: WorkerPool;
+  readonly reporter?: Reporter;
+}
+
+/** Summary stored with a classify task's scores. */
+export interface ClassifyResult {
+  readonly nSR: number;
+  readonly nTemplate: number;
+  readonly meta: Record<string, unknown>;
+}
+
+/** Summary stored with a flow task's samples. */
+export interface FlowResult {
+  readonly nSamples: number;
+  readonly cols: number;
+  readonly features: readonly string[];
+  /** The trained flow ensemble (FlowEnsemble.toJSON()). */
+  readonly flow: FlowEnsembleDocument;
+}
+
+/** The registered model kind and options behind a scan's classifier setting. */
+export function classifierSpec(config: ScanConfig): ClassifierSpec {
+  const { kind, options } = config.classifier;
+  switch (kind) {
+    case 'gbdt': return { kind: 'hgb', options };
+    case 'mlp': return { kind: 'mlp', options };
+    case 'cart': return { kind: 'cart', options };
+    case 'onnx': return { kind: 'onnx', options: { ...options, path: config.classifier.onnxPath } };
+  }
+}
+
+function windowOf(plan: ScanPlan, id: number): Window {
+  const w = plan.windows.find((x) => x.id === id);
+  if (!w) throw new InputError(`scan plan: task refers to window ${id}, which the plan does not define`);
+  return w;
+}
+
+function sampleOf(ctx: TaskContext, role: string): EventTable {
+  const s = ctx.samples[role];
+  if (!s) throw new InputError(`scan: the "${role}" sample is not loaded`);
+  return s;
+}
+
+/** Run one task and store its result in the cache (skipped when the cache already holds it). */
+export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached' | 'computed'> {
+  if (ctx.cache.has(task.key)) return 'cached';
+  const { config } = ctx.plan;
+  const features = featureNames(config.features);
+  const window = windowOf(ctx.plan, task.windowId);
+  const events = sampleOf(ctx, task.sample);
+  const reporter = ctx.reporter ?? silent;
+
+  if (task.kind === 'flow') {
+    const density = await trainSidebandDensity(events, window, features, {
+      flow: config.cathode.flow, flows: config.cathode.flows, oversampling: config.cathode.oversampling,
+      bandwidth: config.cathode.bandwidth, seed: task.seed, reporter,
+    });
+    const template = cathodeTemplate(density, events, window, { ...config.cathode, seed: task.seed });
+    // The trained flow is kept with its samples: the sideband closure (data-driven δsys) samples it again.
+    const value: FlowResult = { nSamples: template.x.rows, cols: template.x.cols, features, flow: density.toJSON() };
+    ctx.cache.put(task.key, value, { samples: template.x.data });
+    return 'computed';
+  }
+
+  if (task.kind === 'sideband-closure') {
+    const flow = ctx.cache.get<FlowResult>(task.dependsOn[0]);
+    if (!flow) throw new InputError(`scan: sideband closure of window ${window.id} needs the flow ${task.dependsOn[0]}, which is not in the cache; run the flow task first`);
+    const closure = sidebandClosureTemplate(loadFlowEnsemble(flow.value.flow), events, window, features, ctx.plan.shortSidebandWidth, {
+      oversampling: config.cathode.oversampling, seed: task.seed,
+    });
+    return storeCrossFit(task, ctx, closure.data, closure.template);
+  }
+
+  const sr = signalRegionMask(events, window);
+  const data = featureMatrix(events, features, sr);
+  let template: BackgroundTemplate;
+  switch (task.method) {
+    case 'iad':
+      template = iadTemplate(sampleOf(ctx, 'template'), window, features);
+      break;
+    case 'cwola':
+      template = cwolaTemplate(events, window, features, ctx.plan.shortSidebandWidth);
+      break;
+    case 'cathode': {
+      const flowKey = task.dependsOn[0];
+      const flow = ctx.cache.get<FlowResult>(flowKey);
+      if (!flow) throw new InputError(`scan: CATHODE task ${task.index} (window ${window.id}) needs the flow samples ${flowKey}, which are not in the cache; run the flow task first`);
+      const x: Matrix<Float64Array> = { data: flow.arrays.samples as Float64Array, rows: flow.value.nSamples, cols: flow.value.cols };
+      template = { method: 'cathode', window, x, classWeight: 'balanced', meta: { nTemplate: x.rows, oversampling: config.cathode.oversampling } };
+      break;
+    }
+    default:
+      throw new InputError(`scan: task ${task.index} has no method`);
+  }
+  return storeCrossFit(task, ctx, data, template);
+}
+
+/**
+ * Cross-fit "data (label 1) vs template (label 0)" and store the out-of-fold scores under the task's
+ * key. An external ONNX classifier is not trained: it never saw these events, so it scores them all
+ * directly (one fold).
+ */
+async function storeCrossFit(task: ScanTask, ctx: TaskContext, data: Matrix<Float64Array>, template: BackgroundTemplate): Promise<'computed'> {
+  const { config } = ctx.plan;
+  if (config.classifier.kind === 'onnx') {
+    if (!config.classifier.onnxPath) throw new InputError('scan: classifier "onnx" needs classifier.onnxPath (--onnx <file>)');
+    const model = await loadOnnxClassifier(config.classifier.onnxPath);
+    const value: ClassifyResult = { nSR: data.rows, nTemplate: template.x.rows, meta: { ...template.meta, classifier: `onnx:${config.classifier.onnxPath}` } };
+    const arrays: Record<string, Float64Array | Uint8Array> = {
+      dataScores: await model.predictProbaAsync(data), dataFold: new Uint8Array(data.rows),
+      templateScores: await model.predictProbaAsync(template.x), templateFold: new Uint8Array(template.x.rows),
+    };
+    if (template.weights) arrays.templateWeights = template.weights;
+    ctx.cache.put(task.key, value, arrays);
+    return 'computed';
+  }
+  if (data.rows < config.folds) throw new InputError(`window ${task.windowId}: ${data.rows} events in the ${task.sample} sample cannot fill ${config.folds} folds`);
+  const reporter = ctx.reporter ?? silent;
+  const fit = await crossFit(classifierSpec(config), data, template.x, {
+    k: config.folds, members: config.ensemble, seed: task.seed, templateWeight: template.weights,
+    classWeight: template.classWeight, pool: ctx.pool, reporter,
+  });
+  const value: ClassifyResult = { nSR: data.rows, nTemplate: template.x.rows, meta: template.meta };
+  const arrays: Record<string, Float64Array | Uint8Array> = {
+    dataScores: fit.dataScores, dataFold: fit.dataFold, templateScores: fit.templateScores, templateFold: fit.templateFold,
+  };
+  if (template.weights) arrays.templateWeights = template.weights;
+  ctx.cache.put(task.key, value, arrays);
+  return 'computed';
+}

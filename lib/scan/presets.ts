@@ -1,0 +1,70 @@
+import { ConfigError, didYouMean } from '../util/errors.js';
+import type { ScanConfig } from './config.js';
+
+/**
+ * Scan presets. `default` is sized for a laptop: the generated LHCO-like dataset (1M background +
+ * 1000 signal), an independent background sample for IAD over the windows' m_JJ range, a
+ * signal-free control sample from the alternative background model (MC-based δsys and
+ * look-elsewhere pseudo-experiments), one run of single gradient-boosted classifiers per fold and
+ * the flow's `default` preset. `paper` is the anchor analysis' setting (arXiv:2411.00085): 50-member
+ * ensembles, 10 runs, the full CATHODE flow recipe — days of CPU; send it to a cluster.
+ */
+export const SCAN_PRESETS: Readonly<Record<'default' | 'paper' | 'ci', ScanConfig>> = Object.freeze({
+  default: {
+    schema: 'sidewinder/scan-config', version: 1, preset: 'default',
+    dataset: { generate: { background: 1_000_000, signal: 1000, seed: 1 } },
+    template: { generate: { background: 400_000, signal: 0, seed: 2, mJJRangeTeV: [2.9, 4.1] } },
+    control: { generate: { background: 1_000_000, signal: 0, seed: 3, backgroundModel: 'alternative' } },
+    windows: { file: 'windows/lhco-nine.json' },
+    methods: ['iad', 'cwola', 'cathode'],
+    features: 'baseline',
+    epsilonB: [1e-2, 1e-3, 1e-4],
+    classifier: { kind: 'gbdt', options: { maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.5 } },
+    folds: 5, ensemble: 1, runs: 1, seed: 1,
+    // 18 flows (data and control, nine windows): 150k sideband events and 6 epochs each keep
+    // `npm start` within 15 minutes on two cores.
+    cathode: { flow: { preset: 'default', maxEvents: 150_000, epochs: 6 }, flows: 1, oversampling: 4, bandwidth: 0.01 },
+    deltaSys: {},
+    lookElsewhere: { pseudoExperiments: 200 },
+  },
+  paper: {
+    schema: 'sidewinder/scan-config', version: 1, preset: 'paper',
+    dataset: { generate: { background: 1_000_000, signal: 1000, seed: 1 } },
+    template: { generate: { background: 600_000, signal: 0, seed: 2, mJJRangeTeV: [2.9, 4.1] } },
+    control: { generate: { background: 1_000_000, signal: 0, seed: 3, backgroundModel: 'alternative' } },
+    windows: { file: 'windows/lhco-nine.json' },
+    methods: ['iad', 'cwola', 'cathode'],
+    features: 'baseline',
+    epsilonB: [1e-2, 1e-3, 1e-4],
+    classifier: { kind: 'gbdt', options: { maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.5 } },
+    folds: 5, ensemble: 50, runs: 10, seed: 1,
+    cathode: { flow: { preset: 'paper' }, flows: 1, oversampling: 4, bandwidth: 0.01 },
+    deltaSys: {},
+    lookElsewhere: { pseudoExperiments: 1000 },
+  },
+  /** A small scan for tests: 200k events, short classifiers, a quick flow. */
+  ci: {
+    schema: 'sidewinder/scan-config', version: 1, preset: 'ci',
+    dataset: { generate: { background: 200_000, signal: 600, seed: 11 } },
+    template: { generate: { background: 80_000, signal: 0, seed: 12, mJJRangeTeV: [2.9, 4.1] } },
+    control: { generate: { background: 200_000, signal: 0, seed: 13, backgroundModel: 'alternative' } },
+    windows: { file: 'windows/lhco-nine.json' },
+    methods: ['iad', 'cwola', 'cathode'],
+    features: 'baseline',
+    epsilonB: [1e-2, 1e-3],
+    classifier: { kind: 'gbdt', options: { maxIter: 60, maxLeafNodes: 15, learningRate: 0.1, earlyStopping: true, validationFraction: 0.3 } },
+    folds: 5, ensemble: 1, runs: 1, seed: 1,
+    cathode: { flow: { preset: 'default', epochs: 4, maxEvents: 60_000 }, flows: 1, oversampling: 4, bandwidth: 0.01 },
+    deltaSys: {},
+    lookElsewhere: { pseudoExperiments: 50 },
+  },
+});
+
+export type PresetName = keyof typeof SCAN_PRESETS;
+
+/** A deep copy of a preset's configuration. */
+export function presetConfig(name: string): ScanConfig {
+  const p = (SCAN_PRESETS as Record<string, ScanConfig>)[name];
+  if (!p) throw new ConfigError(`unknown scan preset "${name}"${didYouMean(name, Object.keys(SCAN_PRESETS))}; presets are ${Object.keys(SCAN_PRESETS).join(', ')}`);
+  return structuredClone(p);
+}

@@ -1,0 +1,65 @@
+import type { Command } from 'commander';
+import { stat } from 'node:fs/promises';
+import { readEvents, formatOf } from '../../lib/data/io/index.js';
+import type { EventFormat } from '../../lib/data/io/index.js';
+import type { EventTable } from '../../lib/data/eventTable.js';
+import { SidewinderError } from '../../lib/util/errors.js';
+
+/** Per-column summary: min, max, mean over finite values, and the count of non-finite ones. */
+export function columnSummary(t: EventTable): { name: string; unit: string; dtype: string; min: number; max: number; mean: number; nonFinite: number }[] {
+  return t.columnNames.map((name) => {
+    const c = t.column(name);
+    let min = Infinity, max = -Infinity, sum = 0, n = 0;
+    for (let i = 0; i < c.length; i++) {
+      const v = c[i];
+      if (!Number.isFinite(v)) continue;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      n++;
+    }
+    return { name, unit: t.unit(name), dtype: c instanceof Float32Array ? 'float32' : 'float64', min: n ? min : NaN, max: n ? max : NaN, mean: n ? sum / n : NaN, nonFinite: c.length - n };
+  });
+}
+
+const fmt = (x: number) => (Number.isNaN(x) ? 'nan' : Math.abs(x) >= 1e5 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(4) : x.toFixed(5));
+
+/** `sidewinder inspect <file>`: format, rows, and per column its unit, dtype, min, max and mean. */
+export function register(program: Command): void {
+  program
+    .command('inspect')
+    .description('summarise an event file: format, rows, columns with units, min/max/mean per column')
+    .argument('<file>', 'events file (.h5/.hdf5, .npy, .csv, .arrow/.feather/.ipc, .parquet)')
+    .option('--format <format>', 'hdf5 | npy | csv | arrow | parquet (default: from the extension)')
+    .option('--key <key>', 'HDF5 key of the DataFrame (default: the only object at the root)')
+    .option('--columns <names>', 'comma-separated column names (.npy: names of all columns; else: columns to keep)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (file: string, opts: { format?: EventFormat; key?: string; columns?: string; json?: boolean }) => {
+      try {
+        await inspect(file, opts);
+      } catch (err) {
+        // Input and config problems are the user's to fix: the message says what and where; no stack trace.
+        if (!(err instanceof SidewinderError)) throw err;
+        console.error(`sidewinder inspect: ${err.message}`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+async function inspect(file: string, opts: { format?: EventFormat; key?: string; columns?: string; json?: boolean }): Promise<void> {
+  const format = opts.format ?? formatOf(file);
+  const t = await readEvents(file, { format, key: opts.key, columns: opts.columns?.split(',').map((s) => s.trim()) });
+  const size = (await stat(file)).size;
+  const cols = columnSummary(t);
+  if (opts.json) {
+    console.log(JSON.stringify({ file, format, bytes: size, rows: t.length, columns: cols }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
+    return;
+  }
+  console.log(`${file}\n  format ${format}, ${(size / 1e6).toFixed(2)} MB, ${t.length} rows, ${cols.length} columns`);
+  const w = Math.max(6, ...cols.map((c) => c.name.length));
+  console.log(`  ${'column'.padEnd(w)}  ${'unit'.padEnd(5)}  ${'dtype'.padEnd(7)}  ${'min'.padStart(12)}  ${'max'.padStart(12)}  ${'mean'.padStart(12)}`);
+  for (const c of cols) {
+    const bad = c.nonFinite ? `  (${c.nonFinite} non-finite)` : '';
+    console.log(`  ${c.name.padEnd(w)}  ${(c.unit || '-').padEnd(5)}  ${c.dtype.padEnd(7)}  ${fmt(c.min).padStart(12)}  ${fmt(c.max).padStart(12)}  ${fmt(c.mean).padStart(12)}${bad}`);
+  }
+}

@@ -1,0 +1,50 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { readResults, writeReport, type PlotFormat } from '../../lib/report/index.js';
+import { SIGNIFICANCE_KINDS, type SignificanceKind } from '../../lib/scan/results.js';
+import { SidewinderError } from '../../lib/util/errors.js';
+import type { Reporter } from '../../lib/util/reporter.js';
+
+const consoleReporter: Reporter = {
+  progress() {},
+  log(level, msg) {
+    // missing plots (info) are summarised on stdout at the end
+    if (level === 'warn') console.error(`warning: ${msg}`);
+  },
+};
+
+/** `sidewinder report <results.json> [--out dir]`: validate a results document, write the HTML report and plots. */
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description('write a self-contained HTML report with SVG and PNG plots from a results document')
+    .argument('<results>', 'results JSON written by `sidewinder scan` (data-schemas/results.schema.json)')
+    .option('-o, --out <dir>', 'output directory (default: <results file name>-report beside it)')
+    .option('--formats <list>', 'plot files to write beside the HTML: svg,png | svg | png | none', 'svg,png')
+    .option('--significance <kind>', `significance shown in the plot and table: ${SIGNIFICANCE_KINDS.join(' | ')}`, 'cowan')
+    .action(async (resultsPath: string, opts: { out?: string; formats: string; significance: string }) => {
+      try {
+        if (!SIGNIFICANCE_KINDS.includes(opts.significance as SignificanceKind))
+          throw new SidewinderError(`--significance: "${opts.significance}" is not one of ${SIGNIFICANCE_KINDS.join(', ')}`);
+        const formats = opts.formats === 'none' ? [] : opts.formats.split(',').map((f) => f.trim());
+        for (const f of formats) if (f !== 'svg' && f !== 'png') throw new SidewinderError(`--formats: "${f}" is not svg or png`);
+        const results = await readResults(resultsPath);
+        const outDir = resolve(opts.out ?? resultsPath.replace(/\.json$/i, '') + '-report');
+        const out = await writeReport(results, outDir, {
+          formats: formats as PlotFormat[],
+          statistic: opts.significance as SignificanceKind,
+          reporter: consoleReporter,
+        });
+        console.log(`report: ${out.htmlPath}`);
+        for (const p of out.plots) console.log(`  ${p.id}: ${[p.svgPath, p.pngPath].filter(Boolean).join(', ')}`);
+        if (out.missing.length) console.log(`not drawn (no data): ${out.missing.map((m) => m.id).join(', ')}`);
+      } catch (err) {
+        if (err instanceof SidewinderError) {
+          console.error(`sidewinder report: ${err.message}`);
+          process.exitCode = 1;
+          return;
+        }
+        throw err;
+      }
+    });
+}

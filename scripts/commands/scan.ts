@@ -1,0 +1,121 @@
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runScan } from '../../lib/scan/scan.js';
+import { presetConfig } from '../../lib/scan/presets.js';
+import type { ScanConfig, MethodName } from '../../lib/scan/config.js';
+import { ConfigError } from '../../lib/util/errors.js';
+import { writeReport } from '../../lib/report/index.js';
+import { consoleReporter, type ReporterMode } from '../reporter.js';
+import { printScanTable } from './scanTable.js';
+
+export interface ScanCliOptions {
+  preset: string;
+  config?: string;
+  data?: string;
+  key?: string;
+  template?: string;
+  control?: string | boolean;
+  signal?: string;
+  background?: string;
+  windows?: string;
+  methods?: string;
+  features?: string;
+  classifier?: string;
+  onnx?: string;
+  folds?: string;
+  ensemble?: string;
+  runs?: string;
+  seed?: string;
+  epsilonB?: string;
+  out: string;
+  cache?: string;
+  quiet?: boolean;
+  log?: boolean;
+  verbose?: boolean;
+}
+
+const int = (v: string, what: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new ConfigError(`--${what}: expected an integer, got "${v}"`);
+  return n;
+};
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+/** Preset (or config file), then command-line overrides. */
+export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
+  const cfg: ScanConfig = o.config ? (JSON.parse(readFileSync(o.config, 'utf8')) as ScanConfig) : presetConfig(o.preset);
+  if (o.data) cfg.dataset = { path: resolve(o.data), key: o.key };
+  if (o.template) cfg.template = { path: resolve(o.template) };
+  if (o.control === false) delete cfg.control;
+  else if (typeof o.control === 'string') cfg.control = { path: resolve(o.control) };
+  if (o.signal !== undefined) {
+    if (!cfg.dataset.generate) throw new ConfigError('--signal sets the injected signal of the generated dataset; it cannot be used with --data');
+    cfg.dataset.generate.signal = int(o.signal, 'signal');
+  }
+  if (o.background !== undefined) {
+    if (!cfg.dataset.generate) throw new ConfigError('--background applies to the generated dataset; it cannot be used with --data');
+    cfg.dataset.generate.background = int(o.background, 'background');
+  }
+  if (o.windows) cfg.windows.ids = list(o.windows).map((v) => int(v, 'windows'));
+  if (o.methods) cfg.methods = list(o.methods) as MethodName[];
+  if (o.features) cfg.features = o.features;
+  if (o.classifier) cfg.classifier = { kind: o.classifier as ScanConfig['classifier']['kind'], options: o.classifier === cfg.classifier.kind ? cfg.classifier.options : {} };
+  if (o.onnx) cfg.classifier = { kind: 'onnx', options: {}, onnxPath: resolve(o.onnx) };
+  if (o.folds) cfg.folds = int(o.folds, 'folds');
+  if (o.ensemble) cfg.ensemble = int(o.ensemble, 'ensemble');
+  if (o.runs) cfg.runs = int(o.runs, 'runs');
+  if (o.seed) cfg.seed = int(o.seed, 'seed');
+  if (o.epsilonB) cfg.epsilonB = list(o.epsilonB).map(Number);
+  return cfg;
+}
+
+export function reporterMode(o: { quiet?: boolean; log?: boolean }): ReporterMode | undefined {
+  return o.quiet ? 'quiet' : o.log ? 'log' : undefined;
+}
+
+/** `sidewinder scan`: the nine-window bump hunt. */
+export function register(program: Command): void {
+  program
+    .command('scan')
+    .description('run IAD, CWoLa Hunting and CATHODE over the sliding m_JJ windows and write results.json')
+    .option('--preset <name>', 'default | paper | ci', 'default')
+    .option('--config <file>', 'a scan configuration (JSON, data-schemas/scan-config.schema.json) instead of a preset')
+    .option('--data <file>', 'analyse this file (LHCO HDF5/Parquet/Arrow/CSV, or an LHCO-SR .npy) instead of generated data')
+    .option('--key <key>', 'HDF5 object key of --data')
+    .option('--template <file>', 'IAD background template (background-only events in the SR)')
+    .option('--control <file>', 'signal-free control sample for MC-based δsys and look-elsewhere toys')
+    .option('--no-control', 'no control sample (δsys from the config, Šidák bound only)')
+    .option('--signal <n>', 'signal events injected into the generated dataset (0 for a background-only scan)')
+    .option('--background <n>', 'background events of the generated dataset')
+    .option('--windows <ids>', 'a subset of windows, e.g. 4,5,6')
+    .option('--methods <list>', 'e.g. iad,cwola,cathode')
+    .option('--features <set>', 'baseline | deltaR | extended')
+    .option('--classifier <kind>', 'gbdt | mlp | cart')
+    .option('--onnx <file>', 'score with an external ONNX binary classifier')
+    .option('--folds <k>', 'k of the k-fold cross-fitting')
+    .option('--ensemble <n>', 'classifiers averaged per fold')
+    .option('--runs <n>', 'independent runs (different seeds)')
+    .option('--seed <n>', 'root seed')
+    .option('--epsilon-b <list>', 'working points, e.g. 1e-2,1e-3,1e-4')
+    .option('--out <dir>', 'output directory', 'out/scan')
+    .option('--cache <dir>', 'task cache (default: <out>/cache)')
+    .option('--quiet', 'no progress output')
+    .option('--log', 'plain log lines instead of progress bars')
+    .option('--verbose', 'also debug lines (epochs, tasks)')
+    .action(async (o: ScanCliOptions) => {
+      const cfg = scanConfigFromOptions(o);
+      const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
+      try {
+        const out = await runScan(cfg, { outDir: o.out, cacheDir: o.cache ?? `${o.out}/cache`, reporter });
+        reporter.stop();
+        printScanTable(out.results);
+        console.log(`\n${out.computed} tasks computed, ${out.cached} from the cache`);
+        const report = await writeReport(out.results, join(o.out, 'report'), { reporter });
+        console.log(`report:  ${report.htmlPath}`);
+        console.log(`results: ${out.resultsPath}\nplan:    ${out.planPath}`);
+      } finally {
+        reporter.stop();
+      }
+    });
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlan, taskSeed } from '../../lib/scan/plan.js';
+import { presetConfig } from '../../lib/scan/presets.js';
+import { scanWindows } from '../../lib/scan/scan.js';
+import { checkScanConfig } from '../../lib/scan/config.js';
+import { validateSchema } from '../../lib/util/schema.js';
+
+const hashes = { data: 'a'.repeat(64), template: 'b'.repeat(64), control: 'c'.repeat(64) };
+
+describe('scan plan', () => {
+  it('windows × methods × runs, flows before the CATHODE classifiers that read them, IAD on data only', async () => {
+    const cfg = presetConfig('default');
+    cfg.runs = 2;
+    const { windows, shortSidebandWidth } = await scanWindows(cfg);
+    const plan = buildPlan(cfg, windows, shortSidebandWidth, hashes);
+    // data: 9 windows × 2 runs × (flow + 3 classifiers); control: 9 × 2 × (flow + cwola + cathode)
+    expect(plan.tasks.length).toBe(9 * 2 * 4 + 9 * 2 * 3);
+    expect(plan.tasks.filter((t) => t.sample === 'control' && t.method === 'iad')).toHaveLength(0);
+    expect(new Set(plan.tasks.map((t) => t.key)).size).toBe(plan.tasks.length);
+    for (const t of plan.tasks.filter((x) => x.method === 'cathode' && x.kind === 'classify')) {
+      const flow = plan.tasks.find((f) => f.key === t.dependsOn[0])!;
+      expect(flow.kind).toBe('flow');
+      expect(flow.index).toBeLessThan(t.index);
+      expect([flow.windowId, flow.run, flow.sample]).toEqual([t.windowId, t.run, t.sample]);
+    }
+  });
+
+  it('keys are stable for the same inputs and change with anything the result depends on', async () => {
+    const cfg = presetConfig('ci');
+    const { windows, shortSidebandWidth } = await scanWindows(cfg);
+    const keys = (c = cfg, h = hashes) => buildPlan(c, windows, shortSidebandWidth, h).tasks.map((t) => t.key);
+    expect(keys()).toEqual(keys(structuredClone(cfg)));
+    const k0 = keys();
+    const other = structuredClone(cfg);
+    other.classifier.options = { ...other.classifier.options, maxIter: 61 };
+    const k1 = keys(other);
+    // flows do not depend on the classifier; classifiers do
+    const plan = buildPlan(cfg, windows, shortSidebandWidth, hashes);
+    plan.tasks.forEach((t, i) => (t.kind === 'flow' ? expect(k1[i]).toBe(k0[i]) : expect(k1[i]).not.toBe(k0[i])));
+    expect(keys(cfg, { ...hashes, data: 'd'.repeat(64) }).filter((k, i) => plan.tasks[i].sample === 'data').some((k) => k0.includes(k))).toBe(false);
+    const seeded = structuredClone(cfg);
+    seeded.seed = 2;
+    expect(keys(seeded).some((k) => k0.includes(k))).toBe(false);
+  });
+
+  it('task seeds are derived by label and differ between runs, tasks and root seeds', () => {
+    expect(taskSeed(1, 0, 'a')).toBe(taskSeed(1, 0, 'a'));
+    expect(taskSeed(1, 0, 'a')).not.toBe(taskSeed(1, 1, 'a'));
+    expect(taskSeed(1, 0, 'a')).not.toBe(taskSeed(1, 0, 'b'));
+    expect(taskSeed(1, 0, 'a')).not.toBe(taskSeed(2, 0, 'a'));
+  });
+
+  it('presets validate against the schema; bad configurations are refused by name', () => {
+    for (const p of ['default', 'paper', 'ci']) expect(() => validateSchema('scan-config', presetConfig(p), p)).not.toThrow();
+    expect(() => presetConfig('defualt')).toThrow(/unknown scan preset "defualt".*did you mean "default"/);
+    const bad = presetConfig('ci');
+    bad.epsilonB = [0.01, 1.5];
+    expect(() => validateSchema('scan-config', bad, 'my.json')).toThrow(/my\.json.*epsilonB/);
+    const bad2 = presetConfig('ci');
+    bad2.methods = ['iad', 'cwoal' as never];
+    expect(() => checkScanConfig(bad2, 'cfg')).toThrow(/unknown method "cwoal".*did you mean "cwola"/);
+  });
+});
