@@ -110,13 +110,25 @@ describe('training bookkeeping and determinism', () => {
     expect(a.members[0].params).not.toEqual(c.members[0].params);
   });
 
-  it('two threads: deterministic, and the same training as one thread up to float rounding', async () => {
-    const a = await fitConditionalFlow(x, m, { seed: 9, ...tiny, threads: 2 });
-    const b = await fitConditionalFlow(x, m, { seed: 9, ...tiny, threads: 2 });
+  it('two threads with synchronised batch norm: deterministic, and the same training as one thread up to float rounding', async () => {
+    const sync = { seed: 9, ...tiny, threads: 2, dataParallel: 'syncBatchNorm' } as const;
+    const a = await fitConditionalFlow(x, m, sync);
+    const b = await fitConditionalFlow(x, m, sync);
     const one = await fitConditionalFlow(x, m, { seed: 9, ...tiny, threads: 1 });
     expect(a.members[0].params).toEqual(b.members[0].params);
     expect(a.history.validationLoss).toEqual(b.history.validationLoss);
     for (let e = 0; e < 2; e++) expect(a.history.validationLoss[e]).toBeCloseTo(one.history.validationLoss[e], 3);
+  });
+
+  it('replicas data parallelism: deterministic; each step takes threads × batchSize events', async () => {
+    const opts = { seed: 9, ...tiny, threads: 2, dataParallel: 'replicas' } as const;
+    const a = await fitConditionalFlow(x, m, opts);
+    const b = await fitConditionalFlow(x, m, opts);
+    expect(a.members[0].params).toEqual(b.members[0].params);
+    // Same number of steps as one thread with a doubled batch: losses comparable, not identical.
+    const one = await fitConditionalFlow(x, m, { seed: 9, ...tiny, threads: 1 });
+    expect(a.history.validationLoss).not.toEqual(one.history.validationLoss);
+    expect(Math.abs(a.history.validationLoss[1] - one.history.validationLoss[1])).toBeLessThan(0.5);
   });
 
   it('keeps the N epochs with the lowest validation loss and stops early', async () => {

@@ -41,15 +41,22 @@ export default async function bench(): Promise<void> {
   const { x, m } = sidebandLike(n, 1);
   const ours: Record<number, number> = {};
   let sampleRate = 0;
-  for (const threads of [2, 1]) {
+  const configs = [
+    { threads: 2, dataParallel: 'replicas' as const },
+    { threads: 2, dataParallel: 'syncBatchNorm' as const },
+    { threads: 1, dataParallel: 'syncBatchNorm' as const },
+  ];
+  for (const { threads, dataParallel } of configs) {
     const t = performance.now();
     // Validation on a 1% hold-out only, so the figure is dominated by training steps.
-    const flow = await fitConditionalFlow(x, m, { preset: 'paper', seed: 1, epochs, keepBestEpochs: 1, validationFraction: 0.01, threads });
+    const flow = await fitConditionalFlow(x, m, { preset: 'paper', seed: 1, epochs, keepBestEpochs: 1, validationFraction: 0.01, threads, dataParallel });
     const sec = flow.history.epochSeconds.reduce((s, v) => s + v, 0) / epochs;
-    ours[threads] = flow.history.trainEvents / sec;
-    console.log(`sidewinder MAF 15×128, ${threads} thread(s): ${fmt(ours[threads])} events/s (epoch ${sec.toFixed(1)} s on ${fmt(flow.history.trainEvents)} events; fit ${((performance.now() - t) / 1000).toFixed(1)} s)`);
-    if (threads === 2) {
-      const mm = m.subarray(0, 100_000);
+    const rate = flow.history.trainEvents / sec;
+    ours[threads] = Math.max(ours[threads] ?? 0, rate);
+    const how = threads > 1 ? `${threads} threads, ${dataParallel}` : '1 thread';
+    console.log(`sidewinder MAF 15×128, ${how}: ${fmt(rate)} events/s (epoch ${sec.toFixed(1)} s on ${fmt(flow.history.trainEvents)} events; fit ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    if (threads === 1) {
+      const mm = m.subarray(0, Math.min(100_000, n));
       const ts = performance.now();
       flow.sample(mm, createRng(2));
       sampleRate = mm.length / ((performance.now() - ts) / 1000);
@@ -71,7 +78,7 @@ export default async function bench(): Promise<void> {
         });
         const r = JSON.parse(out.trim().split('\n').pop() as string) as { events_per_s: number; sample_events_per_s: number };
         console.log(`PyTorch MAF 15×128, ${threads} thread(s): ${fmt(r.events_per_s)} events/s; sampling ${fmt(r.sample_events_per_s)} events/s` +
-          ` — ratio sidewinder/PyTorch at ${threads} thread(s): ${(ours[threads] / r.events_per_s).toFixed(2)}×`);
+          ` — ratio sidewinder (best mode)/PyTorch at ${threads} thread(s): ${(ours[threads] / r.events_per_s).toFixed(2)}×`);
       }
     } catch (e) {
       console.log(`PyTorch reference unavailable: ${(e as Error).message.split('\n')[0]}`);

@@ -7,7 +7,7 @@ import { adamStepInto } from '../kernels/index.js';
 import { createRng } from '../../util/rng.js';
 import { InputError, ShapeError } from '../../util/errors.js';
 import { silent } from '../../util/reporter.js';
-import { MafLayout, initParams, initBatchNormStats, applyMaskInto } from './maf.js';
+import { MafLayout, initParams, initBatchNormStats, maskedIndices, zeroAtInto } from './maf.js';
 import { MafEngine } from './engine.js';
 import { fitPreprocessing, preprocess, type Preprocessed } from './preprocess.js';
 import { resolveFlowOptions, type FitFlowOptions, type FlowTrainingOptions } from './options.js';
@@ -78,9 +78,13 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   const engine = new MafEngine(layout, bn, o.batchSize, { optimiser: true });
   engine.params.set(initParams(layout, root.fork('init')));
   engine.bnStats.set(initBatchNormStats(layout));
-  const mask = layout.mask();
+  const masked = maskedIndices(layout.mask());
   const data = { trainY: shared(tr.y), trainC: shared(tr.c), valY: shared(va.y), valC: shared(va.c) };
-  const runner: StepRunner = await createStepRunner(engine, data, o.threads);
+  const runner: StepRunner = await createStepRunner(engine, data, o.threads, o.dataParallel);
+  // Rows per optimiser step, and the fewest rows a step may have (two per batch-norm batch).
+  const replicas = o.threads > 1 && o.dataParallel === 'replicas';
+  const stride = replicas ? o.batchSize * o.threads : o.batchSize;
+  const minRows = replicas ? 2 * o.threads : 2;
 
   const members: FlowMember[] = [];
   const trainLoss: number[] = [], validationLoss: number[] = [], epochSeconds: number[] = [];
@@ -91,14 +95,14 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
       const order = root.fork(`epoch:${epoch}`).permutation(nTrain);
       let lossSum = 0, seen = 0;
       const t0 = performance.now();
-      for (let s = 0; s < nTrain; s += o.batchSize) {
-        const b = Math.min(s + o.batchSize, nTrain);
-        if (b - s < 2) break; // batch norm needs two rows
+      for (let s = 0; s < nTrain; s += stride) {
+        const b = Math.min(s + stride, nTrain);
+        if (b - s < minRows) break; // batch norm needs two rows
         lossSum += runner.trainStep(order, s, b);
         seen += b - s;
         step++;
         adamStepInto(engine.params, engine.grad, engine.adamM, engine.adamV, step, o.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, o.weightDecay);
-        applyMaskInto(engine.params, mask);
+        zeroAtInto(engine.params, masked); // masked MADE weights back to exactly 0
       }
       epochSeconds.push((performance.now() - t0) / 1000);
       runner.evaluate(valLogP);

@@ -11,7 +11,9 @@ const init = (workerData as { init: WorkerInit }).init;
 const { P, part, ctl } = init;
 const layout = new MafLayout(init.shape);
 const engine = new MafEngine(layout, init.bn, init.capacity, { optimiser: false });
-const split = makeSplit(ctl, init.slots, P, part, 2 * layout.D);
+const split = init.mode === 'replicas'
+  ? (total: number) => ({ part: 0, totalRows: total, allReduce(): void {} })
+  : makeSplit(ctl, init.slots, P, part, 2 * layout.D);
 const np = layout.numParams;
 const myGrad = init.grads.subarray((part - 1) * np, part * np);
 parentPort?.postMessage({ ready: true });
@@ -27,7 +29,7 @@ try {
     if (cmd === Command.Train) {
       const [s, e] = partRange(a, b, part, P);
       const n = engine.gather(init.data.trainY, init.data.trainC, init.order, s, e);
-      init.losses[part] = engine.trainRows(n, split(b - a));
+      init.losses[part] = engine.trainRows(n, split(init.mode === 'replicas' ? n : b - a));
       myGrad.set(engine.grad);
     } else if (cmd === Command.Evaluate) {
       const [s, e] = partRange(a, b, part, P);

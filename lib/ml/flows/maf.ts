@@ -119,6 +119,20 @@ export function applyMaskInto(p: Float32Array, mask: Float32Array): void {
   for (let i = 0; i < p.length; i++) p[i] *= mask[i];
 }
 
+/** Indices where the mask is 0 (about a third of the weights), for {@link zeroAtInto}. */
+export function maskedIndices(mask: Float32Array): Uint32Array {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) if (mask[i] === 0) n++;
+  const out = new Uint32Array(n);
+  for (let i = 0, k = 0; i < mask.length; i++) if (mask[i] === 0) out[k++] = i;
+  return out;
+}
+
+/** p[idx[k]] = 0 — the same effect as applyMaskInto, touching only the masked entries. */
+export function zeroAtInto(p: Float32Array, idx: Uint32Array): void {
+  for (let k = 0; k < idx.length; k++) p[idx[k]] = 0;
+}
+
 /** Batch-norm running statistics: per block mean (D) then variance (D). */
 export function initBatchNormStats(layout: MafLayout): Float32Array {
   const s = new Float32Array(layout.K * 2 * layout.D);

@@ -32,23 +32,35 @@ export interface FlowTrainingOptions {
   batchNormEps: number;
   /** worker_threads for data-parallel training (1 = in this thread). */
   threads: number;
+  /**
+   * How a step is shared by `threads` > 1 threads. 'syncBatchNorm': one batch of `batchSize` split
+   * over the threads, batch-norm statistics all-reduced — exactly the single-thread computation,
+   * but 2 synchronisations per block per step (slow on a loaded machine). 'replicas': each thread
+   * takes its own batch of `batchSize` (own batch-norm statistics, as PyTorch DDP without SyncBN)
+   * and the gradients are averaged — one synchronisation per step; a step sees threads × batchSize events.
+   */
+  dataParallel: 'syncBatchNorm' | 'replicas';
 }
 
 /**
  * `paper`: the CATHODE recipe (15 MADE blocks × 128 hidden, Adam 1e-4, weight decay 1e-6, batch 256,
  * 100 epochs, 10 best epochs). `default`: a laptop preset for a nine-window scan — smaller network,
  * larger learning rate, fewer epochs, at most 300k events.
+ *
+ * Both presets train on one thread: on the shared 2-core machine where this was measured, two
+ * threads were slower than one (see the flow benchmark); a scan gets both cores by training two
+ * windows' flows at once. Pass `threads: 2` (with `dataParallel: 'replicas'`) for one large fit.
  */
 export const FLOW_PRESETS: Readonly<Record<'paper' | 'default', Readonly<FlowTrainingOptions>>> = Object.freeze({
   paper: Object.freeze({
     blocks: 15, hidden: 128, epochs: 100, batchSize: 256, learningRate: 1e-4, weightDecay: 1e-6,
     keepBestEpochs: 10, validationFraction: 0.2, patience: null, maxEvents: null,
-    batchNormMomentum: 0.1, batchNormEps: 1e-5, threads: 2,
+    batchNormMomentum: 0.1, batchNormEps: 1e-5, threads: 1, dataParallel: 'syncBatchNorm',
   }),
   default: Object.freeze({
     blocks: 6, hidden: 64, epochs: 8, batchSize: 256, learningRate: 1e-3, weightDecay: 1e-6,
     keepBestEpochs: 3, validationFraction: 0.2, patience: null, maxEvents: 300_000,
-    batchNormMomentum: 0.1, batchNormEps: 1e-5, threads: 2,
+    batchNormMomentum: 0.1, batchNormEps: 1e-5, threads: 1, dataParallel: 'replicas',
   }),
 });
 
@@ -87,6 +99,7 @@ const TABLE: Record<keyof FlowTrainingOptions, [Check, string]> = {
   batchNormMomentum: [(v) => typeof v === 'number' && v > 0 && v <= 1, 'a number in (0, 1]'],
   batchNormEps: [posNum, 'a number > 0'],
   threads: [(v) => posInt(v) && (v as number) <= 64, 'an integer in [1, 64]'],
+  dataParallel: [(v) => v === 'syncBatchNorm' || v === 'replicas', '"syncBatchNorm" or "replicas"'],
 };
 
 const EXTRA_KEYS = ['preset', 'seed', 'xVal', 'mVal', 'reporter'];

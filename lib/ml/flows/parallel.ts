@@ -79,6 +79,7 @@ export const partRange = (a: number, b: number, p: number, P: number): [number, 
 /** Everything a worker needs (all buffers shared). */
 export interface WorkerInit {
   shape: MafShape;
+  mode: 'syncBatchNorm' | 'replicas';
   bn: { eps: number; momentum: number };
   capacity: number;
   P: number;
@@ -127,16 +128,17 @@ class WorkerRunner implements StepRunner {
     private readonly init: Omit<WorkerInit, 'part'>, private readonly workers: Worker[],
   ) {
     const width = 2 * engine.layout.D;
-    this.split = makeSplit(init.ctl, init.slots, P, 0, width);
+    this.split = init.mode === 'replicas' ? (total) => ({ part: 0, totalRows: total, allReduce() {} }) : makeSplit(init.ctl, init.slots, P, 0, width);
   }
 
-  static async create(engine: MafEngine, data: SharedFlowData, P: number): Promise<WorkerRunner> {
+  static async create(engine: MafEngine, data: SharedFlowData, P: number, mode: WorkerInit['mode']): Promise<WorkerRunner> {
     const L = engine.layout;
     const width = 2 * L.D;
     const nTrain = data.trainY.length / L.D;
     const nVal = data.valY.length / L.D;
     const init: Omit<WorkerInit, 'part'> = {
       shape: { dims: L.D, condDims: L.C, hidden: L.H, blocks: L.K },
+      mode,
       bn: { eps: engine.bn.eps, momentum: engine.bn.momentum },
       capacity: engine.capacity, P,
       ctl: new Int32Array(sab(CTL_WORDS * 4)),
@@ -206,17 +208,24 @@ class WorkerRunner implements StepRunner {
     this.publish(Command.Train, a, b);
     const [s, e] = partRange(a, b, 0, this.P);
     const n = this.engine.gather(this.data.trainY, this.data.trainC, this.init.order, s, e);
+    const replicas = this.init.mode === 'replicas';
     let loss: number;
     try {
-      loss = this.engine.trainRows(n, this.split(b - a));
+      loss = this.engine.trainRows(n, this.split(replicas ? n : b - a));
     } catch (err) {
       throw this.failure ?? err;
     }
     this.sync(); // end: worker gradients and losses written
     const g = this.engine.grad, G = this.init.grads, np = g.length;
+    // syncBatchNorm: parts hold their shares of one mean-loss gradient (sum them). Replicas: each
+    // part holds the gradient of its own batch mean; average them weighted by rows.
+    const w0 = replicas ? n / (b - a) : 1;
+    if (w0 !== 1) for (let i = 0; i < np; i++) g[i] *= w0;
     for (let p = 1; p < this.P; p++) {
       const off = (p - 1) * np;
-      for (let i = 0; i < np; i++) g[i] += G[off + i];
+      const [ps, pe] = partRange(a, b, p, this.P);
+      const w = replicas ? (pe - ps) / (b - a) : 1;
+      for (let i = 0; i < np; i++) g[i] += w * G[off + i];
       loss += this.init.losses[p];
     }
     return loss;
@@ -246,7 +255,9 @@ class WorkerRunner implements StepRunner {
 }
 
 /** A runner on `threads` threads (this one included). */
-export async function createStepRunner(engine: MafEngine, data: SharedFlowData, threads: number): Promise<StepRunner> {
+export async function createStepRunner(
+  engine: MafEngine, data: SharedFlowData, threads: number, mode: WorkerInit['mode'] = 'syncBatchNorm',
+): Promise<StepRunner> {
   if (threads <= 1) return new LocalRunner(engine, data);
-  return WorkerRunner.create(engine, data, threads);
+  return WorkerRunner.create(engine, data, threads, mode);
 }
