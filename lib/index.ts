@@ -115,6 +115,8 @@ export type { WindowSummary } from './scan/summary.js';
 // Methods: background templates per window
 export { iadTemplate } from './methods/iad.js';
 export { cwolaTemplate } from './methods/cwola.js';
-export { trainSidebandDensity, cathodeTemplate, sidebandClosureTemplate } from './methods/cathode.js';
+export { sidebandClosureTemplate } from './methods/cathode.js';
+export { cathodeFlowPayload, trainAndSampleFlow, CATHODE_FLOW_TASK } from './methods/cathodeTask.js';
+export type { CathodeFlowPayload, CathodeFlowResult } from './methods/cathodeTask.js';
 export { featureMatrix, featureNames } from './methods/features.js';
 export type { BackgroundTemplate, MethodScores } from './methods/types.js';

@@ -40,7 +40,6 @@ export interface AssembleContext {
   readonly reporter?: Reporter;
 }
 
-const epsKey = (e: number): string => String(e);
 
 function loadCells(ctx: AssembleContext): ScoredCell[] {
   const srIndexCache = new Map<string, Uint32Array>();

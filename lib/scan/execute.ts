@@ -11,7 +11,8 @@ import type { Matrix } from '../ml/matrix.js';
 import { featureMatrix, featureNames } from '../methods/features.js';
 import { iadTemplate } from '../methods/iad.js';
 import { cwolaTemplate } from '../methods/cwola.js';
-import { trainSidebandDensity, cathodeTemplate, sidebandClosureTemplate } from '../methods/cathode.js';
+import { sidebandClosureTemplate } from '../methods/cathode.js';
+import { CATHODE_FLOW_TASK, cathodeFlowPayload, trainAndSampleFlow, type CathodeFlowResult } from '../methods/cathodeTask.js';
 import { loadFlowEnsemble, type FlowEnsembleDocument } from '../ml/flows/index.js';
 import type { BackgroundTemplate } from '../methods/types.js';
 import { InputError } from '../util/errors.js';
@@ -76,17 +77,14 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
   const features = featureNames(config.features);
   const window = windowOf(ctx.plan, task.windowId);
   const events = sampleOf(ctx, task.sample);
-  const reporter = ctx.reporter ?? silent;
 
   if (task.kind === 'flow') {
-    const density = await trainSidebandDensity(events, window, features, {
-      flow: config.cathode.flow, flows: config.cathode.flows, oversampling: config.cathode.oversampling,
-      bandwidth: config.cathode.bandwidth, seed: task.seed, reporter,
-    });
-    const template = cathodeTemplate(density, events, window, { ...config.cathode, seed: task.seed });
+    // Sideband events in shared memory; the flow trains in a pool worker (several windows at once).
+    const payload = cathodeFlowPayload(events, window, features, { ...config.cathode, seed: task.seed });
+    const r = ctx.pool ? await ctx.pool.run<CathodeFlowResult>(CATHODE_FLOW_TASK, payload) : await trainAndSampleFlow(payload);
     // The trained flow is kept with its samples: the sideband closure (data-driven δsys) samples it again.
-    const value: FlowResult = { nSamples: template.x.rows, cols: template.x.cols, features, flow: density.toJSON() };
-    ctx.cache.put(task.key, value, { samples: template.x.data });
+    const value: FlowResult = { nSamples: r.rows, cols: r.cols, features, flow: r.flow };
+    ctx.cache.put(task.key, value, { samples: r.samples });
     return 'computed';
   }
 

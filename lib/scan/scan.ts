@@ -9,7 +9,7 @@ import { validateSchema } from '../util/schema.js';
 import { ResultCache } from './cache.js';
 import { checkScanConfig, type ScanConfig } from './config.js';
 import { loadScanDataset, type ScanDataset } from './dataset.js';
-import { buildPlan, type ScanPlan } from './plan.js';
+import { buildPlan, type ScanPlan, type ScanTask } from './plan.js';
 import { runTask } from './execute.js';
 import { assembleResults } from './assemble.js';
 import type { ResultsDocument } from './results.js';
@@ -84,18 +84,21 @@ export async function runScan(config: ScanConfig, options: ScanRunOptions): Prom
   const cache = new ResultCache(options.cacheDir);
   const samples = Object.fromEntries(Object.entries(datasets).map(([k, d]) => [k, d.events]));
   const pool = options.pool ?? sharedPool();
-  let computed = 0, cached = 0;
-  for (const task of plan.tasks) {
-    const what = `${task.kind === 'flow' ? 'flow' : task.method} · window ${task.windowId} · run ${task.run} · ${task.sample}`;
-    reporter.log('debug', `task ${task.index + 1}/${plan.tasks.length}: ${what}`);
+  let computed = 0, cached = 0, done = 0;
+  const runOne = async (task: ScanTask): Promise<void> => {
+    const what = `${task.kind === 'classify' ? task.method : task.kind} · window ${task.windowId} · run ${task.run} · ${task.sample}`;
     const t0 = Date.now();
     const status = await runTask(task, { plan, samples, cache, pool, reporter });
     if (status === 'computed') {
       computed++;
       reporter.log('info', `${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     } else cached++;
-    reporter.progress('tasks', task.index + 1, plan.tasks.length);
-  }
+    reporter.progress('tasks', ++done, plan.tasks.length);
+  };
+  // Flows first, all at once: the pool trains one per worker. Then the classifiers one by one,
+  // each spreading its folds over the pool.
+  await Promise.all(plan.tasks.filter((t) => t.kind === 'flow').map(runOne));
+  for (const task of plan.tasks) if (task.kind !== 'flow') await runOne(task);
   const versions = { sidewinder: PACKAGE.version, node: process.versions.node, 'apache-arrow': PACKAGE.dependencies['apache-arrow'] ?? '' };
   const results = assembleResults({ plan, cache, samples, datasets, writer: `sidewinder ${PACKAGE.version}`, versions, reporter });
   validateResults(results, 'scan results'); // schema and cross-references, before anything is written

@@ -1,0 +1,65 @@
+/**
+ * CATHODE's density estimation as a worker-pool task: train the sideband flow of one window and
+ * sample it into the SR. Flows train single-threaded; a scan trains several windows at once, one per
+ * worker, which uses both cores without per-batch synchronisation.
+ */
+import { registerTaskHandler } from '../ml/pool/registry.js';
+import type { EventTable } from '../data/eventTable.js';
+import { signalRegionMask, sidebandMask, countMask, type Window } from '../windows/index.js';
+import { toShared } from '../ml/pool/pool.js';
+import { InputError } from '../util/errors.js';
+import { featureMatrix, maskedColumn } from './features.js';
+import { FlowEnsemble, sampleIntoWindow, type FlowEnsembleDocument, type FitFlowOptions } from '../ml/flows/index.js';
+
+export const CATHODE_FLOW_TASK = 'methods.cathode.flow';
+
+export interface CathodeFlowPayload {
+  /** Sideband events × features, row-major (shared), and their m_JJ (TeV, shared). */
+  readonly x: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+  readonly m: Float64Array;
+  /** SR data masses for the KDE, and the SR bounds (TeV). */
+  readonly srMasses: Float64Array;
+  readonly window: { lo: number; hi: number };
+  readonly flow: Omit<FitFlowOptions, 'seed' | 'reporter' | 'xVal' | 'mVal'>;
+  readonly flows: number;
+  readonly oversampling: number;
+  readonly bandwidth: number;
+  readonly seed: number;
+}
+
+export interface CathodeFlowResult {
+  /** oversampling × N_SR samples × features, row-major. */
+  readonly samples: Float64Array;
+  readonly rows: number;
+  readonly cols: number;
+  readonly flow: FlowEnsembleDocument;
+}
+
+/**
+ * The CATHODE flow task of one window (arXiv:2109.00546): the window's sideband (everything outside
+ * the SR) as shared training data, the SR data masses for the KDE. The sideband-trained density
+ * never sees SR events, so a localised signal cannot leak into the template.
+ */
+export function cathodeFlowPayload(
+  events: EventTable, window: Window, features: readonly string[],
+  opts: Pick<CathodeFlowPayload, 'flow' | 'flows' | 'oversampling' | 'bandwidth' | 'seed'>,
+): CathodeFlowPayload {
+  const sb = sidebandMask(events, window);
+  if (countMask(sb) < 1000) throw new InputError(`CATHODE, window ${window.id}: only ${countMask(sb)} sideband events; a density estimate needs at least 1000`);
+  const x = featureMatrix(events, features, sb);
+  return {
+    x: toShared(x.data), rows: x.rows, cols: x.cols, m: toShared(maskedColumn(events, 'mJJ', sb)),
+    srMasses: maskedColumn(events, 'mJJ', signalRegionMask(events, window)), window: { lo: window.srLow, hi: window.srHigh }, ...opts,
+  };
+}
+
+/** Train the sideband flow(s) and sample oversampling × N_SR template events into the SR. */
+export async function trainAndSampleFlow(p: CathodeFlowPayload): Promise<CathodeFlowResult> {
+  const density = await FlowEnsemble.fit({ data: p.x, rows: p.rows, cols: p.cols }, p.m, { ...p.flow, size: p.flows, seed: p.seed });
+  const { x } = sampleIntoWindow(density, p.srMasses, p.window, { oversampling: p.oversampling, bandwidth: p.bandwidth, seed: p.seed });
+  return { samples: x.data as Float64Array, rows: x.rows, cols: x.cols, flow: density.toJSON() };
+}
+
+registerTaskHandler(CATHODE_FLOW_TASK, import.meta.url, trainAndSampleFlow);
