@@ -231,8 +231,14 @@ function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<
         observedLocalZ: observed, nEvents: nullSample.length, localZ: cutAndCountLocalZ(windowCuts), nToys,
         rng: createRng(config.seed).fork(`look-elsewhere/${method}/${eps}`),
       });
+      // The toys keep every window's classifier and threshold fixed and resample events, so they
+      // miss the retraining spread; a global p below the local p (trials factor < 1) is then an
+      // artefact of that approximation, and the local p is the honest bound.
+      const capped = g.pGlobal < localP;
+      if (capped) notes.push(`${method}, ε_B=${eps}: pseudo-experiments gave a global p (${g.pGlobal.toPrecision(3)}) below the local p; reported the local p instead (toys keep the classifiers fixed)`);
+      const globalP = capped ? localP : g.pGlobal;
       out.push({
-        ...base, globalP: g.pGlobal, globalZ: Number.isFinite(g.zGlobal) ? g.zGlobal : null, nExceeding: g.nExceeding,
+        ...base, globalP, globalZ: capped ? zMax : Number.isFinite(g.zGlobal) ? g.zGlobal : null, nExceeding: g.nExceeding,
         globalPStdErr: g.pGlobalStdErr, globalPUpper95: g.pGlobalUpper95, globalZLower95: g.zGlobalLower95,
         nPseudoExperiments: g.nToys, maxLocalZHistogram: histogram(g.toyMaxZ, 0, Math.max(5, zMax + 0.5), 40),
       });
