@@ -13,12 +13,12 @@ import { generateSignalInto } from '../lib/data/generate/signal.js';
 import { allocateRawColumns, rawColumnsToTable } from '../lib/data/generate/rawColumns.js';
 import { DEFAULT_BACKGROUND_PARAMS, DEFAULT_SIGNAL_PARAMS, ALTERNATIVE_BACKGROUND_PARAMS, type BackgroundModelParams, type SignalModelParams } from '../lib/data/generate/params.js';
 import { ksStatistic } from '../test/helpers/ks.js';
-import { readNpyF8, npyColumn, lhcoSrDir } from '../test/helpers/npy.js';
+import { readNpyF64, npyColumn, lhcoSrDir } from '../test/helpers/lhcoSr.js';
 
-const dir = lhcoSrDir();
+const dir = lhcoSrDir;
 if (!dir) throw new Error('LHCO SR files not found');
-const realBkg = readNpyF8(dir + 'extrabkg_sr.npy');
-const realSig = readNpyF8(dir + 'innerdata_extrasig.npy');
+const realBkg = readNpyF64(dir + 'extrabkg_sr.npy');
+const realSig = readNpyF64(dir + 'innerdata_extrasig.npy');
 const FEATS = ['mJ1', 'deltaMJ', 'tau21J1', 'tau21J2'] as const;
 const real = (m: typeof realBkg) => FEATS.map((_, j) => npyColumn(m, j + 1));
 const realB = real(realBkg), realS = real(realSig);

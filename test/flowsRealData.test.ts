@@ -4,18 +4,18 @@
  * the samples from the held-out events (cross-fitted AUC ≤ 0.55, the CATHODE closure criterion).
  */
 import { describe, expect, it } from 'vitest';
-import { readNpyF8, lhcoSrDir } from './helpers/npy.js';
+import { readNpyF64, lhcoSrDir } from './helpers/lhcoSr.js';
 import { fitConditionalFlow } from '../lib/ml/flows/index.js';
 import { HistGradientBoosting } from '../lib/ml/trees/hgb.js';
 import { rocAuc } from '../lib/ml/auc.js';
 import { createRng } from '../lib/util/rng.js';
 import type { Matrix } from '../lib/ml/matrix.js';
 
-const dir = lhcoSrDir();
+const dir = lhcoSrDir;
 
 describe.skipIf(!dir)('conditional flow on real LHCO SR background', () => {
   it('flow samples are indistinguishable from held-out events for HGB (AUC ≤ 0.55)', async () => {
-    const raw = readNpyF8(`${dir}extrabkg_sr.npy`); // columns m_JJ, m_J1, Δm_J, τ21_J1, τ21_J2, label
+    const raw = readNpyF64(`${dir}extrabkg_sr.npy`); // columns m_JJ, m_J1, Δm_J, τ21_J1, τ21_J2, label
     const perm = createRng(1).permutation(raw.rows);
     const pick = (idx: Uint32Array): { x: Matrix<Float64Array>; m: Float64Array } => {
       const x = new Float64Array(idx.length * 4), m = new Float64Array(idx.length);

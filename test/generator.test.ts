@@ -3,7 +3,7 @@ import { deriveFeatures, RAW_COLUMNS, FEATURE_SETS } from '../lib/data/features.
 import type { EventTable } from '../lib/data/eventTable.js';
 import { generateExtraSrBackground, generateLhcoLike, GENERATOR_DEFAULTS, resolveGeneratorOptions } from '../lib/data/generate/index.js';
 import { ksStatistic } from './helpers/ks.js';
-import { lhcoSrDir, npyColumn, readNpyF8 } from './helpers/npy.js';
+import { lhcoSrDir, npyColumn, readNpyF64 } from './helpers/lhcoSr.js';
 
 const BASELINE = FEATURE_SETS.baseline;
 const SR = { low: 3.3, high: 3.7 };
@@ -132,9 +132,9 @@ describe('generator physics', () => {
   });
 });
 
-const dir = lhcoSrDir();
+const dir = lhcoSrDir;
 describe.skipIf(!dir)('realism against the LHCO R&D signal region (3.3 < m_JJ < 3.7 TeV)', () => {
-  const realCols = (file: string) => { const m = readNpyF8(dir + file); return BASELINE.map((_, j) => npyColumn(m, j + 1)); };
+  const realCols = (file: string) => { const m = readNpyF64(dir + file); return BASELINE.map((_, j) => npyColumn(m, j + 1)); };
 
   it('background: 12.1 % ± 1 % of events in the SR; KS ≤ 0.05 per feature vs extrabkg_sr', () => {
     const all = deriveFeatures(generateLhcoLike({ background: 200_000, signal: 0, seed: 2024 }));

@@ -1,32 +1,28 @@
 /**
  * Test/benchmark helper: locate and read the LHCO SR fixture files (`<repo>/../shared/data/lhco-sr/`,
- * else `/work/shared/data/lhco-sr/`). A minimal `.npy` reader (v1/v2, little-endian float64, C order)
- * so the ml tests do not depend on the data layer's readers.
+ * else `/work/shared/data/lhco-sr/`), read with the data layer's `.npy` decoder.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { decodeNpy } from '../../lib/data/io/npy.js';
+import { fromColumns } from '../../lib/ml/matrix.js';
 
 const CANDIDATES = [fileURLToPath(new URL('../../../shared/data/lhco-sr/', import.meta.url)), '/work/shared/data/lhco-sr/'];
 
 /** Directory of the LHCO SR fixtures, or null when absent. */
 export const lhcoSrDir: string | null = CANDIDATES.find((d) => existsSync(d + 'extrabkg_sr.npy')) ?? null;
 
-/** Read a float64 C-order .npy file: { data, rows, cols }. */
+/** Read a float64 C-order .npy file as a row-major matrix, through the library's own reader. */
 export function readNpyF64(path: string): { data: Float64Array; rows: number; cols: number } {
-  const buf = readFileSync(path);
-  if (buf.toString('latin1', 1, 6) !== 'NUMPY') throw new Error(`${path}: not a .npy file`);
-  const major = buf[6];
-  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const hstart = major === 1 ? 10 : 12;
-  const header = buf.toString('latin1', hstart, hstart + hlen);
-  if (!/'descr':\s*'<f8'/.test(header) || /'fortran_order':\s*True/.test(header)) throw new Error(`${path}: expected little-endian float64 C order, header ${header}`);
-  const shape = /'shape':\s*\((\d+),\s*(\d+)?\)/.exec(header);
-  if (!shape) throw new Error(`${path}: cannot parse shape in ${header}`);
-  const rows = Number(shape[1]), cols = shape[2] ? Number(shape[2]) : 1;
-  const off = hstart + hlen;
-  const data = new Float64Array(rows * cols);
-  new Uint8Array(data.buffer).set(buf.subarray(off, off + rows * cols * 8));
-  return { data, rows, cols };
+  const t = decodeNpy(readFileSync(path), path);
+  return fromColumns(t.columnNames.map((n) => t.column(n)));
+}
+
+/** Column j of a row-major matrix. */
+export function npyColumn(m: { data: Float64Array; rows: number; cols: number }, j: number): Float64Array {
+  const out = new Float64Array(m.rows);
+  for (let i = 0; i < m.rows; i++) out[i] = m.data[i * m.cols + j];
+  return out;
 }
 
 /** The four baseline features (m_J1, Δm_J, τ21_J1, τ21_J2) of an SR file as a row-major Float64 matrix. */

@@ -52,13 +52,24 @@ export function parseNpyHeader(buf: Uint8Array, path: string): NpyHeader {
  * @throws InputError for a bad magic, unsupported version, big-endian or non-float dtype, Fortran
  *   order, more than two dimensions, or a data size that does not match the shape.
  */
-export async function readNpy(path: string, options: { columns?: readonly string[]; units?: Readonly<Record<string, Unit>> } = {}): Promise<EventTable> {
+export async function readNpy(path: string, options: NpyReadOptions = {}): Promise<EventTable> {
   let buf: Buffer;
   try {
     buf = await readFile(path);
   } catch (err) {
     throw new InputError(`${path}: cannot read the file (${(err as Error).message}); expected a NumPy .npy file`, { cause: err });
   }
+  return decodeNpy(buf, path, options);
+}
+
+/** Column names and units for {@link readNpy} / {@link decodeNpy}. */
+export interface NpyReadOptions {
+  readonly columns?: readonly string[];
+  readonly units?: Readonly<Record<string, Unit>>;
+}
+
+/** Decode the bytes of a `.npy` file (as {@link readNpy}, for callers that already hold them); `path` names it in errors. */
+export function decodeNpy(buf: Uint8Array, path: string, options: NpyReadOptions = {}): EventTable {
   const h = parseNpyHeader(buf, path);
   const size = h.descr.slice(1) === 'f8' ? 8 : h.descr.slice(1) === 'f4' ? 4 : 0;
   if (size === 0 || h.descr[0] === '>' || (h.descr[0] !== '<' && h.descr[0] !== '='))
