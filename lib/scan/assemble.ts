@@ -4,7 +4,7 @@ import { maskIndices, featureNames } from '../methods/features.js';
 import type { MethodName } from '../methods/types.js';
 import {
   cutAndCount, deltaSysByEpsilonB, deltaOfWindow, combineDeltaSys, summarizeRuns, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, significanceFromPValue,
-  pValueFromSignificance, rocCurve, type CutAndCountRow, type WindowCut,
+  pValueFromSignificance, rocCurve, histogramFromCounts, fitBumpHunt, type CutAndCountRow, type WindowCut,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
 import type { Reporter } from '../util/reporter.js';
@@ -14,7 +14,7 @@ import type { ScanPlan, ScanTask, SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import {
   aggregateRuns, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type DeltaSysStudy, type FeatureHistogram,
-  type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type ResultsDocument, type RocRecord,
+  type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type BumpHuntFit, type ResultsDocument, type RocRecord,
 } from './results.js';
 
 /** Out-of-fold scores of one classify task, with the sample indices of its SR events. */
@@ -353,6 +353,23 @@ function templateFeatures(ctx: AssembleContext, c: ScoredCell): { data: Float64A
   return { data, rows: idx.length, cols: names.length, weights: c.templateWeights };
 }
 
+/**
+ * The classical comparison: a fit-based bump hunt (dijet function + Gaussian signal at each window
+ * centre, Wilks Z) on the inclusive m_JJ spectrum, fitted above the trigger turn-on.
+ */
+function classicalBumpHunt(ctx: AssembleContext, spectrum: MjjSpectra, notes: string[]): BumpHuntFit[] {
+  const first = spectrum.edgesTeV.findIndex((e) => e >= BUMP_HUNT_FIT_FROM_TEV);
+  const h = histogramFromCounts(spectrum.edgesTeV.slice(first), spectrum.countsBeforeCut.slice(first));
+  const fit = fitBumpHunt(h, ctx.plan.windows.map((w) => ({ id: w.id, low: w.srLow, high: w.srHigh, mean: w.centre })), { dijetParams: 4 });
+  if (fit.windows.some((w) => !w.converged)) notes.push('fit-based bump hunt: some window fits did not converge (see bumpHunt)');
+  return fit.windows.map((w) => ({
+    windowId: Number(w.id), z: w.zSigned, p0: w.params.p0, p1: w.params.p1, p2: w.params.p2, p3: w.params.p3, chi2: w.chi2, ndf: w.ndf, sqrtSTeV: 13,
+  }));
+}
+
+/** The inclusive spectrum is fitted from here (above the trigger turn-on, ≈ 2.6 TeV). */
+const BUMP_HUNT_FIT_FROM_TEV = 2.8;
+
 /** Turn the cached task results of a finished plan into the results document. */
 export function assembleResults(ctx: AssembleContext): ResultsDocument {
   const { plan } = ctx;
@@ -383,6 +400,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
     mjjSpectra: spectra(ctx, cells, rows, runs),
     featureHistograms: featureHistograms(ctx, cells),
   };
+  doc.bumpHunt = classicalBumpHunt(ctx, doc.mjjSpectra!, notes);
   const roc = rocCurves(ctx, cells);
   if (roc) doc.roc = roc;
   if (doc.config.densityEstimator === undefined) delete doc.config.densityEstimator;

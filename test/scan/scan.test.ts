@@ -42,6 +42,9 @@ describe('scan end to end (small generated data)', () => {
     expect(first.results.deltaSys!.filter((d) => d.method === 'cwola' && d.source === 'mc')).toHaveLength(cfg.epsilonB.length);
     expect(first.results.runs.filter((r) => r.method === 'iad').every((r) => r.deltaSys === 0)).toBe(true);
     expect(first.results.lookElsewhere!.length).toBe(2 * cfg.epsilonB.length);
+    // The classical comparison: a fit-based bump hunt per window on the inclusive spectrum, with a sane fit.
+    expect(first.results.bumpHunt!.map((b) => b.windowId)).toEqual([4, 5, 6]);
+    for (const b of first.results.bumpHunt!) expect(b.chi2! / b.ndf!).toBeLessThan(3);
 
     const again = await runScan(cfg, { outDir: out, cacheDir: join(out, 'cache') });
     expect(again.computed).toBe(0);
