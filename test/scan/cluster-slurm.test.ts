@@ -6,11 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { presetConfig } from '../../lib/scan/presets.js';
-import { runScan } from '../../lib/scan/scan.js';
+import { readPlan, runScan } from '../../lib/scan/scan.js';
+import { ResultCache } from '../../lib/scan/cache.js';
 import type { SubmissionRecord } from '../../lib/scan/engines/status.js';
 import type { ResultsDocument } from '../../lib/scan/results.js';
 import { slurmUnavailableReason, startSlurm, type SlurmCluster } from './slurmCluster.js';
@@ -37,6 +38,20 @@ const comparable = (r: ResultsDocument): Omit<ResultsDocument, 'createdAt'> => {
   const { createdAt: _, ...rest } = r;
   return rest;
 };
+
+/** Wait until none of these jobs is queued or running. */
+async function waitForJobs(cluster: SlurmCluster, ids: readonly string[], t0: number, limitMs = 180_000): Promise<void> {
+  for (;;) {
+    const q = execFileSync('squeue', ['-h', '-j', ids.join(','), '-o', '%i %T'], { env: cluster.env, encoding: 'utf8' }).trim();
+    if (!q) return;
+    if (Date.now() - t0 > limitMs) throw new Error(`Slurm jobs still queued after ${limitMs / 1000} s:\n${q}`);
+    await sleep(500);
+  }
+}
+
+/** Final state of each job (scontrol keeps finished jobs for MinJobAge). */
+const jobStates = (cluster: SlurmCluster, ids: readonly string[]): (string | undefined)[] =>
+  ids.map((id) => /JobState=(\w+)/.exec(execFileSync('scontrol', ['show', 'job', id, '-o'], { env: cluster.env, encoding: 'utf8' }))?.[1]);
 
 describe.skipIf(!!unavailable)('Slurm round trip (real slurmctld + slurmd on loopback)', () => {
   let cluster: SlurmCluster | undefined;
@@ -79,17 +94,11 @@ describe.skipIf(!!unavailable)('Slurm round trip (real slurmctld + slurmd on loo
     const dep = execFileSync('scontrol', ['show', 'job', ids[3], '-o'], { env: cluster.env, encoding: 'utf8' });
     expect(dep).toMatch(new RegExp(`Dependency=afterok:${ids[0]}_\\*.*afterok:${ids[1]}_\\*.*afterok:${ids[2]}_\\*|Dependency=\\(null\\)`));
 
-    for (;;) {
-      const q = execFileSync('squeue', ['-h', '-j', ids.join(','), '-o', '%i %T'], { env: cluster.env, encoding: 'utf8' }).trim();
-      if (!q) break;
-      if (Date.now() - t0 > 180_000) throw new Error(`Slurm jobs still queued after 180 s:\n${q}`);
-      await sleep(1000);
-    }
+    await waitForJobs(cluster, ids, t0);
     const roundTrip = (Date.now() - t0) / 1000;
-    const states = ids.map((id) => /JobState=(\w+)/.exec(execFileSync('scontrol', ['show', 'job', id, '-o'], { env: cluster!.env, encoding: 'utf8' }))?.[1]);
-    const logs = spawnSync('sh', ['-c', `tail -n 5 ${join(slurmOut, 'logs')}/*`], { encoding: 'utf8' }).stdout;
-    expect(states, logs).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
-    expect(existsSync(join(slurmOut, 'results.json')), logs).toBe(true);
+    const logs = (): string => spawnSync('sh', ['-c', `tail -n 5 ${join(slurmOut, 'logs')}/*`], { encoding: 'utf8' }).stdout;
+    expect(jobStates(cluster, ids), logs()).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED']);
+    expect(existsSync(join(slurmOut, 'results.json')), logs()).toBe(true);
     console.log(`Slurm round trip (submit → ${jobs.slice(0, 3).reduce((n, j) => n + j.indices.length, 0)} tasks → merge): ${roundTrip.toFixed(1)} s`);
 
     const status = spawnSync(process.execPath, [CLI, 'status', '--out', slurmOut], { cwd: REPO, env: cluster.env, encoding: 'utf8' });
@@ -107,5 +116,23 @@ describe.skipIf(!!unavailable)('Slurm round trip (real slurmctld + slurmd on loo
     expect(comparable(fromSlurm)).toEqual(comparable(fromLocal));
     // Not vacuous: the scan found the injected signal in window 5.
     expect(fromSlurm.runs.some((r) => r.method === 'iad' && r.zCowan > 3)).toBe(true);
+
+    // Lose a result (as a crashed node would) and resubmit: that task and a new merge job run again.
+    const plan = readPlan(join(slurmOut, 'plan.json'));
+    new ResultCache(join(slurmOut, 'cache')).delete(plan.tasks[2].key);
+    rmSync(join(slurmOut, 'results.json'));
+    const lost = spawnSync(process.execPath, [CLI, 'status', '--out', slurmOut], { cwd: REPO, env: cluster.env, encoding: 'utf8' });
+    expect(lost.stdout).toMatch(/done\s+6\s+tasks 0-1,3-6/);
+    expect(lost.stdout).toMatch(/lost\s+1\s+tasks 2/);
+    const t1 = Date.now();
+    const re = spawnSync(process.execPath, [CLI, 'status', '--out', slurmOut, '--resubmit-failed'], { cwd: REPO, env: cluster.env, encoding: 'utf8' });
+    expect(re.status, re.stderr).toBe(0);
+    expect(re.stdout).toContain('resubmitted tasks 2');
+    const second = (JSON.parse(readFileSync(join(slurmOut, 'submission.json'), 'utf8')) as SubmissionRecord).submissions[1].jobs;
+    expect(second.map((j) => [j.name, j.indices])).toEqual([['stage1-classify', [2]], ['merge', []]]);
+    await waitForJobs(cluster, second.map((j) => j.jobId), t1);
+    expect(jobStates(cluster, second.map((j) => j.jobId)), logs()).toEqual(['COMPLETED', 'COMPLETED']);
+    console.log(`resubmission of one lost task + merge: ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    expect(comparable(JSON.parse(readFileSync(join(slurmOut, 'results.json'), 'utf8')) as ResultsDocument)).toEqual(comparable(fromLocal));
   }, 300_000);
 });
