@@ -23,9 +23,15 @@ if (unavailable) console.warn(`skipping the Slurm integration test: ${unavailabl
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Window 5 (the signal), IAD, CWoLa and CATHODE with a one-epoch flow on 10k sideband events. */
+/**
+ * Window 5 (the signal), IAD, CWoLa and CATHODE with a one-epoch flow on 10k sideband events, on
+ * smaller samples than the `ci` preset's (each task regenerates the samples it reads).
+ */
 function smallConfig() {
   const cfg = presetConfig('ci');
+  cfg.dataset.generate!.background = 120_000;
+  cfg.control!.generate!.background = 120_000;
+  cfg.template.generate!.background = 50_000;
   cfg.windows.ids = [5];
   cfg.methods = ['iad', 'cwola', 'cathode'];
   cfg.cathode = { ...cfg.cathode, flow: { preset: 'default', epochs: 1, maxEvents: 10_000 } };
