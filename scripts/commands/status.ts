@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readPlan, describeTask } from '../../lib/scan/scan.js';
 import { readSubmission, slurmQueueStates, taskStatuses, type TaskState } from '../../lib/scan/engines/status.js';
@@ -36,7 +37,9 @@ export function register(program: Command): void {
         if (s.state === 'failed' || (o.verbose && s.state !== 'done'))
           console.log(`  ${describeTask(plan.tasks[s.index])}: ${s.state}${s.jobId ? ` (job ${s.jobId})` : ''}${s.message ? `: ${s.message}` : ''}`);
       const done = by.get('done')?.length ?? 0;
-      if (done === plan.tasks.length) console.log(`all tasks done${submission ? '' : ''}; merge with: sidewinder merge --out ${o.out}`);
+      const mergeJob = submission?.submissions.at(-1)?.jobs.find((j) => j.name === 'merge');
+      if (mergeJob?.jobId) console.log(`  merge job ${mergeJob.jobId}: ${queue.get(mergeJob.jobId) ?? (existsSync(join(o.out, 'results.json')) ? 'finished' : 'not in the queue')}`);
+      if (done === plan.tasks.length) console.log(`all tasks done; ${existsSync(join(o.out, 'results.json')) ? `results in ${join(o.out, 'results.json')}` : `merge with: sidewinder merge --out ${o.out}`}`);
       if (!o.resubmitFailed) return;
       if (!submission || submission.engine === 'local') throw new InputError(`${o.out}: no batch submission recorded (submission.json); submit with sidewinder submit --engine slurm first`);
       const again = statuses.filter((s) => s.state === 'failed' || s.state === 'lost' || s.state === 'not-submitted').map((s) => s.index);
