@@ -105,6 +105,18 @@ export type {
 // Scan: configuration, presets, plan, cache, runner, results
 export { runScan, loadScanSamples, scanWindows } from './scan/scan.js';
 export type { ScanRunOptions, ScanOutcome } from './scan/scan.js';
+export { prepareScan, runPlanTasks, mergeScan, loadPlanSamples, readPlan, missingTasks, taskSampleRoles } from './scan/scan.js';
+export type { PreparedScan, PrepareOptions, RunTasksOptions } from './scan/scan.js';
+export { taskGroups, DEFAULT_CLUSTER_OPTIONS, parseTimeLimit, parseMemory } from './scan/engines/groups.js';
+export type { TaskGroup, ClusterOptions, JobResources, JobPaths } from './scan/engines/groups.js';
+export { renderSlurmJobs, sbatchArguments, submitSlurmJobs } from './scan/engines/slurm.js';
+export type { SlurmJobs, JobFile, SubmittedJob } from './scan/engines/slurm.js';
+export { renderCondorJobs, submitCondorDag } from './scan/engines/condor.js';
+export type { CondorJobs } from './scan/engines/condor.js';
+export { submitPlan } from './scan/engines/submit.js';
+export type { SubmitOptions, SubmitOutcome } from './scan/engines/submit.js';
+export { taskStatuses, slurmQueueStates, parseQueueLines, readSubmission } from './scan/engines/status.js';
+export type { TaskStatus, TaskState, SubmissionRecord, EngineName } from './scan/engines/status.js';
 export { SCAN_PRESETS, presetConfig } from './scan/presets.js';
 export type { ScanConfig, DatasetSpec } from './scan/config.js';
 export { buildPlan, taskSeed } from './scan/plan.js';

@@ -16,6 +16,10 @@ import { register as fakeFactor } from './commands/fakeFactor.js';
 import { register as gp } from './commands/gp.js';
 import { register as report } from './commands/report.js';
 import { register as generate } from './commands/generate.js';
+import { register as submit } from './commands/submit.js';
+import { register as task } from './commands/task.js';
+import { register as status } from './commands/status.js';
+import { register as merge } from './commands/merge.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -38,5 +42,9 @@ fakeFactor(program);
 gp(program);
 report(program);
 generate(program);
+submit(program);
+task(program);
+status(program);
+merge(program);
 
 await program.parseAsync(process.argv);

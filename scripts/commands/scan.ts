@@ -74,11 +74,9 @@ export function reporterMode(o: { quiet?: boolean; log?: boolean }): ReporterMod
   return o.quiet ? 'quiet' : o.log ? 'log' : undefined;
 }
 
-/** `sidewinder scan`: the nine-window bump hunt. */
-export function register(program: Command): void {
-  program
-    .command('scan')
-    .description('run IAD, CWoLa Hunting and CATHODE over the sliding m_JJ windows and write results.json')
+/** The options that choose a scan's configuration (shared by `scan` and `submit`). */
+export function addScanOptions(command: Command): Command {
+  return command
     .option('--preset <name>', 'default | paper | ci', 'default')
     .option('--config <file>', 'a scan configuration (JSON, data-schemas/scan-config.schema.json) instead of a preset')
     .option('--data <file>', 'analyse this file (LHCO HDF5/Parquet/Arrow/CSV, or an LHCO-SR .npy) instead of generated data')
@@ -97,7 +95,14 @@ export function register(program: Command): void {
     .option('--ensemble <n>', 'classifiers averaged per fold')
     .option('--runs <n>', 'independent runs (different seeds)')
     .option('--seed <n>', 'root seed')
-    .option('--epsilon-b <list>', 'working points, e.g. 1e-2,1e-3,1e-4')
+    .option('--epsilon-b <list>', 'working points, e.g. 1e-2,1e-3,1e-4');
+}
+
+/** `sidewinder scan`: the nine-window bump hunt. */
+export function register(program: Command): void {
+  addScanOptions(program
+    .command('scan')
+    .description('run IAD, CWoLa Hunting and CATHODE over the sliding m_JJ windows and write results.json'))
     .option('--out <dir>', 'output directory', 'out/scan')
     .option('--cache <dir>', 'task cache (default: <out>/cache)')
     .option('--quiet', 'no progress output')

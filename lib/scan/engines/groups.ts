@@ -1,0 +1,133 @@
+import { ConfigError } from '../../util/errors.js';
+import type { ScanPlan } from '../plan.js';
+
+/** Resource class of a task: flow training needs more time and memory than a classifier. */
+export type TaskClass = 'flow' | 'classify';
+
+/**
+ * Tasks that go to the batch system as one array job: same resource class and same stage (a
+ * task's stage is one more than the deepest task it depends on, so CATHODE classifiers come
+ * after the flows whose samples they read). `after` names the groups whose success it waits for.
+ */
+export interface TaskGroup {
+  readonly name: string;
+  readonly taskClass: TaskClass;
+  readonly stage: number;
+  /** Plan task indices (also the array indices: `$SLURM_ARRAY_TASK_ID` is the plan index). */
+  readonly indices: readonly number[];
+  readonly after: readonly string[];
+}
+
+/** Batch resources of one job (Slurm notation: time `[D-]HH:MM:SS` or minutes, memory `8G`/`4000M`). */
+export interface JobResources {
+  readonly time: string;
+  readonly memory: string;
+  readonly cpus: number;
+}
+
+/** What a batch engine needs besides the plan: resources per class, queue and throttle. */
+export interface ClusterOptions {
+  readonly flow: JobResources;
+  readonly classify: JobResources;
+  readonly merge: JobResources;
+  readonly partition?: string;
+  readonly account?: string;
+  /** At most this many array elements of one group run at once (Slurm `%K`, HTCondor max_materialize). */
+  readonly throttle?: number;
+  /** Extra lines for every job file (`#SBATCH` lines or HTCondor submit commands), written as given. */
+  readonly extra?: readonly string[];
+  /** Job name prefix. */
+  readonly jobName?: string;
+}
+
+/** Defaults sized for the `default` preset; the `paper` preset needs more (ensembles of 50). */
+export const DEFAULT_CLUSTER_OPTIONS: ClusterOptions = Object.freeze({
+  flow: { time: '04:00:00', memory: '8G', cpus: 2 },
+  classify: { time: '01:00:00', memory: '4G', cpus: 2 },
+  merge: { time: '00:30:00', memory: '8G', cpus: 1 },
+  jobName: 'sidewinder',
+});
+
+/** Where the job files point: the plan, the shared cache, the output and log directories. */
+export interface JobPaths {
+  readonly planPath: string;
+  readonly cacheDir: string;
+  readonly outDir: string;
+  readonly logDir: string;
+  /** Directory the jobs start in (the repository, for relative window files). */
+  readonly workDir: string;
+  /** argv that runs the sidewinder CLI, e.g. [node, <repo>/scripts/sidewinder.mjs]. */
+  readonly command: readonly string[];
+}
+
+/**
+ * Split a plan (or the subset `indices` of it, e.g. failed tasks to resubmit) into array-job
+ * groups by stage and resource class. Dependencies on tasks outside the subset are taken as done.
+ */
+export function taskGroups(plan: ScanPlan, indices?: readonly number[]): TaskGroup[] {
+  const byKey = new Map(plan.tasks.map((t) => [t.key, t]));
+  const selected = new Set(indices ?? plan.tasks.map((t) => t.index));
+  const stage = new Map<number, number>();
+  const stageOf = (i: number): number => {
+    const known = stage.get(i);
+    if (known !== undefined) return known;
+    let s = 0;
+    for (const k of plan.tasks[i].dependsOn) {
+      const dep = byKey.get(k);
+      if (!dep) throw new ConfigError(`scan plan: task ${i} depends on ${k.slice(0, 12)}…, which no task of the plan produces`);
+      if (selected.has(dep.index)) s = Math.max(s, stageOf(dep.index) + 1);
+    }
+    stage.set(i, s);
+    return s;
+  };
+  const groups = new Map<string, { taskClass: TaskClass; stage: number; indices: number[]; after: Set<string> }>();
+  const nameOf = (i: number): string => `stage${stageOf(i) + 1}-${plan.tasks[i].kind === 'flow' ? 'flow' : 'classify'}`;
+  for (const i of [...selected].sort((a, b) => a - b)) {
+    if (!plan.tasks[i]) throw new ConfigError(`scan plan: no task ${i}; the plan has tasks 0…${plan.tasks.length - 1}`);
+    const name = nameOf(i);
+    let g = groups.get(name);
+    if (!g) groups.set(name, (g = { taskClass: plan.tasks[i].kind === 'flow' ? 'flow' : 'classify', stage: stageOf(i), indices: [], after: new Set() }));
+    g.indices.push(i);
+    for (const k of plan.tasks[i].dependsOn) {
+      const dep = byKey.get(k)!;
+      if (selected.has(dep.index)) g.after.add(nameOf(dep.index));
+    }
+  }
+  return [...groups.entries()]
+    .sort(([a, x], [b, y]) => x.stage - y.stage || (x.taskClass === y.taskClass ? a.localeCompare(b) : x.taskClass === 'flow' ? -1 : 1))
+    .map(([name, g]) => ({ name, taskClass: g.taskClass, stage: g.stage, indices: g.indices, after: [...g.after].sort() }));
+}
+
+/** Seconds of a Slurm time limit: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS. */
+export function parseTimeLimit(t: string, what = 'time limit'): number {
+  const m = /^(?:(\d+)-)?(\d+)(?::(\d+))?(?::(\d+))?$/.exec(t.trim());
+  if (!m) throw new ConfigError(`${what}: expected minutes, HH:MM:SS or D-HH:MM:SS, got "${t}"`);
+  const [d, a, b, c] = [m[1], m[2], m[3], m[4]].map((x) => (x === undefined ? undefined : Number(x)));
+  if (d !== undefined) return d * 86400 + a! * 3600 + (b ?? 0) * 60 + (c ?? 0);
+  if (c !== undefined) return a! * 3600 + b! * 60 + c;
+  if (b !== undefined) return a! * 60 + b;
+  return a! * 60;
+}
+
+/** Megabytes of a Slurm memory size: a number with an optional K/M/G/T suffix (default M). */
+export function parseMemory(m: string, what = 'memory'): number {
+  const r = /^(\d+(?:\.\d+)?)([KMGT]?)B?$/i.exec(m.trim());
+  if (!r) throw new ConfigError(`${what}: expected a size like 4000M or 8G, got "${m}"`);
+  const f = { K: 1 / 1024, M: 1, G: 1024, T: 1024 * 1024, '': 1 }[r[2].toUpperCase() as 'K' | 'M' | 'G' | 'T' | ''];
+  return Math.ceil(Number(r[1]) * f);
+}
+
+/** Check the options and name the bad one. */
+export function checkClusterOptions(o: ClusterOptions): ClusterOptions {
+  for (const k of ['flow', 'classify', 'merge'] as const) {
+    parseTimeLimit(o[k].time, `${k} time limit`);
+    parseMemory(o[k].memory, `${k} memory`);
+    if (!Number.isInteger(o[k].cpus) || o[k].cpus < 1) throw new ConfigError(`${k} CPUs per task: expected an integer ≥ 1, got ${o[k].cpus}`);
+  }
+  if (o.throttle !== undefined && (!Number.isInteger(o.throttle) || o.throttle < 1)) throw new ConfigError(`array throttle: expected an integer ≥ 1, got ${o.throttle}`);
+  for (const line of o.extra ?? []) if (/[\n\r]/.test(line)) throw new ConfigError(`extra job-file line must be one line, got ${JSON.stringify(line)}`);
+  return o;
+}
+
+/** Quote for a POSIX shell (single quotes), leaving plain words alone. */
+export const shellQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

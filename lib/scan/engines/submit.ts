@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { ScanPlan } from '../plan.js';
+import { renderCondorJobs, submitCondorDag, writeCondorJobs } from './condor.js';
+import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions, type JobPaths } from './groups.js';
+import { renderSlurmJobs, submitSlurmJobs, writeSlurmJobs, type SubmittedJob } from './slurm.js';
+import { readSubmission, writeSubmission, type SubmissionRecord } from './status.js';
+
+const REPO_ROOT = resolve(new URL('../../../', import.meta.url).pathname);
+
+/** argv that runs this checkout's CLI with this Node (the jobs run the code that made the plan). */
+export const defaultCommand = (): string[] => [process.execPath, join(REPO_ROOT, 'scripts', 'sidewinder.mjs')];
+
+export interface SubmitOptions {
+  readonly engine: 'slurm' | 'condor';
+  readonly planPath: string;
+  readonly cacheDir: string;
+  readonly outDir: string;
+  readonly cluster?: ClusterOptions;
+  /** Where the job files go (default `<out>/jobs/<engine>`). */
+  readonly jobDir?: string;
+  /** Write the files only. */
+  readonly dryRun?: boolean;
+  /** Only these tasks (a resubmission; empty: the merge job alone). */
+  readonly indices?: readonly number[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly command?: readonly string[];
+}
+
+export interface SubmitOutcome {
+  readonly jobDir: string;
+  readonly files: readonly string[];
+  /** Slurm: the submitted jobs (absent on a dry run or for HTCondor). */
+  readonly jobs?: readonly SubmittedJob[];
+  /** HTCondor: condor_submit_dag's output. */
+  readonly condorOutput?: string;
+}
+
+/**
+ * Write a plan's job files for a batch engine and (unless `dryRun`) submit them: Slurm array jobs
+ * chained with `afterok` dependencies, or an HTCondor DAG. The job ids go to `<out>/submission.json`
+ * (appended on resubmission), which `sidewinder status` reads. Paths are made absolute: the jobs
+ * start elsewhere.
+ */
+export async function submitPlan(plan: ScanPlan, o: SubmitOptions): Promise<SubmitOutcome> {
+  const outDir = resolve(o.outDir);
+  const jobDir = resolve(o.jobDir ?? join(outDir, 'jobs', o.engine));
+  const cluster = o.cluster ?? DEFAULT_CLUSTER_OPTIONS;
+  const paths: JobPaths = {
+    planPath: resolve(o.planPath), cacheDir: resolve(o.cacheDir), outDir, logDir: join(outDir, 'logs'), workDir: REPO_ROOT, command: o.command ?? defaultCommand(),
+  };
+  // Slurm does not create the directory of --output; a job writing there would fail at once.
+  mkdirSync(paths.logDir, { recursive: true });
+  mkdirSync(paths.cacheDir, { recursive: true });
+  const previous = readSubmission(outDir);
+  const record = (jobs: SubmittedJob[]): void =>
+    writeSubmission({
+      schema: 'sidewinder/submission', version: 1, engine: o.engine, planPath: paths.planPath, cacheDir: paths.cacheDir, outDir, jobDir, cluster,
+      submissions: [...(previous?.engine === o.engine && previous.planPath === paths.planPath ? previous.submissions : []), { at: new Date().toISOString(), jobs }],
+    } satisfies SubmissionRecord);
+  if (o.engine === 'slurm') {
+    const rendered = renderSlurmJobs(plan, cluster, paths, o.indices);
+    await writeSlurmJobs(rendered, jobDir);
+    const files = [...rendered.jobs.map((j) => join(jobDir, j.file)), join(jobDir, 'submit.sh')];
+    if (o.dryRun) return { jobDir, files };
+    const jobs = submitSlurmJobs(rendered, jobDir, o.env);
+    record(jobs);
+    return { jobDir, files, jobs };
+  }
+  const rendered = renderCondorJobs(plan, cluster, paths, o.indices);
+  await writeCondorJobs(rendered, jobDir);
+  const files = [...rendered.jobs.map((j) => join(jobDir, j.file)), join(jobDir, rendered.dagFile)];
+  if (o.dryRun) return { jobDir, files };
+  const condorOutput = submitCondorDag(rendered, jobDir, o.env);
+  record(rendered.jobs.map((j) => ({ name: j.name, jobId: '', indices: j.indices, after: j.after })));
+  return { jobDir, files, condorOutput };
+}

@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import { join, resolve } from 'node:path';
+import { prepareScan, runPlanTasks, mergeScan } from '../../lib/scan/scan.js';
+import { submitPlan } from '../../lib/scan/engines/submit.js';
+import { ENGINES, type EngineName } from '../../lib/scan/engines/status.js';
+import { DEFAULT_CLUSTER_OPTIONS, checkClusterOptions, type ClusterOptions } from '../../lib/scan/engines/groups.js';
+import { ConfigError, didYouMean } from '../../lib/util/errors.js';
+import { writeReport } from '../../lib/report/index.js';
+import { consoleReporter } from '../reporter.js';
+import { addScanOptions, reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
+import { printScanTable } from './scanTable.js';
+
+export interface ClusterCliOptions {
+  partition?: string;
+  account?: string;
+  throttle?: string;
+  flowTime?: string;
+  flowMem?: string;
+  flowCpus?: string;
+  classifyTime?: string;
+  classifyMem?: string;
+  classifyCpus?: string;
+  mergeTime?: string;
+  mergeMem?: string;
+  extra?: string[];
+  jobName?: string;
+}
+
+const int = (v: string, what: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new ConfigError(`--${what}: expected an integer, got "${v}"`);
+  return n;
+};
+
+/** Cluster options from the command line over the defaults. */
+export function clusterOptionsFrom(o: ClusterCliOptions): ClusterOptions {
+  const d = DEFAULT_CLUSTER_OPTIONS;
+  return checkClusterOptions({
+    flow: { time: o.flowTime ?? d.flow.time, memory: o.flowMem ?? d.flow.memory, cpus: o.flowCpus ? int(o.flowCpus, 'flow-cpus') : d.flow.cpus },
+    classify: { time: o.classifyTime ?? d.classify.time, memory: o.classifyMem ?? d.classify.memory, cpus: o.classifyCpus ? int(o.classifyCpus, 'classify-cpus') : d.classify.cpus },
+    merge: { time: o.mergeTime ?? d.merge.time, memory: o.mergeMem ?? d.merge.memory, cpus: d.merge.cpus },
+    partition: o.partition, account: o.account, throttle: o.throttle ? int(o.throttle, 'throttle') : undefined, extra: o.extra ?? [], jobName: o.jobName ?? d.jobName,
+  });
+}
+
+/** Options shared by `submit` and `status --resubmit-failed`. */
+export function addClusterOptions(command: Command): Command {
+  const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+  const d = DEFAULT_CLUSTER_OPTIONS;
+  return command
+    .option('--partition <name>', 'Slurm partition')
+    .option('--account <name>', 'Slurm account (HTCondor accounting_group)')
+    .option('--throttle <k>', 'at most k array elements of a stage running at once (sbatch --array=…%k)')
+    .option('--flow-time <t>', `time limit of a flow-training task`, d.flow.time)
+    .option('--flow-mem <m>', 'memory of a flow-training task', d.flow.memory)
+    .option('--flow-cpus <n>', 'CPUs of a flow-training task', String(d.flow.cpus))
+    .option('--classify-time <t>', 'time limit of a classifier task', d.classify.time)
+    .option('--classify-mem <m>', 'memory of a classifier task', d.classify.memory)
+    .option('--classify-cpus <n>', 'CPUs of a classifier task', String(d.classify.cpus))
+    .option('--merge-time <t>', 'time limit of the merge job', d.merge.time)
+    .option('--merge-mem <m>', 'memory of the merge job', d.merge.memory)
+    .option('--extra <line>', 'extra job-file line, e.g. "--qos=short" (#SBATCH) or an HTCondor submit command; repeatable', collect)
+    .option('--job-name <prefix>', 'job name prefix', d.jobName);
+}
+
+/** `sidewinder submit`: write the plan and send it to an engine. */
+export function register(program: Command): void {
+  addClusterOptions(addScanOptions(program
+    .command('submit')
+    .argument('[config]', 'scan configuration file (same as --config)')
+    .description('write the scan plan and run it: in this process (local), as Slurm job arrays, or as an HTCondor DAG')
+    .option('--engine <name>', 'local | slurm | condor', 'local')))
+    .option('--out <dir>', 'output directory (plan.json, results.json, job files, logs)', 'out/scan')
+    .option('--cache <dir>', 'shared task cache (default: <out>/cache); must be on a filesystem every node sees')
+    .option('--dry-run', 'write the plan and job files but do not submit')
+    .option('--quiet', 'no progress output')
+    .option('--log', 'plain log lines instead of progress bars')
+    .option('--verbose', 'also debug lines')
+    .action(async (configFile: string | undefined, o: ScanCliOptions & ClusterCliOptions & { engine: string; dryRun?: boolean }) => {
+      if (!ENGINES.includes(o.engine as EngineName)) throw new ConfigError(`--engine: unknown engine "${o.engine}"${didYouMean(o.engine, ENGINES)}; engines are ${ENGINES.join(', ')}`);
+      if (configFile && o.config) throw new ConfigError('give the scan configuration once: as the argument or with --config');
+      const cfg = scanConfigFromOptions({ ...o, config: configFile ?? o.config });
+      const cluster = o.engine === 'local' ? undefined : clusterOptionsFrom(o);
+      const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
+      const cacheDir = resolve(o.cache ?? join(o.out, 'cache'));
+      try {
+        const prepared = await prepareScan(cfg, { outDir: o.out, reporter });
+        console.log(`plan:    ${prepared.planPath} (${prepared.plan.tasks.length} tasks)`);
+        if (o.engine === 'local') {
+          if (o.dryRun) return;
+          const { computed, cached } = await runPlanTasks(prepared.plan, prepared.datasets, { cacheDir, reporter });
+          const { results, resultsPath } = await mergeScan(prepared.plan, prepared.datasets, { cacheDir, outDir: o.out, reporter });
+          reporter.stop();
+          printScanTable(results);
+          console.log(`\n${computed} tasks computed, ${cached} from the cache`);
+          const report = await writeReport(results, join(o.out, 'report'), { reporter });
+          console.log(`report:  ${report.htmlPath}\nresults: ${resultsPath}`);
+          return;
+        }
+        const out = await submitPlan(prepared.plan, { engine: o.engine as 'slurm' | 'condor', planPath: prepared.planPath, cacheDir, outDir: o.out, cluster, dryRun: o.dryRun });
+        reporter.stop();
+        console.log(`job files in ${out.jobDir}:\n${out.files.map((f) => `  ${f}`).join('\n')}`);
+        if (out.jobs) for (const j of out.jobs) console.log(`submitted ${j.name}: job ${j.jobId}${j.indices.length ? ` (${j.indices.length} tasks)` : ''}${j.after.length ? ` after ${j.after.join(', ')}` : ''}`);
+        if (out.condorOutput) console.log(out.condorOutput.trim());
+        if (!o.dryRun) console.log(`follow with: sidewinder status --out ${o.out}`);
+      } finally {
+        reporter.stop();
+      }
+    });
+}

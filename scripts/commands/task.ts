@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import { availableParallelism, hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describeTask, loadPlanSamples, readPlan, runPlanTasks, taskAt, taskSampleRoles } from '../../lib/scan/scan.js';
+import { ResultCache } from '../../lib/scan/cache.js';
+import { clearFailure, recordFailure } from '../../lib/scan/engines/status.js';
+import { WorkerPool } from '../../lib/ml/pool/pool.js';
+import { ConfigError } from '../../lib/util/errors.js';
+import { consoleReporter } from '../reporter.js';
+
+/** `sidewinder task`: one task of a plan (a batch array element). */
+export function register(program: Command): void {
+  program
+    .command('task')
+    .description('run one task of a scan plan and store its result in the shared cache (what a cluster job runs)')
+    .requiredOption('--plan <file>', 'plan.json written by `sidewinder submit` or `scan`')
+    .requiredOption('--index <i>', 'task index in the plan (on Slurm: $SLURM_ARRAY_TASK_ID)')
+    .option('--cache <dir>', 'shared task cache (default: <plan dir>/cache)')
+    .option('--out <dir>', 'where failure records go (default: the plan directory)')
+    .option('--verbose', 'also debug lines')
+    .action(async (o: { plan: string; index: string; cache?: string; out?: string; verbose?: boolean }) => {
+      const index = Number(o.index);
+      if (!Number.isInteger(index) || index < 0) throw new ConfigError(`--index: expected a task index (integer ≥ 0), got "${o.index}"`);
+      const reporter = consoleReporter('log', { verbose: o.verbose });
+      const plan = readPlan(o.plan);
+      const task = taskAt(plan, index);
+      const cacheDir = o.cache ?? join(dirname(o.plan), 'cache');
+      const outDir = o.out ?? dirname(o.plan);
+      const cache = new ResultCache(cacheDir);
+      const what = describeTask(task);
+      if (cache.has(task.key)) {
+        clearFailure(outDir, index);
+        reporter.log('info', `${what}: already in the cache, nothing to do`);
+        return;
+      }
+      const t0 = Date.now();
+      // As many workers as the batch system gave this job.
+      const cpus = Number(process.env.SLURM_CPUS_PER_TASK ?? process.env._CONDOR_REQUEST_CPUS ?? NaN);
+      const pool = new WorkerPool({ size: Number.isInteger(cpus) && cpus > 0 ? cpus : availableParallelism() });
+      try {
+        const datasets = await loadPlanSamples(plan, reporter, taskSampleRoles(task));
+        await runPlanTasks(plan, datasets, { cacheDir, reporter, pool, indices: [index] });
+        clearFailure(outDir, index);
+        reporter.log('info', `${what}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      } catch (e) {
+        // The cache writes the manifest last, so an entry without one is partial: remove it.
+        if (!cache.has(task.key)) cache.delete(task.key);
+        const message = (e as Error).message;
+        const jobId = process.env.SLURM_ARRAY_JOB_ID ?? process.env.SLURM_JOB_ID;
+        recordFailure(outDir, { index, key: task.key, message, at: new Date().toISOString(), host: hostname(), jobId });
+        process.stderr.write(`sidewinder task: ${what} FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${message}\n`);
+        if (o.verbose && (e as Error).stack) process.stderr.write(`${(e as Error).stack}\n`);
+        process.exitCode = 1;
+      } finally {
+        await pool.close();
+      }
+    });
+}
