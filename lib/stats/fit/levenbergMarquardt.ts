@@ -56,6 +56,50 @@ function jacobian(f: (p: Float64Array) => Float64Array, p: Float64Array, m: numb
 }
 
 /**
+ * The Marquardt iteration shared by the χ² and Poisson fits: solve (A + λ diag A) δ = −g, accept the
+ * step when the objective does not increase (λ ÷ 10) and reject it otherwise (λ × 10). Converged when
+ * the accepted decrease is below `tolerance` (relative) or the step vanishes, or when λ grows so large
+ * that no descent direction is left. `evaluate(trial)` returns the objective there and a `commit`
+ * callback that makes the trial the caller's current point; `rebuild()` then refills A and g there.
+ */
+function marquardtLoop(
+  start: Float64Array, startValue: number, A: Float64Array, g: Float64Array, o: Required<Pick<LmOptions, 'lambda0' | 'maxIterations' | 'tolerance'>> & LmOptions,
+  evaluate: (trial: Float64Array) => { value: number; commit: () => void }, rebuild: () => void,
+): { params: Float64Array; value: number; iterations: number; converged: boolean } {
+  const n = start.length;
+  let p = start, value = startValue, lambda = o.lambda0, converged = false, it = 0;
+  while (it < o.maxIterations) {
+    it++;
+    const damped = Float64Array.from(A);
+    for (let a = 0; a < n; a++) damped[a * n + a] = A[a * n + a] * (1 + lambda) + (A[a * n + a] === 0 ? lambda : 0);
+    const inv = invertSymmetric(damped, n);
+    if (!inv) { lambda *= 10; if (lambda > 1e16) break; continue; }
+    const trial = new Float64Array(n);
+    let stepSize = 0;
+    for (let a = 0; a < n; a++) {
+      let d = 0;
+      for (let b = 0; b < n; b++) d -= inv[a * n + b] * g[b];
+      trial[a] = p[a] + d;
+      stepSize = Math.max(stepSize, Math.abs(d) / Math.max(Math.abs(p[a]), o.scales?.[a] ?? 1e-3));
+    }
+    const t = evaluate(trial);
+    if (Number.isFinite(t.value) && t.value <= value) {
+      const drop = value - t.value;
+      p = trial; value = t.value;
+      t.commit();
+      lambda = Math.max(lambda / 10, 1e-12);
+      if (drop <= o.tolerance * Math.max(1, value) || stepSize < 1e-12) { converged = true; break; }
+      rebuild();
+    } else {
+      lambda *= 10;
+      // λ this large means no descent direction is left: we sit at the minimum within precision.
+      if (lambda > 1e12) { converged = true; break; }
+    }
+  }
+  return { params: p, value, iterations: it, converged };
+}
+
+/**
  * Minimise Σ residuals(p)² from `start`. `residuals` must return a fresh or reusable Float64Array of
  * fixed length; non-finite residuals make a trial step count as rejected.
  */
@@ -63,14 +107,11 @@ export function levenbergMarquardt(residuals: (p: Float64Array) => Float64Array,
   const o = { ...LM_DEFAULTS, ...options };
   const n = start.length;
   if (o.scales && o.scales.length !== n) throw new ConfigError(`levenbergMarquardt: scales has ${o.scales.length} entries for ${n} parameters`);
-  let p = Float64Array.from(start);
-  let r = Float64Array.from(residuals(p));
+  let p: Float64Array = Float64Array.from(start);
+  let r: Float64Array = Float64Array.from(residuals(p));
   const m = r.length;
   let chi2 = sumSq(r);
   if (!Number.isFinite(chi2)) throw new ConfigError(`levenbergMarquardt: χ² is not finite at the starting point [${Array.from(p).join(', ')}]`);
-  let lambda = o.lambda0;
-  let converged = false;
-  let it = 0;
   let J = jacobian(residuals, p, m, o.scales);
   const A = new Float64Array(n * n);
   const g = new Float64Array(n);
@@ -87,35 +128,12 @@ export function levenbergMarquardt(residuals: (p: Float64Array) => Float64Array,
     for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) A[b * n + a] = A[a * n + b];
   };
   buildNormal();
-  while (it < o.maxIterations) {
-    it++;
-    const damped = Float64Array.from(A);
-    for (let a = 0; a < n; a++) damped[a * n + a] = A[a * n + a] * (1 + lambda) + (A[a * n + a] === 0 ? lambda : 0);
-    const inv = invertSymmetric(damped, n);
-    if (!inv) { lambda *= 10; if (lambda > 1e16) break; continue; }
-    const trial = new Float64Array(n);
-    let stepSize = 0;
-    for (let a = 0; a < n; a++) {
-      let d = 0;
-      for (let b = 0; b < n; b++) d -= inv[a * n + b] * g[b];
-      trial[a] = p[a] + d;
-      stepSize = Math.max(stepSize, Math.abs(d) / Math.max(Math.abs(p[a]), o.scales?.[a] ?? 1e-3));
-    }
+  const run = marquardtLoop(p, chi2, A, g, o, (trial) => {
     const rt = Float64Array.from(residuals(trial));
-    const chi2t = sumSq(rt);
-    if (Number.isFinite(chi2t) && chi2t <= chi2) {
-      const drop = chi2 - chi2t;
-      p = trial; r = rt; chi2 = chi2t;
-      lambda = Math.max(lambda / 10, 1e-12);
-      if (drop <= o.tolerance * Math.max(1, chi2) || stepSize < 1e-12) { converged = true; break; }
-      J = jacobian(residuals, p, m, o.scales);
-      buildNormal();
-    } else {
-      lambda *= 10;
-      // λ this large means no descent direction is left: we sit at the minimum within precision.
-      if (lambda > 1e12) { converged = true; break; }
-    }
-  }
+    return { value: sumSq(rt), commit: () => { p = trial; r = rt; } };
+  }, () => { J = jacobian(residuals, p, m, o.scales); buildNormal(); });
+  p = run.params; chi2 = run.value;
+  const { iterations: it, converged } = run;
   J = jacobian(residuals, p, m, o.scales);
   buildNormal();
   return { params: p, covariance: invertSymmetric(A, n), chi2, iterations: it, converged, residuals: r };
@@ -142,8 +160,8 @@ export function levenbergMarquardtPoisson(expected: (p: Float64Array) => Float64
     }
     return 2 * d;
   };
-  let p = Float64Array.from(start);
-  let nu = Float64Array.from(expected(p));
+  let p: Float64Array = Float64Array.from(start);
+  let nu: Float64Array = Float64Array.from(expected(p));
   let D = dev(nu);
   if (!Number.isFinite(D)) throw new ConfigError(`levenbergMarquardtPoisson: deviance is not finite at the starting point [${Array.from(p).join(', ')}]`);
   const A = new Float64Array(n * n), g = new Float64Array(n);
@@ -163,36 +181,12 @@ export function levenbergMarquardtPoisson(expected: (p: Float64Array) => Float64
     for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) A[b * n + a] = A[a * n + b];
   };
   build();
-  let lambda = o.lambda0;
-  let converged = false;
-  let it = 0;
-  while (it < o.maxIterations) {
-    it++;
-    const damped = Float64Array.from(A);
-    for (let a = 0; a < n; a++) damped[a * n + a] = A[a * n + a] * (1 + lambda) + (A[a * n + a] === 0 ? lambda : 0);
-    const inv = invertSymmetric(damped, n);
-    if (!inv) { lambda *= 10; if (lambda > 1e16) break; continue; }
-    const trial = new Float64Array(n);
-    let stepSize = 0;
-    for (let a = 0; a < n; a++) {
-      let d = 0;
-      for (let b = 0; b < n; b++) d -= inv[a * n + b] * g[b];
-      trial[a] = p[a] + d;
-      stepSize = Math.max(stepSize, Math.abs(d) / Math.max(Math.abs(p[a]), o.scales?.[a] ?? 1e-3));
-    }
+  const run = marquardtLoop(p, D, A, g, o, (trial) => {
     const nut = Float64Array.from(expected(trial));
-    const Dt = dev(nut);
-    if (Number.isFinite(Dt) && Dt <= D) {
-      const drop = D - Dt;
-      p = trial; nu = nut; D = Dt;
-      lambda = Math.max(lambda / 10, 1e-12);
-      if (drop <= o.tolerance * Math.max(1, D) || stepSize < 1e-12) { converged = true; break; }
-      build();
-    } else {
-      lambda *= 10;
-      if (lambda > 1e12) { converged = true; break; }
-    }
-  }
+    return { value: dev(nut), commit: () => { p = trial; nu = nut; } };
+  }, build);
+  p = run.params; D = run.value;
+  const { iterations: it, converged } = run;
   build();
   const Ainv = invertSymmetric(A, n);
   return { params: p, covariance: Ainv ? Ainv.map((v) => 2 * v) : null, deviance: D, iterations: it, converged };
