@@ -16,6 +16,7 @@ import { register as fakeFactor } from './commands/fakeFactor.js';
 import { register as gp } from './commands/gp.js';
 import { register as report } from './commands/report.js';
 import { register as generate } from './commands/generate.js';
+import { register as dcor } from './commands/dcor.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -38,5 +39,6 @@ fakeFactor(program);
 gp(program);
 report(program);
 generate(program);
+dcor(program);
 
 await program.parseAsync(process.argv);
