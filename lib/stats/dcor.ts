@@ -15,11 +15,11 @@ import type { Rng } from '../util/rng.js';
 import { InputError, ShapeError } from '../util/errors.js';
 
 /** Distance-correlation options. */
-export const DCOR_DEFAULTS = Object.freeze({
-  /** Bias-corrected U-statistic (Székely & Rizzo 2014) instead of the V-statistic; can be negative. */
-  unbiased: false,
-});
-export type DcorOptions = typeof DCOR_DEFAULTS;
+export interface DcorOptions {
+  /** Bias-corrected U-statistic (Székely & Rizzo 2014) instead of the V-statistic; can be negative. Default false. */
+  readonly unbiased: boolean;
+}
+export const DCOR_DEFAULTS: Readonly<DcorOptions> = Object.freeze({ unbiased: false });
 
 /** The pieces of dCov² that a permutation test reuses. */
 interface Marginal {

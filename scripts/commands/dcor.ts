@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readEvents, formatOf } from '../../lib/data/io/index.js';
 import type { EventFormat } from '../../lib/data/io/index.js';
-import { distanceCorrelation, distanceCorrelationTest } from '../../lib/stats/dcor.js';
+import { distanceCorrelation, distanceCorrelationTest, type DistanceCorrelationTest } from '../../lib/stats/dcor.js';
 import { createRng } from '../../lib/util/rng.js';
 import { ConfigError, didYouMean, InputError, SidewinderError } from '../../lib/util/errors.js';
 import { fmt, toJson } from './classicalInput.js';
@@ -65,7 +65,8 @@ async function run(file: string, o: DcorCliOptions): Promise<void> {
   if (o.json) { console.log(toJson({ file, rows })); return; }
   console.log(`${file}: ${x.length} events, ${o.unbiased ? 'bias-corrected' : 'V-statistic'} distance correlation`);
   for (const r of rows) {
-    const p = 'pValue' in r ? `  p = ${fmt(r.pValue as number, 4)} (${r.permutations as number} permutations)` : '';
+    const test = r as Partial<DistanceCorrelationTest>;
+    const p = test.pValue !== undefined ? `  p = ${fmt(test.pValue, 4)} (${test.permutations ?? 0} permutations)` : '';
     console.log(`  dCor(${r.x}, ${r.y}) = ${fmt(r.dCor, 4)}${p}  [${r.seconds.toFixed(2)} s]`);
   }
 }
