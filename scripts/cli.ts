@@ -17,6 +17,7 @@ import { register as gp } from './commands/gp.js';
 import { register as report } from './commands/report.js';
 import { register as generate } from './commands/generate.js';
 import { register as dcor } from './commands/dcor.js';
+import { register as chargeFlip } from './commands/chargeFlip.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -40,5 +41,6 @@ gp(program);
 report(program);
 generate(program);
 dcor(program);
+chargeFlip(program);
 
 await program.parseAsync(process.argv);
