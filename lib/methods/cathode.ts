@@ -1,7 +1,8 @@
 import type { EventTable } from '../data/eventTable.js';
 import { signalRegionMask, sidebandMask, shortSidebandMask, countMask, type Window } from '../windows/index.js';
 import { createRng } from '../util/rng.js';
-import { FlowEnsemble, sampleIntoWindow, type FitFlowOptions, type ConditionalDensity } from '../ml/flows/index.js';
+import { FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, type FitFlowOptions, type ConditionalDensity, type FlowEnsembleDocument } from '../ml/flows/index.js';
+import { fitConditionalGan, loadGan, type FittedGan, type GanDocument, type GanOptions } from '../ml/gan/index.js';
 import type { Matrix } from '../ml/matrix.js';
 import type { Reporter } from '../util/reporter.js';
 import { InputError } from '../util/errors.js';
@@ -14,6 +15,10 @@ export interface CathodeOptions {
   readonly flow: Omit<FitFlowOptions, 'seed' | 'reporter' | 'xVal' | 'mVal'>;
   /** Independently trained flows whose samples are pooled. */
   readonly flows: number;
+  /** Template generator: the conditional MAF ensemble (default) or the conditional GAN. */
+  readonly generator?: 'flow' | 'gan';
+  /** Conditional-GAN options (generator 'gan'); the seed comes from `seed`. */
+  readonly gan?: Partial<Omit<GanOptions, 'seed'>>;
   /** Samples per SR data event (4 in the paper). */
   readonly oversampling: number;
   /** KDE bandwidth on logit-scaled SR m_JJ (0.01 in the paper). */
@@ -26,12 +31,21 @@ export interface CathodeOptions {
  * Train the conditional density p(x | m_JJ) on the window's sideband (everything outside the SR).
  * The sideband-trained model never sees SR events, so a localised signal cannot leak into the template.
  */
-export async function trainSidebandDensity(data: EventTable, window: Window, features: readonly string[], opts: CathodeOptions): Promise<FlowEnsemble> {
+export async function trainSidebandDensity(data: EventTable, window: Window, features: readonly string[], opts: CathodeOptions): Promise<FlowEnsemble | FittedGan> {
   const sb = sidebandMask(data, window);
   if (countMask(sb) < 1000) throw new InputError(`CATHODE, window ${window.id}: only ${countMask(sb)} sideband events; a density estimate needs at least 1000`);
   const x = featureMatrix(data, features, sb);
   const m = maskedColumn(data, 'mJJ', sb);
+  if (opts.generator === 'gan') return fitConditionalGan(x, m, { ...opts.gan, seed: opts.seed, reporter: opts.reporter });
   return FlowEnsemble.fit(x, m, { ...opts.flow, size: opts.flows, seed: opts.seed, reporter: opts.reporter });
+}
+
+/** A persisted sideband generator: a flow ensemble or a conditional GAN. */
+export type GeneratorDocument = FlowEnsembleDocument | GanDocument;
+
+/** Rebuild the sideband generator from its `toJSON()` document (flow ensemble or GAN, by `kind`). */
+export function loadSidebandGenerator(doc: GeneratorDocument): ConditionalDensity {
+  return doc.kind === 'conditional-gan' ? loadGan(doc) : loadFlowEnsemble(doc);
 }
 
 /**

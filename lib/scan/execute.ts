@@ -11,8 +11,7 @@ import type { Matrix } from '../ml/matrix.js';
 import { featureMatrix, featureNames } from '../methods/features.js';
 import { iadTemplate } from '../methods/iad.js';
 import { cwolaTemplate } from '../methods/cwola.js';
-import { trainSidebandDensity, cathodeTemplate, sidebandClosureTemplate } from '../methods/cathode.js';
-import { loadFlowEnsemble, type FlowEnsembleDocument } from '../ml/flows/index.js';
+import { trainSidebandDensity, cathodeTemplate, sidebandClosureTemplate, loadSidebandGenerator, type GeneratorDocument } from '../methods/cathode.js';
 import type { BackgroundTemplate } from '../methods/types.js';
 import { InputError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
@@ -42,8 +41,8 @@ export interface FlowResult {
   readonly nSamples: number;
   readonly cols: number;
   readonly features: readonly string[];
-  /** The trained flow ensemble (FlowEnsemble.toJSON()). */
-  readonly flow: FlowEnsembleDocument;
+  /** The trained sideband generator (FlowEnsemble or FittedGan toJSON()). */
+  readonly flow: GeneratorDocument;
 }
 
 /** The registered model kind and options behind a scan's classifier setting. */
@@ -82,6 +81,7 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
     const density = await trainSidebandDensity(events, window, features, {
       flow: config.cathode.flow, flows: config.cathode.flows, oversampling: config.cathode.oversampling,
       bandwidth: config.cathode.bandwidth, seed: task.seed, reporter,
+      generator: config.cathode.generator, gan: config.cathode.gan,
     });
     const template = cathodeTemplate(density, events, window, { ...config.cathode, seed: task.seed });
     // The trained flow is kept with its samples: the sideband closure (data-driven δsys) samples it again.
@@ -93,7 +93,7 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
   if (task.kind === 'sideband-closure') {
     const flow = ctx.cache.get<FlowResult>(task.dependsOn[0]);
     if (!flow) throw new InputError(`scan: sideband closure of window ${window.id} needs the flow ${task.dependsOn[0]}, which is not in the cache; run the flow task first`);
-    const closure = sidebandClosureTemplate(loadFlowEnsemble(flow.value.flow), events, window, features, ctx.plan.shortSidebandWidth, {
+    const closure = sidebandClosureTemplate(loadSidebandGenerator(flow.value.flow), events, window, features, ctx.plan.shortSidebandWidth, {
       oversampling: config.cathode.oversampling, seed: task.seed,
     });
     return storeCrossFit(task, ctx, closure.data, closure.template);
