@@ -18,7 +18,7 @@
 import { MlpNetwork } from '../nn/network.js';
 import { adamStepInto, gemmNTInto } from '../kernels/index.js';
 import { softplus, sigmoid } from '../nn/loss.js';
-import type { Matrix } from '../matrix.js';
+import { takeRows, type Matrix } from '../matrix.js';
 import { createRng, type Rng } from '../../util/rng.js';
 import { silent, type Reporter } from '../../util/reporter.js';
 import { ConfigError, InputError, ShapeError } from '../../util/errors.js';
@@ -49,6 +49,8 @@ export interface GanOptions {
    * 'hinge' (Miyato et al.) or 'non-saturating' (Goodfellow).
    */
   readonly loss: 'wasserstein' | 'hinge' | 'non-saturating';
+  /** Train on at most this many events (a seeded random subset); 0 = all. */
+  readonly maxEvents: number;
   /** Fraction of events held out for model selection. */
   readonly validationFraction: number;
   /** Epochs kept (best metric) in the epoch ensemble. */
@@ -63,7 +65,7 @@ export interface GanOptions {
 export const GAN_DEFAULTS: Readonly<GanOptions> = Object.freeze({
   noiseDim: 4, hidden: Object.freeze([64, 64]), epochs: 30, batchSize: 64, learningRate: 2e-4, beta1: 0.5, beta2: 0.999,
   spectralNorm: false, discriminatorSteps: 1, loss: 'non-saturating',
-  validationFraction: 0.2, keepBest: 3, metricGenerations: 3, metricEvents: 1500, seed: 1,
+  maxEvents: 0, validationFraction: 0.2, keepBest: 3, metricGenerations: 3, metricEvents: 1500, seed: 1,
 });
 
 /** Per-epoch history. */
@@ -209,8 +211,13 @@ export function fitConditionalGan(x: Matrix, m: Float64Array, options: Partial<G
   const { reporter = silent, ...rest } = options;
   const o: GanOptions = { ...GAN_DEFAULTS, ...rest };
   checkOptions(o);
+  if (m.length !== x.rows) throw new ShapeError(`fitConditionalGan: x has ${x.rows} rows, m has ${m.length} entries`);
+  if (!Number.isInteger(o.maxEvents) || o.maxEvents < 0) throw new ConfigError(`conditional GAN: maxEvents must be a non-negative integer, got ${o.maxEvents}`);
+  if (o.maxEvents > 0 && x.rows > o.maxEvents) {
+    const keep = createRng(o.seed).fork('subset').permutation(x.rows).subarray(0, o.maxEvents);
+    return fitConditionalGan(takeRows(x, keep), Float64Array.from(keep, (i) => m[i]), { ...o, maxEvents: 0, reporter });
+  }
   const n = x.rows, D = x.cols, Z = o.noiseDim, B = o.batchSize;
-  if (m.length !== n) throw new ShapeError(`fitConditionalGan: x has ${n} rows, m has ${m.length} entries`);
   for (let i = 0; i < x.data.length; i++) if (!Number.isFinite(x.data[i])) throw new InputError(`fitConditionalGan: x row ${Math.floor(i / D)}, column ${i % D} is ${x.data[i]}`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(m[i])) throw new InputError(`fitConditionalGan: m[${i}] is ${m[i]}`);
   const nVal = Math.min(Math.floor(n * o.validationFraction), o.metricEvents);
