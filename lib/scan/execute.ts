@@ -81,7 +81,8 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
     const density = await trainSidebandDensity(events, window, features, {
       flow: config.cathode.flow, flows: config.cathode.flows, oversampling: config.cathode.oversampling,
       bandwidth: config.cathode.bandwidth, seed: task.seed, reporter,
-      generator: config.cathode.generator, gan: config.cathode.gan,
+      // Unless set, the GAN trains on as many sideband events as the flow would.
+      generator: config.cathode.generator, gan: { maxEvents: (config.cathode.flow as { maxEvents?: number }).maxEvents ?? 0, ...config.cathode.gan },
     });
     const template = cathodeTemplate(density, events, window, { ...config.cathode, seed: task.seed });
     // The trained flow is kept with its samples: the sideband closure (data-driven δsys) samples it again.
