@@ -7,13 +7,14 @@ import {
   pValueFromSignificance, rocCurve, type CutAndCountRow, type WindowCut,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
+import { distanceCorrelation } from '../stats/dcor.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ResultCache } from './cache.js';
 import type { ClassifyResult } from './execute.js';
 import type { ScanPlan, ScanTask, SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import {
-  aggregateRuns, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type DeltaSysStudy, type FeatureHistogram,
+  aggregateRuns, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence,
   type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type ResultsDocument, type RocRecord,
 } from './results.js';
 
@@ -307,6 +308,24 @@ function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<Scored
   return { edgesTeV: before.edges, countsBeforeCut: before.counts, afterCut };
 }
 
+/** dCor(feature, m_JJ) on (at most the first 200k events of) the data: the O(n log n) algorithm. */
+function featureDependence(ctx: AssembleContext): FeatureDependence[] {
+  const data = ctx.samples.data;
+  const n = Math.min(data.length, 200_000);
+  if (n < 2) return [];
+  const mjj = data.column('mJJ');
+  const out: FeatureDependence[] = [];
+  for (const feature of featureNames(ctx.plan.config.features)) {
+    const col = data.column(feature);
+    // Finite pairs only (dCor is undefined for non-finite values).
+    const x: number[] = [], y: number[] = [];
+    for (let i = 0; i < n; i++) if (Number.isFinite(mjj[i]) && Number.isFinite(col[i])) { x.push(mjj[i]); y.push(col[i]); }
+    if (x.length < 2) continue;
+    out.push({ feature, variable: 'mJJ', dCor: Math.min(Math.max(distanceCorrelation(x, y).dCor, 0), 1), nEvents: x.length });
+  }
+  return out;
+}
+
 function featureHistograms(ctx: AssembleContext, cells: ScoredCell[]): FeatureHistogram[] {
   const out: FeatureHistogram[] = [];
   const names = featureNames(ctx.plan.config.features);
@@ -377,6 +396,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
     lookElsewhere: lookElsewhere(ctx, cells, table, rows, notes),
     mjjSpectra: spectra(ctx, cells, rows, runs),
     featureHistograms: featureHistograms(ctx, cells),
+    featureDependence: featureDependence(ctx),
   };
   const roc = rocCurves(ctx, cells);
   if (roc) doc.roc = roc;
