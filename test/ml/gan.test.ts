@@ -91,3 +91,34 @@ describe('sample-quality metrics', () => {
     expect(same.maxCorrelationDifference).toBe(0);
   });
 });
+
+describe('spectral normalisation', () => {
+  it('W̄ = W/σ(W) with σ the largest singular value, and its backward pass matches finite differences', async () => {
+    const { spectralNormalise, spectralBackward } = await import('../../lib/ml/gan/cgan.js');
+    const rows = 5, cols = 4, rng = createRng(12);
+    const W = Float32Array.from({ length: rows * cols }, () => rng.normal());
+    const G = Float64Array.from({ length: rows * cols }, () => rng.normal());
+    const converged = (w: Float32Array) => {
+      const st = { u: Float64Array.from({ length: rows }, () => 1 / Math.sqrt(rows)), v: new Float64Array(cols), sigma: 1, enabled: true };
+      const out = new Float32Array(rows * cols);
+      for (let it = 0; it < 500; it++) spectralNormalise(w, out, rows, cols, st);
+      return { st, out };
+    };
+    const { st, out } = converged(W);
+    // σ is the largest singular value: |W v| = σ and Wᵀ u = σ v.
+    for (let j = 0; j < cols; j++) {
+      let s = 0;
+      for (let i = 0; i < rows; i++) s += W[i * cols + j] * st.u[i];
+      expect(s).toBeCloseTo(st.sigma * st.v[j], 4);
+    }
+    // L(W) = Σ G ⊙ W̄(W): analytic gradient vs central differences (float32 weights: loose tolerance).
+    const loss = (w: Float32Array) => { const o = converged(w).out; let l = 0; for (let k = 0; k < o.length; k++) l += G[k] * o[k]; return l; };
+    const grad = Float32Array.from(G);
+    spectralBackward(grad, out, rows, cols, st);
+    for (const k of [0, 7, 13, 19]) {
+      const h = 1e-2, wp = Float32Array.from(W), wm = Float32Array.from(W);
+      wp[k] += h; wm[k] -= h;
+      expect(grad[k]).toBeCloseTo((loss(wp) - loss(wm)) / (2 * h), 2);
+    }
+  });
+});

@@ -175,10 +175,10 @@ export function loadGan(doc: unknown): FittedGan {
 }
 
 /** Spectral-normalisation state of one weight matrix (in × out, input-major). */
-interface SpectralState { readonly u: Float64Array; readonly v: Float64Array; sigma: number; readonly enabled: boolean }
+export interface SpectralState { readonly u: Float64Array; readonly v: Float64Array; sigma: number; readonly enabled: boolean }
 
-/** One power iteration on raw W, then params W̄ = W/σ. */
-function spectralNormalise(raw: Float32Array, out: Float32Array, rows: number, cols: number, st: SpectralState): void {
+/** One power iteration on raw W, then params W̄ = W/σ. Exported for the gradient test. */
+export function spectralNormalise(raw: Float32Array, out: Float32Array, rows: number, cols: number, st: SpectralState): void {
   const { u, v } = st;
   let nv = 0;
   for (let j = 0; j < cols; j++) { let s = 0; for (let i = 0; i < rows; i++) s += raw[i * cols + j] * u[i]; v[j] = s; nv += s * s; }
@@ -194,8 +194,8 @@ function spectralNormalise(raw: Float32Array, out: Float32Array, rows: number, c
   for (let k = 0; k < rows * cols; k++) out[k] = raw[k] * inv;
 }
 
-/** ∂L/∂W from ∂L/∂W̄ in place: (G − ⟨G, W̄⟩ u vᵀ)/σ. */
-function spectralBackward(g: Float32Array, wBar: Float32Array, rows: number, cols: number, st: SpectralState): void {
+/** ∂L/∂W from ∂L/∂W̄ in place: (G − ⟨G, W̄⟩ u vᵀ)/σ. Exported for the gradient test. */
+export function spectralBackward(g: Float32Array, wBar: Float32Array, rows: number, cols: number, st: SpectralState): void {
   let dotGW = 0;
   for (let k = 0; k < rows * cols; k++) dotGW += g[k] * wBar[k];
   const inv = 1 / st.sigma;
