@@ -206,13 +206,15 @@ function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<
       const zMax = Math.max(...observed);
       const localP = pValueFromSignificance(zMax);
       const sidakP = sidakGlobalPValue(localP, observed.length);
+      // A local p-value that underflows to 0 gives Z = ∞, which the results schema stores as null.
+      const sidakZ = Number.isFinite(significanceFromPValue(sidakP)) ? significanceFromPValue(sidakP) : null;
       const base = {
         method, epsilonB: eps, statistic: 'cowanOneSided' as const, localZMax: zMax,
         localZMaxWindowId: dataCells[observed.indexOf(zMax)].task.windowId, localP, nWindows: observed.length,
-        sidakBound: { globalP: sidakP, globalZ: significanceFromPValue(sidakP) },
+        sidakBound: { globalP: sidakP, globalZ: sidakZ },
       };
       if (nToys === 0 || nullCells.length !== dataCells.length) {
-        out.push({ ...base, globalP: sidakP, globalZ: significanceFromPValue(sidakP), nPseudoExperiments: 0 });
+        out.push({ ...base, globalP: sidakP, globalZ: sidakZ, nPseudoExperiments: 0 });
         return;
       }
       // Null event list: IAD → the template events (indices into the template sample's SR rows, pooled over windows);
