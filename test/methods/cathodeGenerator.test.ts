@@ -40,8 +40,8 @@ describe('CATHODE template generators: GAN vs flow in one window', async () => {
     expect(reloaded.sample(m, createRng(1)).data).toEqual(gan.density.sample(m, createRng(1)).data);
     expect(flow.auc).toBeGreaterThan(0.45);
     expect(gan.auc).toBeGreaterThan(0.45);
-    // Measured (seeded, WASM kernels): flow 0.604, GAN 0.703 — the GAN template is the worse one, by
-    // 0.1 in AUC; with 6 GAN epochs it was 0.98 (untrained). The bound allows kernel-rounding drift.
-    expect(gan.auc).toBeLessThan(flow.auc + 0.15);
+    // Measured (seeded, WASM kernels): flow 0.604, GAN 0.611 (GAN with the flow's logit preprocessing;
+    // without it 0.703, and 0.98 after only 6 epochs). The bound allows kernel-rounding drift.
+    expect(Math.abs(gan.auc - flow.auc)).toBeLessThan(0.05);
   });
 });

@@ -25,7 +25,7 @@ function moments(d: Float64Array) {
 
 describe('conditional GAN', () => {
   const toy = conditionalGaussian(16000, 3);
-  const gan = fitConditionalGan(toy.x, toy.m, { epochs: 30, noiseDim: 2, seed: 5 });
+  const gan = fitConditionalGan(toy.x, toy.m, { epochs: 30, noiseDim: 2, seed: 5, logitFeatures: false });
 
   it('reproduces a 2-D conditional Gaussian: means, widths and correlation at three masses', () => {
     for (const mass of [0.2, 0.5, 0.8]) {
@@ -63,7 +63,7 @@ describe('conditional GAN', () => {
     expect(() => fitConditionalGan(toy.x, toy.m.subarray(0, 10))).toThrow(/x has 16000 rows, m has 10/);
     expect(() => fitConditionalGan(toy.x, toy.m, { epochs: 0 })).toThrow(/epochs must be a positive integer/);
     expect(() => fitConditionalGan(toy.x, toy.m, { loss: 'lsgan' as never })).toThrow(/loss must be/);
-    expect(() => fitConditionalGan({ data: new Float64Array(20), rows: 10, cols: 2 }, new Float64Array(10))).toThrow(/too few/);
+    expect(() => fitConditionalGan({ data: new Float64Array(20), rows: 10, cols: 2 }, new Float64Array(10), { logitFeatures: false })).toThrow(/too few/);
   });
 });
 

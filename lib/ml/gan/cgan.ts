@@ -23,6 +23,7 @@ import { createRng, type Rng } from '../../util/rng.js';
 import { silent, type Reporter } from '../../util/reporter.js';
 import { ConfigError, InputError, ShapeError } from '../../util/errors.js';
 import { kdeMeanLogLikelihood, scottBandwidth } from './metrics.js';
+import { fitPreprocessing, preprocess, inversePreprocess, type FlowPreprocessing } from '../flows/preprocess.js';
 
 /** Conditional-GAN options with their defaults. */
 export interface GanOptions {
@@ -49,6 +50,12 @@ export interface GanOptions {
    * 'hinge' (Miyato et al.) or 'non-saturating' (Goodfellow).
    */
   readonly loss: 'wasserstein' | 'hinge' | 'non-saturating';
+  /**
+   * CATHODE's flow preprocessing of the features (min–max to (0, 1), logit, standardise; inverted on
+   * sampling), so bounded features (τ21 ≤ 1, m_J ≥ 0) keep their edges. Events at the training
+   * extremes are dropped, as for the flow.
+   */
+  readonly logitFeatures: boolean;
   /** Train on at most this many events (a seeded random subset); 0 = all. */
   readonly maxEvents: number;
   /** Fraction of events held out for model selection. */
@@ -65,7 +72,7 @@ export interface GanOptions {
 export const GAN_DEFAULTS: Readonly<GanOptions> = Object.freeze({
   noiseDim: 4, hidden: Object.freeze([64, 64]), epochs: 30, batchSize: 64, learningRate: 2e-4, beta1: 0.5, beta2: 0.999,
   spectralNorm: false, discriminatorSteps: 1, loss: 'non-saturating',
-  maxEvents: 0, validationFraction: 0.2, keepBest: 3, metricGenerations: 3, metricEvents: 1500, seed: 1,
+  logitFeatures: true, maxEvents: 0, validationFraction: 0.2, keepBest: 3, metricGenerations: 3, metricEvents: 1500, seed: 1,
 });
 
 /** Per-epoch history. */
@@ -94,6 +101,8 @@ export interface GanDocument {
   /** Generator parameters of each kept epoch. */
   members: { epoch: number; metric: number; params: number[] }[];
   history: GanEpoch[];
+  /** Present when trained with logitFeatures. */
+  preprocessing?: FlowPreprocessing;
 }
 
 const checkOptions = (o: GanOptions): void => {
@@ -114,6 +123,8 @@ export class FittedGan {
     readonly options: GanOptions, readonly dims: number,
     readonly xMean: Float64Array, readonly xStd: Float64Array, readonly mMean: number, readonly mStd: number,
     readonly members: readonly { epoch: number; metric: number; params: Float32Array }[], readonly history: readonly GanEpoch[],
+    /** The feature transform the generator's outputs are inverted through (logitFeatures). */
+    readonly preprocessing?: FlowPreprocessing,
   ) {
     if (members.length === 0) throw new InputError('FittedGan: needs at least one generator');
     this.net = new MlpNetwork([options.noiseDim + 1, ...options.hidden, dims], 1024);
@@ -143,7 +154,7 @@ export class FittedGan {
         for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) out[(s + i) * D + j] = y[i * D + j] * this.xStd[j] + this.xMean[j];
       }
     }
-    return { data: out, rows: n, cols: D };
+    return this.preprocessing ? inversePreprocess(this.preprocessing, out, n) : { data: out, rows: n, cols: D };
   }
 
   /** A GAN has no tractable density; CATHODE only samples. */
@@ -156,6 +167,7 @@ export class FittedGan {
       schema: 'sidewinder/model', version: GAN_DOC_VERSION, writer: GAN_WRITER, kind: 'conditional-gan', options: { ...this.options, hidden: [...this.options.hidden] },
       dims: this.dims, xMean: Array.from(this.xMean), xStd: Array.from(this.xStd), mMean: this.mMean, mStd: this.mStd,
       members: this.members.map((mb) => ({ epoch: mb.epoch, metric: mb.metric, params: Array.from(mb.params) })), history: [...this.history],
+      ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}),
     };
   }
 }
@@ -170,7 +182,7 @@ export function loadGan(doc: unknown): FittedGan {
   if (missing.length) throw new InputError(`loadGan: document lacks ${missing.map((k) => `"${k}"`).join(', ')}`);
   return new FittedGan(
     { ...GAN_DEFAULTS, ...d.options! }, d.dims!, Float64Array.from(d.xMean!), Float64Array.from(d.xStd!), d.mMean!, d.mStd!,
-    d.members!.map((mb) => ({ epoch: mb.epoch, metric: mb.metric, params: Float32Array.from(mb.params) })), d.history ?? [],
+    d.members!.map((mb) => ({ epoch: mb.epoch, metric: mb.metric, params: Float32Array.from(mb.params) })), d.history ?? [], d.preprocessing,
   );
 }
 
@@ -217,6 +229,16 @@ export function fitConditionalGan(x: Matrix, m: Float64Array, options: Partial<G
     const keep = createRng(o.seed).fork('subset').permutation(x.rows).subarray(0, o.maxEvents);
     return fitConditionalGan(takeRows(x, keep), Float64Array.from(keep, (i) => m[i]), { ...o, maxEvents: 0, reporter });
   }
+  if (o.logitFeatures) {
+    const pre = fitPreprocessing(x, m);
+    const t = preprocess(pre, x, m);
+    const inner = trainGan({ data: Float64Array.from(t.y), rows: t.kept.length, cols: x.cols }, Float64Array.from(t.kept, (i) => m[i]), o, reporter);
+    return new FittedGan(o, inner.dims, inner.xMean, inner.xStd, inner.mMean, inner.mStd, inner.members, inner.history, pre);
+  }
+  return trainGan(x, m, o, reporter);
+}
+
+function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter): FittedGan {
   const n = x.rows, D = x.cols, Z = o.noiseDim, B = o.batchSize;
   for (let i = 0; i < x.data.length; i++) if (!Number.isFinite(x.data[i])) throw new InputError(`fitConditionalGan: x row ${Math.floor(i / D)}, column ${i % D} is ${x.data[i]}`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(m[i])) throw new InputError(`fitConditionalGan: m[${i}] is ${m[i]}`);
