@@ -18,6 +18,8 @@ export type { StandardizerState } from './ml/standardize.js';
 export { rocAuc, rocAucTwoSample } from './ml/auc.js';
 export { HistGradientBoosting, FittedHistGradientBoosting, HGB_DEFAULTS } from './ml/trees/hgb.js';
 export type { HgbOptions, HgbFitInfo } from './ml/trees/hgb.js';
+export { fitConditionalGan, loadGan, FittedGan, GAN_DEFAULTS, kdeMeanLogLikelihood, ksDistance, correlationMatrix, compareSamples } from './ml/gan/index.js';
+export type { GanOptions, GanEpoch, GanDocument, SampleComparison } from './ml/gan/index.js';
 export { CartClassifier, FittedCart, CART_DEFAULTS } from './ml/trees/cart.js';
 export type { CartOptions } from './ml/trees/cart.js';
 export { EnsembleClassifier, FittedEnsemble, ENSEMBLE_DEFAULTS, memberSeed } from './ml/ensemble.js';

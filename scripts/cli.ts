@@ -20,6 +20,8 @@ import { register as submit } from './commands/submit.js';
 import { register as task } from './commands/task.js';
 import { register as status } from './commands/status.js';
 import { register as merge } from './commands/merge.js';
+import { register as dcor } from './commands/dcor.js';
+import { register as chargeFlip } from './commands/chargeFlip.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -46,5 +48,7 @@ submit(program);
 task(program);
 status(program);
 merge(program);
+dcor(program);
+chargeFlip(program);
 
 await program.parseAsync(process.argv);

@@ -1,11 +1,20 @@
 import type { EventTable } from '../data/eventTable.js';
 import { shortSidebandMask, type Window } from '../windows/index.js';
 import { createRng } from '../util/rng.js';
-import type { ConditionalDensity } from '../ml/flows/index.js';
+import { loadFlowEnsemble, type ConditionalDensity, type FlowEnsembleDocument } from '../ml/flows/index.js';
+import { loadGan, type GanDocument } from '../ml/gan/index.js';
 import type { Matrix } from '../ml/matrix.js';
 import { InputError } from '../util/errors.js';
 import { featureMatrix, maskedColumn } from './features.js';
 import type { BackgroundTemplate } from './types.js';
+
+/** A persisted sideband generator: a flow ensemble or a conditional GAN. */
+export type GeneratorDocument = FlowEnsembleDocument | GanDocument;
+
+/** Rebuild the sideband generator from its `toJSON()` document (flow ensemble or GAN, by `kind`). */
+export function loadSidebandGenerator(doc: GeneratorDocument): ConditionalDensity {
+  return doc.kind === 'conditional-gan' ? loadGan(doc) : loadFlowEnsemble(doc);
+}
 
 /**
  * CATHODE's data-driven closure in the sidebands (arXiv:2411.00085): the sideband-trained density,

@@ -1,7 +1,8 @@
 /**
- * CATHODE's density estimation as a worker-pool task: train the sideband flow of one window and
- * sample it into the SR. Flows train single-threaded; a scan trains several windows at once, one per
- * worker, which uses both cores without per-batch synchronisation.
+ * CATHODE's density estimation as a worker-pool task: train the sideband generator of one window (the
+ * conditional flow, or the experimental conditional GAN) and sample it into the SR. Generators train
+ * single-threaded; a scan trains several windows at once, one per worker, which uses both cores
+ * without per-batch synchronisation.
  */
 import { registerTaskHandler } from '../ml/pool/registry.js';
 import type { EventTable } from '../data/eventTable.js';
@@ -9,7 +10,9 @@ import { signalRegionMask, sidebandMask, countMask, type Window } from '../windo
 import { toShared } from '../ml/pool/pool.js';
 import { InputError } from '../util/errors.js';
 import { featureMatrix, maskedColumn } from './features.js';
-import { FlowEnsemble, sampleIntoWindow, type FlowEnsembleDocument, type FitFlowOptions } from '../ml/flows/index.js';
+import { FlowEnsemble, sampleIntoWindow, type FitFlowOptions } from '../ml/flows/index.js';
+import { fitConditionalGan, type GanOptions } from '../ml/gan/index.js';
+import type { GeneratorDocument } from './cathode.js';
 
 export const CATHODE_FLOW_TASK = 'methods.cathode.flow';
 
@@ -24,6 +27,10 @@ export interface CathodeFlowPayload {
   readonly window: { lo: number; hi: number };
   readonly flow: Omit<FitFlowOptions, 'seed' | 'reporter' | 'xVal' | 'mVal'>;
   readonly flows: number;
+  /** Template generator: the conditional MAF ensemble (default) or the conditional GAN. */
+  readonly generator?: 'flow' | 'gan';
+  /** Conditional-GAN options (generator 'gan'); the seed comes from `seed`. */
+  readonly gan?: Partial<Omit<GanOptions, 'seed'>>;
   readonly oversampling: number;
   readonly bandwidth: number;
   readonly seed: number;
@@ -34,7 +41,7 @@ export interface CathodeFlowResult {
   readonly samples: Float64Array;
   readonly rows: number;
   readonly cols: number;
-  readonly flow: FlowEnsembleDocument;
+  readonly flow: GeneratorDocument;
 }
 
 /**
@@ -44,7 +51,7 @@ export interface CathodeFlowResult {
  */
 export function cathodeFlowPayload(
   events: EventTable, window: Window, features: readonly string[],
-  opts: Pick<CathodeFlowPayload, 'flow' | 'flows' | 'oversampling' | 'bandwidth' | 'seed'>,
+  opts: Pick<CathodeFlowPayload, 'flow' | 'flows' | 'generator' | 'gan' | 'oversampling' | 'bandwidth' | 'seed'>,
 ): CathodeFlowPayload {
   const sb = sidebandMask(events, window);
   if (countMask(sb) < 1000) throw new InputError(`CATHODE, window ${window.id}: only ${countMask(sb)} sideband events; a density estimate needs at least 1000`);
@@ -57,7 +64,10 @@ export function cathodeFlowPayload(
 
 /** Train the sideband flow(s) and sample oversampling × N_SR template events into the SR. */
 export async function trainAndSampleFlow(p: CathodeFlowPayload): Promise<CathodeFlowResult> {
-  const density = await FlowEnsemble.fit({ data: p.x, rows: p.rows, cols: p.cols }, p.m, { ...p.flow, size: p.flows, seed: p.seed });
+  const train = { data: p.x, rows: p.rows, cols: p.cols };
+  const density = p.generator === 'gan'
+    ? await fitConditionalGan(train, p.m, { ...p.gan, seed: p.seed })
+    : await FlowEnsemble.fit(train, p.m, { ...p.flow, size: p.flows, seed: p.seed });
   const { x } = sampleIntoWindow(density, p.srMasses, p.window, { oversampling: p.oversampling, bandwidth: p.bandwidth, seed: p.seed });
   return { samples: x.data as Float64Array, rows: x.rows, cols: x.cols, flow: density.toJSON() };
 }

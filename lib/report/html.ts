@@ -158,6 +158,14 @@ function bumpHuntTable(results: ResultsDocument): string {
   return `<h3>Fit-based bump hunt (dijet function f(x) = p0 (1−x)^p1 / x^(p2 + p3 ln x))</h3><table class="cmp"><thead><tr><th>SR centre [TeV]</th><th>Z</th><th>p0</th><th>p1</th><th>p2</th><th>p3</th><th>χ² / ndf</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/** dCor(feature, m_JJ) per classifier input: why CWoLa fails with m_JJ-correlated features (e.g. ΔR). */
+function dependenceTable(results: ResultsDocument): string {
+  const d = results.featureDependence ?? [];
+  if (!d.length) return '';
+  const rows = d.map((f) => `<tr><td>${escapeHtml(f.feature)}</td><td>${f.dCor.toFixed(4)}</td><td>${f.nEvents.toLocaleString('en-US')}</td></tr>`);
+  return `<h3>Dependence of the classifier inputs on m_JJ (distance correlation)</h3><p>Székely’s dCor(feature, m_JJ) in the data: 0 only for independent variables. CWoLa Hunting assumes the inputs carry no m_JJ information; a clearly non-zero dCor means the sideband template sculpts the background.</p><table class="cmp"><thead><tr><th>feature</th><th>dCor with ${escapeHtml(d[0].variable)}</th><th>events</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions extends PlotOptions {
   /** Page title. */
@@ -172,7 +180,7 @@ export function renderHtml(results: ResultsDocument, plots: readonly RenderedPlo
   const notes = results.notes?.length ? `<div class="notes">${results.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}</div>` : '';
   const summary = `<table class="summary">
 <tr><td>data set</td><td><code>${escapeHtml(d.path)}</code> — ${d.nEvents.toLocaleString('en-US')} events${d.nSignal === undefined ? '' : `, ${d.nSignal.toLocaleString('en-US')} signal`}</td></tr>
-<tr><td>methods</td><td>${c.methods.map((m) => METHOD_LABELS[m]).join(', ')}</td></tr>
+<tr><td>methods</td><td>${c.methods.map((m) => METHOD_LABELS[m]).join(', ')}${c.densityEstimator ? ` (CATHODE template generator: ${c.densityEstimator.kind === 'gan' ? 'conditional GAN' : 'conditional MAF'})` : ''}</td></tr>
 <tr><td>windows</td><td>${c.windows.length} signal regions, centres ${c.windows.map((w) => w.centre.toFixed(1)).join(', ')} TeV</td></tr>
 <tr><td>working points</td><td>${sortedEpsilons(results).map((e) => escapeHtml(epsilonLabel(e))).join(', ')}</td></tr>
 <tr><td>runs</td><td>${c.nRuns} per (window, method), ${c.nFolds}-fold cross-fitting, preset <code>${escapeHtml(c.preset)}</code></td></tr>
@@ -219,6 +227,7 @@ ${tables}
 ${deltaSysTable(results)}
 ${lookElsewhereTable(results)}
 ${bumpHuntTable(results)}
+${dependenceTable(results)}
 <h2>Plots</h2>
 ${missingList}
 ${figures}

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../util/atomicWrite.js';
 import { ConfigError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import { renderHtml, type RenderedPlot } from './html.js';
-import { buildPlots, PLOT_DEFAULTS, type MissingPlot, type PlotOptions } from './plots/index.js';
+import { buildPlots, templateComparisonPlots, PLOT_DEFAULTS, type MissingPlot, type PlotOptions } from './plots/index.js';
 import { renderSvg, reportFontFiles, svgToPng } from './render.js';
 
 /** Image formats written beside the HTML. */
@@ -23,6 +23,8 @@ export interface ReportOptions extends PlotOptions {
   /** PNG pixel scale. */
   pngScale: number;
   reporter: Reporter;
+  /** A second scan of the same data (e.g. `--generator gan`): its CATHODE templates are drawn beside this one's. */
+  compareWith?: ResultsDocument;
 }
 
 export const REPORT_DEFAULTS: Readonly<ReportOptions> = Object.freeze({
@@ -50,6 +52,11 @@ export async function writeReport(results: ResultsDocument, outDir: string, opti
   for (const f of o.formats)
     if (f !== 'svg' && f !== 'png') throw new ConfigError(`writeReport: unknown format "${String(f)}"; expected "svg" or "png"`);
   const { plots, missing } = buildPlots(results, { statistic: o.statistic });
+  if (o.compareWith) {
+    const cmp = templateComparisonPlots(results, o.compareWith);
+    if ('plots' in cmp) plots.push(...cmp.plots);
+    else missing.push(cmp.missing);
+  }
   const fontFiles = o.formats.includes('png') ? reportFontFiles() : [];
   if (o.formats.includes('png') && fontFiles.length === 0)
     o.reporter.log('warn', 'no DejaVu Sans font found (npm package dejavu-fonts-ttf, /usr/share/fonts/truetype/dejavu): PNG plots will have no text');

@@ -7,13 +7,14 @@ import {
   pValueFromSignificance, rocCurve, histogramFromCounts, fitBumpHunt, type CutAndCountRow, type WindowCut,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
+import { distanceCorrelation } from '../stats/dcor.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ResultCache } from './cache.js';
 import type { ClassifyResult } from './execute.js';
 import type { ScanPlan, ScanTask, SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import {
-  aggregateRuns, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type DeltaSysStudy, type FeatureHistogram,
+  aggregateRuns, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence,
   type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type BumpHuntFit, type ResultsDocument, type RocRecord,
 } from './results.js';
 
@@ -204,13 +205,15 @@ function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<
       const zMax = Math.max(...observed);
       const localP = pValueFromSignificance(zMax);
       const sidakP = sidakGlobalPValue(localP, observed.length);
+      // A local p-value that underflows to 0 gives Z = ∞, which the results schema stores as null.
+      const sidakZ = Number.isFinite(significanceFromPValue(sidakP)) ? significanceFromPValue(sidakP) : null;
       const base = {
         method, epsilonB: eps, statistic: 'cowanOneSided' as const, localZMax: zMax,
         localZMaxWindowId: dataCells[observed.indexOf(zMax)].task.windowId, localP, nWindows: observed.length,
-        sidakBound: { globalP: sidakP, globalZ: significanceFromPValue(sidakP) },
+        sidakBound: { globalP: sidakP, globalZ: sidakZ },
       };
       if (nToys === 0 || nullCells.length !== dataCells.length) {
-        out.push({ ...base, globalP: sidakP, globalZ: significanceFromPValue(sidakP), nPseudoExperiments: 0 });
+        out.push({ ...base, globalP: sidakP, globalZ: sidakZ, nPseudoExperiments: 0 });
         return;
       }
       // Null event list: IAD → the template events (indices into the template sample's SR rows, pooled over windows);
@@ -312,6 +315,24 @@ function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<Scored
   return { edgesTeV: before.edges, countsBeforeCut: before.counts, afterCut };
 }
 
+/** dCor(feature, m_JJ) on (at most the first 200k events of) the data: the O(n log n) algorithm. */
+function featureDependence(ctx: AssembleContext): FeatureDependence[] {
+  const data = ctx.samples.data;
+  const n = Math.min(data.length, 200_000);
+  if (n < 2) return [];
+  const mjj = data.column('mJJ');
+  const out: FeatureDependence[] = [];
+  for (const feature of featureNames(ctx.plan.config.features)) {
+    const col = data.column(feature);
+    // Finite pairs only (dCor is undefined for non-finite values).
+    const x: number[] = [], y: number[] = [];
+    for (let i = 0; i < n; i++) if (Number.isFinite(mjj[i]) && Number.isFinite(col[i])) { x.push(mjj[i]); y.push(col[i]); }
+    if (x.length < 2) continue;
+    out.push({ feature, variable: 'mJJ', dCor: Math.min(Math.max(distanceCorrelation(x, y).dCor, 0), 1), nEvents: x.length });
+  }
+  return out;
+}
+
 function featureHistograms(ctx: AssembleContext, cells: ScoredCell[]): FeatureHistogram[] {
   const out: FeatureHistogram[] = [];
   const names = featureNames(ctx.plan.config.features);
@@ -386,7 +407,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
       windows: plan.windows.map((w) => ({ id: w.id, srLow: w.srLow, srHigh: w.srHigh, centre: w.centre, units: 'TeV' as const })),
       epsilonB: config.epsilonB, nRuns: config.runs, nFolds: config.folds, features: [...featureNames(config.features)],
       classifier: { ...config.classifier.options, kind: config.classifier.kind, ensemble: config.ensemble },
-      densityEstimator: config.methods.includes('cathode') ? { ...config.cathode.flow, kind: 'maf', flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth } : undefined,
+      densityEstimator: config.methods.includes('cathode') ? { ...(config.cathode.generator === 'gan' ? { ...config.cathode.gan, kind: 'gan' } : { ...config.cathode.flow, kind: 'maf' }), flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth } : undefined,
       seeds: { root: config.seed },
       ...(data.nSignal !== undefined ? { signalInjection: { nSignal: data.nSignal } } : {}),
       scanConfig: config,
@@ -399,6 +420,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
     lookElsewhere: lookElsewhere(ctx, cells, table, rows, notes),
     mjjSpectra: spectra(ctx, cells, rows, runs),
     featureHistograms: featureHistograms(ctx, cells),
+    featureDependence: featureDependence(ctx),
   };
   doc.bumpHunt = classicalBumpHunt(ctx, doc.mjjSpectra!, notes);
   const roc = rocCurves(ctx, cells);

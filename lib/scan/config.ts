@@ -56,7 +56,11 @@ export interface ScanConfig {
   /** Independent runs (different seeds) giving mean ± std. */
   runs: number;
   seed: number;
-  cathode: { flow: Record<string, unknown>; oversampling: number; bandwidth: number; flows: number; maxTrainEvents?: number };
+  /**
+   * CATHODE's template generator: `generator` 'flow' (default: the conditional MAF with `flow` options)
+   * or 'gan' (the conditional GAN of lib/ml/gan with `gan` options); absent keys keep old plan keys.
+   */
+  cathode: { flow: Record<string, unknown>; oversampling: number; bandwidth: number; flows: number; maxTrainEvents?: number; generator?: 'flow' | 'gan'; gan?: Record<string, unknown> };
   /**
    * δsys per method and ε_B (keys are ε_B as written, e.g. "0.001"); IAD always 0. Without values,
    * δsys is measured on the control sample (MC-based). `dataDriven` adds CATHODE's sideband closure
@@ -75,6 +79,8 @@ export function checkScanConfig(cfg: ScanConfig, source = 'scan config'): ScanCo
   for (const k of REQUIRED) if (cfg[k] === undefined) throw new ConfigError(`${source}: missing "${k}"`);
   for (const m of cfg.methods)
     if (!METHODS.includes(m)) throw new ConfigError(`${source}: unknown method "${m}"${didYouMean(m, METHODS)}; methods are ${METHODS.join(', ')}`);
+  if (cfg.cathode?.generator !== undefined && cfg.cathode.generator !== 'flow' && cfg.cathode.generator !== 'gan')
+    throw new ConfigError(`${source}: cathode.generator must be "flow" or "gan", got ${JSON.stringify(cfg.cathode.generator)}`);
   for (const e of cfg.epsilonB)
     if (!(e > 0 && e < 1)) throw new ConfigError(`${source}: epsilonB must lie in (0, 1), got ${e}`);
   if (!Number.isInteger(cfg.folds) || cfg.folds < 2) throw new ConfigError(`${source}: folds must be an integer ≥ 2, got ${cfg.folds}`);

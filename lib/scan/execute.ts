@@ -11,9 +11,8 @@ import type { Matrix } from '../ml/matrix.js';
 import { featureMatrix, featureNames } from '../methods/features.js';
 import { iadTemplate } from '../methods/iad.js';
 import { cwolaTemplate } from '../methods/cwola.js';
-import { sidebandClosureTemplate } from '../methods/cathode.js';
+import { sidebandClosureTemplate, loadSidebandGenerator, type GeneratorDocument } from '../methods/cathode.js';
 import { CATHODE_FLOW_TASK, cathodeFlowPayload, trainAndSampleFlow, type CathodeFlowResult } from '../methods/cathodeTask.js';
-import { loadFlowEnsemble, type FlowEnsembleDocument } from '../ml/flows/index.js';
 import type { BackgroundTemplate } from '../methods/types.js';
 import { InputError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
@@ -43,8 +42,8 @@ export interface FlowResult {
   readonly nSamples: number;
   readonly cols: number;
   readonly features: readonly string[];
-  /** The trained flow ensemble (FlowEnsemble.toJSON()). */
-  readonly flow: FlowEnsembleDocument;
+  /** The trained sideband generator (FlowEnsemble or FittedGan toJSON()). */
+  readonly flow: GeneratorDocument;
 }
 
 /** The registered model kind and options behind a scan's classifier setting. */
@@ -79,8 +78,12 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
   const events = sampleOf(ctx, task.sample);
 
   if (task.kind === 'flow') {
-    // Sideband events in shared memory; the flow trains in a pool worker (several windows at once).
-    const payload = cathodeFlowPayload(events, window, features, { ...config.cathode, seed: task.seed });
+    // Sideband events in shared memory; the generator trains in a pool worker (several windows at once).
+    // Unless set, the GAN trains on as many sideband events as the flow would.
+    const payload = cathodeFlowPayload(events, window, features, {
+      ...config.cathode, seed: task.seed,
+      gan: { maxEvents: (config.cathode.flow as { maxEvents?: number }).maxEvents ?? 0, ...config.cathode.gan },
+    });
     const r = ctx.pool ? await ctx.pool.run<CathodeFlowResult>(CATHODE_FLOW_TASK, payload) : await trainAndSampleFlow(payload);
     // The trained flow is kept with its samples: the sideband closure (data-driven δsys) samples it again.
     const value: FlowResult = { nSamples: r.rows, cols: r.cols, features, flow: r.flow };
@@ -91,7 +94,7 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
   if (task.kind === 'sideband-closure') {
     const flow = ctx.cache.get<FlowResult>(task.dependsOn[0]);
     if (!flow) throw new InputError(`scan: sideband closure of window ${window.id} needs the flow ${task.dependsOn[0]}, which is not in the cache; run the flow task first`);
-    const closure = sidebandClosureTemplate(loadFlowEnsemble(flow.value.flow), events, window, features, ctx.plan.shortSidebandWidth, {
+    const closure = sidebandClosureTemplate(loadSidebandGenerator(flow.value.flow), events, window, features, ctx.plan.shortSidebandWidth, {
       oversampling: config.cathode.oversampling, seed: task.seed,
     });
     return storeCrossFit(task, ctx, closure.data, closure.template);

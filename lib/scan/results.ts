@@ -257,6 +257,20 @@ export interface MjjSpectra {
   afterCut: SpectrumAfterCut[];
 }
 
+/**
+ * Dependence of a classifier input on the resonant variable in the data: Székely's distance
+ * correlation dCor(feature, m_JJ) (0 only for independence). CWoLa Hunting needs it ≈ 0; ΔR_JJ is the
+ * classic failure.
+ */
+export interface FeatureDependence {
+  feature: string;
+  /** The variable the dependence is measured against (m_JJ). */
+  variable: string;
+  dCor: number;
+  /** Events used (the first nEvents of the data sample). */
+  nEvents: number;
+}
+
 /** A classifier-input feature in the SR: data vs the method's background template. */
 export interface FeatureHistogram {
   windowId: number;
@@ -306,6 +320,7 @@ export interface ResultsDocument {
   roc?: RocRecord[];
   mjjSpectra?: MjjSpectra;
   featureHistograms?: FeatureHistogram[];
+  featureDependence?: FeatureDependence[];
   bumpHunt?: BumpHuntFit[];
 }
 

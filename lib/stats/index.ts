@@ -26,6 +26,8 @@ export {
 } from './lookElsewhere.js';
 export type { GlobalSignificance, GlobalSignificanceOptions, WindowCut } from './lookElsewhere.js';
 // Classical tools (seeds 000, 001, 004), each with its own explicit barrel.
+export { distanceCorrelation, distanceCorrelationExact, distanceCorrelationTest, DCOR_DEFAULTS } from './dcor.js';
+export type { DistanceCorrelation, DistanceCorrelationTest, DcorOptions } from './dcor.js';
 export * from './fit/index.js';
 export * from './background/index.js';
 export * from './bumphunter/index.js';

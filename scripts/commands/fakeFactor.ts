@@ -1,7 +1,22 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors.js';
 import { fakeFactorEstimate, fakeFactorFromRate, measureFakeFactors, type FakeFactorEvents } from '../../lib/stats/background/fakeFactor.js';
+import { fitFakeFactorModel, fakeFactorModelEstimate, type FakeFactorModelEvents } from '../../lib/stats/background/flowFakeFactor.js';
 import { fmt, guarded, numberList, numberOption, readCsvColumns, toJson } from './classicalInput.js';
+
+/** Events for the unbinned model: per object k the columns <variable>k and tightk [, weight]. */
+function readModelEvents(file: string, objects: 1 | 2, variables: readonly string[], weighted: boolean): FakeFactorModelEvents {
+  const names: string[] = [];
+  for (let k = 1; k <= objects; k++) names.push(...variables.map((v) => `${v}${k}`), `tight${k}`);
+  const c = readCsvColumns(file, weighted ? [...names, 'weight'] : names);
+  const n = c[names[0]].length, d = variables.length;
+  const obj = (k: number) => {
+    const x = new Float64Array(n * d);
+    variables.forEach((v, j) => { const col = c[`${v}${k}`]; for (let i = 0; i < n; i++) x[i * d + j] = col[i]; });
+    return { x: { data: x, rows: n, cols: d }, tight: c[`tight${k}`] };
+  };
+  return { objects: objects === 1 ? [obj(1)] : [obj(1), obj(2)], weights: weighted ? c.weight : undefined };
+}
 
 /** Read one- or two-object events: columns pt1,eta1,tight1[,pt2,eta2,tight2][,weight]. */
 function readEvents(file: string, objects: 1 | 2, weighted: boolean): FakeFactorEvents {
@@ -16,7 +31,7 @@ interface FfCliOptions {
   loose?: string; tl?: string; lt?: string; ll?: string;
   mcLoose?: string; mcTl?: string; mcLt?: string; mcLl?: string;
   control?: string; ptEdges?: string; etaEdges?: string; events?: string; mc?: string; objects: string;
-  json?: boolean;
+  json?: boolean; model: string; variables: string; seed: string;
 }
 
 /** `sidewinder fake-factor`: F = f/(1 − f) and the one- or two-object fake estimate from counts. */
@@ -41,15 +56,32 @@ export function register(program: Command): void {
     .option('--events <csv>', 'per-event mode: data events, columns pt1, eta1, tight1 [, pt2, eta2, tight2]')
     .option('--mc <csv>', 'per-event mode: prompt MC events, same columns plus weight')
     .option('--objects <n>', 'objects per event in --events/--mc: 1 or 2', '2')
+    .option('--model <kind>', 'per-event mode: binned (F(pT, η) map from --pt-edges/--eta-edges) or flow (unbinned F(x) from a tight-vs-loose classifier density ratio)', 'binned')
+    .option('--variables <list>', '--model flow: object variables (control columns; events columns <name>1, <name>2)', 'pt,eta')
+    .option('--seed <n>', '--model flow: seed', '1')
     .option('--json', 'print JSON')
     .action(guarded((o: FfCliOptions) => {
       if (o.control || o.events) {
-        if (!o.control || !o.events || !o.ptEdges) throw new ConfigError('fake-factor per-event mode needs --control, --pt-edges and --events (and optionally --mc)');
+        if (o.model !== 'binned' && o.model !== 'flow') throw new ConfigError(`--model: expected "binned" or "flow", got "${o.model}"`);
+        if (!o.control || !o.events || (o.model === 'binned' && !o.ptEdges)) throw new ConfigError(`fake-factor per-event mode needs --control${o.model === 'binned' ? ', --pt-edges' : ''} and --events (and optionally --mc)`);
         const nObj = numberOption(o.objects, '--objects');
         if (nObj !== 1 && nObj !== 2) throw new ConfigError(`--objects: expected 1 or 2, got ${o.objects}`);
+        if (o.model === 'flow') {
+          const vars = o.variables.split(',').map((s) => s.trim()).filter((s) => s !== '');
+          let cr: Record<string, Float64Array>;
+          try { cr = readCsvColumns(o.control, [...vars, 'tight', 'weight']); } catch { cr = readCsvColumns(o.control, [...vars, 'tight']); }
+          const n = cr.tight.length, d = vars.length, x = new Float64Array(n * d);
+          vars.forEach((v, j) => { for (let i = 0; i < n; i++) x[i * d + j] = cr[v][i]; });
+          const model = fitFakeFactorModel({ data: x, rows: n, cols: d }, cr.tight, vars, { weights: cr.weight, seed: numberOption(o.seed, '--seed') });
+          const e = fakeFactorModelEstimate(readModelEvents(o.events, nObj, vars, false), model, o.mc ? readModelEvents(o.mc, nObj, vars, true) : undefined);
+          if (o.json) { console.log(toJson({ ...e, model: 'flow', variables: vars, closureRatio: model.closureRatio })); return; }
+          console.log(`unbinned F(${vars.join(', ')}) from ${n} control objects; closure Σ_loose F / N_tight = ${fmt(model.closureRatio, 4)}`);
+          console.log(`N_fakes = ${fmt(e.nFakes, 3)} ± ${fmt(e.sigmaStat, 3)} (stat) = data ${fmt(e.dataTerm, 3)} − prompt MC ${fmt(e.promptTerm, 3)}`);
+          return;
+        }
         let cr: Record<string, Float64Array>;
         try { cr = readCsvColumns(o.control, ['pt', 'eta', 'tight', 'weight']); } catch { cr = readCsvColumns(o.control, ['pt', 'eta', 'tight']); }
-        const map = measureFakeFactors({ pt: cr.pt, eta: cr.eta, tight: cr.tight, weights: cr.weight }, numberList(o.ptEdges, '--pt-edges'), numberList(o.etaEdges ?? '-1e9,1e9', '--eta-edges'));
+        const map = measureFakeFactors({ pt: cr.pt, eta: cr.eta, tight: cr.tight, weights: cr.weight }, numberList(o.ptEdges!, '--pt-edges'), numberList(o.etaEdges ?? '-1e9,1e9', '--eta-edges'));
         const e = fakeFactorEstimate(readEvents(o.events, nObj, false), map, o.mc ? readEvents(o.mc, nObj, true) : undefined);
         if (o.json) { console.log(toJson({ ...e, fakeFactorMap: map })); return; }
         console.log(`F(pT, η) measured in ${map.values.length} bins: ${Array.from(map.values, (v) => fmt(v, 3)).join(' ')}`);

@@ -21,8 +21,9 @@ export function register(program: Command): void {
     .argument('<results>', 'results JSON written by `sidewinder scan` (data-schemas/results.schema.json)')
     .option('-o, --out <dir>', 'output directory (default: <results file name>-report beside it)')
     .option('--formats <list>', 'plot files to write beside the HTML: svg,png | svg | png | none', 'svg,png')
+    .option('--compare <results>', 'a second results JSON of the same data (e.g. from `scan --generator gan`): CATHODE templates drawn side by side')
     .option('--significance <kind>', `significance shown in the plot and table: ${SIGNIFICANCE_KINDS.join(' | ')}`, 'cowan')
-    .action(async (resultsPath: string, opts: { out?: string; formats: string; significance: string }) => {
+    .action(async (resultsPath: string, opts: { out?: string; formats: string; significance: string; compare?: string }) => {
       try {
         if (!SIGNIFICANCE_KINDS.includes(opts.significance as SignificanceKind))
           throw new SidewinderError(`--significance: "${opts.significance}" is not one of ${SIGNIFICANCE_KINDS.join(', ')}`);
@@ -34,6 +35,7 @@ export function register(program: Command): void {
           formats: formats as PlotFormat[],
           statistic: opts.significance as SignificanceKind,
           reporter: consoleReporter,
+          compareWith: opts.compare ? await readResults(opts.compare) : undefined,
         });
         console.log(`report: ${out.htmlPath}`);
         for (const p of out.plots) console.log(`  ${p.id}: ${[p.svgPath, p.pngPath].filter(Boolean).join(', ')}`);

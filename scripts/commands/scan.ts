@@ -21,6 +21,7 @@ export interface ScanCliOptions {
   windows?: string;
   methods?: string;
   features?: string;
+  generator?: string;
   classifier?: string;
   onnx?: string;
   folds?: string;
@@ -60,6 +61,10 @@ export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
   if (o.windows) cfg.windows.ids = list(o.windows).map((v) => int(v, 'windows'));
   if (o.methods) cfg.methods = list(o.methods) as MethodName[];
   if (o.features) cfg.features = o.features;
+  if (o.generator) {
+    if (o.generator !== 'flow' && o.generator !== 'gan') throw new ConfigError(`--generator: expected "flow" or "gan", got "${o.generator}"`);
+    cfg.cathode = { ...cfg.cathode, generator: o.generator };
+  }
   if (o.classifier) cfg.classifier = { kind: o.classifier as ScanConfig['classifier']['kind'], options: o.classifier === cfg.classifier.kind ? cfg.classifier.options : {} };
   if (o.onnx) cfg.classifier = { kind: 'onnx', options: {}, onnxPath: resolve(o.onnx) };
   if (o.folds) cfg.folds = int(o.folds, 'folds');
@@ -89,6 +94,7 @@ export function addScanOptions(command: Command): Command {
     .option('--windows <ids>', 'a subset of windows, e.g. 4,5,6')
     .option('--methods <list>', 'e.g. iad,cwola,cathode')
     .option('--features <set>', 'baseline | deltaR | extended')
+    .option('--generator <kind>', 'CATHODE template generator: flow (conditional MAF) | gan (conditional GAN)')
     .option('--classifier <kind>', 'gbdt | mlp | cart')
     .option('--onnx <file>', 'score with an external ONNX binary classifier')
     .option('--folds <k>', 'k of the k-fold cross-fitting')

@@ -22,6 +22,6 @@ export function printScanTable(results: ResultsDocument): void {
     if (i === 0) console.log(widths.map((w) => '─'.repeat(w)).join('  '));
   }
   for (const l of results.lookElsewhere ?? [])
-    console.log(`look-elsewhere ${METHOD_LABELS[l.method]} ε_B=${l.epsilonB}: max local Z ${fmt(l.localZMax, 2)} (window ${l.localZMaxWindowId}) → global Z ${l.globalZ === null ? `> ${fmt(l.globalZLower95 ?? NaN, 2)} (95 % CL; no pseudo-experiment reached it)` : fmt(l.globalZ, 2)} (${l.nPseudoExperiments} pseudo-experiments; Šidák ${fmt(l.sidakBound.globalZ ?? Infinity, 2)})`);
+    console.log(`look-elsewhere ${METHOD_LABELS[l.method]} ε_B=${l.epsilonB}: max local Z ${fmt(l.localZMax, 2)} (window ${l.localZMaxWindowId}) → global Z ${l.globalZ !== null ? fmt(l.globalZ, 2) : l.globalZLower95 !== undefined ? `> ${fmt(l.globalZLower95, 2)} (95 % CL; no pseudo-experiment reached it)` : '∞ (local p-value underflows)'} (${l.nPseudoExperiments} pseudo-experiments; Šidák ${fmt(l.sidakBound.globalZ ?? Infinity, 2)})`);
   for (const n of results.notes ?? []) console.log(`note: ${n}`);
 }

@@ -37,3 +37,4 @@ export { deltaSysPlot, deltaSysPoints } from './deltaSys.js';
 export { rocSicPlot, rocPoints, thinRocIndices, MAX_ROC_POINTS } from './rocSic.js';
 export { featuresPlots, featureBins } from './features.js';
 export { lookElsewherePlots, globalZPoints } from './lookElsewhere.js';
+export { templateComparisonPlots, generatorLabel } from './templateComparison.js';

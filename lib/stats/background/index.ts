@@ -6,3 +6,7 @@ export type { FakeFactorMap, ObjectSample, FakeFactorEvents } from './fakeFactor
 export { fakeFactorFromRate, measureFakeFactors, fakeFactorAt, fakeFactorSum, fakeFactorEstimate } from './fakeFactor.js';
 export type { GpOptions, FittedGp, SidebandInterpolation } from './gaussianProcess.js';
 export { fitGaussianProcess, gpInterpolate, GP_DEFAULTS } from './gaussianProcess.js';
+export type { ChargeFlipCounts, ChargeFlipPairs, ChargeFlipFitOptions, ChargeFlipRates } from './chargeFlip.js';
+export { chargeFlipBin, chargeFlipCounts, fitChargeFlipRates, predictSameSign, sameSignProbability, CHARGE_FLIP_DEFAULTS } from './chargeFlip.js';
+export type { FakeFactorModel, FakeFactorModelOptions, FakeFactorModelEvents } from './flowFakeFactor.js';
+export { fitFakeFactorModel, fakeFactorModelEstimate, FAKE_FACTOR_MODEL_DEFAULTS } from './flowFakeFactor.js';

@@ -1,0 +1,403 @@
+/**
+ * Conditional GAN background generator (arXiv:2212.03763): a generator G(z, m) and a discriminator
+ * D(x, m), both ReLU MLPs on the dense kernels (lib/ml/nn MlpNetwork), conditioned on a control
+ * variable m (m_JJ for dijet windows). Trained on control-region (sideband) events and sampled at
+ * target-region masses, it replaces the flow as CATHODE's template generator.
+ *
+ * Stabilisation (options): spectral normalisation of every discriminator weight matrix (Miyato et al.
+ * 2018; one power iteration per step, W̄ = W/σ(W), ∂L/∂W = (G − ⟨G, W̄⟩ u vᵀ)/σ) with a Wasserstein,
+ * hinge or non-saturating loss; Adam with β₁ = 0.5; an epoch ensemble chosen by the metric below.
+ * The generator's gradient is the discriminator's input gradient δ₀·W̄₀ᵀ, one gemm.
+ *
+ * Model selection: after each epoch the generator is sampled at the masses of held-out real events;
+ * the score is the mean sample-wise log-likelihood of generated events under a Gaussian KDE of the
+ * held-out events plus the reverse (held-out under a KDE of generated, which punishes mode collapse),
+ * in standardised (x, m) space, averaged over `metricGenerations` fresh generations. The best
+ * `keepBest` epochs form an equal-weight epoch ensemble.
+ */
+import { MlpNetwork } from '../nn/network.js';
+import { adamStepInto, gemmNTInto } from '../kernels/index.js';
+import { softplus, sigmoid } from '../nn/loss.js';
+import { takeRows, type Matrix } from '../matrix.js';
+import { createRng, type Rng } from '../../util/rng.js';
+import { silent, type Reporter } from '../../util/reporter.js';
+import { ConfigError, InputError, ShapeError } from '../../util/errors.js';
+import { kdeMeanLogLikelihood, scottBandwidth } from './metrics.js';
+import { fitPreprocessing, preprocess, inversePreprocess, type FlowPreprocessing } from '../flows/preprocess.js';
+
+/** Conditional-GAN options with their defaults. */
+export interface GanOptions {
+  /** Latent dimension of z ~ N(0, 1). */
+  readonly noiseDim: number;
+  /** Hidden layer widths of both networks. */
+  readonly hidden: readonly number[];
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  /** Adam β₁ (0.5 is the usual GAN choice), β₂. */
+  readonly beta1: number;
+  readonly beta2: number;
+  /**
+   * Spectral normalisation of the discriminator. Off by default: on the 2-D conditional-Gaussian
+   * closure toy it left the generated widths ≈ 30 % too narrow with every loss tried, while the plain
+   * non-saturating GAN reproduced them (see test/ml/gan.test.ts).
+   */
+  readonly spectralNorm: boolean;
+  /** Discriminator updates per generator update (each on a fresh real batch). */
+  readonly discriminatorSteps: number;
+  /**
+   * 'wasserstein' (critic D(real) − D(fake), its Lipschitz bound from the spectral normalisation),
+   * 'hinge' (Miyato et al.) or 'non-saturating' (Goodfellow).
+   */
+  readonly loss: 'wasserstein' | 'hinge' | 'non-saturating';
+  /**
+   * CATHODE's flow preprocessing of the features (min–max to (0, 1), logit, standardise; inverted on
+   * sampling), so bounded features (τ21 ≤ 1, m_J ≥ 0) keep their edges. Events at the training
+   * extremes are dropped, as for the flow.
+   */
+  readonly logitFeatures: boolean;
+  /** Train on at most this many events (a seeded random subset); 0 = all. */
+  readonly maxEvents: number;
+  /** Fraction of events held out for model selection. */
+  readonly validationFraction: number;
+  /** Epochs kept (best metric) in the epoch ensemble. */
+  readonly keepBest: number;
+  /** Generations averaged per epoch to tame the metric's fluctuations. */
+  readonly metricGenerations: number;
+  /** Held-out events used by the metric (KDE cost ∝ its square). */
+  readonly metricEvents: number;
+  readonly seed: number;
+}
+
+export const GAN_DEFAULTS: Readonly<GanOptions> = Object.freeze({
+  noiseDim: 4, hidden: Object.freeze([64, 64]), epochs: 30, batchSize: 64, learningRate: 2e-4, beta1: 0.5, beta2: 0.999,
+  spectralNorm: false, discriminatorSteps: 1, loss: 'non-saturating',
+  logitFeatures: true, maxEvents: 0, validationFraction: 0.2, keepBest: 3, metricGenerations: 3, metricEvents: 1500, seed: 1,
+});
+
+/** Per-epoch history. */
+export interface GanEpoch {
+  readonly epoch: number;
+  readonly discriminatorLoss: number;
+  readonly generatorLoss: number;
+  /** Model-selection score (higher is better). */
+  readonly metric: number;
+  /** Its spread over the generations (standard deviation). */
+  readonly metricSpread: number;
+}
+
+export const GAN_DOC_VERSION = 1;
+export const GAN_WRITER = 'sidewinder 0.1.0';
+
+/** Persisted generator. */
+export interface GanDocument {
+  schema: 'sidewinder/model';
+  version: number;
+  writer: string;
+  kind: 'conditional-gan';
+  options: GanOptions;
+  dims: number;
+  xMean: number[]; xStd: number[]; mMean: number; mStd: number;
+  /** Generator parameters of each kept epoch. */
+  members: { epoch: number; metric: number; params: number[] }[];
+  history: GanEpoch[];
+  /** Present when trained with logitFeatures. */
+  preprocessing?: FlowPreprocessing;
+}
+
+const checkOptions = (o: GanOptions): void => {
+  const posInt = (k: keyof GanOptions) => { const v = o[k] as number; if (!Number.isInteger(v) || v < 1) throw new ConfigError(`conditional GAN: ${k} must be a positive integer, got ${String(v)}`); };
+  (['noiseDim', 'epochs', 'batchSize', 'keepBest', 'metricGenerations', 'metricEvents', 'discriminatorSteps'] as const).forEach(posInt);
+  if (!['wasserstein', 'hinge', 'non-saturating'].includes(o.loss)) throw new ConfigError(`conditional GAN: loss must be "wasserstein", "hinge" or "non-saturating", got ${JSON.stringify(o.loss)}`);
+  if (!Array.isArray(o.hidden) || o.hidden.length < 1 || o.hidden.some((h) => !Number.isInteger(h) || h < 1)) throw new ConfigError(`conditional GAN: hidden must be a non-empty list of positive integers, got ${JSON.stringify(o.hidden)}`);
+  if (!(o.learningRate > 0)) throw new ConfigError(`conditional GAN: learningRate must be > 0, got ${o.learningRate}`);
+  if (!(o.validationFraction > 0 && o.validationFraction < 1)) throw new ConfigError(`conditional GAN: validationFraction must lie in (0, 1), got ${o.validationFraction}`);
+};
+
+/** A trained conditional generator (an epoch ensemble); samples x | m. */
+export class FittedGan {
+  readonly kind = 'conditional-gan';
+  private readonly net: MlpNetwork;
+
+  constructor(
+    readonly options: GanOptions, readonly dims: number,
+    readonly xMean: Float64Array, readonly xStd: Float64Array, readonly mMean: number, readonly mStd: number,
+    readonly members: readonly { epoch: number; metric: number; params: Float32Array }[], readonly history: readonly GanEpoch[],
+    /** The feature transform the generator's outputs are inverted through (logitFeatures). */
+    readonly preprocessing?: FlowPreprocessing,
+  ) {
+    if (members.length === 0) throw new InputError('FittedGan: needs at least one generator');
+    this.net = new MlpNetwork([options.noiseDim + 1, ...options.hidden, dims], 1024);
+    for (const mb of members) if (mb.params.length !== this.net.params.length) throw new ShapeError(`FittedGan: generator of epoch ${mb.epoch} has ${mb.params.length} parameters, the architecture needs ${this.net.params.length}`);
+  }
+
+  /**
+   * One sample per mass (original units); member k draws rows [⌊kn/K⌋, ⌊(k+1)n/K⌋) with rng.fork(`gan:k`).
+   */
+  sample(m: Float64Array, rng: Rng): Matrix<Float64Array> {
+    const n = m.length, D = this.dims, K = this.members.length, Z = this.options.noiseDim;
+    const out = new Float64Array(n * D);
+    const net = this.net, cap = net.maxBatch;
+    for (let k = 0; k < K; k++) {
+      net.params.set(this.members[k].params);
+      const r = rng.fork(`gan:${k}`);
+      const a = Math.floor((k * n) / K), b = Math.floor(((k + 1) * n) / K);
+      for (let s = a; s < b; s += cap) {
+        const B = Math.min(cap, b - s);
+        for (let i = 0; i < B; i++) {
+          const row = i * (Z + 1);
+          for (let j = 0; j < Z; j++) net.input[row + j] = r.normal();
+          net.input[row + Z] = (m[s + i] - this.mMean) / this.mStd;
+        }
+        net.forward(B);
+        const y = net.acts[net.nLayers - 1];
+        for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) out[(s + i) * D + j] = y[i * D + j] * this.xStd[j] + this.xMean[j];
+      }
+    }
+    return this.preprocessing ? inversePreprocess(this.preprocessing, out, n) : { data: out, rows: n, cols: D };
+  }
+
+  /** A GAN has no tractable density; CATHODE only samples. */
+  logProb(): Float64Array {
+    throw new ConfigError('conditional GAN: the generator defines no tractable density (logProb); use a flow where densities are needed');
+  }
+
+  toJSON(): GanDocument {
+    return {
+      schema: 'sidewinder/model', version: GAN_DOC_VERSION, writer: GAN_WRITER, kind: 'conditional-gan', options: { ...this.options, hidden: [...this.options.hidden] },
+      dims: this.dims, xMean: Array.from(this.xMean), xStd: Array.from(this.xStd), mMean: this.mMean, mStd: this.mStd,
+      members: this.members.map((mb) => ({ epoch: mb.epoch, metric: mb.metric, params: Array.from(mb.params) })), history: [...this.history],
+      ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}),
+    };
+  }
+}
+
+/** Rebuild a generator from `FittedGan.toJSON()`. */
+export function loadGan(doc: unknown): FittedGan {
+  const d = doc as Partial<GanDocument> | null;
+  if (!d || typeof d !== 'object') throw new InputError('loadGan: expected a GAN document object');
+  if (d.kind !== 'conditional-gan') throw new InputError(`loadGan: kind is ${JSON.stringify(d.kind)}, expected "conditional-gan"`);
+  if (d.version !== GAN_DOC_VERSION) throw new InputError(`loadGan: document version ${String(d.version)} is not supported (this reader knows ${GAN_DOC_VERSION})`);
+  const missing = (['options', 'dims', 'xMean', 'xStd', 'mMean', 'mStd', 'members'] as const).filter((k) => d[k] === undefined);
+  if (missing.length) throw new InputError(`loadGan: document lacks ${missing.map((k) => `"${k}"`).join(', ')}`);
+  return new FittedGan(
+    { ...GAN_DEFAULTS, ...d.options! }, d.dims!, Float64Array.from(d.xMean!), Float64Array.from(d.xStd!), d.mMean!, d.mStd!,
+    d.members!.map((mb) => ({ epoch: mb.epoch, metric: mb.metric, params: Float32Array.from(mb.params) })), d.history ?? [], d.preprocessing,
+  );
+}
+
+/** Spectral-normalisation state of one weight matrix (in × out, input-major). */
+export interface SpectralState { readonly u: Float64Array; readonly v: Float64Array; sigma: number; readonly enabled: boolean }
+
+/** One power iteration on raw W, then params W̄ = W/σ. Exported for the gradient test. */
+export function spectralNormalise(raw: Float32Array, out: Float32Array, rows: number, cols: number, st: SpectralState): void {
+  const { u, v } = st;
+  let nv = 0;
+  for (let j = 0; j < cols; j++) { let s = 0; for (let i = 0; i < rows; i++) s += raw[i * cols + j] * u[i]; v[j] = s; nv += s * s; }
+  nv = Math.sqrt(nv) || 1;
+  for (let j = 0; j < cols; j++) v[j] /= nv;
+  let nu = 0;
+  for (let i = 0; i < rows; i++) { let s = 0; for (let j = 0; j < cols; j++) s += raw[i * cols + j] * v[j]; u[i] = s; nu += s * s; }
+  nu = Math.sqrt(nu) || 1;
+  for (let i = 0; i < rows; i++) u[i] /= nu;
+  // σ = uᵀ W v = |W v| after the update of u.
+  st.sigma = st.enabled ? nu : 1;
+  const inv = 1 / st.sigma;
+  for (let k = 0; k < rows * cols; k++) out[k] = raw[k] * inv;
+}
+
+/** ∂L/∂W from ∂L/∂W̄ in place: (G − ⟨G, W̄⟩ u vᵀ)/σ. Exported for the gradient test. */
+export function spectralBackward(g: Float32Array, wBar: Float32Array, rows: number, cols: number, st: SpectralState): void {
+  let dotGW = 0;
+  for (let k = 0; k < rows * cols; k++) dotGW += g[k] * wBar[k];
+  const inv = 1 / st.sigma;
+  if (!st.enabled) return;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = (g[i * cols + j] - dotGW * st.u[i] * st.v[j]) * inv;
+}
+
+/**
+ * Train a conditional GAN of x | m on control-region events (rows of `x`, masses `m`).
+ * @example const gan = fitConditionalGan(sidebandX, sidebandMjj, { epochs: 30, seed: 7 }); gan.sample(srMasses, rng)
+ */
+export function fitConditionalGan(x: Matrix, m: Float64Array, options: Partial<GanOptions> & { reporter?: Reporter } = {}): FittedGan {
+  const { reporter = silent, ...rest } = options;
+  const o: GanOptions = { ...GAN_DEFAULTS, ...rest };
+  checkOptions(o);
+  if (m.length !== x.rows) throw new ShapeError(`fitConditionalGan: x has ${x.rows} rows, m has ${m.length} entries`);
+  if (!Number.isInteger(o.maxEvents) || o.maxEvents < 0) throw new ConfigError(`conditional GAN: maxEvents must be a non-negative integer, got ${o.maxEvents}`);
+  if (o.maxEvents > 0 && x.rows > o.maxEvents) {
+    const keep = createRng(o.seed).fork('subset').permutation(x.rows).subarray(0, o.maxEvents);
+    return fitConditionalGan(takeRows(x, keep), Float64Array.from(keep, (i) => m[i]), { ...o, maxEvents: 0, reporter });
+  }
+  if (o.logitFeatures) {
+    const pre = fitPreprocessing(x, m);
+    const t = preprocess(pre, x, m);
+    const inner = trainGan({ data: Float64Array.from(t.y), rows: t.kept.length, cols: x.cols }, Float64Array.from(t.kept, (i) => m[i]), o, reporter);
+    return new FittedGan(o, inner.dims, inner.xMean, inner.xStd, inner.mMean, inner.mStd, inner.members, inner.history, pre);
+  }
+  return trainGan(x, m, o, reporter);
+}
+
+function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter): FittedGan {
+  const n = x.rows, D = x.cols, Z = o.noiseDim, B = o.batchSize;
+  for (let i = 0; i < x.data.length; i++) if (!Number.isFinite(x.data[i])) throw new InputError(`fitConditionalGan: x row ${Math.floor(i / D)}, column ${i % D} is ${x.data[i]}`);
+  for (let i = 0; i < n; i++) if (!Number.isFinite(m[i])) throw new InputError(`fitConditionalGan: m[${i}] is ${m[i]}`);
+  const nVal = Math.min(Math.floor(n * o.validationFraction), o.metricEvents);
+  const nTrain = n - Math.floor(n * o.validationFraction);
+  if (nTrain < B || nVal < 50) throw new InputError(`fitConditionalGan: ${n} events are too few for batch size ${B} and a validation set (need ≥ ${B} training and 50 held-out events)`);
+  const root = createRng(o.seed);
+  const order = root.fork('split').permutation(n);
+  const trainIdx = order.subarray(0, nTrain), valIdx = order.subarray(nTrain, nTrain + nVal);
+
+  // Standardise x and m on the training rows.
+  const xMean = new Float64Array(D), xStd = new Float64Array(D);
+  let mMean = 0, mVar = 0;
+  for (const i of trainIdx) { for (let j = 0; j < D; j++) xMean[j] += x.data[i * D + j] / nTrain; mMean += m[i] / nTrain; }
+  for (const i of trainIdx) { for (let j = 0; j < D; j++) xStd[j] += (x.data[i * D + j] - xMean[j]) ** 2 / nTrain; mVar += (m[i] - mMean) ** 2 / nTrain; }
+  for (let j = 0; j < D; j++) xStd[j] = Math.sqrt(xStd[j]) || 1;
+  const mStd = Math.sqrt(mVar) || 1;
+  const C = D + 1; // discriminator input: x then m
+  const real = new Float32Array(n * C);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < D; j++) real[i * C + j] = (x.data[i * D + j] - xMean[j]) / xStd[j];
+    real[i * C + D] = (m[i] - mMean) / mStd;
+  }
+  const valReal: Matrix<Float64Array> = { data: new Float64Array(nVal * C), rows: nVal, cols: C };
+  valIdx.forEach((i, r) => { for (let j = 0; j < C; j++) valReal.data[r * C + j] = real[i * C + j]; });
+  const h = scottBandwidth(nVal, C);
+
+  const gSizes = [Z + 1, ...o.hidden, D], dSizes = [C, ...o.hidden, 1];
+  const probe = (s: number[]) => s.slice(0, -1).reduce((a, v, l) => a + v * s[l + 1] + s[l + 1], 0);
+  const pG = probe(gSizes), pD = probe(dSizes);
+  const G = new MlpNetwork(gSizes, Math.max(B, 1024), { extra: { m: pG, v: pG } });
+  const Dn = new MlpNetwork(dSizes, 2 * B, { extra: { m: pD, v: pD, raw: pD, dIn: B * C } });
+  G.initialise(root.fork('init:generator'));
+  Dn.initialise(root.fork('init:discriminator'));
+  const raw = Dn.extra.raw;
+  raw.set(Dn.params);
+  const initRng = root.fork('init:spectral');
+  const sn: SpectralState[] = [];
+  for (let l = 0; l < Dn.nLayers; l++) {
+    const u = Float64Array.from({ length: dSizes[l] }, () => initRng.normal());
+    const nu = Math.hypot(...u);
+    sn.push({ u: u.map((t) => t / nu), v: new Float64Array(dSizes[l + 1]), sigma: 1, enabled: o.spectralNorm });
+  }
+  const { wOffset, bOffset } = Dn.layout;
+  const normalise = (): void => {
+    for (let l = 0; l < Dn.nLayers; l++) {
+      const nw = dSizes[l] * dSizes[l + 1];
+      spectralNormalise(raw.subarray(wOffset[l], wOffset[l] + nw), Dn.W[l], dSizes[l], dSizes[l + 1], sn[l]);
+      Dn.b[l].set(raw.subarray(bOffset[l], bOffset[l] + dSizes[l + 1]));
+    }
+  };
+  normalise();
+
+  const noise = root.fork('noise');
+  /** Generator forward on B rows with masses (standardised) from training rows idx[a..a+B). */
+  const generate = (net: MlpNetwork, masses: ArrayLike<number>, count: number, r: Rng): Float32Array => {
+    for (let i = 0; i < count; i++) {
+      for (let j = 0; j < Z; j++) net.input[i * (Z + 1) + j] = r.normal();
+      net.input[i * (Z + 1) + Z] = masses[i];
+    }
+    net.forward(count);
+    // forward() returns only the first column; the generator has D outputs per row.
+    return net.acts[net.nLayers - 1];
+  };
+  const batchM = new Float32Array(B);
+  const history: GanEpoch[] = [];
+  const kept: { epoch: number; metric: number; params: Float32Array }[] = [];
+  let stepD = 0, stepG = 0;
+  const shuffle = root.fork('batches');
+  const valM = Float32Array.from({ length: nVal }, (_, r) => valReal.data[r * C + D]);
+  const genNet = new MlpNetwork(gSizes, 1024);
+  const metricRng = root.fork('metric');
+
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    const perm = shuffle.permutation(nTrain);
+    let dLoss = 0, gLoss = 0, nb = 0, dSteps = 0;
+    for (let s = 0; s + B <= nTrain; s += B) {
+      // Discriminator step: real rows 0..B, generated rows B..2B at the same masses.
+      for (let r = 0; r < B; r++) {
+        const i = trainIdx[perm[s + r]];
+        for (let j = 0; j < C; j++) Dn.input[r * C + j] = real[i * C + j];
+        batchM[r] = real[i * C + D];
+      }
+      const fake = generate(G, batchM, B, noise);
+      for (let r = 0; r < B; r++) {
+        for (let j = 0; j < D; j++) Dn.input[(B + r) * C + j] = fake[r * D + j];
+        Dn.input[(B + r) * C + D] = batchM[r];
+      }
+      let z = Dn.forward(2 * B);
+      const dOut = Dn.delta[Dn.nLayers - 1];
+      for (let r = 0; r < B; r++) {
+        if (o.loss === 'wasserstein') {
+          dLoss += (z[B + r] - z[r]) / B;
+          dOut[r] = -1 / B;
+          dOut[B + r] = 1 / B;
+        } else if (o.loss === 'hinge') {
+          // relu(1 − D(real)) + relu(1 + D(fake))
+          dLoss += (Math.max(0, 1 - z[r]) + Math.max(0, 1 + z[B + r])) / B;
+          dOut[r] = z[r] < 1 ? -1 / B : 0;
+          dOut[B + r] = z[B + r] > -1 ? 1 / B : 0;
+        } else {
+          dLoss += (softplus(-z[r]) + softplus(z[B + r])) / B;
+          dOut[r] = -sigmoid(-z[r]) / B;
+          dOut[B + r] = sigmoid(z[B + r]) / B;
+        }
+      }
+      Dn.backward(2 * B);
+      for (let l = 0; l < Dn.nLayers; l++) spectralBackward(Dn.dW[l], Dn.W[l], dSizes[l], dSizes[l + 1], sn[l]);
+      adamStepInto(raw, Dn.grads, Dn.extra.m, Dn.extra.v, ++stepD, o.learningRate, o.beta1, o.beta2, 1e-8, 0);
+      normalise();
+      if (++dSteps % o.discriminatorSteps !== 0) continue;
+
+      // Generator step: minimise −D(G(z, m), m) (wasserstein, hinge) or softplus(−D(G(z, m), m)) (non-saturating).
+      const fake2 = generate(G, batchM, B, noise);
+      for (let r = 0; r < B; r++) {
+        for (let j = 0; j < D; j++) Dn.input[r * C + j] = fake2[r * D + j];
+        Dn.input[r * C + D] = batchM[r];
+      }
+      z = Dn.forward(B);
+      for (let r = 0; r < B; r++) {
+        if (o.loss !== 'non-saturating') { gLoss -= z[r] / B; dOut[r] = -1 / B; } else { gLoss += softplus(-z[r]) / B; dOut[r] = -sigmoid(-z[r]) / B; }
+      }
+      Dn.backward(B);
+      const dIn = Dn.extra.dIn;
+      gemmNTInto(dIn, Dn.delta[0], Dn.W[0], B, dSizes[1], C);
+      const gOut = G.delta[G.nLayers - 1];
+      for (let r = 0; r < B; r++) for (let j = 0; j < D; j++) gOut[r * D + j] = dIn[r * C + j];
+      G.backward(B);
+      adamStepInto(G.params, G.grads, G.extra.m, G.extra.v, ++stepG, o.learningRate, o.beta1, o.beta2, 1e-8, 0);
+      nb++;
+    }
+    dLoss /= Math.max(dSteps, 1);
+    gLoss /= Math.max(nb, 1);
+    // Model selection on held-out events, averaged over fresh generations.
+    genNet.params.set(G.params);
+    const scores: number[] = [];
+    for (let g = 0; g < o.metricGenerations; g++) {
+      const gen: Matrix<Float64Array> = { data: new Float64Array(nVal * C), rows: nVal, cols: C };
+      for (let a = 0; a < nVal; a += genNet.maxBatch) {
+        const cnt = Math.min(genNet.maxBatch, nVal - a);
+        const y = generate(genNet, valM.subarray(a, a + cnt), cnt, metricRng);
+        for (let r = 0; r < cnt; r++) {
+          for (let j = 0; j < D; j++) gen.data[(a + r) * C + j] = y[r * D + j];
+          gen.data[(a + r) * C + D] = valM[a + r];
+        }
+      }
+      scores.push(0.5 * (kdeMeanLogLikelihood(gen, valReal, h) + kdeMeanLogLikelihood(valReal, gen, h)));
+    }
+    const metric = scores.reduce((a, b) => a + b, 0) / scores.length;
+    const spread = Math.sqrt(scores.reduce((a, b) => a + (b - metric) ** 2, 0) / Math.max(scores.length - 1, 1));
+    history.push({ epoch, discriminatorLoss: dLoss, generatorLoss: gLoss, metric, metricSpread: spread });
+    let pos = kept.length;
+    while (pos > 0 && !(kept[pos - 1].metric >= metric)) pos--;
+    if (pos < o.keepBest) {
+      kept.splice(pos, 0, { epoch, metric, params: Float32Array.from(G.params) });
+      if (kept.length > o.keepBest) kept.pop();
+    }
+    reporter.progress('gan epochs', epoch + 1, o.epochs);
+    reporter.log('debug', `gan epoch ${epoch + 1}/${o.epochs}: D loss ${dLoss.toFixed(4)}, G loss ${gLoss.toFixed(4)}, metric ${metric.toFixed(4)} ± ${spread.toFixed(4)}`);
+  }
+  return new FittedGan(o, D, xMean, xStd, mMean, mStd, kept, history);
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, type Rng } from '../../lib/util/rng.js';
+import { fitFakeFactorModel, fakeFactorModelEstimate } from '../../lib/stats/background/flowFakeFactor.js';
+import { measureFakeFactors, fakeFactorEstimate, fakeFactorAt } from '../../lib/stats/background/fakeFactor.js';
+
+/** Known fake rate: falls with pT, rises with |η|; F = f/(1 − f) ranges ≈ 0.1 … 0.9. */
+const fakeRate = (pt: number, eta: number): number => (0.08 + 0.3 * Math.exp(-(pt - 20) / 25)) * (1 + 0.25 * Math.abs(eta));
+const trueF = (pt: number, eta: number): number => fakeRate(pt, eta) / (1 - fakeRate(pt, eta));
+
+function objects(n: number, rng: Rng) {
+  const x = new Float64Array(2 * n), tight = new Uint8Array(n), pt = new Float64Array(n), eta = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    pt[i] = 20 + rng.exponential(1 / 30);
+    eta[i] = 5 * rng.uniform() - 2.5;
+    x[2 * i] = pt[i]; x[2 * i + 1] = eta[i];
+    tight[i] = rng.uniform() < fakeRate(pt[i], eta[i]) ? 1 : 0;
+  }
+  return { x: { data: x, rows: n, cols: 2 }, tight, pt, eta };
+}
+
+describe('unbinned fake factors F(pT, η) from a tight-vs-loose classifier', () => {
+  const control = objects(60000, createRng(1));
+  const model = fitFakeFactorModel(control.x, control.tight, ['pt', 'eta'], { seed: 2 });
+
+  it('recovers the known F(pT, η) on a grid (RMS relative error < 10 %) and closes on its own sample', () => {
+    const pts = [25, 35, 50, 70, 100], etas = [-2, -1, 0, 1, 2];
+    const grid = new Float64Array(pts.length * etas.length * 2);
+    pts.forEach((p, a) => etas.forEach((e, b) => { grid[2 * (a * etas.length + b)] = p; grid[2 * (a * etas.length + b) + 1] = e; }));
+    const F = model.factor({ data: grid, rows: grid.length / 2, cols: 2 });
+    const map = measureFakeFactors({ pt: control.pt, eta: control.eta, tight: control.tight }, [20, 30, 45, 70, 1000], [-2.5, -1, 0, 1, 2.5]);
+    let s2 = 0, s2b = 0;
+    for (let i = 0; i < F.length; i++) {
+      const p = grid[2 * i], e = grid[2 * i + 1];
+      s2 += (F[i] / trueF(p, e) - 1) ** 2;
+      s2b += (fakeFactorAt(map, p, e) / trueF(p, e) - 1) ** 2;
+    }
+    console.log(`RMS relative error of F on the grid: unbinned ${Math.sqrt(s2 / F.length).toFixed(4)}, binned ${Math.sqrt(s2b / F.length).toFixed(4)}`);
+    expect(Math.sqrt(s2 / F.length)).toBeLessThan(0.1);
+    expect(Math.abs(model.closureRatio - 1)).toBeLessThan(0.03);
+  });
+
+  it('closure: dilepton fake estimate in an independent application sample matches the true fake count within errors, like the binned map', () => {
+    // Two fake objects per event; the truth is the number of events with both objects tight.
+    const n = 40000, a = objects(n, createRng(3)), b = objects(n, createRng(4));
+    let nTT = 0;
+    for (let i = 0; i < n; i++) if (a.tight[i] && b.tight[i]) nTT++;
+    const est = fakeFactorModelEstimate({ objects: [{ x: a.x, tight: a.tight }, { x: b.x, tight: b.tight }] }, model);
+    expect(Math.abs(est.nFakes - nTT)).toBeLessThan(3 * Math.sqrt(est.sigmaStat ** 2 + nTT));
+    const map = measureFakeFactors({ pt: control.pt, eta: control.eta, tight: control.tight }, [20, 30, 45, 70, 1000], [-2.5, -1, 0, 1, 2.5]);
+    const binned = fakeFactorEstimate({ objects: [{ pt: a.pt, eta: a.eta, tight: a.tight }, { pt: b.pt, eta: b.eta, tight: b.tight }] }, map);
+    console.log(`true TT ${nTT}; unbinned ${est.nFakes.toFixed(1)} ± ${est.sigmaStat.toFixed(1)}; binned ${binned.nFakes.toFixed(1)} ± ${binned.sigmaStat.toFixed(1)}; closure ratio ${model.closureRatio.toFixed(4)}`);
+  });
+
+  it('rejects bad input, naming it', () => {
+    expect(() => fitFakeFactorModel(control.x, control.tight.subarray(0, 5), ['pt', 'eta'])).toThrow(/tight has 5 entries/);
+    expect(() => fitFakeFactorModel(control.x, new Uint8Array(60000), ['pt', 'eta'])).toThrow(/needs tight and loose/);
+    expect(() => model.factor({ data: new Float64Array(3), rows: 1, cols: 3 })).toThrow(/expected 2 columns/);
+  });
+});
