@@ -4,7 +4,7 @@ import { fitHistogram, type FitMethod } from '../../lib/stats/fit/binnedFit.js';
 import { fitBumpHunt, fitSignalShape, type BumpWindow } from '../../lib/stats/fit/bumpHunt.js';
 import { binCentres } from '../../lib/stats/fit/histogram.js';
 import { dijetModel, SQRT_S_TEV } from '../../lib/stats/fit/models.js';
-import { fmt, guarded, numberList, numberOption, readSpectrum, toJson, type SpectrumCliOptions } from './classicalInput.js';
+import { fmt, guarded, numberOption, readSpectrum, toJson, type SpectrumCliOptions } from './classicalInput.js';
 
 interface FitCliOptions extends SpectrumCliOptions {
   params: string;
