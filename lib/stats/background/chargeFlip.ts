@@ -14,6 +14,7 @@
  */
 import { ConfigError, InputError, ShapeError } from '../../util/errors.js';
 import { levenbergMarquardtPoisson } from '../fit/levenbergMarquardt.js';
+import { binIndex } from '../fit/histogram.js';
 
 /** Counts per unordered bin pair (i ≤ j), stored in a symmetric nBins × nBins row-major layout. */
 export interface ChargeFlipCounts {
@@ -34,13 +35,7 @@ export interface ChargeFlipPairs {
 
 /** Bin index of (pT, η) in a pT-major grid: ptBin · nEta + etaBin; −1 outside the edges. */
 export function chargeFlipBin(pt: number, eta: number, ptEdges: ArrayLike<number>, etaEdges: ArrayLike<number>): number {
-  const find = (e: ArrayLike<number>, v: number): number => {
-    if (!(v >= e[0]) || v >= e[e.length - 1]) return -1;
-    let lo = 0, hi = e.length - 1;
-    while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (v >= e[mid]) lo = mid; else hi = mid; }
-    return lo;
-  };
-  const a = find(ptEdges, pt), b = find(etaEdges, eta);
+  const a = binIndex(ptEdges, pt), b = binIndex(etaEdges, eta);
   return a < 0 || b < 0 ? -1 : a * (etaEdges.length - 1) + b;
 }
 

@@ -6,6 +6,7 @@
  * (T = tight, L = loose-not-tight; "TL" = object 1 tight, object 2 loose). It is the Matrix Method
  * with r = 1, the prompt-MC subtraction removing real objects that fail the tight selection.
  */
+import { binIndex } from '../fit/histogram.js';
 import { ConfigError, ShapeError } from '../../util/errors.js';
 
 /** F = f/(1 − f). */
@@ -32,12 +33,10 @@ export interface ObjectSample {
 
 function findBin(edges: Float64Array, v: number): number {
   // clamp under/overflow into the first/last bin: fake factors are extrapolated flat
-  if (!(v >= edges[1])) return 0;
   const n = edges.length - 1;
+  if (!(v >= edges[1])) return 0;
   if (v >= edges[n - 1]) return n - 1;
-  let a = 0, b = n;
-  while (b - a > 1) { const m = (a + b) >> 1; if (v >= edges[m]) a = m; else b = m; }
-  return a;
+  return binIndex(edges, v);
 }
 
 /**

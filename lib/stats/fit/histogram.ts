@@ -23,6 +23,21 @@ function checkEdges(edges: ArrayLike<number>, where: string): Float64Array {
 }
 
 /**
+ * Index of the bin [edges[k], edges[k+1]) holding `v` (binary search over ascending edges), or −1
+ * when `v` is outside [edges[0], edges[n]) or NaN.
+ */
+export function binIndex(edges: ArrayLike<number>, v: number): number {
+  const nb = edges.length - 1;
+  if (!(v >= edges[0] && v < edges[nb])) return -1;
+  let a = 0, b = nb;
+  while (b - a > 1) {
+    const m = (a + b) >> 1;
+    if (v >= edges[m]) a = m; else b = m;
+  }
+  return a;
+}
+
+/**
  * Fill a histogram from event values and optional per-event weights. Events outside
  * [edges[0], edges[n]) are dropped (no flow bins), as are NaNs.
  */
@@ -33,16 +48,9 @@ export function fillHistogram(x: ArrayLike<number>, edges: ArrayLike<number>, op
   const nb = e.length - 1;
   const values = new Float64Array(nb);
   const variances = new Float64Array(nb);
-  const lo = e[0], hi = e[nb];
   for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    if (!(v >= lo && v < hi)) continue;
-    // binary search for the bin
-    let a = 0, b = nb;
-    while (b - a > 1) {
-      const m = (a + b) >> 1;
-      if (v >= e[m]) a = m; else b = m;
-    }
+    const a = binIndex(e, x[i]);
+    if (a < 0) continue;
     const wi = w ? w[i] : 1;
     values[a] += wi;
     variances[a] += wi * wi;
