@@ -3,6 +3,7 @@
  * `register(program)`; this file only assembles them.
  */
 import { Command } from 'commander';
+import { SidewinderError } from '../lib/util/errors.js';
 import { readFileSync } from 'node:fs';
 import { register as start } from './commands/start.js';
 import { register as scan } from './commands/scan.js';
@@ -51,4 +52,13 @@ merge(program);
 dcor(program);
 chargeFlip(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  // Bad input (files, columns, options): one clear line and exit code 1, no stack trace.
+  if (err instanceof SidewinderError) {
+    console.error(`sidewinder: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}

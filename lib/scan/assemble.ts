@@ -380,7 +380,15 @@ function templateFeatures(ctx: AssembleContext, c: ScoredCell): { data: Float64A
  */
 function classicalBumpHunt(ctx: AssembleContext, spectrum: MjjSpectra, notes: string[]): BumpHuntFit[] {
   const first = spectrum.edgesTeV.findIndex((e) => e >= BUMP_HUNT_FIT_FROM_TEV);
-  const h = histogramFromCounts(spectrum.edgesTeV.slice(first), spectrum.countsBeforeCut.slice(first));
+  const counts = spectrum.countsBeforeCut.slice(first);
+  // The background fit needs the spectrum around the windows, not just inside them (SR-only files).
+  const lo = Math.min(...ctx.plan.windows.map((w) => w.srLow)), hi = Math.max(...ctx.plan.windows.map((w) => w.srHigh));
+  const outside = counts.filter((c, i) => c > 0 && (spectrum.edgesTeV[first + i + 1] <= lo || spectrum.edgesTeV[first + i] >= hi)).length;
+  if (outside < 4) {
+    notes.push(`fit-based bump hunt skipped: the data have ${outside} non-empty 50 GeV bins outside the windows above ${BUMP_HUNT_FIT_FROM_TEV} TeV (the dijet fit needs the spectrum around them)`);
+    return [];
+  }
+  const h = histogramFromCounts(spectrum.edgesTeV.slice(first), counts);
   const fit = fitBumpHunt(h, ctx.plan.windows.map((w) => ({ id: w.id, low: w.srLow, high: w.srHigh, mean: w.centre })), { dijetParams: 4 });
   if (fit.windows.some((w) => !w.converged)) notes.push('fit-based bump hunt: some window fits did not converge (see bumpHunt)');
   return fit.windows.map((w) => ({
@@ -422,7 +430,8 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
     featureHistograms: featureHistograms(ctx, cells),
     featureDependence: featureDependence(ctx),
   };
-  doc.bumpHunt = classicalBumpHunt(ctx, doc.mjjSpectra!, notes);
+  const bumpHunt = classicalBumpHunt(ctx, doc.mjjSpectra!, notes);
+  if (bumpHunt.length) doc.bumpHunt = bumpHunt;
   const roc = rocCurves(ctx, cells);
   if (roc) doc.roc = roc;
   if (doc.config.densityEstimator === undefined) delete doc.config.densityEstimator;

@@ -12,6 +12,8 @@ export type ClassifierKind = 'gbdt' | 'mlp' | 'cart' | 'onnx';
 export interface DatasetSpec {
   /** Path of an LHCO-layout file (h5, parquet, arrow, csv) or a feature .npy; absent → generate. */
   path?: string;
+  /** Several files with the same columns, concatenated in order (instead of `path`). */
+  paths?: string[];
   /** HDF5 key when the file holds several objects. */
   key?: string;
   /** Generator options when no path is given (background, signal, seed, backgroundModel). */
@@ -86,6 +88,6 @@ export function checkScanConfig(cfg: ScanConfig, source = 'scan config'): ScanCo
   if (!Number.isInteger(cfg.folds) || cfg.folds < 2) throw new ConfigError(`${source}: folds must be an integer ≥ 2, got ${cfg.folds}`);
   if (!Number.isInteger(cfg.runs) || cfg.runs < 1) throw new ConfigError(`${source}: runs must be an integer ≥ 1, got ${cfg.runs}`);
   if (!Number.isInteger(cfg.ensemble) || cfg.ensemble < 1) throw new ConfigError(`${source}: ensemble must be an integer ≥ 1, got ${cfg.ensemble}`);
-  if (!cfg.dataset.path && !cfg.dataset.generate) throw new ConfigError(`${source}: dataset needs "path" or "generate"`);
+  if (!cfg.dataset.path && !cfg.dataset.paths && !cfg.dataset.generate) throw new ConfigError(`${source}: dataset needs "path", "paths" or "generate"`);
   return cfg;
 }

@@ -28,12 +28,16 @@ export interface ScanDataset {
  */
 export async function loadScanDataset(spec: DatasetSpec, role: string, reporter?: Reporter): Promise<ScanDataset> {
   let raw: EventTable, sha256: string, path: string, description: string;
-  if (spec.path) {
-    reporter?.log('info', `${role}: reading ${spec.path}`);
-    raw = await readEvents(spec.path, { key: spec.key });
-    sha256 = await hashFile(spec.path);
-    path = spec.path;
-    description = `${role} from ${spec.path}`;
+  const files = spec.paths ?? (spec.path ? [spec.path] : undefined);
+  if (files) {
+    // Several files (e.g. the two halves of the LHCO SR data) are concatenated in the order given.
+    reporter?.log('info', `${role}: reading ${files.join(', ')}`);
+    const parts = await Promise.all(files.map((f) => readEvents(f, { key: spec.key })));
+    raw = parts.length === 1 ? parts[0] : EventTable.concat(parts);
+    const hashes = await Promise.all(files.map(hashFile));
+    sha256 = hashes.length === 1 ? hashes[0] : hashValue(hashes);
+    path = files.join(',');
+    description = `${role} from ${files.join(' + ')}`;
   } else if (spec.generate) {
     const g = spec.generate;
     reporter?.log('info', `${role}: generating ${g.background} background + ${g.signal} signal events (seed ${g.seed}, ${g.backgroundModel ?? 'default'} model)`);
@@ -46,7 +50,7 @@ export async function loadScanDataset(spec: DatasetSpec, role: string, reporter?
     path = `generated:${hashValue(g).slice(0, 12)}`;
     const range = g.mJJRangeTeV ? ` in ${g.mJJRangeTeV[0]} < m_JJ < ${g.mJJRangeTeV[1]} TeV` : '';
     description = `${role}: LHCO-like generator, ${g.background} background${range} (${model} model) + ${g.signal} signal, seed ${g.seed}`;
-  } else throw new InputError(`${role}: dataset needs a "path" or "generate" entry`);
+  } else throw new InputError(`${role}: dataset needs a "path", "paths" or "generate" entry`);
   const events = raw.has('pxj1') ? deriveFeatures(raw) : raw;
   if (!events.has('mJJ')) throw new InputError(`${path}: no m_JJ: expected the LHCO raw columns (pxj1 … tau3j2) or an "mJJ" column; columns are ${raw.columnNames.join(', ')}`);
   let nSignal: number | undefined;

@@ -46,10 +46,10 @@ const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter(B
 /** Preset (or config file), then command-line overrides. */
 export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
   const cfg: ScanConfig = o.config ? (JSON.parse(readFileSync(o.config, 'utf8')) as ScanConfig) : presetConfig(o.preset);
-  if (o.data) cfg.dataset = { path: resolve(o.data), key: o.key };
-  if (o.template) cfg.template = { path: resolve(o.template) };
+  if (o.data) cfg.dataset = { paths: list(o.data).map((f) => resolve(f)), key: o.key };
+  if (o.template) cfg.template = { paths: list(o.template).map((f) => resolve(f)) };
   if (o.control === false) delete cfg.control;
-  else if (typeof o.control === 'string') cfg.control = { path: resolve(o.control) };
+  else if (typeof o.control === 'string') cfg.control = { paths: list(o.control).map((f) => resolve(f)) };
   if (o.signal !== undefined) {
     if (!cfg.dataset.generate) throw new ConfigError('--signal sets the injected signal of the generated dataset; it cannot be used with --data');
     cfg.dataset.generate.signal = int(o.signal, 'signal');
@@ -84,7 +84,7 @@ export function addScanOptions(command: Command): Command {
   return command
     .option('--preset <name>', 'default | paper | ci', 'default')
     .option('--config <file>', 'a scan configuration (JSON, data-schemas/scan-config.schema.json) instead of a preset')
-    .option('--data <file>', 'analyse this file (LHCO HDF5/Parquet/Arrow/CSV, or an LHCO-SR .npy) instead of generated data')
+    .option('--data <file>', 'analyse this file, or comma-separated files concatenated (LHCO HDF5/Parquet/Arrow/CSV, or LHCO-SR .npy), instead of generated data')
     .option('--key <key>', 'HDF5 object key of --data')
     .option('--template <file>', 'IAD background template (background-only events in the SR)')
     .option('--control <file>', 'signal-free control sample for MC-based δsys and look-elsewhere toys')
