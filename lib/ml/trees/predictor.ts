@@ -119,7 +119,26 @@ function bitmaskRaw4Into(out: Float64Array, rowBins: Uint8Array, rows: number, t
   const { masks, leafValue, binOffset } = tables;
   const stride = tables.nTrees;
   const b0 = binOffset[0], b1 = binOffset[1], b2 = binOffset[2], b3 = binOffset[3];
-  for (let i = 0; i < rows; i++) {
+  let i = 0;
+  // Two events per pass over the trees: twice the independent loads per loop step, and each
+  // event still adds baseline then the trees in order (same sums as one at a time).
+  for (; i + 1 < rows; i += 2) {
+    const o = i * 4;
+    const o0 = (b0 + rowBins[o]) * stride, o1 = (b1 + rowBins[o + 1]) * stride;
+    const o2 = (b2 + rowBins[o + 2]) * stride, o3 = (b3 + rowBins[o + 3]) * stride;
+    const p0 = (b0 + rowBins[o + 4]) * stride, p1 = (b1 + rowBins[o + 5]) * stride;
+    const p2 = (b2 + rowBins[o + 6]) * stride, p3 = (b3 + rowBins[o + 7]) * stride;
+    let raw = baseline, raw2 = baseline;
+    for (let t = 0, lo = 0; t < nTrees; t++, lo += 32) {
+      const v = masks[o0 + t] & masks[o1 + t] & masks[o2 + t] & masks[o3 + t];
+      const w = masks[p0 + t] & masks[p1 + t] & masks[p2 + t] & masks[p3 + t];
+      raw += leafValue[lo + 31 - Math.clz32(v ^ (v - 1))];
+      raw2 += leafValue[lo + 31 - Math.clz32(w ^ (w - 1))];
+    }
+    out[i] = raw;
+    out[i + 1] = raw2;
+  }
+  for (; i < rows; i++) {
     const o = i * 4;
     const o0 = (b0 + rowBins[o]) * stride, o1 = (b1 + rowBins[o + 1]) * stride;
     const o2 = (b2 + rowBins[o + 2]) * stride, o3 = (b3 + rowBins[o + 3]) * stride;
