@@ -58,3 +58,27 @@ describe('fast scoring path', () => {
     expect(maxDiff).toBe(0);
   });
 });
+
+describe('predictProbaParallel keeps loaded models per model object', () => {
+  it('two models scored alternately on one pool each get their own probabilities', async () => {
+    const { WorkerPool } = await import('../../lib/ml/pool/pool.js');
+    const { predictProbaParallel } = await import('../../lib/ml/predictParallel.js');
+    const rng = createRng(9);
+    const n = 3_000;
+    const X = new Float64Array(n * 4);
+    const y = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < 4; j++) X[i * 4 + j] = rng.normal();
+      y[i] = X[i * 4] + 0.5 * rng.normal() > 0 ? 1 : 0;
+    }
+    const Xm = matrix(X, n, 4);
+    const a = new HistGradientBoosting({ maxIter: 10, earlyStopping: false }).fit(Xm, y, { seed: 1 });
+    const b = new HistGradientBoosting({ maxIter: 25, earlyStopping: false, learningRate: 0.3 }).fit(Xm, y, { seed: 2 });
+    const pool = new WorkerPool({ size: 1 });
+    try {
+      for (const m of [a, b, a, b]) expect(Array.from(await predictProbaParallel(m, Xm, { pool, blocks: 2 }))).toEqual(Array.from(m.predictProba(Xm)));
+    } finally {
+      await pool.close();
+    }
+  });
+});
