@@ -16,7 +16,7 @@
  * `keepBest` epochs form an equal-weight epoch ensemble.
  */
 import { MlpNetwork } from '../nn/network.js';
-import { adamStepInto, gemmNTInto } from '../kernels/index.js';
+import { adamStepInto, gemmNNInto, gemmNTInto, gemmTNInto } from '../kernels/index.js';
 import { softplus, sigmoid } from '../nn/loss.js';
 import { takeRows, type Matrix } from '../matrix.js';
 import { createRng, type Rng } from '../../util/rng.js';
@@ -46,10 +46,13 @@ export interface GanOptions {
   /** Discriminator updates per generator update (each on a fresh real batch). */
   readonly discriminatorSteps: number;
   /**
+   * 'wgan-gp' (Gulrajani et al. 2017: critic D(fake) − D(real) + gradient penalty, Lipschitz in x given m),
    * 'wasserstein' (critic D(real) − D(fake), its Lipschitz bound from the spectral normalisation),
    * 'hinge' (Miyato et al.) or 'non-saturating' (Goodfellow).
    */
-  readonly loss: 'wasserstein' | 'hinge' | 'non-saturating';
+  readonly loss: 'wgan-gp' | 'wasserstein' | 'hinge' | 'non-saturating';
+  /** λ of the WGAN-GP gradient penalty λ·(‖∇ₓD(x̂)‖ − 1)² on random interpolates of real and generated rows. */
+  readonly gradientPenalty: number;
   /**
    * CATHODE's flow preprocessing of the features (min–max to (0, 1), logit, standardise; inverted on
    * sampling), so bounded features (τ21 ≤ 1, m_J ≥ 0) keep their edges. Events at the training
@@ -71,7 +74,7 @@ export interface GanOptions {
 
 export const GAN_DEFAULTS: Readonly<GanOptions> = Object.freeze({
   noiseDim: 4, hidden: Object.freeze([64, 64]), epochs: 30, batchSize: 64, learningRate: 2e-4, beta1: 0.5, beta2: 0.999,
-  spectralNorm: false, discriminatorSteps: 1, loss: 'non-saturating',
+  spectralNorm: false, discriminatorSteps: 1, loss: 'non-saturating', gradientPenalty: 10,
   logitFeatures: true, maxEvents: 0, validationFraction: 0.2, keepBest: 3, metricGenerations: 3, metricEvents: 1500, seed: 1,
 });
 
@@ -108,7 +111,8 @@ export interface GanDocument {
 const checkOptions = (o: GanOptions): void => {
   const posInt = (k: keyof GanOptions) => { const v = o[k] as number; if (!Number.isInteger(v) || v < 1) throw new ConfigError(`conditional GAN: ${k} must be a positive integer, got ${String(v)}`); };
   (['noiseDim', 'epochs', 'batchSize', 'keepBest', 'metricGenerations', 'metricEvents', 'discriminatorSteps'] as const).forEach(posInt);
-  if (!['wasserstein', 'hinge', 'non-saturating'].includes(o.loss)) throw new ConfigError(`conditional GAN: loss must be "wasserstein", "hinge" or "non-saturating", got ${JSON.stringify(o.loss)}`);
+  if (!['wgan-gp', 'wasserstein', 'hinge', 'non-saturating'].includes(o.loss)) throw new ConfigError(`conditional GAN: loss must be "wgan-gp", "wasserstein", "hinge" or "non-saturating", got ${JSON.stringify(o.loss)}`);
+  if (!(o.gradientPenalty >= 0)) throw new ConfigError(`conditional GAN: gradientPenalty must be ≥ 0, got ${o.gradientPenalty}`);
   if (!Array.isArray(o.hidden) || o.hidden.length < 1 || o.hidden.some((h) => !Number.isInteger(h) || h < 1)) throw new ConfigError(`conditional GAN: hidden must be a non-empty list of positive integers, got ${JSON.stringify(o.hidden)}`);
   if (!(o.learningRate > 0)) throw new ConfigError(`conditional GAN: learningRate must be > 0, got ${o.learningRate}`);
   if (!(o.validationFraction > 0 && o.validationFraction < 1)) throw new ConfigError(`conditional GAN: validationFraction must lie in (0, 1), got ${o.validationFraction}`);
@@ -215,6 +219,73 @@ export function spectralBackward(g: Float32Array, wBar: Float32Array, rows: numb
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) g[i * cols + j] = (g[i * cols + j] - dotGW * st.u[i] * st.v[j]) * inv;
 }
 
+/** Scratch views (in the critic's arena) for {@link gradientPenaltyInto}. */
+export interface PenaltyBuffers {
+  /** tangent[l]: B × sizes[l+1], the forward-mode tangent of layer l's output. */
+  readonly tangent: readonly Float32Array[];
+  /** B × sizes[0]: ∇ₓD of each row, then the tangent seed v. */
+  readonly inputGrad: Float32Array;
+  /** nParams: ∂penalty/∂params (biases get 0). */
+  readonly grad: Float32Array;
+}
+
+/** Arena lengths {@link gradientPenaltyInto} needs for a critic of these sizes and batch B. */
+export const penaltyBufferLengths = (sizes: readonly number[], B: number): Record<string, number> => {
+  const lens: Record<string, number> = { gpInputGrad: B * sizes[0], gpGrad: sizes.slice(0, -1).reduce((a, v, l) => a + v * sizes[l + 1] + sizes[l + 1], 0) };
+  for (let l = 0; l + 1 < sizes.length; l++) lens[`gpTangent${l}`] = B * sizes[l + 1];
+  return lens;
+};
+export const penaltyBuffers = (net: MlpNetwork): PenaltyBuffers => ({
+  tangent: Array.from({ length: net.nLayers }, (_, l) => net.extra[`gpTangent${l}`]),
+  inputGrad: net.extra.gpInputGrad, grad: net.extra.gpGrad,
+});
+
+/**
+ * WGAN-GP gradient penalty (Gulrajani et al. 2017) of a scalar ReLU critic on the B rows in
+ * `net.input`: P = (λ/B) Σᵢ (‖∇ₓ D(x̂ᵢ)‖ − 1)², the norm over the first `penalised` input columns
+ * (the features; the condition m is the same for real and generated rows and is not penalised).
+ * Writes ∂P/∂params into `buf.grad` and returns P. Overwrites the network's activations, deltas
+ * and grads.
+ *
+ * Double backprop by hand. With ReLU masks Rₗ = diag(relu′(aₗ)) (piecewise constant, relu″ = 0
+ * a.e.) the input gradient is gᵀ = W₀ R₁ W₁ R₂ ⋯ W_{L−1} (weights input-major). With
+ * v = ∂P/∂g = (2λ/B)(‖g‖ − 1) g/‖g‖ held fixed, ∂P/∂θ = ∂(v·g)/∂θ, and v·g = vᵀ W₀ R₁ ⋯ W_{L−1}
+ * is a bias-free linear network with frozen masks fed v: its forward tangents are
+ * tₗ = vᵀ W₀ R₁ ⋯ Wₗ₋₁ Rₗ (t₀ = v), and the backward deltas δₗ = Rₗ₊₁ Wₗ₊₁ ⋯ W_{L−1} are exactly
+ * the ordinary backprop deltas of D with ∂/∂D = 1. Hence ∂P/∂Wₗ = Σᵢ tₗᵢᵀ δₗᵢ and ∂P/∂bₗ = 0:
+ * one backward pass, one tangent forward pass and one gemm per layer.
+ */
+export function gradientPenaltyInto(net: MlpNetwork, B: number, penalised: number, lambda: number, buf: PenaltyBuffers): number {
+  const s = net.layout.sizes, L = net.nLayers, C = s[0];
+  net.forward(B);
+  net.delta[L - 1].fill(1, 0, B);
+  net.backward(B); // delta[l] now hold the masked deltas δₗ (pre-activation) of every layer
+  const g = buf.inputGrad;
+  gemmNTInto(g, net.delta[0], net.W[0], B, s[1], C);
+  let penalty = 0;
+  for (let r = 0; r < B; r++) {
+    let n2 = 0;
+    for (let j = 0; j < penalised; j++) n2 += g[r * C + j] ** 2;
+    const norm = Math.sqrt(n2);
+    penalty += (lambda / B) * (norm - 1) ** 2;
+    const f = norm > 0 ? ((2 * lambda) / B) * (norm - 1) / norm : 0;
+    for (let j = 0; j < C; j++) g[r * C + j] = j < penalised ? f * g[r * C + j] : 0;
+  }
+  // Tangent forward pass through the frozen masks, then ∂P/∂Wₗ = tₗᵀ δₗ.
+  buf.grad.fill(0);
+  const { wOffset } = net.layout;
+  let t = g;
+  for (let l = 0; l < L; l++) {
+    gemmTNInto(buf.grad.subarray(wOffset[l], wOffset[l] + s[l] * s[l + 1]), t, net.delta[l], s[l], B, s[l + 1]);
+    if (l + 1 === L) break;
+    const next = buf.tangent[l], act = net.acts[l];
+    gemmNNInto(next, t, net.W[l], B, s[l], s[l + 1]);
+    for (let k = 0; k < B * s[l + 1]; k++) if (act[k] <= 0) next[k] = 0;
+    t = next;
+  }
+  return penalty;
+}
+
 /**
  * Train a conditional GAN of x | m on control-region events (rows of `x`, masses `m`).
  * @example const gan = fitConditionalGan(sidebandX, sidebandMjj, { epochs: 30, seed: 7 }); gan.sample(srMasses, rng)
@@ -270,7 +341,10 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
   const probe = (s: number[]) => s.slice(0, -1).reduce((a, v, l) => a + v * s[l + 1] + s[l + 1], 0);
   const pG = probe(gSizes), pD = probe(dSizes);
   const G = new MlpNetwork(gSizes, Math.max(B, 1024), { extra: { m: pG, v: pG } });
-  const Dn = new MlpNetwork(dSizes, 2 * B, { extra: { m: pD, v: pD, raw: pD, dIn: B * C } });
+  const gp = o.loss === 'wgan-gp';
+  const Dn = new MlpNetwork(dSizes, 2 * B, { extra: { m: pD, v: pD, raw: pD, dIn: B * C, ...(gp ? penaltyBufferLengths(dSizes, B) : {}) } });
+  const gpBuf = gp ? penaltyBuffers(Dn) : undefined;
+  const interp = root.fork('penalty');
   G.initialise(root.fork('init:generator'));
   Dn.initialise(root.fork('init:discriminator'));
   const raw = Dn.extra.raw;
@@ -323,14 +397,28 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
         batchM[r] = real[i * C + D];
       }
       const fake = generate(G, batchM, B, noise);
+      let penalty = 0;
+      if (gpBuf) {
+        // Interpolates x̂ = εx + (1 − ε)x̃ at the same masses; the penalty gradient is added below.
+        for (let r = 0; r < B; r++) {
+          const e = interp.uniform();
+          for (let j = 0; j < D; j++) Dn.input[r * C + j] = e * Dn.input[r * C + j] + (1 - e) * fake[r * D + j];
+        }
+        penalty = gradientPenaltyInto(Dn, B, D, o.gradientPenalty, gpBuf);
+        for (let r = 0; r < B; r++) {
+          const i = trainIdx[perm[s + r]];
+          for (let j = 0; j < D; j++) Dn.input[r * C + j] = real[i * C + j];
+        }
+      }
       for (let r = 0; r < B; r++) {
         for (let j = 0; j < D; j++) Dn.input[(B + r) * C + j] = fake[r * D + j];
         Dn.input[(B + r) * C + D] = batchM[r];
       }
       let z = Dn.forward(2 * B);
+      dLoss += penalty;
       const dOut = Dn.delta[Dn.nLayers - 1];
       for (let r = 0; r < B; r++) {
-        if (o.loss === 'wasserstein') {
+        if (o.loss === 'wasserstein' || o.loss === 'wgan-gp') {
           dLoss += (z[B + r] - z[r]) / B;
           dOut[r] = -1 / B;
           dOut[B + r] = 1 / B;
@@ -346,6 +434,7 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
         }
       }
       Dn.backward(2 * B);
+      if (gpBuf) for (let k = 0; k < pD; k++) Dn.grads[k] += gpBuf.grad[k];
       for (let l = 0; l < Dn.nLayers; l++) spectralBackward(Dn.dW[l], Dn.W[l], dSizes[l], dSizes[l + 1], sn[l]);
       adamStepInto(raw, Dn.grads, Dn.extra.m, Dn.extra.v, ++stepD, o.learningRate, o.beta1, o.beta2, 1e-8, 0);
       normalise();
