@@ -64,8 +64,8 @@ export { MlpClassifier, FittedMlp, MLP_DEFAULTS, MLP_FAST } from './ml/nn/index.
 export type { MlpOptions, MlpBackend, MlpFitOptions, ValidationSet, MlpHistory } from './ml/nn/index.js';
 export { resolveMlpBackend, TFJS_NODE_GPU } from './ml/backends/index.js';
 export type { TfImporter } from './ml/backends/index.js';
-export { exportMlpToOnnx, FittedOnnxClassifier, loadOnnxClassifier } from './ml/onnx/index.js';
-export type { OnnxClassifierOptions, OnnxExportOptions } from './ml/onnx/index.js';
+export { exportMlpToOnnx, exportFlowToOnnx, FittedOnnxClassifier, loadOnnxClassifier } from './ml/onnx/index.js';
+export type { OnnxClassifierOptions, OnnxExportOptions, FlowOnnxExportOptions, FlowOnnxGraph } from './ml/onnx/index.js';
 export type {
   ResultsDocument,
   ResultsConfig,

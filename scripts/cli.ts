@@ -23,6 +23,7 @@ import { register as status } from './commands/status.js';
 import { register as merge } from './commands/merge.js';
 import { register as dcor } from './commands/dcor.js';
 import { register as chargeFlip } from './commands/chargeFlip.js';
+import { register as exportOnnx } from './commands/exportOnnx.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -51,6 +52,7 @@ status(program);
 merge(program);
 dcor(program);
 chargeFlip(program);
+exportOnnx(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,7 +2,8 @@
  * Conditional MAF benchmark: training throughput (events/s per epoch) of the reference architecture
  * (15 MADE blocks × 128, batch 256) on a synthetic 4-D conditional sample, against the same flow in
  * PyTorch (scripts/bench/flow_torch.py, 1 and 2 threads, same events); sampling throughput; and the
- * wall time of one `default`-preset fit on 700k sideband-like events.
+ * wall time of one `default`-preset fit on 700k sideband-like events, its sampling and density
+ * throughput, and the same for its ONNX export in onnxruntime (1 and 2 intra-op threads).
  *
  * Environment: FLOW_BENCH_EVENTS (default 500000), FLOW_BENCH_EPOCHS (1), FLOW_BENCH_SKIP_TORCH=1,
  * FLOW_BENCH_SKIP_DEFAULT=1. Figures are wall-clock on a shared machine: noisy.
@@ -15,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { createRng } from '../../lib/util/rng.js';
 import { fitConditionalFlow } from '../../lib/ml/flows/index.js';
 import type { Matrix } from '../../lib/ml/matrix.js';
+import { exportFlowToOnnx } from '../../lib/ml/onnx/index.js';
+import ort from 'onnxruntime-node';
 
 /** Sideband-like 4-D sample: m_JJ from a falling spectrum, features correlated with m_JJ. */
 function sidebandLike(n: number, seed: number): { x: Matrix<Float64Array>; m: Float64Array } {
@@ -95,5 +98,32 @@ export default async function bench(): Promise<void> {
     flow.sample(big.m.subarray(0, 200_000), createRng(2));
     const rate = 200_000 / ((performance.now() - ts) / 1000);
     console.log(`default preset (${flow.options.blocks}×${flow.options.hidden}, ${flow.options.epochs} epochs, ≤ ${flow.options.maxEvents} events, ${flow.options.threads} threads) on 700k events: ${sec.toFixed(1)} s per flow; sampling ${fmt(rate)} events/s`);
+    await onnxThroughput(flow, big.x, big.m, 200_000);
+  }
+}
+
+/** Sampling and log-density throughput of a flow in sidewinder and of its ONNX export in onnxruntime. */
+async function onnxThroughput(flow: Awaited<ReturnType<typeof fitConditionalFlow>>, x: Matrix<Float64Array>, m: Float64Array, n: number): Promise<void> {
+  const D = flow.dims;
+  const xs: Matrix<Float64Array> = { data: x.data.subarray(0, n * D), rows: n, cols: D };
+  const ms = m.subarray(0, n);
+  let t = performance.now();
+  flow.logProb(xs, ms);
+  console.log(`sidewinder log p(x | m): ${fmt(n / ((performance.now() - t) / 1000))} events/s (1 thread)`);
+  const r = createRng(4);
+  const z = Float32Array.from({ length: n * D }, () => r.normal());
+  const feeds = {
+    sample: { z: new ort.Tensor('float32', z, [n, D]), m: new ort.Tensor('float32', Float32Array.from(ms), [n, 1]) },
+    logProb: { x: new ort.Tensor('float32', Float32Array.from(xs.data), [n, D]), m: new ort.Tensor('float32', Float32Array.from(ms), [n, 1]) },
+  };
+  for (const graph of ['sample', 'logProb'] as const) {
+    for (const threads of [1, 2]) {
+      const session = await ort.InferenceSession.create(exportFlowToOnnx(flow, { graph }), { intraOpNumThreads: threads, logSeverityLevel: 3 });
+      await session.run(feeds[graph]);
+      t = performance.now();
+      await session.run(feeds[graph]);
+      console.log(`ONNX export in onnxruntime, ${graph === 'sample' ? 'sampling' : 'log p(x | m)'}, ${threads} thread(s): ${fmt(n / ((performance.now() - t) / 1000))} events/s`);
+      await session.release();
+    }
   }
 }

@@ -74,12 +74,23 @@ export class FlowEnsemble implements ConditionalDensity {
 
   /** One sample per mass; flow k draws rows [⌊kn/K⌋, ⌊(k+1)n/K⌋) with rng.fork(`flow:k`). */
   sample(m: Float64Array, rng: Rng): Matrix<Float64Array> {
+    return this.byFlow(m, (f, k, a, b) => f.sample(m.subarray(a, b), rng.fork(`flow:${k}`)));
+  }
+
+  /** Base-space noise z (n × D) → events, rows shared between the flows as in {@link FlowEnsemble.sample}. */
+  sampleFromNoise(z: ArrayLike<number>, m: Float64Array): Matrix<Float64Array> {
+    const D = this.dims;
+    if (z.length !== m.length * D) throw new ShapeError(`FlowEnsemble.sampleFromNoise: z holds ${z.length} values, expected ${m.length} rows × ${D}`);
+    const zs = Float32Array.from(z);
+    return this.byFlow(m, (f, _k, a, b) => f.sampleFromNoise(zs.subarray(a * D, b * D), m.subarray(a, b)));
+  }
+
+  private byFlow(m: Float64Array, part: (f: FittedFlow, k: number, a: number, b: number) => Matrix<Float64Array>): Matrix<Float64Array> {
     const n = m.length, D = this.dims, K = this.flows.length;
     const out = new Float64Array(n * D);
     for (let k = 0; k < K; k++) {
       const a = Math.floor((k * n) / K), b = Math.floor(((k + 1) * n) / K);
-      const part = this.flows[k].sample(m.subarray(a, b), rng.fork(`flow:${k}`));
-      out.set(part.data, a * D);
+      out.set(part(this.flows[k], k, a, b).data, a * D);
     }
     return { data: out, rows: n, cols: D };
   }

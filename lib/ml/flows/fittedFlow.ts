@@ -139,10 +139,27 @@ export class FittedFlow {
 
   /**
    * One sample x ~ p(x | m_i) per entry of `m` (original units, rows in the order of `m`). The
-   * kept epochs share the rows equally: epoch k draws rows [⌊kn/K⌋, ⌊(k+1)n/K⌋).
+   * kept epochs share the rows equally: epoch k draws rows [⌊kn/K⌋, ⌊(k+1)n/K⌋), its base-space
+   * noise from rng.fork(`member:k`).
    */
   sample(m: Float64Array, rng: Rng): Matrix<Float64Array> {
+    const n = m.length, D = this.dims, M = this.members.length;
+    const z = new Float32Array(n * D);
+    for (let k = 0; k < M; k++) {
+      const r = rng.fork(`member:${k}`);
+      for (let i = Math.floor((k * n) / M) * D, end = Math.floor(((k + 1) * n) / M) * D; i < end; i++) z[i] = r.normal();
+    }
+    return this.sampleFromNoise(z, m);
+  }
+
+  /**
+   * The deterministic part of sampling: base-space standard-normal draws z (n × D, row-major) at
+   * masses m → events in original units, the rows shared between the kept epochs as in
+   * {@link FittedFlow.sample}. This is what an exported ONNX sampling graph computes.
+   */
+  sampleFromNoise(z: ArrayLike<number>, m: Float64Array): Matrix<Float64Array> {
     const n = m.length, D = this.dims;
+    if (z.length !== n * D) throw new ShapeError(`FittedFlow.sampleFromNoise: z holds ${z.length} values, expected ${n} rows × ${D} = ${n * D}`);
     const c = standardiseCondition(this.preprocessing, m);
     const y = new Float32Array(n * D);
     const e = this.getEngine();
@@ -153,11 +170,10 @@ export class FittedFlow {
     for (let k = 0; k < M; k++) {
       this.loadMember(e, k);
       fast?.load(e.params);
-      const r = rng.fork(`member:${k}`);
       const a = Math.floor((k * n) / M), b = Math.floor(((k + 1) * n) / M);
       for (let s = a; s < b; s += CHUNK) {
         const rows = Math.min(CHUNK, b - s);
-        for (let i = 0; i < rows * D; i++) e.x[i] = r.normal();
+        for (let i = 0; i < rows * D; i++) e.x[i] = z[s * D + i];
         e.c.set(c.subarray(s, s + rows));
         if (fast) fast.inverseInPlace(e.bnStats, bn, e.x, e.c, rows);
         else e.inverseRows(rows);

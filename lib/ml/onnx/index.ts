@@ -4,3 +4,5 @@ export type { OnnxExportOptions } from './export.js';
 export { FittedOnnxClassifier, loadOnnxClassifier } from './classifier.js';
 export type { OnnxClassifierOptions } from './classifier.js';
 export { ModelProto, ONNX_DESCRIPTOR, OnnxDataType } from './proto.js';
+export { exportFlowToOnnx } from './flow.js';
+export type { FlowOnnxExportOptions, FlowOnnxGraph } from './flow.js';
