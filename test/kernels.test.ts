@@ -134,3 +134,71 @@ describe('kernel dispatch', () => {
     expect(() => arena.alloc(1)).toThrow(/left of/);
   });
 });
+
+/** Random per-column (or per-row) limits in [0, bound], with the ends always present. */
+function limits(n: number, bound: number, rng: Rng): Float32Array {
+  const l = Float32Array.from({ length: n }, () => Math.floor(rng.uniform() * (bound + 1)));
+  if (n > 1) { l[0] = 0; l[n - 1] = bound; }
+  return l;
+}
+
+const sameBits = (got: Float32Array, want: Float32Array): void => {
+  expect(got.length).toBe(want.length);
+  const bad: number[] = [];
+  for (let i = 0; i < want.length; i++) if (!(got[i] === want[i])) bad.push(i); // ±0 compare equal
+  expect(bad).toEqual([]);
+};
+
+describe('masked gemms (MADE zero structure): the dense result without the work on the zeros', () => {
+  const rng = createRng(20261201);
+  const backends = wasmKernelsAvailable ? ([['js', ref], ['wasm', simd]] as const) : ([['js', ref]] as const);
+  for (const [name, impl] of backends) {
+    for (const inArena of name === 'wasm' ? [true, false] : [false]) {
+      const where = `${name}${name === 'wasm' ? (inArena ? ', in an arena' : ', staged') : ''}`;
+      const make = (n: number): Float32Array => (inArena ? new KernelArena(KernelArena.floatsFor([n])).alloc(n) : new Float32Array(n));
+      it(`gemmNN with kEnd and gemmNT with kStart equal the dense product bit for bit (${where})`, () => {
+        for (const [M, K, N] of SHAPES) {
+          for (const acc of [false, true]) {
+            // NN: B (K×N) zero from row kEnd[j] in column j.
+            const kEnd = limits(N, K, rng);
+            const A = fill(make(M * K), rng), B = fill(make(K * N), rng);
+            for (let k = 0; k < K; k++) for (let j = 0; j < N; j++) if (k >= kEnd[j]) B[k * N + j] = 0;
+            const C = fill(make(M * N), rng), want = C.slice();
+            impl.gemmNNInto(want, A, B, M, K, N, acc);
+            const lim = make(N); lim.set(kEnd);
+            impl.gemmNNInto(C, A, B, M, K, N, acc, lim);
+            sameBits(C, want);
+            // NT: B (N×K) zero before column kStart[j] in row j.
+            const kStart = limits(N, K, rng);
+            const Bt = fill(make(N * K), rng);
+            for (let j = 0; j < N; j++) for (let k = 0; k < kStart[j]; k++) Bt[j * K + k] = 0;
+            const C2 = fill(make(M * N), rng), want2 = C2.slice();
+            impl.gemmNTInto(want2, A, Bt, M, K, N, acc);
+            const lim2 = make(N); lim2.set(kStart);
+            impl.gemmNTInto(C2, A, Bt, M, K, N, acc, lim2);
+            sameBits(C2, want2);
+          }
+        }
+      });
+      it(`gemmTN with jStart computes every needed entry exactly and zeroes (or keeps) the rest (${where})`, () => {
+        for (const [M, K, N] of SHAPES) {
+          for (const acc of [false, true]) {
+            const jStart = limits(M, N, rng);
+            const A = fill(make(K * M), rng), B = fill(make(K * N), rng);
+            const C = fill(make(M * N), rng), before = C.slice(), want = C.slice();
+            impl.gemmTNInto(want, A, B, M, K, N, acc);
+            const lim = make(M); lim.set(jStart);
+            impl.gemmTNInto(C, A, B, M, K, N, acc, lim);
+            for (let i = 0; i < M; i++) {
+              for (let j = 0; j < N; j++) {
+                const at = i * N + j;
+                if (j >= jStart[i]) expect(C[at]).toBe(want[at]);
+                else expect([acc ? before[at] : 0, want[at]]).toContain(C[at]);
+              }
+            }
+          }
+        }
+      });
+    }
+  }
+});

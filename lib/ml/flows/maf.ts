@@ -58,6 +58,31 @@ export class MafLayout {
     for (let j = 0; j < H; j++) this.hiddenDegree[j] = D > 1 ? Math.floor((j * (D - 1)) / H) : -1;
   }
 
+  /** Hidden units of MADE degree < d (units are sorted by degree, so this is a prefix length). */
+  unitsBelow(d: number): number {
+    let n = 0;
+    while (n < this.H && this.hiddenDegree[n] < d) n++;
+    return n;
+  }
+
+  /**
+   * Where the masked weight matrices are zero, as the limit vectors of the masked gemms
+   * (lib/ml/kernels): the products skip those zeros and give the dense result bit for bit.
+   * - w2ColumnEnd[k]: W2 column k (out unit) is zero from row unitsBelow(deg k + 1) on;
+   * - w2RowStart[j]: W2 row j (in unit) is zero before column unitsBelow(deg j) — for ∂h1 (NT) and ∂W2 (TN);
+   * - w3ColumnEnd[c]: W3 column c (output of dimension c mod D) is zero from row unitsBelow(c mod D);
+   * - w1RowStart[i]: W1 row i (input x_i) is zero before column unitsBelow(i); condition rows are dense.
+   */
+  maskLimits(): { w2ColumnEnd: Float32Array; w2RowStart: Float32Array; w3ColumnEnd: Float32Array; w1RowStart: Float32Array } {
+    const { D, C, H, hiddenDegree: deg } = this;
+    return {
+      w2ColumnEnd: Float32Array.from({ length: H }, (_, k) => this.unitsBelow(deg[k] + 1)),
+      w2RowStart: Float32Array.from({ length: H }, (_, j) => this.unitsBelow(deg[j])),
+      w3ColumnEnd: Float32Array.from({ length: 2 * D }, (_, c) => this.unitsBelow(c % D)),
+      w1RowStart: Float32Array.from({ length: D + C }, (_, i) => (i < D ? this.unitsBelow(i) : 0)),
+    };
+  }
+
   /** 1 where a parameter is free, 0 where a MADE mask forces it to zero. */
   mask(): Float32Array {
     const { D, C, H, K, off, hiddenDegree: deg } = this;
@@ -177,6 +202,8 @@ export class MafWorkspace {
   readonly gh1: Float32Array; readonly gh2: Float32Array; readonly ginp: Float32Array;
   /** Per-row log-determinant (float64). */
   readonly logDet: Float64Array;
+  /** The masks' limit vectors ({@link MafLayout.maskLimits}), in the same arena as the operands. */
+  readonly limits: ReturnType<MafLayout['maskLimits']>;
 
   /** Lengths of the views a workspace allocates (to size an arena). */
   static lengths(layout: MafLayout, capacity: number): number[] {
@@ -186,6 +213,7 @@ export class MafWorkspace {
     const out: number[] = [];
     for (let k = 0; k < K; k++) out.push(...perBlock);
     out.push(B * D, B * D, B * D, B * 2 * D, B * H, B * H, B * (D + C));
+    out.push(H, H, 2 * D, D + C);
     return out;
   }
 
@@ -201,15 +229,21 @@ export class MafWorkspace {
     }
     this.z = take(B * D); this.gz = take(B * D); this.gu = take(B * D); this.go = take(B * 2 * D);
     this.gh1 = take(B * H); this.gh2 = take(B * H); this.ginp = take(B * (D + C));
+    const lim = layout.maskLimits();
+    const keep = (v: Float32Array): Float32Array => { const view = take(v.length); view.set(v); return view; };
+    this.limits = { w2ColumnEnd: keep(lim.w2ColumnEnd), w2RowStart: keep(lim.w2RowStart), w3ColumnEnd: keep(lim.w3ColumnEnd), w1RowStart: keep(lim.w1RowStart) };
     this.f64 = new Float64Array(B + 2 * D);
     this.logDet = this.f64.subarray(0, B);
   }
 }
 
-/** The MADE network of block k on `inp` (B × (D+C)): fills h1, h2 and o = [μ | α] (B × 2D). */
+/**
+ * The MADE network of block k on `inp` (B × (D+C)): fills h1, h2 and o = [μ | α] (B × 2D).
+ * With `limits` the products skip the masked zeros of W2 and W3 (same numbers, less work).
+ */
 export function madeForward(
   layout: MafLayout, params: Float32Array, k: number, inp: Float32Array, B: number,
-  h1: Float32Array, h2: Float32Array, o: Float32Array,
+  h1: Float32Array, h2: Float32Array, o: Float32Array, limits?: MafWorkspace['limits'],
 ): void {
   const { D, C, H, off } = layout;
   const base = k * layout.blockSize;
@@ -218,9 +252,9 @@ export function madeForward(
   const W3 = params.subarray(base + off.w3, base + off.w3 + H * 2 * D);
   gemmNNInto(h1, inp, W1, B, D + C, H);
   biasActivationInto(h1, params.subarray(base + off.b1, base + off.b1 + H), B, H, true);
-  gemmNNInto(h2, h1, W2, B, H, H);
+  gemmNNInto(h2, h1, W2, B, H, H, false, limits?.w2ColumnEnd);
   biasActivationInto(h2, params.subarray(base + off.b2, base + off.b2 + H), B, H, true);
-  gemmNNInto(o, h2, W3, B, H, 2 * D);
+  gemmNNInto(o, h2, W3, B, H, 2 * D, false, limits?.w3ColumnEnd);
   biasActivationInto(o, params.subarray(base + off.b3, base + off.b3 + 2 * D), B, 2 * D, false);
 }
 
@@ -248,7 +282,7 @@ export function mafForward(
       for (let j = 0; j < D; j++) inp[i * DC + j] = z[i * D + j];
       for (let j = 0; j < C; j++) inp[i * DC + D + j] = c[i * C + j];
     }
-    madeForward(layout, params, k, inp, B, ws.h1[k], ws.h2[k], o);
+    madeForward(layout, params, k, inp, B, ws.h1[k], ws.h2[k], o, ws.limits);
     // Affine: u = (z − μ)·exp(−α); log-det −Σα.
     for (let i = 0; i < B; i++) {
       let ld = 0;
@@ -361,15 +395,18 @@ export function mafBackward(
     const W2 = params.subarray(base + off.w2, base + off.w2 + H * H);
     const W3 = params.subarray(base + off.w3, base + off.w3 + H * 2 * D);
     const h1 = ws.h1[k], h2 = ws.h2[k], inp = ws.inp[k];
+    // Masked products: the zeros of W1 and W2 are skipped; gradients of masked weights are not
+    // needed (zeroAtInto resets those weights after each step).
+    const lim = ws.limits;
     gemmTNInto(grad.subarray(base + off.w3, base + off.w3 + H * 2 * D), h2, go, H, B, 2 * D);
     biasGradInto(grad.subarray(base + off.b3, base + off.b3 + 2 * D), go, B, 2 * D);
     gemmNTInto(gh2, go, W3, B, 2 * D, H);
     reluBackwardBiasGradInto(grad.subarray(base + off.b2, base + off.b2 + H), gh2, h2, B, H);
-    gemmTNInto(grad.subarray(base + off.w2, base + off.w2 + H * H), h1, gh2, H, B, H);
-    gemmNTInto(gh1, gh2, W2, B, H, H);
+    gemmTNInto(grad.subarray(base + off.w2, base + off.w2 + H * H), h1, gh2, H, B, H, false, lim.w2RowStart);
+    gemmNTInto(gh1, gh2, W2, B, H, H, false, lim.w2RowStart);
     reluBackwardBiasGradInto(grad.subarray(base + off.b1, base + off.b1 + H), gh1, h1, B, H);
-    gemmTNInto(grad.subarray(base + off.w1, base + off.w1 + DC * H), inp, gh1, DC, B, H);
-    gemmNTInto(ginp, gh1, W1, B, H, DC);
+    gemmTNInto(grad.subarray(base + off.w1, base + off.w1 + DC * H), inp, gh1, DC, B, H, false, lim.w1RowStart);
+    gemmNTInto(ginp, gh1, W1, B, H, DC, false, lim.w1RowStart);
     for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) gz[i * D + j] += ginp[i * DC + j];
   }
 }
@@ -414,7 +451,7 @@ export function mafInverseInPlace(
       for (let j = 0; j < C; j++) inp[i * DC + D + j] = c[i * C + j];
     }
     for (let d = 0; d < D; d++) {
-      madeForward(layout, params, k, inp, B, h1, h2, o);
+      madeForward(layout, params, k, inp, B, h1, h2, o, ws.limits);
       for (let i = 0; i < B; i++) inp[i * DC + d] = u[i * D + d] * Math.exp(o[i * 2 * D + D + d]) + o[i * 2 * D + d];
     }
     for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) z[i * D + j] = inp[i * DC + j];

@@ -6,39 +6,52 @@
  * Shapes: A is M×K, B is K×N, C is M×N unless the name says a transpose (T = transposed operand).
  */
 
-/** C = A·B (+ C if `accumulate`). A: M×K, B: K×N. */
-export function gemmNNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false): void {
+/**
+ * C = A·B (+ C if `accumulate`). A: M×K, B: K×N.
+ * `kEnd` (optional, N integers): column j of B is zero from row kEnd[j] on (a MADE mask); those
+ * terms are skipped — the result is the same, bit for bit.
+ */
+export function gemmNNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false, kEnd?: Float32Array): void {
   if (!accumulate) C.fill(0, 0, M * N);
+  // Column j takes rows k < kEnd[j]: with kEnd, the columns a row k still feeds are those with kEnd > k.
   for (let i = 0; i < M; i++) {
     const ci = i * N;
     for (let k = 0; k < K; k++) {
       const a = A[i * K + k];
       if (a === 0) continue;
       const bk = k * N;
-      for (let j = 0; j < N; j++) C[ci + j] += a * B[bk + j];
+      for (let j = 0; j < N; j++) if (!kEnd || k < kEnd[j]) C[ci + j] += a * B[bk + j];
     }
   }
 }
 
-/** C = A·Bᵀ (+ C). A: M×K, B: N×K (e.g. backprop of input gradients through a layer stored out×in). */
-export function gemmNTInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false): void {
+/**
+ * C = A·Bᵀ (+ C). A: M×K, B: N×K (e.g. backprop of input gradients through a layer stored out×in).
+ * `kStart` (optional, N integers): row j of B is zero before column kStart[j]; skipped.
+ */
+export function gemmNTInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false, kStart?: Float32Array): void {
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let s = accumulate ? C[i * N + j] : 0;
-      for (let k = 0; k < K; k++) s += A[i * K + k] * B[j * K + k];
+      for (let k = kStart ? Math.min(kStart[j], K) : 0; k < K; k++) s += A[i * K + k] * B[j * K + k];
       C[i * N + j] = s;
     }
   }
 }
 
-/** C = Aᵀ·B (+ C). A: K×M, B: K×N (e.g. weight gradients: inputsᵀ · output gradients over a batch of K rows). */
-export function gemmTNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false): void {
+/**
+ * C = Aᵀ·B (+ C). A: K×M, B: K×N (e.g. weight gradients: inputsᵀ · output gradients over a batch of K rows).
+ * `jStart` (optional, M integers): only C[i, j] with j ≥ jStart[i] are needed (gradients of MADE
+ * weights that are not masked); the others are set to 0 (left as is with `accumulate`), though a
+ * fast backend may still compute a few just below jStart.
+ */
+export function gemmTNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false, jStart?: Float32Array): void {
   if (!accumulate) C.fill(0, 0, M * N);
   for (let k = 0; k < K; k++) {
     for (let i = 0; i < M; i++) {
       const a = A[k * M + i];
       if (a === 0) continue;
-      for (let j = 0; j < N; j++) C[i * N + j] += a * B[k * N + j];
+      for (let j = jStart ? jStart[i] : 0; j < N; j++) C[i * N + j] += a * B[k * N + j];
     }
   }
 }

@@ -49,17 +49,17 @@ export const kernelBackend = (): KernelBackend => currentName;
   else if (wasmKernelsAvailable) setKernelBackend('wasm');
 }
 
-/** C = A·B (+ C if `accumulate`). A: M×K, B: K×N. */
-export function gemmNNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false): void {
-  current.gemmNNInto(C, A, B, M, K, N, accumulate);
+/** C = A·B (+ C if `accumulate`). A: M×K, B: K×N. `kEnd`: B's column j is zero from row kEnd[j] (skipped). */
+export function gemmNNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false, kEnd?: Float32Array): void {
+  current.gemmNNInto(C, A, B, M, K, N, accumulate, kEnd);
 }
-/** C = A·Bᵀ (+ C). A: M×K, B: N×K. */
-export function gemmNTInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false): void {
-  current.gemmNTInto(C, A, B, M, K, N, accumulate);
+/** C = A·Bᵀ (+ C). A: M×K, B: N×K. `kStart`: B's row j is zero before column kStart[j] (skipped). */
+export function gemmNTInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false, kStart?: Float32Array): void {
+  current.gemmNTInto(C, A, B, M, K, N, accumulate, kStart);
 }
-/** C = Aᵀ·B (+ C). A: K×M, B: K×N. */
-export function gemmTNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false): void {
-  current.gemmTNInto(C, A, B, M, K, N, accumulate);
+/** C = Aᵀ·B (+ C). A: K×M, B: K×N. `jStart`: only C[i, j ≥ jStart[i]] are needed (see ./dense.ts). */
+export function gemmTNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false, jStart?: Float32Array): void {
+  current.gemmTNInto(C, A, B, M, K, N, accumulate, jStart);
 }
 /** In place: X[i, j] = relu?(X[i, j] + bias[j]). */
 export function biasActivationInto(X: Float32Array, bias: Float32Array, M: number, N: number, relu: boolean): void {

@@ -28,6 +28,9 @@ interface WasmExports {
   gemmNN(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
   gemmNT(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
   gemmTN(c: number, a: number, b: number, M: number, K: number, N: number, acc: number): void;
+  gemmNNMasked(c: number, a: number, b: number, M: number, K: number, N: number, acc: number, kEnd: number): void;
+  gemmNTMasked(c: number, a: number, b: number, M: number, K: number, N: number, acc: number, kStart: number): void;
+  gemmTNMasked(c: number, a: number, b: number, M: number, K: number, N: number, acc: number, jStart: number): void;
   biasActivation(x: number, bias: number, M: number, N: number, relu: number): void;
   reluBackwardBiasGrad(bg: number, g: number, y: number, M: number, N: number): void;
   biasGrad(bg: number, g: number, M: number, N: number): void;
@@ -168,22 +171,31 @@ function need(name: string, arr: Float32Array, n: number, what: string): void {
 }
 
 type Gemm = 'gemmNN' | 'gemmNT' | 'gemmTN';
-function gemm(kind: Gemm, C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate: boolean): void {
+/** Length of a gemm's mask-limit vector: per column of C (NN, NT) or per row of C (TN). */
+const limitLength = (kind: Gemm, M: number, N: number): number => (kind === 'gemmTN' ? M : N);
+function gemm(kind: Gemm, C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate: boolean, limits?: Float32Array): void {
   need(kind, C, M * N, 'C'); need(kind, A, M * K, 'A'); need(kind, B, K * N, 'B');
   if (M === 0 || N === 0) return;
-  withOperands([C, A, B], [M * N, M * K, K * N], [true, false, false], (ex, [c, a, b]) => ex[kind](c, a, b, M, K, N, accumulate ? 1 : 0));
+  if (!limits) {
+    withOperands([C, A, B], [M * N, M * K, K * N], [true, false, false], (ex, [c, a, b]) => ex[kind](c, a, b, M, K, N, accumulate ? 1 : 0));
+    return;
+  }
+  const L = limitLength(kind, M, N);
+  need(kind, limits, L, 'mask limits');
+  const masked = `${kind}Masked` as const;
+  withOperands([C, A, B, limits], [M * N, M * K, K * N, L], [true, false, false, false], (ex, [c, a, b, l]) => ex[masked](c, a, b, M, K, N, accumulate ? 1 : 0, l));
 }
 
 /** WASM SIMD implementations with the reference signatures (see ./dense.ts for the semantics). */
 export const wasmKernels = {
-  gemmNNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false): void {
-    gemm('gemmNN', C, A, B, M, K, N, accumulate);
+  gemmNNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false, kEnd?: Float32Array): void {
+    gemm('gemmNN', C, A, B, M, K, N, accumulate, kEnd);
   },
-  gemmNTInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false): void {
-    gemm('gemmNT', C, A, B, M, K, N, accumulate);
+  gemmNTInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false, kStart?: Float32Array): void {
+    gemm('gemmNT', C, A, B, M, K, N, accumulate, kStart);
   },
-  gemmTNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false): void {
-    gemm('gemmTN', C, A, B, M, K, N, accumulate);
+  gemmTNInto(C: Float32Array, A: Float32Array, B: Float32Array, M: number, K: number, N: number, accumulate = false, jStart?: Float32Array): void {
+    gemm('gemmTN', C, A, B, M, K, N, accumulate, jStart);
   },
   biasActivationInto(X: Float32Array, bias: Float32Array, M: number, N: number, relu: boolean): void {
     need('biasActivation', X, M * N, 'X'); need('biasActivation', bias, N, 'bias');

@@ -11,16 +11,53 @@
 
 /** C = A·B (+ C if acc ≠ 0). A: M×K, B: K×N, C: M×N. */
 export function gemmNN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): void {
-  gemmRowsCols(c, a, b, M, K, N, acc, K, 1);
+  gemmRowsCols(c, a, b, M, K, N, acc, K, 1, 0, 0);
 }
 
 /** C = Aᵀ·B (+ C). A: K×M, B: K×N, C: M×N. */
 export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): void {
-  gemmRowsCols(c, a, b, M, K, N, acc, 1, M);
+  gemmRowsCols(c, a, b, M, K, N, acc, 1, M, 0, 0);
 }
 
-// Shared body of NN and TN: element A(i, k) sits at a + 4·(i·sI + k·sK).
-@inline function gemmRowsCols(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32, sI: i32, sK: i32): void {
+/**
+ * gemmNN for a B whose column j is zero below row kEnd[j] (MADE masks): the same C, bit for bit,
+ * without the work on those zeros. kEnd: N float32 integers.
+ */
+export function gemmNNMasked(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32, kEnd: usize): void {
+  gemmRowsCols(c, a, b, M, K, N, acc, K, 1, kEnd, 0);
+}
+
+/**
+ * gemmTN computing only C[i, j] for j ≥ jStart[i] (the rest, masked weights' gradients, is set to
+ * 0, or left as is with acc; a few just below jStart may be computed). jStart: M float32 integers.
+ */
+export function gemmTNMasked(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32, jStart: usize): void {
+  gemmRowsCols(c, a, b, M, K, N, acc, 1, M, 0, jStart);
+}
+
+@inline function limitAt(p: usize, idx: i32): i32 {
+  return <i32>load<f32>(off(p, idx));
+}
+
+// Largest kEnd over columns [j, j + w), capped at K (K when there is no kEnd).
+@inline function kLimit(kEnd: usize, j: i32, w: i32, K: i32): i32 {
+  if (kEnd == 0) return K;
+  let m = 0;
+  for (let t = 0; t < w; t++) { const v = limitAt(kEnd, j + t); if (v > m) m = v; }
+  return m < K ? m : K;
+}
+
+// First column to compute for rows [i, i + h): the smallest jStart, rounded down to `align`.
+@inline function jFirst(jStart: usize, i: i32, h: i32, align: i32): i32 {
+  if (jStart == 0) return 0;
+  let m = 0x7fffffff;
+  for (let t = 0; t < h; t++) { const v = limitAt(jStart, i + t); if (v < m) m = v; }
+  return m & ~(align - 1);
+}
+
+// Shared body of NN and TN: element A(i, k) sits at a + 4·(i·sI + k·sK). kEnd / jStart: optional
+// (0 = none) per-column row limits of B and per-row first columns of C, as described above.
+@inline function gemmRowsCols(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32, sI: i32, sK: i32, kEnd: usize, jStart: usize): void {
   const zero = f32x4.splat(0);
   const N8 = N & ~7;
   const N4 = N & ~3;
@@ -35,7 +72,11 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc
     const a2 = off(a, (i + 2) * sI);
     const a3 = off(a, (i + 3) * sI);
     const kStep = <usize>sK << 2;
-    let j = 0;
+    let j = jFirst(jStart, i, 4, 8);
+    if (j > 0 && !acc) {
+      memory.fill(c0, 0, <usize>j << 2); memory.fill(c1, 0, <usize>j << 2);
+      memory.fill(c2, 0, <usize>j << 2); memory.fill(c3, 0, <usize>j << 2);
+    }
     for (; j < N8; j += 8) {
       const jo = <usize>j << 2;
       let x00 = zero, x01 = zero, x10 = zero, x11 = zero, x20 = zero, x21 = zero, x30 = zero, x31 = zero;
@@ -48,7 +89,8 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc
       let bp = b + jo;
       const bStep = <usize>N << 2;
       let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
+      const kL = kLimit(kEnd, j, 8, K);
+      for (let k = 0; k < kL; k++) {
         const b0 = v128.load(bp);
         const b1 = v128.load(bp, 16);
         const s0 = f32x4.splat(load<f32>(a0 + ak));
@@ -73,7 +115,8 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc
       if (acc) { x0 = v128.load(c0 + jo); x1 = v128.load(c1 + jo); x2 = v128.load(c2 + jo); x3 = v128.load(c3 + jo); }
       let bp = b + jo;
       let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
+      const kL = kLimit(kEnd, j, 4, K);
+      for (let k = 0; k < kL; k++) {
         const b0 = v128.load(bp);
         x0 = f32x4.add(x0, f32x4.mul(f32x4.splat(load<f32>(a0 + ak)), b0));
         x1 = f32x4.add(x1, f32x4.mul(f32x4.splat(load<f32>(a1 + ak)), b0));
@@ -92,7 +135,8 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc
       let y3: f32 = acc ? load<f32>(c3 + jo) : 0;
       let bp = b + jo;
       let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
+      const kL = kLimit(kEnd, j, 1, K);
+      for (let k = 0; k < kL; k++) {
         const bv = load<f32>(bp);
         y0 += load<f32>(a0 + ak) * bv;
         y1 += load<f32>(a1 + ak) * bv;
@@ -109,13 +153,15 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc
     const c0 = off(c, i * N);
     const a0 = off(a, i * sI);
     const kStep = <usize>sK << 2;
-    let j = 0;
+    let j = jFirst(jStart, i, 1, 4);
+    if (j > 0 && !acc) memory.fill(c0, 0, <usize>j << 2);
     for (; j < N4; j += 4) {
       const jo = <usize>j << 2;
       let x0 = acc ? v128.load(c0 + jo) : zero;
       let bp = b + jo;
       let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
+      const kL = kLimit(kEnd, j, 4, K);
+      for (let k = 0; k < kL; k++) {
         x0 = f32x4.add(x0, f32x4.mul(f32x4.splat(load<f32>(a0 + ak)), v128.load(bp)));
         bp += <usize>N << 2;
         ak += kStep;
@@ -127,7 +173,8 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc
       let y0: f32 = acc ? load<f32>(c0 + jo) : 0;
       let bp = b + jo;
       let ak: usize = 0;
-      for (let k = 0; k < K; k++) {
+      const kL = kLimit(kEnd, j, 1, K);
+      for (let k = 0; k < kL; k++) {
         y0 += load<f32>(a0 + ak) * load<f32>(bp);
         bp += <usize>N << 2;
         ak += kStep;
@@ -143,6 +190,27 @@ export function gemmTN(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc
 
 /** C = A·Bᵀ (+ C). A: M×K, B: N×K, C: M×N. Vectorised along k (dot products), 2 × 4 blocks. */
 export function gemmNT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32): void {
+  gemmDots(c, a, b, M, K, N, acc, 0);
+}
+
+/**
+ * gemmNT for a B whose row j is zero before column kStart[j] (MADE masks): the same C, bit for
+ * bit — the skipped range is rounded down to whole SIMD lanes so every lane sums the same terms
+ * in the same order. kStart: N float32 integers.
+ */
+export function gemmNTMasked(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32, kStart: usize): void {
+  gemmDots(c, a, b, M, K, N, acc, kStart);
+}
+
+// Smallest kStart over rows [j, j + w) of B, capped at K, rounded down to a multiple of 4 (0 when none).
+@inline function kFirst(kStart: usize, j: i32, w: i32, K: i32): i32 {
+  if (kStart == 0) return 0;
+  let m = K;
+  for (let t = 0; t < w; t++) { const v = limitAt(kStart, j + t); if (v < m) m = v; }
+  return m & ~3;
+}
+
+@inline function gemmDots(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc: i32, kStart: usize): void {
   const zero = f32x4.splat(0);
   const K4 = K & ~3;
   const rowA = <usize>K << 2;
@@ -159,7 +227,7 @@ export function gemmNT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc
       const b2 = b1 + rowA;
       const b3 = b2 + rowA;
       let x00 = zero, x01 = zero, x02 = zero, x03 = zero, x10 = zero, x11 = zero, x12 = zero, x13 = zero;
-      let k = 0;
+      let k = kFirst(kStart, j, 4, K);
       for (; k < K4; k += 4) {
         const ko = <usize>k << 2;
         const u0 = v128.load(a0 + ko);
@@ -193,8 +261,9 @@ export function gemmNT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc
     for (; j < N; j++) {
       const b0 = off(b, j * K);
       const jo = <usize>j << 2;
-      store<f32>(c0 + jo, dot(a0, b0, K) + (acc ? load<f32>(c0 + jo) : 0));
-      store<f32>(c1 + jo, dot(a1, b0, K) + (acc ? load<f32>(c1 + jo) : 0));
+      const k0 = kFirst(kStart, j, 1, K);
+      store<f32>(c0 + jo, dot(a0, b0, K, k0) + (acc ? load<f32>(c0 + jo) : 0));
+      store<f32>(c1 + jo, dot(a1, b0, K, k0) + (acc ? load<f32>(c1 + jo) : 0));
     }
   }
   for (; i < M; i++) {
@@ -202,15 +271,16 @@ export function gemmNT(c: usize, a: usize, b: usize, M: i32, K: i32, N: i32, acc
     const c0 = off(c, i * N);
     for (let j = 0; j < N; j++) {
       const jo = <usize>j << 2;
-      store<f32>(c0 + jo, dot(a0, off(b, j * K), K) + (acc ? load<f32>(c0 + jo) : 0));
+      store<f32>(c0 + jo, dot(a0, off(b, j * K), K, kFirst(kStart, j, 1, K)) + (acc ? load<f32>(c0 + jo) : 0));
     }
   }
 }
 
-@inline function dot(x: usize, y: usize, K: i32): f32 {
+// Σ_k x[k]·y[k] from k0 (a multiple of 4: lanes keep their terms).
+@inline function dot(x: usize, y: usize, K: i32, k0: i32): f32 {
   const K4 = K & ~3;
   let v = f32x4.splat(0);
-  let k = 0;
+  let k = k0;
   for (; k < K4; k += 4) {
     const ko = <usize>k << 2;
     v = f32x4.add(v, f32x4.mul(v128.load(x + ko), v128.load(y + ko)));
