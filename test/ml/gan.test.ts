@@ -23,28 +23,68 @@ function moments(d: Float64Array) {
   return { m1, m2, s1: Math.sqrt(v1), s2: Math.sqrt(v2), rho: c / Math.sqrt(v1 * v2) };
 }
 
-describe('conditional GAN', () => {
-  const toy = conditionalGaussian(16000, 3);
-  const gan = fitConditionalGan(toy.x, toy.m, { epochs: 30, noiseDim: 2, seed: 5, logitFeatures: false });
+/** Deviations from the truth at mass m: Δμ₁/σ₁, Δμ₂/σ₂, σ̂₁/σ₁ − 1, σ̂₂/σ₂ − 1, Δρ. */
+function deviations(d: Float64Array, mass: number): number[] {
+  const s = moments(d);
+  return [(s.m1 - 2 * mass) / TRUTH.s1, (s.m2 - (1 - mass)) / TRUTH.s2, s.s1 / TRUTH.s1 - 1, s.s2 / TRUTH.s2 - 1, s.rho - TRUTH.rho];
+}
+const MOMENTS = ['μ₁', 'μ₂', 'σ₁', 'σ₂', 'ρ'];
+const MASSES = [0.2, 0.5, 0.8];
 
-  it('reproduces a 2-D conditional Gaussian: means, widths and correlation at three masses', () => {
-    for (const mass of [0.2, 0.5, 0.8]) {
-      const s = moments(gan.sample(new Float64Array(20000).fill(mass), createRng(9)).data);
-      // Tolerances are the generator's accuracy on 12 800 training events (sampling error of these
-      // moments from 20 000 draws is < 0.01): a quarter σ on the means, 20 % on the widths, 0.2 on ρ.
-      // Measured at this seed: means within 0.06, widths within 8 %, but ρ ≈ 0.71–0.77 against 0.6 — the
-      // GAN over-correlates (every loss/normalisation variant tried did, by 0.1–0.35); a known limitation.
-      expect(Math.abs(s.m1 - 2 * mass)).toBeLessThan(0.25 * TRUTH.s1);
-      expect(Math.abs(s.m2 - (1 - mass))).toBeLessThan(0.25 * TRUTH.s2);
-      expect(Math.abs(s.s1 / TRUTH.s1 - 1)).toBeLessThan(0.2);
-      expect(Math.abs(s.s2 / TRUTH.s2 - 1)).toBeLessThan(0.2);
-      expect(Math.abs(s.rho - TRUTH.rho)).toBeLessThan(0.2);
-    }
+/** One closure run: train on a fresh 16 000-event sample, 20 000 draws at each mass, deviations per mass. */
+function closureRun(dataSeed: number, ganSeed: number) {
+  const toy = conditionalGaussian(16000, dataSeed);
+  const gan = fitConditionalGan(toy.x, toy.m, { epochs: 30, noiseDim: 2, seed: ganSeed, logitFeatures: false });
+  return { toy, gan, dev: MASSES.map((mass) => deviations(gan.sample(new Float64Array(20000).fill(mass), createRng(ganSeed + 7)).data, mass)) };
+}
+
+/**
+ * σ_run: the statistical error of one closure run (training-sample fluctuation ⊕ GAN optimisation
+ * noise ⊕ 20 000 draws), per mass (rows 0.2, 0.5, 0.8) and moment (Δμ₁/σ₁, Δμ₂/σ₂, σ̂₁/σ₁ − 1,
+ * σ̂₂/σ₂ − 1, Δρ): the standard deviation over 8 independent runs (data seeds 1100–1107, GAN seeds
+ * 2100–2107, disjoint from the tested runs), GAN defaults as of this commit. Reproduce:
+ * GAN_CALIBRATE=1 npx vitest run test/ml/gan.test.ts -t calibration
+ * For comparison, a perfect (linear-Gaussian) model fitted to the same 12 800 training events would
+ * scatter by ≈ 0.015 σ on the means, 0.8 % on the widths and 0.007 on ρ.
+ */
+const SIGMA_RUN = [
+  [0.044, 0.050, 0.031, 0.029, 0.037],
+  [0.047, 0.045, 0.029, 0.031, 0.035],
+  [0.050, 0.068, 0.033, 0.039, 0.037],
+];
+
+describe.runIf(process.env.GAN_CALIBRATE === '1')('conditional GAN closure calibration', () => {
+  it('prints σ_run over 8 independent runs', () => {
+    const runs = Array.from({ length: 8 }, (_, k) => closureRun(1100 + k, 2100 + k).dev);
+    const table = MASSES.map((_, mi) => MOMENTS.map((_, j) => {
+      const v = runs.map((r) => r[mi][j]), mu = v.reduce((a, b) => a + b, 0) / v.length;
+      return Math.sqrt(v.reduce((a, b) => a + (b - mu) ** 2, 0) / (v.length - 1));
+    }));
+    const means = MASSES.map((_, mi) => MOMENTS.map((_, j) => runs.reduce((a, r) => a + r[mi][j], 0) / runs.length));
+    console.log(`σ_run:\n${table.map((r) => `  [${r.map((v) => v.toFixed(3)).join(', ')}],`).join('\n')}\nmean deviation:\n${means.map((r) => `  [${r.map((v) => v.toFixed(4)).join(', ')}]`).join('\n')}`);
+  });
+});
+
+describe('conditional GAN', () => {
+  // K independent closure runs, seeds fixed in advance (not tuned): data seed 1000 + k, GAN seed 2000 + k.
+  const K = 3;
+  const runs = Array.from({ length: K }, (_, k) => closureRun(1000 + k, 2000 + k));
+  const { toy, gan } = runs[0];
+
+  it('reproduces a 2-D conditional Gaussian (means, widths, correlation at three masses) within statistical error', () => {
+    // Closure: the mean deviation of the K runs from the truth lies within 3 σ_run/√K for every moment
+    // and mass (15 checks). A biased generator fails (the earlier unsmeared KDE selection gave
+    // ρ = 0.71–0.77, Δρ = +0.11–0.17 ≈ 4–8 σ_run per run), and so does a noisier one.
+    console.log(`closure, mean deviation of ${K} runs (Δμ₁/σ₁, Δμ₂/σ₂, σ̂₁/σ₁ − 1, σ̂₂/σ₂ − 1, Δρ):\n${MASSES.map((mass, mi) => `  m = ${mass}: ${MOMENTS.map((_, j) => (runs.reduce((a, r) => a + r.dev[mi][j], 0) / K).toFixed(4)).join(', ')}`).join('\n')}`);
+    MASSES.forEach((mass, mi) => MOMENTS.forEach((name, j) => {
+      const mean = runs.reduce((a, r) => a + r.dev[mi][j], 0) / K;
+      expect.soft(Math.abs(mean), `m = ${mass}, ${name}: mean deviation ${mean.toFixed(4)}, σ_run ${SIGMA_RUN[mi][j]}`).toBeLessThan((3 * SIGMA_RUN[mi][j]) / Math.sqrt(K));
+    }));
   });
 
   it('keeps the best epochs by the sample-wise log-likelihood metric', () => {
     expect(gan.history).toHaveLength(30);
-    expect(gan.members.length).toBe(3);
+    expect(gan.members.length).toBe(5);
     const best = Math.max(...gan.history.map((h) => h.metric));
     expect(gan.members[0].metric).toBe(best);
     for (let k = 1; k < gan.members.length; k++) expect(gan.members[k].metric).toBeLessThanOrEqual(gan.members[k - 1].metric);
@@ -63,6 +103,8 @@ describe('conditional GAN', () => {
     expect(() => fitConditionalGan(toy.x, toy.m.subarray(0, 10))).toThrow(/x has 16000 rows, m has 10/);
     expect(() => fitConditionalGan(toy.x, toy.m, { epochs: 0 })).toThrow(/epochs must be a positive integer/);
     expect(() => fitConditionalGan(toy.x, toy.m, { loss: 'lsgan' as never })).toThrow(/loss must be/);
+    expect(() => fitConditionalGan(toy.x, toy.m, { selection: 'kl' as never })).toThrow(/selection must be/);
+    expect(() => fitConditionalGan(toy.x, toy.m, { gradientPenalty: -1 })).toThrow(/gradientPenalty must be/);
     expect(() => fitConditionalGan({ data: new Float64Array(20), rows: 10, cols: 2 }, new Float64Array(10), { logitFeatures: false })).toThrow(/too few/);
   });
 });

@@ -6,14 +6,16 @@
  *
  * Stabilisation (options): spectral normalisation of every discriminator weight matrix (Miyato et al.
  * 2018; one power iteration per step, W̄ = W/σ(W), ∂L/∂W = (G − ⟨G, W̄⟩ u vᵀ)/σ) with a Wasserstein,
- * hinge or non-saturating loss; Adam with β₁ = 0.5; an epoch ensemble chosen by the metric below.
+ * hinge or non-saturating loss, or WGAN-GP (gradient penalty by hand-written double backprop,
+ * {@link gradientPenaltyInto}); Adam; an epoch ensemble chosen by the metric below.
  * The generator's gradient is the discriminator's input gradient δ₀·W̄₀ᵀ, one gemm.
  *
- * Model selection: after each epoch the generator is sampled at the masses of held-out real events;
- * the score is the mean sample-wise log-likelihood of generated events under a Gaussian KDE of the
- * held-out events plus the reverse (held-out under a KDE of generated, which punishes mode collapse),
- * in standardised (x, m) space, averaged over `metricGenerations` fresh generations. The best
- * `keepBest` epochs form an equal-weight epoch ensemble.
+ * Model selection: after each epoch the generator is sampled (fixed latent draws) at the masses of
+ * held-out real events, `metricGenerations` times; the score is the mean sample-wise log-likelihood
+ * of the held-out events, each smeared once by the kernel, under a Gaussian KDE of all generated
+ * events, in standardised (x, m) space — a proper score of the smoothed densities, maximal at the
+ * truth (see `selection`; the earlier unsmeared symmetric score favoured over-correlated, too narrow
+ * generators). The best `keepBest` epochs form an equal-weight epoch ensemble.
  */
 import { MlpNetwork } from '../nn/network.js';
 import { adamStepInto, gemmNNInto, gemmNTInto, gemmTNInto } from '../kernels/index.js';
@@ -22,7 +24,7 @@ import { takeRows, type Matrix } from '../matrix.js';
 import { createRng, type Rng } from '../../util/rng.js';
 import { silent, type Reporter } from '../../util/reporter.js';
 import { ConfigError, InputError, ShapeError } from '../../util/errors.js';
-import { kdeMeanLogLikelihood, scottBandwidth } from './metrics.js';
+import { kdeMeanLogLikelihood, kdeMeanLogLikelihoodGroups, scottBandwidth } from './metrics.js';
 import { fitPreprocessing, preprocess, inversePreprocess, type FlowPreprocessing } from '../flows/preprocess.js';
 
 /** Conditional-GAN options with their defaults. */
@@ -63,6 +65,16 @@ export interface GanOptions {
   readonly maxEvents: number;
   /** Fraction of events held out for model selection. */
   readonly validationFraction: number;
+  /**
+   * Model-selection score. 'smeared' (default): mean log-likelihood of the held-out events, each
+   * smeared once by N(0, h²), under the Gaussian KDE (bandwidth h) of generated events — the
+   * cross-entropy of the h-smoothed densities p⊗φ_h and q⊗φ_h, a proper score maximal exactly at
+   * q = p (convolution with a Gaussian is injective). 'symmetric': ½(generated under a KDE of
+   * held-out + held-out under a KDE of generated), unsmeared — biased towards generators narrower
+   * than the data by the bandwidth: on the 2-D closure toy it scores the true density below one
+   * with ρ = 0.8 instead of 0.6, or with widths 10 % too narrow.
+   */
+  readonly selection: 'smeared' | 'symmetric';
   /** Epochs kept (best metric) in the epoch ensemble. */
   readonly keepBest: number;
   /** Generations averaged per epoch to tame the metric's fluctuations. */
@@ -75,7 +87,7 @@ export interface GanOptions {
 export const GAN_DEFAULTS: Readonly<GanOptions> = Object.freeze({
   noiseDim: 4, hidden: Object.freeze([64, 64]), epochs: 30, batchSize: 64, learningRate: 2e-4, beta1: 0.5, beta2: 0.999,
   spectralNorm: false, discriminatorSteps: 1, loss: 'non-saturating', gradientPenalty: 10,
-  logitFeatures: true, maxEvents: 0, validationFraction: 0.2, keepBest: 3, metricGenerations: 3, metricEvents: 1500, seed: 1,
+  logitFeatures: true, maxEvents: 0, validationFraction: 0.2, selection: 'smeared', keepBest: 5, metricGenerations: 3, metricEvents: 1500, seed: 1,
 });
 
 /** Per-epoch history. */
@@ -115,6 +127,7 @@ const checkOptions = (o: GanOptions): void => {
   if (!(o.gradientPenalty >= 0)) throw new ConfigError(`conditional GAN: gradientPenalty must be ≥ 0, got ${o.gradientPenalty}`);
   if (!Array.isArray(o.hidden) || o.hidden.length < 1 || o.hidden.some((h) => !Number.isInteger(h) || h < 1)) throw new ConfigError(`conditional GAN: hidden must be a non-empty list of positive integers, got ${JSON.stringify(o.hidden)}`);
   if (!(o.learningRate > 0)) throw new ConfigError(`conditional GAN: learningRate must be > 0, got ${o.learningRate}`);
+  if (!['smeared', 'symmetric'].includes(o.selection)) throw new ConfigError(`conditional GAN: selection must be "smeared" or "symmetric", got ${JSON.stringify(o.selection)}`);
   if (!(o.validationFraction > 0 && o.validationFraction < 1)) throw new ConfigError(`conditional GAN: validationFraction must lie in (0, 1), got ${o.validationFraction}`);
 };
 
@@ -336,6 +349,9 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
   const valReal: Matrix<Float64Array> = { data: new Float64Array(nVal * C), rows: nVal, cols: C };
   valIdx.forEach((i, r) => { for (let j = 0; j < C; j++) valReal.data[r * C + j] = real[i * C + j]; });
   const h = scottBandwidth(nVal, C);
+  // The held-out events smeared once by the kernel (fixed across epochs: common random numbers).
+  const smearRng = root.fork('metric:smear');
+  const valSmeared: Matrix<Float64Array> = { data: valReal.data.map((t) => t + h * smearRng.normal()), rows: nVal, cols: C };
 
   const gSizes = [Z + 1, ...o.hidden, D], dSizes = [C, ...o.hidden, 1];
   const probe = (s: number[]) => s.slice(0, -1).reduce((a, v, l) => a + v * s[l + 1] + s[l + 1], 0);
@@ -384,11 +400,10 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
   const shuffle = root.fork('batches');
   const valM = Float32Array.from({ length: nVal }, (_, r) => valReal.data[r * C + D]);
   const genNet = new MlpNetwork(gSizes, 1024);
-  const metricRng = root.fork('metric');
 
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     const perm = shuffle.permutation(nTrain);
-    let dLoss = 0, gLoss = 0, nb = 0, dSteps = 0;
+    let dLoss = 0, gLoss = 0, nb = 0, dSteps = 0, gpSum = 0;
     for (let s = 0; s + B <= nTrain; s += B) {
       // Discriminator step: real rows 0..B, generated rows B..2B at the same masses.
       for (let r = 0; r < B; r++) {
@@ -415,7 +430,7 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
         Dn.input[(B + r) * C + D] = batchM[r];
       }
       let z = Dn.forward(2 * B);
-      dLoss += penalty;
+      dLoss += penalty; gpSum += penalty;
       const dOut = Dn.delta[Dn.nLayers - 1];
       for (let r = 0; r < B; r++) {
         if (o.loss === 'wasserstein' || o.loss === 'wgan-gp') {
@@ -463,8 +478,9 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
     gLoss /= Math.max(nb, 1);
     // Model selection on held-out events, averaged over fresh generations.
     genNet.params.set(G.params);
-    const scores: number[] = [];
+    const gens: Matrix<Float64Array>[] = [];
     for (let g = 0; g < o.metricGenerations; g++) {
+      const metricRng = root.fork(`metric:${g}`); // the same latent draws every epoch
       const gen: Matrix<Float64Array> = { data: new Float64Array(nVal * C), rows: nVal, cols: C };
       for (let a = 0; a < nVal; a += genNet.maxBatch) {
         const cnt = Math.min(genNet.maxBatch, nVal - a);
@@ -474,10 +490,19 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
           gen.data[(a + r) * C + D] = valM[a + r];
         }
       }
-      scores.push(0.5 * (kdeMeanLogLikelihood(gen, valReal, h) + kdeMeanLogLikelihood(valReal, gen, h)));
+      gens.push(gen);
     }
-    const metric = scores.reduce((a, b) => a + b, 0) / scores.length;
-    const spread = Math.sqrt(scores.reduce((a, b) => a + (b - metric) ** 2, 0) / Math.max(scores.length - 1, 1));
+    let metric: number, scores: number[];
+    if (o.selection === 'smeared') {
+      // One KDE of all generations pooled (finite-sample bias ∝ 1/(n_gen hᵈ)); the spread from each alone.
+      const r = kdeMeanLogLikelihoodGroups(valSmeared, gens, h);
+      metric = r.pooled; scores = r.perGroup;
+    } else {
+      scores = gens.map((gen) => 0.5 * (kdeMeanLogLikelihood(gen, valReal, h) + kdeMeanLogLikelihood(valReal, gen, h)));
+      metric = scores.reduce((a, b) => a + b, 0) / scores.length;
+    }
+    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    const spread = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(scores.length - 1, 1));
     history.push({ epoch, discriminatorLoss: dLoss, generatorLoss: gLoss, metric, metricSpread: spread });
     let pos = kept.length;
     while (pos > 0 && !(kept[pos - 1].metric >= metric)) pos--;
@@ -486,7 +511,7 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
       if (kept.length > o.keepBest) kept.pop();
     }
     reporter.progress('gan epochs', epoch + 1, o.epochs);
-    reporter.log('debug', `gan epoch ${epoch + 1}/${o.epochs}: D loss ${dLoss.toFixed(4)}, G loss ${gLoss.toFixed(4)}, metric ${metric.toFixed(4)} ± ${spread.toFixed(4)}`);
+    reporter.log('debug', `gan epoch ${epoch + 1}/${o.epochs}: D loss ${dLoss.toFixed(4)}${gp ? ` (penalty ${(gpSum / Math.max(dSteps, 1)).toFixed(4)})` : ''}, G loss ${gLoss.toFixed(4)}, metric ${metric.toFixed(4)} ± ${spread.toFixed(4)}`);
   }
   return new FittedGan(o, D, xMean, xStd, mMean, mStd, kept, history);
 }

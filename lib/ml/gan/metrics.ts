@@ -38,6 +38,43 @@ export function kdeMeanLogLikelihood(points: Matrix, reference: Matrix, h: numbe
   return total / points.rows;
 }
 
+/**
+ * Like {@link kdeMeanLogLikelihood} with the reference split into groups (e.g. independent
+ * generations): `pooled` is the mean log-density under the KDE of all groups together (less
+ * finite-sample bias), `perGroup[g]` under the KDE of group g alone (for the spread). One pass.
+ */
+export function kdeMeanLogLikelihoodGroups(points: Matrix, groups: readonly Matrix[], h: number): { pooled: number; perGroup: number[] } {
+  const d = points.cols, P = points.data, G = groups.length;
+  for (const g of groups) if (g.cols !== d) throw new ShapeError(`kdeMeanLogLikelihoodGroups: points have ${d} columns, a group ${g.cols}`);
+  const inv2h2 = 1 / (2 * h * h), logK = -d * Math.log(h * Math.sqrt(2 * Math.PI));
+  const nAll = groups.reduce((a, g) => a + g.rows, 0);
+  const per = new Float64Array(G);
+  let pooled = 0;
+  const sums = new Float64Array(G), maxes = new Float64Array(G), e = new Float64Array(Math.max(0, ...groups.map((g) => g.rows)));
+  for (let i = 0; i < points.rows; i++) {
+    let mx = -Infinity;
+    for (let g = 0; g < G; g++) {
+      const R = groups[g].data, nr = groups[g].rows;
+      let gm = -Infinity;
+      for (let j = 0; j < nr; j++) {
+        let s = 0;
+        for (let k = 0; k < d; k++) { const t = P[i * d + k] - R[j * d + k]; s += t * t; }
+        e[j] = -s * inv2h2;
+        if (e[j] > gm) gm = e[j];
+      }
+      let acc = 0;
+      for (let j = 0; j < nr; j++) acc += Math.exp(e[j] - gm);
+      sums[g] = acc; maxes[g] = gm;
+      per[g] += (gm + Math.log(acc) - Math.log(nr) + logK) / points.rows;
+      if (gm > mx) mx = gm;
+    }
+    let tot = 0;
+    for (let g = 0; g < G; g++) tot += sums[g] * Math.exp(maxes[g] - mx);
+    pooled += (mx + Math.log(tot) - Math.log(nAll) + logK) / points.rows;
+  }
+  return { pooled, perGroup: Array.from(per) };
+}
+
 /** Two-sample Kolmogorov–Smirnov distance sup |F_a − F_b| of two 1-D samples. */
 export function ksDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const x = Float64Array.from(a).sort(), y = Float64Array.from(b).sort();
