@@ -9,41 +9,60 @@ import { cathodeFlowPayload, trainAndSampleFlow } from '../../lib/methods/cathod
 import { crossFit } from '../../lib/ml/crossFit.js';
 import { rocAucTwoSample } from '../../lib/ml/auc.js';
 import { compareSamples } from '../../lib/ml/gan/index.js';
+import { cutAndCount } from '../../lib/stats/cutAndCount.js';
 import { createRng } from '../../lib/util/rng.js';
 import '../../lib/ml/trees/hgb.js';
 
 /**
  * One CATHODE window on background-only generated data: the sideband-trained generator (flow or GAN)
  * sampled into the SR, and a classifier cross-fitted to tell SR data from the template. A perfect
- * template gives AUC 0.5; the GAN's should be close to the flow's.
+ * template gives AUC 0.5 and, at every working point, N_obs ≈ N_exp; the GAN's should be close to the flow's.
  */
 describe('CATHODE template generators: GAN vs flow in one window', async () => {
   const events = deriveFeatures(generateLhcoLike({ background: 120_000, signal: 0, seed: 21 }));
   const window = (await loadWindows()).windows.find((w) => w.id === 5)!;
   const features = featureNames('baseline');
   const srData = featureMatrix(events, features, signalRegionMask(events, window));
-  const common = { flow: { preset: 'default', epochs: 2, maxEvents: 20_000, blocks: 2, hidden: 16 }, flows: 1, oversampling: 2, bandwidth: 0.01, seed: 3 } as const;
+  // Both generators at their defaults (flow: the `default` preset; GAN: GAN_DEFAULTS), on all sideband
+  // events, CATHODE's 4× oversampling.
+  const common = { flow: { preset: 'default' }, flows: 1, oversampling: 4, bandwidth: 0.01, seed: 3 } as const;
 
   async function aucVsData(generator: 'flow' | 'gan') {
-    const r = await trainAndSampleFlow(cathodeFlowPayload(events, window, features, { ...common, generator, gan: { epochs: 30, maxEvents: 20_000, noiseDim: 4 } }));
+    const r = await trainAndSampleFlow(cathodeFlowPayload(events, window, features, { ...common, generator, gan: {} }));
     const template = { x: { data: r.samples, rows: r.rows, cols: r.cols } };
     const density = loadSidebandGenerator(r.flow);
     const cf = await crossFit({ kind: 'hgb', options: { maxIter: 60 } }, srData, template.x, { k: 3, members: 1, seed: 4, classWeight: 'balanced' });
-    return { auc: rocAucTwoSample(cf.dataScores, cf.templateScores), doc: r.flow, density, template, cmp: compareSamples(srData, template.x) };
+    // Background only: at ε_B the SR data should pass as often as the template, N_obs ≈ N_exp.
+    const wp = cutAndCount({ dataScores: cf.dataScores, templateScores: cf.templateScores, folds: { data: cf.dataFold, template: cf.templateFold } }, { epsilonB: [1e-2, 1e-3], deltaSys: 0 });
+    return { auc: rocAucTwoSample(cf.dataScores, cf.templateScores), wp, doc: r.flow, density, template, cmp: compareSamples(srData, template.x) };
   }
 
   it('the GAN template is about as close to SR data as the flow template (AUC vs data); both are persisted and reloadable', async () => {
     const flow = await aucVsData('flow');
     const gan = await aucVsData('gan');
+    const counts = (w: typeof flow.wp) => w.map((r) => `ε_B ${r.epsilonB}: N_obs ${r.nObs} vs N_exp ${r.nExp.toFixed(1)} ± ${r.sigmaB.toFixed(1)}`).join(', ');
+    console.log(`flow: ${counts(flow.wp)}\nGAN:  ${counts(gan.wp)}`);
     console.log(`AUC vs SR data: flow ${flow.auc.toFixed(4)}, GAN ${gan.auc.toFixed(4)}; KS flow ${Array.from(flow.cmp.ks, (v) => v.toFixed(3))} GAN ${Array.from(gan.cmp.ks, (v) => v.toFixed(3))}; max |Δρ| flow ${flow.cmp.maxCorrelationDifference.toFixed(3)} GAN ${gan.cmp.maxCorrelationDifference.toFixed(3)}`);
-    expect(gan.template.x.rows).toBe(2 * srData.rows);
+    expect(gan.template.x.rows).toBe(4 * srData.rows);
     const reloaded = loadSidebandGenerator(JSON.parse(JSON.stringify(gan.doc)));
     const m = Float64Array.from({ length: 20 }, (_, i) => 3.3 + i * 0.02);
     expect(reloaded.sample(m, createRng(1)).data).toEqual(gan.density.sample(m, createRng(1)).data);
     expect(flow.auc).toBeGreaterThan(0.45);
     expect(gan.auc).toBeGreaterThan(0.45);
-    // Measured (seeded, WASM kernels): flow 0.604, GAN 0.611 (GAN with the flow's logit preprocessing;
-    // without it 0.703, and 0.98 after only 6 epochs). The bound allows kernel-rounding drift.
-    expect(Math.abs(gan.auc - flow.auc)).toBeLessThan(0.05);
+    // Measured (seeded, WASM kernels): AUC vs SR data flow 0.506, GAN 0.545. The GAN at this test's
+    // earlier settings (30 epochs, constant learning rate, 20k events) gave 0.615. The bounds allow
+    // kernel-rounding drift.
+    expect(flow.auc).toBeLessThan(0.53);
+    expect(gan.auc - flow.auc).toBeLessThan(0.05);
+    // Tight working points, background only: a template that under-populates a region of the SR data
+    // gives a false excess there. Measured N_obs/N_exp: ε_B = 1e-2 flow 184/147.0 (Z 2.7), GAN 199/145.8
+    // (Z 3.9); ε_B = 1e-3 flow 26/19.3 (Z 1.4), GAN 25/15.0 (Z 2.3), Z = (N_obs − N_exp)/√(N_exp + σ_b²).
+    // The GAN at the earlier settings gave 508/144.8 (Z 27) and 93/15.3 (Z 18). Both templates still
+    // leave a small excess at ε_B = 1e-2 in this window; the GAN's is the larger (a known shortfall).
+    for (const r of gan.wp) {
+      const z = (r.nObs - r.nExp) / Math.sqrt(r.nExp + r.sigmaB ** 2);
+      expect(z, `GAN, ε_B ${r.epsilonB}: N_obs ${r.nObs}, N_exp ${r.nExp.toFixed(1)}`).toBeLessThan(5);
+      expect(r.nObs / r.nExp).toBeLessThan(2);
+    }
   });
 });

@@ -36,6 +36,9 @@ export interface GanOptions {
   readonly epochs: number;
   readonly batchSize: number;
   readonly learningRate: number;
+  /** 'constant', or 'cosine': per epoch from learningRate down to learningRate·minLearningRateFraction. */
+  readonly learningRateSchedule: 'constant' | 'cosine';
+  readonly minLearningRateFraction: number;
   /** Adam β₁ (0.5 is the usual GAN choice), β₂. */
   readonly beta1: number;
   readonly beta2: number;
@@ -85,7 +88,7 @@ export interface GanOptions {
 }
 
 export const GAN_DEFAULTS: Readonly<GanOptions> = Object.freeze({
-  noiseDim: 4, hidden: Object.freeze([64, 64]), epochs: 30, batchSize: 64, learningRate: 2e-4, beta1: 0.5, beta2: 0.999,
+  noiseDim: 4, hidden: Object.freeze([64, 64]), epochs: 60, batchSize: 64, learningRate: 2e-4, learningRateSchedule: 'cosine', minLearningRateFraction: 0.05, beta1: 0.5, beta2: 0.999,
   spectralNorm: false, discriminatorSteps: 1, loss: 'non-saturating', gradientPenalty: 10,
   logitFeatures: true, maxEvents: 0, validationFraction: 0.2, selection: 'smeared', keepBest: 5, metricGenerations: 3, metricEvents: 1500, seed: 1,
 });
@@ -126,6 +129,8 @@ const checkOptions = (o: GanOptions): void => {
   if (!['wgan-gp', 'wasserstein', 'hinge', 'non-saturating'].includes(o.loss)) throw new ConfigError(`conditional GAN: loss must be "wgan-gp", "wasserstein", "hinge" or "non-saturating", got ${JSON.stringify(o.loss)}`);
   if (!(o.gradientPenalty >= 0)) throw new ConfigError(`conditional GAN: gradientPenalty must be ≥ 0, got ${o.gradientPenalty}`);
   if (!Array.isArray(o.hidden) || o.hidden.length < 1 || o.hidden.some((h) => !Number.isInteger(h) || h < 1)) throw new ConfigError(`conditional GAN: hidden must be a non-empty list of positive integers, got ${JSON.stringify(o.hidden)}`);
+  if (!['constant', 'cosine'].includes(o.learningRateSchedule)) throw new ConfigError(`conditional GAN: learningRateSchedule must be "constant" or "cosine", got ${JSON.stringify(o.learningRateSchedule)}`);
+  if (!(o.minLearningRateFraction >= 0 && o.minLearningRateFraction <= 1)) throw new ConfigError(`conditional GAN: minLearningRateFraction must lie in [0, 1], got ${o.minLearningRateFraction}`);
   if (!(o.learningRate > 0)) throw new ConfigError(`conditional GAN: learningRate must be > 0, got ${o.learningRate}`);
   if (!['smeared', 'symmetric'].includes(o.selection)) throw new ConfigError(`conditional GAN: selection must be "smeared" or "symmetric", got ${JSON.stringify(o.selection)}`);
   if (!(o.validationFraction > 0 && o.validationFraction < 1)) throw new ConfigError(`conditional GAN: validationFraction must lie in (0, 1), got ${o.validationFraction}`);
@@ -402,6 +407,10 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
   const genNet = new MlpNetwork(gSizes, 1024);
 
   for (let epoch = 0; epoch < o.epochs; epoch++) {
+    // Cosine decay from learningRate to learningRate·minLearningRateFraction over the epochs.
+    const lr = o.learningRateSchedule === 'cosine'
+      ? o.learningRate * (o.minLearningRateFraction + (1 - o.minLearningRateFraction) * 0.5 * (1 + Math.cos((Math.PI * epoch) / Math.max(o.epochs - 1, 1))))
+      : o.learningRate;
     const perm = shuffle.permutation(nTrain);
     let dLoss = 0, gLoss = 0, nb = 0, dSteps = 0, gpSum = 0;
     for (let s = 0; s + B <= nTrain; s += B) {
@@ -451,7 +460,7 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
       Dn.backward(2 * B);
       if (gpBuf) for (let k = 0; k < pD; k++) Dn.grads[k] += gpBuf.grad[k];
       for (let l = 0; l < Dn.nLayers; l++) spectralBackward(Dn.dW[l], Dn.W[l], dSizes[l], dSizes[l + 1], sn[l]);
-      adamStepInto(raw, Dn.grads, Dn.extra.m, Dn.extra.v, ++stepD, o.learningRate, o.beta1, o.beta2, 1e-8, 0);
+      adamStepInto(raw, Dn.grads, Dn.extra.m, Dn.extra.v, ++stepD, lr, o.beta1, o.beta2, 1e-8, 0);
       normalise();
       if (++dSteps % o.discriminatorSteps !== 0) continue;
 
@@ -471,7 +480,7 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
       const gOut = G.delta[G.nLayers - 1];
       for (let r = 0; r < B; r++) for (let j = 0; j < D; j++) gOut[r * D + j] = dIn[r * C + j];
       G.backward(B);
-      adamStepInto(G.params, G.grads, G.extra.m, G.extra.v, ++stepG, o.learningRate, o.beta1, o.beta2, 1e-8, 0);
+      adamStepInto(G.params, G.grads, G.extra.m, G.extra.v, ++stepG, lr, o.beta1, o.beta2, 1e-8, 0);
       nb++;
     }
     dLoss /= Math.max(dSteps, 1);
