@@ -5,8 +5,11 @@
  * wall time of one `default`-preset fit on 700k sideband-like events, its sampling and density
  * throughput, and the same for its ONNX export in onnxruntime (1 and 2 intra-op threads).
  *
- * Environment: FLOW_BENCH_EVENTS (default 500000), FLOW_BENCH_EPOCHS (1), FLOW_BENCH_SKIP_TORCH=1,
- * FLOW_BENCH_SKIP_DEFAULT=1. Figures are wall-clock on a shared machine: noisy.
+ * Environment: FLOW_BENCH_EVENTS (default 500000), FLOW_BENCH_EPOCHS (1), FLOW_BENCH_THREADS ("2,1": thread
+ * counts to measure, ours and PyTorch's — on a busy machine 2-thread PyTorch crawls), FLOW_BENCH_SKIP_TORCH=1,
+ * FLOW_BENCH_SKIP_DEFAULT=1. Figures are wall-clock on a shared machine: noisy. The PyTorch reference needs
+ * an optimised BLAS (Debian: `apt-get install python3-torch libopenblas0-pthread`); on Debian's reference
+ * libblas3 alone it runs ≈ 6× slower and the ratio means nothing.
  */
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,11 +47,12 @@ export default async function bench(): Promise<void> {
   const { x, m } = sidebandLike(n, 1);
   const ours: Record<number, number> = {};
   let sampleRate = 0;
+  const threadCounts = (process.env.FLOW_BENCH_THREADS ?? '2,1').split(',').map(Number);
   const configs = [
     { threads: 2, dataParallel: 'replicas' as const },
     { threads: 2, dataParallel: 'syncBatchNorm' as const },
     { threads: 1, dataParallel: 'syncBatchNorm' as const },
-  ];
+  ].filter((c) => threadCounts.includes(c.threads));
   for (const { threads, dataParallel } of configs) {
     const t = performance.now();
     // Validation on a 1% hold-out only, so the figure is dominated by training steps.
@@ -74,10 +78,10 @@ export default async function bench(): Promise<void> {
       for (let i = 0; i < n; i++) { for (let j = 0; j < 4; j++) raw[5 * i + j] = x.data[4 * i + j]; raw[5 * i + 4] = m[i]; }
       writeFileSync(file, raw);
       const script = fileURLToPath(new URL('./flow_torch.py', import.meta.url));
-      for (const threads of [2, 1]) {
+      for (const threads of [2, 1].filter((t) => threadCounts.includes(t))) {
         // The same preprocessing is not needed for a throughput figure; torch trains on the raw features.
         const out = execFileSync('/usr/bin/python3', [script, file, String(n), String(threads), '15', '128', '256', String(epochs)], {
-          encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads) },
+          encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
         });
         const r = JSON.parse(out.trim().split('\n').pop() as string) as { events_per_s: number; sample_events_per_s: number };
         console.log(`PyTorch MAF 15×128, ${threads} thread(s): ${fmt(r.events_per_s)} events/s; sampling ${fmt(r.sample_events_per_s)} events/s` +
