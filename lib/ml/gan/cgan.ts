@@ -45,7 +45,7 @@ export interface GanOptions {
   /**
    * Spectral normalisation of the discriminator. Off by default: on the 2-D conditional-Gaussian
    * closure toy it left the generated widths ≈ 30 % too narrow with every loss tried, while the plain
-   * non-saturating GAN reproduced them (see test/ml/gan.test.ts).
+   * non-saturating GAN reproduced them (measured with the earlier symmetric selection score).
    */
   readonly spectralNorm: boolean;
   /** Discriminator updates per generator update (each on a fresh real batch). */
@@ -88,7 +88,7 @@ export interface GanOptions {
 }
 
 export const GAN_DEFAULTS: Readonly<GanOptions> = Object.freeze({
-  noiseDim: 4, hidden: Object.freeze([64, 64]), epochs: 60, batchSize: 64, learningRate: 2e-4, learningRateSchedule: 'cosine', minLearningRateFraction: 0.05, beta1: 0.5, beta2: 0.999,
+  noiseDim: 8, hidden: Object.freeze([64, 64]), epochs: 60, batchSize: 64, learningRate: 2e-4, learningRateSchedule: 'cosine', minLearningRateFraction: 0.05, beta1: 0.5, beta2: 0.999,
   spectralNorm: false, discriminatorSteps: 1, loss: 'non-saturating', gradientPenalty: 10,
   logitFeatures: true, maxEvents: 0, validationFraction: 0.2, selection: 'smeared', keepBest: 5, metricGenerations: 3, metricEvents: 1500, seed: 1,
 });
