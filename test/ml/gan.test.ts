@@ -45,7 +45,7 @@ function closureRun(dataSeed: number, ganSeed: number) {
  * 2100–2107, disjoint from the tested runs), GAN defaults as of this commit. Reproduce:
  * GAN_CALIBRATE=1 npx vitest run test/ml/gan.test.ts -t calibration
  * For comparison, a perfect (linear-Gaussian) model fitted to the same 12 800 training events would
- * scatter by ≈ 0.015 σ on the means, 0.8 % on the widths and 0.007 on ρ: the GAN is 2–5× less precise.
+ * scatter by ≈ 0.015 σ on the means, 0.8 % on the widths and 0.007 on ρ: the GAN is 2–10× less precise.
  * The same 8 runs' mean deviations, (μ₁, μ₂, σ₁, σ₂, ρ) by mass:
  *   m = 0.2: −0.019, −0.022, +0.021, −0.006, −0.010
  *   m = 0.5: −0.031, +0.002, +0.005, −0.007, +0.002
