@@ -29,8 +29,9 @@ export interface FakeFactorModelOptions {
 }
 export const FAKE_FACTOR_MODEL_DEFAULTS: Readonly<FakeFactorModelOptions> = Object.freeze({
   // Small, strongly regularised trees and no early stopping: F(x) is a smooth ratio, and early stopping
-  // would hold out half of each member's events. (On the closure toy the classifier defaults gave a
-  // 13.6 % RMS error of F on a grid, these 9.0 %, a 5 × 5-bin map 17 %.)
+  // would hold out half of each member's events. Chosen among four settings on one toy (classifier
+  // defaults: 13.6 % RMS error of F on a grid, these 9.0 %, a 5 × 5-bin map 17 %); on six other toys
+  // (two shapes × three seeds, 60k objects) these give 6.7–11 % against the binned map's 16–21 %.
   hgb: Object.freeze({ maxIter: 200, learningRate: 0.03, maxLeafNodes: 8, minSamplesLeaf: 200, l2Regularization: 1, earlyStopping: false }), members: 4, clip: 1e-4, seed: 1,
 });
 
