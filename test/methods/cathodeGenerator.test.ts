@@ -65,5 +65,7 @@ describe('CATHODE template generators: GAN vs flow in one window', async () => {
       expect(z, `GAN, ε_B ${r.epsilonB}: N_obs ${r.nObs}, N_exp ${r.nExp.toFixed(1)}`).toBeLessThan(5);
       expect(r.nObs / r.nExp).toBeLessThan(2);
     }
-  });
+    // Two generators at their full defaults plus two cross-fits: ≈ 60–80 s alone, more beside other
+    // training tests on two cores.
+  }, 400_000);
 });
