@@ -6,7 +6,7 @@ import type { Matrix } from '../matrix.js';
 import type { Rng } from '../../util/rng.js';
 import { createRng } from '../../util/rng.js';
 import { InputError, ShapeError } from '../../util/errors.js';
-import { FittedFlow, loadFlow, FLOW_DOC_VERSION, FLOW_WRITER, type FlowDocument } from './fittedFlow.js';
+import { FittedFlow, loadFlow, FLOW_DOC_VERSION, FLOW_DOC_READABLE, FLOW_WRITER, type FlowDocument } from './fittedFlow.js';
 import { fitConditionalFlow } from './fit.js';
 import type { FitFlowOptions } from './options.js';
 
@@ -108,7 +108,7 @@ export function loadFlowEnsemble(doc: unknown): FlowEnsemble {
   const d = doc as Partial<FlowEnsembleDocument> | null;
   if (!d || typeof d !== 'object') throw new InputError(`loadFlowEnsemble: expected an ensemble document object`);
   if (d.kind !== 'conditional-maf-ensemble') throw new InputError(`loadFlowEnsemble: kind is ${JSON.stringify(d.kind)}, expected "conditional-maf-ensemble"`);
-  if (d.version !== FLOW_DOC_VERSION) throw new InputError(`loadFlowEnsemble: document version ${String(d.version)} is not supported (this reader knows ${FLOW_DOC_VERSION})`);
+  if (!FLOW_DOC_READABLE.includes(d.version as number)) throw new InputError(`loadFlowEnsemble: document version ${String(d.version)} is not supported (this reader knows ${FLOW_DOC_READABLE.join(', ')})`);
   if (!Array.isArray(d.flows)) throw new InputError('loadFlowEnsemble: document lacks "flows"');
   return new FlowEnsemble(d.flows.map((f) => loadFlow(f)));
 }

@@ -7,7 +7,7 @@ import { adamStepInto } from '../kernels/index.js';
 import { createRng } from '../../util/rng.js';
 import { InputError, ShapeError } from '../../util/errors.js';
 import { silent } from '../../util/reporter.js';
-import { MafLayout, initParams, initBatchNormStats, maskedIndices, zeroAtInto } from './maf.js';
+import { MafLayout, initParams, initBatchNormStats, maskedIndices, zeroAtInto, type MafShape } from './maf.js';
 import { MafEngine } from './engine.js';
 import { fitPreprocessing, preprocess, type Preprocessed } from './preprocess.js';
 import { resolveFlowOptions, type FitFlowOptions, type FlowTrainingOptions } from './options.js';
@@ -30,7 +30,8 @@ function shared<T extends Float32Array>(a: T): Float32Array {
 }
 
 /**
- * Fit a conditional MAF density p(x | m) on (sideband) events x with condition m = m_JJ.
+ * Fit a conditional MAF density p(x | m) on (sideband) events x with condition m = m_JJ (with
+ * `transform: 'rq-spline'`, a rational-quadratic neural spline flow of the same structure).
  * Keeps the `keepBestEpochs` epochs with the lowest validation loss; the result samples an equal
  * share from each.
  *
@@ -72,7 +73,10 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   if (nTrain < 2) throw new InputError(`fitConditionalFlow: only ${nTrain} training events after preprocessing`);
   if (nVal < 1) throw new InputError('fitConditionalFlow: no validation events inside the training range');
 
-  const shape = { dims: x.cols, condDims: 1, hidden: o.hidden, blocks: o.blocks };
+  const shape: MafShape = {
+    dims: x.cols, condDims: 1, hidden: o.hidden, blocks: o.blocks,
+    ...(o.transform === 'rq-spline' ? { spline: { bins: o.splineBins, bound: o.splineBound } } : {}),
+  };
   const layout = new MafLayout(shape);
   const bn = { eps: o.batchNormEps, momentum: o.batchNormMomentum };
   const engine = new MafEngine(layout, bn, o.batchSize, { optimiser: true });

@@ -16,8 +16,14 @@ import { resolveFlowOptions, type FlowTrainingOptions } from './options.js';
 
 /** Writer tag stored in every document. */
 export const FLOW_WRITER = 'sidewinder 0.1.0';
-/** Current document version (bump on any layout change; keep a reader for old ones). */
-export const FLOW_DOC_VERSION = 1;
+/**
+ * Current document version (bump on any layout change; keep a reader for old ones).
+ * v2: options.transform / splineBins / splineBound and shape.spline (rq-spline blocks).
+ * v1: affine MAF only (no transform options; read as transform 'affine').
+ */
+export const FLOW_DOC_VERSION = 2;
+/** Versions `loadFlow` reads. */
+export const FLOW_DOC_READABLE: readonly number[] = Object.freeze([1, 2]);
 /** Rows per inner pass in logProb / sample. */
 const CHUNK = 2048;
 
@@ -44,7 +50,7 @@ export interface FlowHistory {
   readonly validationEvents: number;
 }
 
-/** Persisted flow document. */
+/** Persisted flow document (options.transform and shape.spline say which transform the blocks use). */
 export interface FlowDocument {
   schema: 'sidewinder/model';
   version: number;
@@ -201,10 +207,20 @@ export function loadFlow(doc: unknown): FittedFlow {
   const d = doc as Partial<FlowDocument>;
   if (d.schema !== 'sidewinder/model') throw new InputError(`loadFlow: schema is ${JSON.stringify(d.schema)}, expected "sidewinder/model"`);
   if (d.kind !== 'conditional-maf') throw new InputError(`loadFlow: kind is ${JSON.stringify(d.kind)}, expected "conditional-maf"`);
-  if (d.version !== FLOW_DOC_VERSION) throw new InputError(`loadFlow: document version ${String(d.version)} is not supported (this reader knows ${FLOW_DOC_VERSION})`);
+  if (!FLOW_DOC_READABLE.includes(d.version as number))
+    throw new InputError(`loadFlow: document version ${String(d.version)} is not supported (this reader knows ${FLOW_DOC_READABLE.join(', ')})`);
   const missing = (['options', 'shape', 'preprocessing', 'history', 'members'] as const).filter((k) => d[k] === undefined);
   if (missing.length) throw new InputError(`loadFlow: document lacks ${missing.map((k) => `"${k}"`).join(', ')}`);
+  const stored = d.options as Partial<FlowTrainingOptions>;
+  if (d.version === 1 && (stored.transform !== undefined || (d.shape as MafShape).spline !== undefined))
+    throw new InputError('loadFlow: a version-1 document holds an affine MAF only, but this one names a transform or spline');
+  // Stored options go through the same validation table as fit options (names a bad key); v1: affine.
+  const options = resolveFlowOptions({ ...stored, seed: 0 });
   const shape = d.shape as MafShape;
+  const spline = shape.spline;
+  if ((options.transform === 'rq-spline') !== (spline !== undefined) ||
+    (spline && (spline.bins !== options.splineBins || spline.bound !== options.splineBound)))
+    throw new InputError(`loadFlow: options.transform "${options.transform}" (bins ${options.splineBins}, bound ${options.splineBound}) does not match shape.spline ${JSON.stringify(spline ?? null)}`);
   const layout = new MafLayout(shape);
   const members = (d.members ?? []).map((mb, i) => ({
     epoch: mb.epoch,
@@ -212,7 +228,5 @@ export function loadFlow(doc: unknown): FittedFlow {
     params: base64ToF32(mb.params, layout.numParams, `members[${i}].params`),
     bnStats: base64ToF32(mb.bnStats, layout.K * 2 * layout.D, `members[${i}].bnStats`),
   }));
-  // Stored options go through the same validation table as fit options (names a bad key).
-  const options = resolveFlowOptions({ ...(d.options as Partial<FlowTrainingOptions>), seed: 0 });
   return new FittedFlow({ options, shape, preprocessing: d.preprocessing as FlowPreprocessing, members, history: d.history as FlowHistory });
 }

@@ -1,13 +1,14 @@
 /** Conditional density estimation for CATHODE: masked autoregressive flows. */
 export { fitConditionalFlow } from './fit.js';
-export { FittedFlow, loadFlow, FLOW_DOC_VERSION, FLOW_WRITER } from './fittedFlow.js';
+export { FittedFlow, loadFlow, FLOW_DOC_VERSION, FLOW_DOC_READABLE, FLOW_WRITER } from './fittedFlow.js';
 export type { FlowDocument, FlowHistory, FlowMember } from './fittedFlow.js';
 export { FLOW_PRESETS, FLOW_DEFAULTS, resolveFlowOptions } from './options.js';
 export type { FlowTrainingOptions, FitFlowOptions } from './options.js';
 export { fitPreprocessing, preprocess, inversePreprocess } from './preprocess.js';
 export type { FlowPreprocessing, Preprocessed } from './preprocess.js';
 export { MafLayout } from './maf.js';
-export type { MafShape } from './maf.js';
+export type { MafShape, SplineShape } from './maf.js';
+export { RqSpline } from './spline.js';
 export { FlowEnsemble, loadFlowEnsemble } from './ensemble.js';
 export type { ConditionalDensity, FlowEnsembleDocument } from './ensemble.js';
 export { sampleIntoWindow, sampleMassesKde, WINDOW_SAMPLING_DEFAULTS } from './window.js';

@@ -14,6 +14,7 @@ import {
   gemmNNInto, gemmNTInto, gemmTNInto, biasActivationInto, reluBackwardBiasGradInto, biasGradInto, KernelArena,
 } from '../kernels/index.js';
 import type { Rng } from '../../util/rng.js';
+import { RqSpline, splineParamsPerDim } from './spline.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -27,6 +28,19 @@ export interface MafShape {
   readonly hidden: number;
   /** Number of MADE blocks. */
   readonly blocks: number;
+  /**
+   * Rational-quadratic spline blocks (RQ-NSF, Durkan et al. 2019) instead of the affine MAF
+   * transform: `bins` bins on [−bound, bound], identity tails. Absent: affine.
+   */
+  readonly spline?: SplineShape;
+}
+
+/** Elementwise transform of an RQ-NSF block. */
+export interface SplineShape {
+  /** Number of bins K (the MADE emits 3K − 1 parameters per dimension). */
+  readonly bins: number;
+  /** Tail bound B: the spline maps [−B, B] onto itself, identity outside. */
+  readonly bound: number;
 }
 
 /** Offsets of one block's parameters inside the flat parameter vector (relative to the block start). */
@@ -34,9 +48,18 @@ export interface BlockOffsets {
   w1: number; b1: number; w2: number; b2: number; w3: number; b3: number; logGamma: number; beta: number;
 }
 
-/** Parameter layout: per block W1 ((D+C)×H, in×out), b1, W2 (H×H), b2, W3 (H×2D), b3, logγ (D), β (D). */
+/**
+ * Parameter layout: per block W1 ((D+C)×H, in×out), b1, W2 (H×H), b2, W3 (H×PD), b3 (PD), logγ (D),
+ * β (D), with P MADE outputs per dimension: output column p·D + d is parameter p of dimension d
+ * (affine: P = 2, μ then α; spline: P = 3K − 1, widths, heights, derivatives).
+ */
 export class MafLayout {
   readonly D: number; readonly C: number; readonly H: number; readonly K: number;
+  /** MADE outputs per dimension. */
+  readonly P: number;
+  /** The spline of RQ-NSF blocks, or null for affine blocks. */
+  readonly spline: SplineShape | null;
+  readonly shape: MafShape;
   readonly blockSize: number;
   readonly off: BlockOffsets;
   readonly numParams: number;
@@ -46,11 +69,15 @@ export class MafLayout {
   constructor(shape: MafShape) {
     const { dims: D, condDims: C, hidden: H, blocks: K } = shape;
     this.D = D; this.C = C; this.H = H; this.K = K;
+    this.shape = shape;
+    this.spline = shape.spline ? { bins: shape.spline.bins, bound: shape.spline.bound } : null;
+    const P = this.spline ? splineParamsPerDim(this.spline.bins) : 2;
+    this.P = P;
     let o = 0;
     const take = (n: number): number => { const at = o; o += n; return at; };
     this.off = {
       w1: take((D + C) * H), b1: take(H), w2: take(H * H), b2: take(H),
-      w3: take(H * 2 * D), b3: take(2 * D), logGamma: take(D), beta: take(D),
+      w3: take(H * P * D), b3: take(P * D), logGamma: take(D), beta: take(D),
     };
     this.blockSize = o;
     this.numParams = o * K;
@@ -70,30 +97,30 @@ export class MafLayout {
    * (lib/ml/kernels): the products skip those zeros and give the dense result bit for bit.
    * - w2ColumnEnd[k]: W2 column k (out unit) is zero from row unitsBelow(deg k + 1) on;
    * - w2RowStart[j]: W2 row j (in unit) is zero before column unitsBelow(deg j) — for ∂h1 (NT) and ∂W2 (TN);
-   * - w3ColumnEnd[c]: W3 column c (output of dimension c mod D) is zero from row unitsBelow(c mod D);
+   * - w3ColumnEnd[c]: W3 column c (an output of dimension c mod D) is zero from row unitsBelow(c mod D);
    * - w1RowStart[i]: W1 row i (input x_i) is zero before column unitsBelow(i); condition rows are dense.
    */
   maskLimits(): { w2ColumnEnd: Float32Array; w2RowStart: Float32Array; w3ColumnEnd: Float32Array; w1RowStart: Float32Array } {
-    const { D, C, H, hiddenDegree: deg } = this;
+    const { D, C, H, P, hiddenDegree: deg } = this;
     return {
       w2ColumnEnd: Float32Array.from({ length: H }, (_, k) => this.unitsBelow(deg[k] + 1)),
       w2RowStart: Float32Array.from({ length: H }, (_, j) => this.unitsBelow(deg[j])),
-      w3ColumnEnd: Float32Array.from({ length: 2 * D }, (_, c) => this.unitsBelow(c % D)),
+      w3ColumnEnd: Float32Array.from({ length: P * D }, (_, c) => this.unitsBelow(c % D)),
       w1RowStart: Float32Array.from({ length: D + C }, (_, i) => (i < D ? this.unitsBelow(i) : 0)),
     };
   }
 
   /** 1 where a parameter is free, 0 where a MADE mask forces it to zero. */
   mask(): Float32Array {
-    const { D, C, H, K, off, hiddenDegree: deg } = this;
+    const { D, C, H, K, P, off, hiddenDegree: deg } = this;
     const one = new Float32Array(this.blockSize).fill(1);
     // Input layer: x_i (degree i) feeds hidden unit k iff deg(k) ≥ i; condition rows feed all.
     for (let i = 0; i < D; i++) for (let k = 0; k < H; k++) if (!(deg[k] >= i)) one[off.w1 + i * H + k] = 0;
     void C;
     for (let j = 0; j < H; j++) for (let k = 0; k < H; k++) if (!(deg[k] >= deg[j])) one[off.w2 + j * H + k] = 0;
-    // Output for dimension d (μ_d at column d, α_d at column D + d) sees hidden units with deg < d.
+    // Outputs of dimension d (columns p·D + d; affine: μ_d, α_d) see hidden units with deg < d.
     for (let j = 0; j < H; j++)
-      for (let c = 0; c < 2 * D; c++) if (!(deg[j] < c % D)) one[off.w3 + j * 2 * D + c] = 0;
+      for (let c = 0; c < P * D; c++) if (!(deg[j] < c % D)) one[off.w3 + j * P * D + c] = 0;
     const m = new Float32Array(this.numParams);
     for (let k = 0; k < K; k++) m.set(one, k * this.blockSize);
     return m;
@@ -133,7 +160,7 @@ export function initParams(layout: MafLayout, rng: Rng): Float32Array {
     orthogonalInto(p, b + off.w1, D, H, H, r.fork('w1'));
     if (C > 0) orthogonalInto(p, b + off.w1 + D * H, C, H, H, r.fork('w1cond'));
     orthogonalInto(p, b + off.w2, H, H, H, r.fork('w2'));
-    orthogonalInto(p, b + off.w3, H, 2 * D, 2 * D, r.fork('w3'));
+    orthogonalInto(p, b + off.w3, H, layout.P * D, layout.P * D, r.fork('w3'));
   }
   applyMaskInto(p, layout.mask());
   return p;
@@ -204,58 +231,61 @@ export class MafWorkspace {
   readonly logDet: Float64Array;
   /** The masks' limit vectors ({@link MafLayout.maskLimits}), in the same arena as the operands. */
   readonly limits: ReturnType<MafLayout['maskLimits']>;
+  /** Scratch of the spline transform (null for affine blocks). */
+  readonly spline: RqSpline | null;
 
   /** Lengths of the views a workspace allocates (to size an arena). */
   static lengths(layout: MafLayout, capacity: number): number[] {
-    const { D, C, H, K } = layout;
+    const { D, C, H, K, P } = layout;
     const B = capacity;
-    const perBlock = [B * (D + C), B * H, B * H, B * 2 * D, B * D, B * D, D];
+    const perBlock = [B * (D + C), B * H, B * H, B * P * D, B * D, B * D, D];
     const out: number[] = [];
     for (let k = 0; k < K; k++) out.push(...perBlock);
-    out.push(B * D, B * D, B * D, B * 2 * D, B * H, B * H, B * (D + C));
-    out.push(H, H, 2 * D, D + C);
+    out.push(B * D, B * D, B * D, B * P * D, B * H, B * H, B * (D + C));
+    out.push(H, H, P * D, D + C);
     return out;
   }
 
   constructor(layout: MafLayout, capacity: number, allocator?: Float32Allocator) {
-    const { D, C, H, K } = layout;
+    const { D, C, H, K, P } = layout;
     const B = capacity;
     this.capacity = B;
     const a = allocator ?? allocatorFor(MafWorkspace.lengths(layout, capacity));
     const take = (n: number): Float32Array => a.alloc(n);
     for (let k = 0; k < K; k++) {
       this.inp.push(take(B * (D + C))); this.h1.push(take(B * H)); this.h2.push(take(B * H));
-      this.o.push(take(B * 2 * D)); this.u.push(take(B * D)); this.xhat.push(take(B * D)); this.bnScale.push(take(D));
+      this.o.push(take(B * P * D)); this.u.push(take(B * D)); this.xhat.push(take(B * D)); this.bnScale.push(take(D));
     }
-    this.z = take(B * D); this.gz = take(B * D); this.gu = take(B * D); this.go = take(B * 2 * D);
+    this.z = take(B * D); this.gz = take(B * D); this.gu = take(B * D); this.go = take(B * P * D);
     this.gh1 = take(B * H); this.gh2 = take(B * H); this.ginp = take(B * (D + C));
     const lim = layout.maskLimits();
     const keep = (v: Float32Array): Float32Array => { const view = take(v.length); view.set(v); return view; };
     this.limits = { w2ColumnEnd: keep(lim.w2ColumnEnd), w2RowStart: keep(lim.w2RowStart), w3ColumnEnd: keep(lim.w3ColumnEnd), w1RowStart: keep(lim.w1RowStart) };
     this.f64 = new Float64Array(B + 2 * D);
     this.logDet = this.f64.subarray(0, B);
+    this.spline = layout.spline ? new RqSpline(layout.spline.bins, layout.spline.bound) : null;
   }
 }
 
 /**
- * The MADE network of block k on `inp` (B × (D+C)): fills h1, h2 and o = [μ | α] (B × 2D).
+ * The MADE network of block k on `inp` (B × (D+C)): fills h1, h2 and o (B × PD; affine: [μ | α]).
  * With `limits` the products skip the masked zeros of W2 and W3 (same numbers, less work).
  */
 export function madeForward(
   layout: MafLayout, params: Float32Array, k: number, inp: Float32Array, B: number,
   h1: Float32Array, h2: Float32Array, o: Float32Array, limits?: MafWorkspace['limits'],
 ): void {
-  const { D, C, H, off } = layout;
+  const { D, C, H, P, off } = layout;
   const base = k * layout.blockSize;
   const W1 = params.subarray(base + off.w1, base + off.w1 + (D + C) * H);
   const W2 = params.subarray(base + off.w2, base + off.w2 + H * H);
-  const W3 = params.subarray(base + off.w3, base + off.w3 + H * 2 * D);
+  const W3 = params.subarray(base + off.w3, base + off.w3 + H * P * D);
   gemmNNInto(h1, inp, W1, B, D + C, H);
   biasActivationInto(h1, params.subarray(base + off.b1, base + off.b1 + H), B, H, true);
   gemmNNInto(h2, h1, W2, B, H, H, false, limits?.w2ColumnEnd);
   biasActivationInto(h2, params.subarray(base + off.b2, base + off.b2 + H), B, H, true);
-  gemmNNInto(o, h2, W3, B, H, 2 * D, false, limits?.w3ColumnEnd);
-  biasActivationInto(o, params.subarray(base + off.b3, base + off.b3 + 2 * D), B, 2 * D, false);
+  gemmNNInto(o, h2, W3, B, H, P * D, false, limits?.w3ColumnEnd);
+  biasActivationInto(o, params.subarray(base + off.b3, base + off.b3 + P * D), B, P * D, false);
 }
 
 /**
@@ -268,9 +298,10 @@ export function mafForward(
   ws: MafWorkspace, x: Float32Array, c: Float32Array, B: number, training: boolean, logProbOut?: Float64Array,
   split: BatchSplit = wholeBatch(B),
 ): number {
-  const { D, C, K, off } = layout;
+  const { D, C, K, P, off } = layout;
   const DC = D + C;
   const z = ws.z;
+  const spline = ws.spline;
   z.set(x.subarray(0, B * D));
   const logDet = ws.logDet;
   logDet.fill(0, 0, B);
@@ -283,15 +314,27 @@ export function mafForward(
       for (let j = 0; j < C; j++) inp[i * DC + D + j] = c[i * C + j];
     }
     madeForward(layout, params, k, inp, B, ws.h1[k], ws.h2[k], o, ws.limits);
-    // Affine: u = (z − μ)·exp(−α); log-det −Σα.
-    for (let i = 0; i < B; i++) {
-      let ld = 0;
-      for (let j = 0; j < D; j++) {
-        const a = o[i * 2 * D + D + j];
-        u[i * D + j] = (z[i * D + j] - o[i * 2 * D + j]) * Math.exp(-a);
-        ld -= a;
+    if (spline) {
+      // Spline: u = f(z; θ(z_<d, c)); log-det Σ log f'.
+      for (let i = 0; i < B; i++) {
+        let ld = 0;
+        for (let j = 0; j < D; j++) {
+          u[i * D + j] = spline.forward(o, i * P * D + j, D, z[i * D + j]);
+          ld += spline.logDerivative;
+        }
+        logDet[i] += ld;
       }
-      logDet[i] += ld;
+    } else {
+      // Affine: u = (z − μ)·exp(−α); log-det −Σα.
+      for (let i = 0; i < B; i++) {
+        let ld = 0;
+        for (let j = 0; j < D; j++) {
+          const a = o[i * 2 * D + D + j];
+          u[i * D + j] = (z[i * D + j] - o[i * 2 * D + j]) * Math.exp(-a);
+          ld -= a;
+        }
+        logDet[i] += ld;
+      }
     }
     // Batch norm.
     const st = k * 2 * D;
@@ -342,9 +385,10 @@ export function mafForward(
 export function mafBackward(
   layout: MafLayout, params: Float32Array, ws: MafWorkspace, B: number, grad: Float32Array, split: BatchSplit = wholeBatch(B),
 ): void {
-  const { D, C, H, K, off } = layout;
+  const { D, C, H, K, P, off } = layout;
   const DC = D + C;
   const N = split.totalRows;
+  const spline = ws.spline;
   const invB = 1 / N;
   const red = ws.f64.subarray(B, B + 2 * D);
   const gz = ws.gz, gu = ws.gu, go = ws.go, gh1 = ws.gh1, gh2 = ws.gh2, ginp = ws.ginp;
@@ -381,26 +425,34 @@ export function mafBackward(
         gu[i * D + j] = (dxh - m1 - xh * m2 + xh * invB) / s;
       }
     }
-    // Affine: u = (z − μ)e^{−α}: ∂z = gu·e^{−α}, ∂μ = −gu·e^{−α}, ∂α = −gu·u + 1/B (log-det).
-    for (let i = 0; i < B; i++) {
-      for (let j = 0; j < D; j++) {
-        const e = Math.exp(-o[i * 2 * D + D + j]);
-        const g = gu[i * D + j];
-        gz[i * D + j] = g * e;
-        go[i * 2 * D + j] = -g * e;
-        go[i * 2 * D + D + j] = -g * u[i * D + j] + invB;
+    if (spline) {
+      // Spline u = f(z; θ): ∂z and ∂θ of gu·f − (1/B)·log f' (by hand, see RqSpline.backward).
+      const zin = ws.inp[k];
+      for (let i = 0; i < B; i++)
+        for (let j = 0; j < D; j++)
+          gz[i * D + j] = spline.backward(o, i * P * D + j, D, zin[i * DC + j], gu[i * D + j], -invB, go, i * P * D + j, D);
+    } else {
+      // Affine: u = (z − μ)e^{−α}: ∂z = gu·e^{−α}, ∂μ = −gu·e^{−α}, ∂α = −gu·u + 1/B (log-det).
+      for (let i = 0; i < B; i++) {
+        for (let j = 0; j < D; j++) {
+          const e = Math.exp(-o[i * 2 * D + D + j]);
+          const g = gu[i * D + j];
+          gz[i * D + j] = g * e;
+          go[i * 2 * D + j] = -g * e;
+          go[i * 2 * D + D + j] = -g * u[i * D + j] + invB;
+        }
       }
     }
     const W1 = params.subarray(base + off.w1, base + off.w1 + DC * H);
     const W2 = params.subarray(base + off.w2, base + off.w2 + H * H);
-    const W3 = params.subarray(base + off.w3, base + off.w3 + H * 2 * D);
+    const W3 = params.subarray(base + off.w3, base + off.w3 + H * P * D);
     const h1 = ws.h1[k], h2 = ws.h2[k], inp = ws.inp[k];
     // Masked products: the zeros of W1 and W2 are skipped; gradients of masked weights are not
     // needed (zeroAtInto resets those weights after each step).
     const lim = ws.limits;
-    gemmTNInto(grad.subarray(base + off.w3, base + off.w3 + H * 2 * D), h2, go, H, B, 2 * D);
-    biasGradInto(grad.subarray(base + off.b3, base + off.b3 + 2 * D), go, B, 2 * D);
-    gemmNTInto(gh2, go, W3, B, 2 * D, H);
+    gemmTNInto(grad.subarray(base + off.w3, base + off.w3 + H * P * D), h2, go, H, B, P * D);
+    biasGradInto(grad.subarray(base + off.b3, base + off.b3 + P * D), go, B, P * D);
+    gemmNTInto(gh2, go, W3, B, P * D, H);
     reluBackwardBiasGradInto(grad.subarray(base + off.b2, base + off.b2 + H), gh2, h2, B, H);
     gemmTNInto(grad.subarray(base + off.w2, base + off.w2 + H * H), h1, gh2, H, B, H, false, lim.w2RowStart);
     gemmNTInto(gh1, gh2, W2, B, H, H, false, lim.w2RowStart);
@@ -434,9 +486,10 @@ export function mafInverseInPlace(
   layout: MafLayout, params: Float32Array, bnStats: Float32Array, bn: BatchNormSettings,
   ws: MafWorkspace, z: Float32Array, c: Float32Array, B: number,
 ): void {
-  const { D, C, K, off } = layout;
+  const { D, C, K, P, off } = layout;
   const DC = D + C;
   const u = ws.gu, inp = ws.ginp, h1 = ws.gh1, h2 = ws.gh2, o = ws.go;
+  const spline = ws.spline;
   for (let k = K - 1; k >= 0; k--) {
     const base = k * layout.blockSize;
     const st = k * 2 * D;
@@ -452,7 +505,8 @@ export function mafInverseInPlace(
     }
     for (let d = 0; d < D; d++) {
       madeForward(layout, params, k, inp, B, h1, h2, o, ws.limits);
-      for (let i = 0; i < B; i++) inp[i * DC + d] = u[i * D + d] * Math.exp(o[i * 2 * D + D + d]) + o[i * 2 * D + d];
+      if (spline) for (let i = 0; i < B; i++) inp[i * DC + d] = spline.inverse(o, i * P * D + d, D, u[i * D + d]);
+      else for (let i = 0; i < B; i++) inp[i * DC + d] = u[i * D + d] * Math.exp(o[i * 2 * D + D + d]) + o[i * 2 * D + d];
     }
     for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) z[i * D + j] = inp[i * DC + j];
   }

@@ -40,6 +40,16 @@ export interface FlowTrainingOptions {
    * and the gradients are averaged — one synchronisation per step; a step sees threads × batchSize events.
    */
   dataParallel: 'syncBatchNorm' | 'replicas';
+  /**
+   * Elementwise transform of each MADE block: 'affine' (the MAF, u = (z − μ)·e^{−α}) or 'rq-spline'
+   * (a rational-quadratic neural spline flow, Durkan et al. 2019: monotonic spline with `splineBins`
+   * bins on [−splineBound, splineBound], identity tails). Batch norm and reversals as in the MAF.
+   */
+  transform: 'affine' | 'rq-spline';
+  /** Spline bins K (transform 'rq-spline'; the MADE emits 3K − 1 parameters per dimension). */
+  splineBins: number;
+  /** Spline tail bound B in the standardised flow space (transform 'rq-spline'). */
+  splineBound: number;
 }
 
 /**
@@ -56,11 +66,13 @@ export const FLOW_PRESETS: Readonly<Record<'paper' | 'default', Readonly<FlowTra
     blocks: 15, hidden: 128, epochs: 100, batchSize: 256, learningRate: 1e-4, weightDecay: 1e-6,
     keepBestEpochs: 10, validationFraction: 0.2, patience: null, maxEvents: null,
     batchNormMomentum: 0.1, batchNormEps: 1e-5, threads: 1, dataParallel: 'syncBatchNorm',
+    transform: 'affine', splineBins: 8, splineBound: 3,
   }),
   default: Object.freeze({
     blocks: 6, hidden: 64, epochs: 8, batchSize: 256, learningRate: 1e-3, weightDecay: 1e-6,
     keepBestEpochs: 3, validationFraction: 0.2, patience: null, maxEvents: 300_000,
     batchNormMomentum: 0.1, batchNormEps: 1e-5, threads: 1, dataParallel: 'replicas',
+    transform: 'affine', splineBins: 8, splineBound: 3,
   }),
 });
 
@@ -100,6 +112,9 @@ const TABLE: Record<keyof FlowTrainingOptions, [Check, string]> = {
   batchNormEps: [posNum, 'a number > 0'],
   threads: [(v) => posInt(v) && (v as number) <= 64, 'an integer in [1, 64]'],
   dataParallel: [(v) => v === 'syncBatchNorm' || v === 'replicas', '"syncBatchNorm" or "replicas"'],
+  transform: [(v) => v === 'affine' || v === 'rq-spline', '"affine" or "rq-spline"'],
+  splineBins: [(v) => posInt(v) && (v as number) >= 2 && (v as number) <= 128, 'an integer in [2, 128]'],
+  splineBound: [(v) => posNum(v) && (v as number) <= 100, 'a number in (0, 100]'],
 };
 
 const EXTRA_KEYS = ['preset', 'seed', 'xVal', 'mVal', 'reporter'];

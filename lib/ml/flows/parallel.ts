@@ -137,7 +137,7 @@ class WorkerRunner implements StepRunner {
     const nTrain = data.trainY.length / L.D;
     const nVal = data.valY.length / L.D;
     const init: Omit<WorkerInit, 'part'> = {
-      shape: { dims: L.D, condDims: L.C, hidden: L.H, blocks: L.K },
+      shape: L.shape,
       mode,
       bn: { eps: engine.bn.eps, momentum: engine.bn.momentum },
       capacity: engine.capacity, P,

@@ -7,6 +7,7 @@
  */
 import { gemmNNInto, biasActivationInto } from '../kernels/index.js';
 import { allocatorFor, type MafLayout, type BatchNormSettings, type Float32Allocator } from './maf.js';
+import { RqSpline } from './spline.js';
 
 export class MafSampler {
   readonly layout: MafLayout;
@@ -15,25 +16,27 @@ export class MafSampler {
   private readonly start: number[];
   private readonly G: number;
   // Compact weight blocks, per MAF block k: W1[g] ((D+C) × n_g); W2[g'][g] (n_g' × n_g), g' ≤ g;
-  // W3[g'][d] (n_g' × 2: μ_d, α_d), g' < d; biases b1[g], b2[g], b3 pairs.
+  // W3[g'][d] (n_g' × P: the P outputs of dimension d — affine μ_d, α_d), g' < d; biases b1[g], b2[g], b3 (P per d).
   private readonly w1: Float32Array[][] = [];
   private readonly b1: Float32Array[][] = [];
   private readonly w2: Float32Array[][][] = [];
   private readonly b2: Float32Array[][] = [];
   private readonly w3: Float32Array[][][] = [];
   private readonly b3: Float32Array[][] = [];
-  // Activations by group (B × n_g), output pair (B × 2), input (B × (D+C)), u (B × D).
+  // Activations by group (B × n_g), outputs of one dimension (B × P), input (B × (D+C)), u (B × D).
   private readonly h1: Float32Array[] = [];
   private readonly h2: Float32Array[] = [];
   private readonly out: Float32Array;
   private readonly inp: Float32Array;
   private readonly u: Float32Array;
   private params: Float32Array | null = null;
+  private readonly spline: RqSpline | null;
 
   constructor(layout: MafLayout, capacity: number) {
     this.layout = layout;
     this.capacity = capacity;
-    const { D, C, H, K, hiddenDegree } = layout;
+    const { D, C, H, K, P, hiddenDegree } = layout;
+    this.spline = layout.spline ? new RqSpline(layout.spline.bins, layout.spline.bound) : null;
     const G = Math.max(D - 1, 1);
     this.G = G;
     this.start = [];
@@ -61,13 +64,13 @@ export class MafSampler {
         for (let gp = 0; gp <= g; gp++) take(n(gp) * n(g), (v) => row.push(v));
         const r3: Float32Array[] = [];
         w3.push(r3);
-        for (let d = 0; d < D; d++) take(n(g) * 2, (v) => r3.push(v));
+        for (let d = 0; d < D; d++) take(n(g) * P, (v) => r3.push(v));
       }
-      for (let d = 0; d < D; d++) take(2, (v) => b3.push(v));
+      for (let d = 0; d < D; d++) take(P, (v) => b3.push(v));
     }
     for (let g = 0; g < G; g++) { take(B * n(g), (v) => this.h1.push(v)); take(B * n(g), (v) => this.h2.push(v)); }
     let out: Float32Array | null = null, inp: Float32Array | null = null, u: Float32Array | null = null;
-    take(B * 2, (v) => { out = v; });
+    take(B * P, (v) => { out = v; });
     take(B * (D + C), (v) => { inp = v; });
     take(B * D, (v) => { u = v; });
     a = allocatorFor(lengths);
@@ -79,7 +82,7 @@ export class MafSampler {
 
   /** Copy the non-zero weight blocks of `params` into the compact layout. */
   load(params: Float32Array): void {
-    const { D, C, H, K, off, blockSize } = this.layout;
+    const { D, C, H, K, P, off, blockSize } = this.layout;
     const s = this.start;
     for (let k = 0; k < K; k++) {
       const base = k * blockSize;
@@ -97,16 +100,11 @@ export class MafSampler {
         }
         for (let d = 0; d < D; d++) {
           const w3 = this.w3[k][g][d];
-          for (let i = 0; i < ng; i++) {
-            w3[i * 2] = params[base + off.w3 + (s[g] + i) * 2 * D + d];
-            w3[i * 2 + 1] = params[base + off.w3 + (s[g] + i) * 2 * D + D + d];
-          }
+          for (let i = 0; i < ng; i++)
+            for (let q = 0; q < P; q++) w3[i * P + q] = params[base + off.w3 + (s[g] + i) * P * D + q * D + d];
         }
       }
-      for (let d = 0; d < D; d++) {
-        this.b3[k][d][0] = params[base + off.b3 + d];
-        this.b3[k][d][1] = params[base + off.b3 + D + d];
-      }
+      for (let d = 0; d < D; d++) for (let q = 0; q < P; q++) this.b3[k][d][q] = params[base + off.b3 + q * D + d];
     }
     this.params = params;
   }
@@ -115,8 +113,9 @@ export class MafSampler {
   inverseInPlace(bnStats: Float32Array, bn: BatchNormSettings, z: Float32Array, c: Float32Array, B: number): void {
     const params = this.params;
     if (!params) throw new Error('MafSampler: load(params) first');
-    const { D, C, K, off, blockSize } = this.layout;
+    const { D, C, K, P, off, blockSize } = this.layout;
     const DC = D + C, s = this.start, G = this.G;
+    const spline = this.spline;
     const u = this.u, inp = this.inp, out = this.out;
     for (let k = K - 1; k >= 0; k--) {
       const base = k * blockSize, st = k * 2 * D;
@@ -140,12 +139,17 @@ export class MafSampler {
             gemmNNInto(this.h2[g], this.h1[gp], this.w2[k][g][gp], B, s[gp + 1] - s[gp], ng, gp > 0);
           biasActivationInto(this.h2[g], this.b2[k][g], B, ng, true);
         }
-        // (μ_d, α_d) from hidden groups of degree < d (none for d = 0: biases only).
-        out.fill(0, 0, B * 2);
+        // The outputs of dimension d (affine: μ_d, α_d) from hidden groups of degree < d (none for d = 0: biases only).
+        out.fill(0, 0, B * P);
         for (let gp = 0; gp < Math.min(d, G); gp++)
-          gemmNNInto(out, this.h2[gp], this.w3[k][gp][d], B, s[gp + 1] - s[gp], 2, true);
+          gemmNNInto(out, this.h2[gp], this.w3[k][gp][d], B, s[gp + 1] - s[gp], P, true);
         const b = this.b3[k][d];
-        for (let i = 0; i < B; i++) inp[i * DC + d] = u[i * D + d] * Math.exp(out[2 * i + 1] + b[1]) + out[2 * i] + b[0];
+        if (spline) {
+          for (let i = 0; i < B; i++) {
+            for (let q = 0; q < P; q++) out[P * i + q] += b[q];
+            inp[i * DC + d] = spline.inverse(out, P * i, 1, u[i * D + d]);
+          }
+        } else for (let i = 0; i < B; i++) inp[i * DC + d] = u[i * D + d] * Math.exp(out[2 * i + 1] + b[1]) + out[2 * i] + b[0];
       }
       for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) z[i * D + j] = inp[i * DC + j];
     }

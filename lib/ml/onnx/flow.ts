@@ -215,6 +215,8 @@ export function exportFlowToOnnx(density: FittedFlow | FlowEnsemble, opts: FlowO
   const graph = opts.graph ?? 'logProb';
   if (graph !== 'logProb' && graph !== 'sample') throw new ConfigError(`exportFlowToOnnx: graph must be "logProb" or "sample", got ${JSON.stringify(graph)}`);
   const flows = flowsOf(density);
+  if (flows.some((f) => f.shape.spline))
+    throw new ConfigError('exportFlowToOnnx: only affine MAF flows can be exported; this flow has rational-quadratic spline blocks (transform "rq-spline")');
   const D = flows[0].dims, C = flows[0].shape.condDims;
   const g = new OnnxGraphBuilder();
   const description = `sidewinder conditional MAF: ${flows.length} flow(s) × ${flows.map((f) => f.members.length).join('/')} kept epochs, ` +

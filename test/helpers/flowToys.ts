@@ -1,0 +1,26 @@
+/**
+ * Analytic conditional toy with a known density (the flow closure tests):
+ * m ~ U(3, 4); x1 = μ(m) + σ(m)·z1, x2 = 0.5·x1 + 0.3·σ(m)·z2, x3 = 1 + 0.5·σ(m)·z3.
+ */
+import type { Rng } from '../../lib/util/rng.js';
+import type { Matrix } from '../../lib/ml/matrix.js';
+
+const LOG_2PI = Math.log(2 * Math.PI);
+const mu = (m: number): number => 2 * (m - 3.5);
+const sigma = (m: number): number => 0.4 + 0.6 * (m - 3);
+
+/** n events (or one per given mass) with their true log-density. */
+export function conditionalGaussianToy(n: number, rng: Rng, masses?: Float64Array): { x: Matrix<Float64Array>; m: Float64Array; logP: Float64Array } {
+  const x = new Float64Array(n * 3), m = masses ?? new Float64Array(n), logP = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!masses) m[i] = 3 + rng.uniform();
+    const s = sigma(m[i]);
+    const z1 = rng.normal(), z2 = rng.normal(), z3 = rng.normal();
+    x[3 * i] = mu(m[i]) + s * z1;
+    x[3 * i + 1] = 0.5 * x[3 * i] + 0.3 * s * z2;
+    x[3 * i + 2] = 1 + 0.5 * s * z3;
+    logP[i] = -0.5 * (z1 * z1 + z2 * z2 + z3 * z3) - 1.5 * LOG_2PI - Math.log(s) - Math.log(0.3 * s) - Math.log(0.5 * s);
+  }
+  return { x: { data: x, rows: n, cols: 3 }, m, logP };
+}
+
