@@ -14,7 +14,7 @@ import {
   gemmNNInto, gemmNTInto, gemmTNInto, biasActivationInto, reluBackwardBiasGradInto, biasGradInto, KernelArena,
 } from '../kernels/index.js';
 import type { Rng } from '../../util/rng.js';
-import { RqSpline, splineParamsPerDim } from './spline.js';
+import { RqSpline, splineParamsPerDim, splineCacheSize } from './spline.js';
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
@@ -233,6 +233,8 @@ export class MafWorkspace {
   readonly limits: ReturnType<MafLayout['maskLimits']>;
   /** Scratch of the spline transform (null for affine blocks). */
   readonly spline: RqSpline | null;
+  /** Per block, per element (row-major B × D): the spline's forward → backward cache (spline blocks only). */
+  readonly splineCache: Float64Array[] = [];
 
   /** Lengths of the views a workspace allocates (to size an arena). */
   static lengths(layout: MafLayout, capacity: number): number[] {
@@ -264,6 +266,7 @@ export class MafWorkspace {
     this.f64 = new Float64Array(B + 2 * D);
     this.logDet = this.f64.subarray(0, B);
     this.spline = layout.spline ? new RqSpline(layout.spline.bins, layout.spline.bound) : null;
+    if (layout.spline) for (let k = 0; k < K; k++) this.splineCache.push(new Float64Array(B * D * splineCacheSize(layout.spline.bins)));
   }
 }
 
@@ -316,10 +319,11 @@ export function mafForward(
     madeForward(layout, params, k, inp, B, ws.h1[k], ws.h2[k], o, ws.limits);
     if (spline) {
       // Spline: u = f(z; θ(z_<d, c)); log-det Σ log f'.
+      const cache = ws.splineCache[k], cs = splineCacheSize(spline.bins);
       for (let i = 0; i < B; i++) {
         let ld = 0;
         for (let j = 0; j < D; j++) {
-          u[i * D + j] = spline.forward(o, i * P * D + j, D, z[i * D + j]);
+          u[i * D + j] = spline.forward(o, i * P * D + j, D, z[i * D + j], cache, (i * D + j) * cs);
           ld += spline.logDerivative;
         }
         logDet[i] += ld;
@@ -427,10 +431,10 @@ export function mafBackward(
     }
     if (spline) {
       // Spline u = f(z; θ): ∂z and ∂θ of gu·f − (1/B)·log f' (by hand, see RqSpline.backward).
-      const zin = ws.inp[k];
+      const zin = ws.inp[k], cache = ws.splineCache[k], cs = splineCacheSize(spline.bins);
       for (let i = 0; i < B; i++)
         for (let j = 0; j < D; j++)
-          gz[i * D + j] = spline.backward(o, i * P * D + j, D, zin[i * DC + j], gu[i * D + j], -invB, go, i * P * D + j, D);
+          gz[i * D + j] = spline.backward(o, i * P * D + j, D, zin[i * DC + j], gu[i * D + j], -invB, go, i * P * D + j, D, cache, (i * D + j) * cs);
     } else {
       // Affine: u = (z − μ)e^{−α}: ∂z = gu·e^{−α}, ∂μ = −gu·e^{−α}, ∂α = −gu·u + 1/B (log-det).
       for (let i = 0; i < B; i++) {
