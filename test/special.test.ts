@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chi2Sf, erf, erfc, gammaP, gammaQ, lnGamma, normalCdf, normalIsf, normalQuantile, normalSf,
-  poissonLowerTail, poissonUpperTail,
+  poissonLowerTail, poissonUpperTail, oneSidedSignificance, pValueFromSignificance,
 } from '../lib/stats/special.js';
 
 // Reference values: closed forms, or scipy.special / scipy.stats (double precision) as stated.
@@ -60,5 +60,16 @@ describe('special functions', () => {
   it('χ² survival: 1 dof at 3.841458820694124 is 5 %; 2 dof is exp(−x/2)', () => {
     expect(chi2Sf(3.841458820694124, 1)).toBeCloseTo(0.05, 14);
     for (const x of [0.5, 3, 17]) expect(chi2Sf(x, 2)).toBeCloseTo(Math.exp(-x / 2), 14);
+  });
+});
+
+describe('one-sided significance of a p-value', () => {
+  it('is Φ̄⁻¹(p) for an excess, 0 for p ≥ 0.5 (no excess, including p = 1) and +∞ for p = 0', () => {
+    expect(oneSidedSignificance(pValueFromSignificance(5))).toBeCloseTo(5, 10);
+    expect(oneSidedSignificance(0.15865525393145707)).toBeCloseTo(1, 10); // Φ̄(1)
+    expect(oneSidedSignificance(0.5)).toBe(0);
+    expect(oneSidedSignificance(0.9)).toBe(0);
+    expect(oneSidedSignificance(1)).toBe(0);
+    expect(oneSidedSignificance(0)).toBe(Infinity);
   });
 });

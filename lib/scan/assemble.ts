@@ -3,7 +3,7 @@ import { signalRegionMask, shortSidebandMask, type Window } from '../windows/ind
 import { maskIndices, featureNames } from '../methods/features.js';
 import type { MethodName } from '../methods/types.js';
 import {
-  cutAndCount, deltaSysByEpsilonB, deltaOfWindow, combineDeltaSys, summarizeRuns, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, significanceFromPValue,
+  cutAndCount, deltaSysByEpsilonB, deltaOfWindow, combineDeltaSys, summarizeRuns, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, oneSidedSignificance,
   pValueFromSignificance, rocCurve, histogramFromCounts, fitBumpHunt, type CutAndCountRow, type WindowCut,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
@@ -192,6 +192,16 @@ function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<Metho
  * windows' overlaps are respected. The list is the IAD template for IAD and the control sample for
  * CWoLa and CATHODE; without a control sample only the Šidák bound is available.
  */
+/**
+ * A global significance as the results document stores it: one-sided (a p ≥ 0.5, e.g. when every
+ * window is a deficit and every toy exceeds, is Z = 0 like a local deficit), and null for Z = ∞ (p
+ * underflowed to 0), which JSON cannot hold.
+ */
+function resultsZ(p: number): number | null {
+  const z = oneSidedSignificance(p);
+  return z === Infinity ? null : z;
+}
+
 function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>, dataRows: Map<ScoredCell, CutAndCountRow[]>, notes: string[]): LookElsewhereResult[] {
   const { config } = ctx.plan;
   const out: LookElsewhereResult[] = [];
@@ -205,8 +215,7 @@ function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<
       const zMax = Math.max(...observed);
       const localP = pValueFromSignificance(zMax);
       const sidakP = sidakGlobalPValue(localP, observed.length);
-      // A local p-value that underflows to 0 gives Z = ∞, which the results schema stores as null.
-      const sidakZ = Number.isFinite(significanceFromPValue(sidakP)) ? significanceFromPValue(sidakP) : null;
+      const sidakZ = resultsZ(sidakP);
       const base = {
         method, epsilonB: eps, statistic: 'cowanOneSided' as const, localZMax: zMax,
         localZMaxWindowId: dataCells[observed.indexOf(zMax)].task.windowId, localP, nWindows: observed.length,
@@ -241,8 +250,8 @@ function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<
       if (capped) notes.push(`${method}, ε_B=${eps}: pseudo-experiments gave a global p (${g.pGlobal.toPrecision(3)}) below the local p; reported the local p instead (toys keep the classifiers fixed)`);
       const globalP = capped ? localP : g.pGlobal;
       out.push({
-        ...base, globalP, globalZ: capped ? zMax : Number.isFinite(g.zGlobal) ? g.zGlobal : null, nExceeding: g.nExceeding,
-        globalPStdErr: g.pGlobalStdErr, globalPUpper95: g.pGlobalUpper95, globalZLower95: g.zGlobalLower95,
+        ...base, globalP, globalZ: capped ? zMax : resultsZ(g.pGlobal), nExceeding: g.nExceeding,
+        globalPStdErr: g.pGlobalStdErr, globalPUpper95: g.pGlobalUpper95, globalZLower95: resultsZ(g.pGlobalUpper95) ?? undefined,
         nPseudoExperiments: g.nToys, maxLocalZHistogram: histogram(g.toyMaxZ, 0, Math.max(5, zMax + 0.5), 40),
       });
     });

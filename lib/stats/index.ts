@@ -4,7 +4,7 @@
  */
 export {
   lnGamma, gammaP, gammaQ, erf, erfc, normalPdf, normalCdf, normalSf, normalIsf, normalQuantile,
-  significanceFromPValue, pValueFromSignificance, poissonUpperTail, poissonLowerTail, chi2Sf,
+  significanceFromPValue, oneSidedSignificance, pValueFromSignificance, poissonUpperTail, poissonLowerTail, chi2Sf,
 } from './special.js';
 export { roundHalfEven, nearestRankIndex, quantileNearest, quantileLinear, sortedFinite } from './quantile.js';
 export { zSimple, zSimpleOneSided, zCowan, zCowanOneSided, zCowanAbsolute, significances } from './significance.js';

@@ -143,6 +143,15 @@ export const normalQuantile = (p: number): number => -normalIsf(p);
 /** One-sided p-value → significance Z = Φ̄⁻¹(p). */
 export const significanceFromPValue = (p: number): number => normalIsf(p);
 
+/**
+ * Significance of an excess in the one-sided convention: Φ̄⁻¹(p) floored at 0 — a p ≥ 0.5 (no excess,
+ * e.g. every window a deficit) gives 0 rather than a negative or −∞ Z; p = 0 gives +∞.
+ */
+export const oneSidedSignificance = (p: number): number => {
+  const z = normalIsf(p);
+  return z > 0 ? z : 0;
+};
+
 /** Significance Z → one-sided p-value Φ̄(Z). */
 export const pValueFromSignificance = (z: number): number => normalSf(z);
 
