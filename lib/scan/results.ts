@@ -210,7 +210,7 @@ export interface LookElsewhereResult {
   localP?: number;
   /** Fraction of pseudo-experiments whose largest local Z ≥ localZMax. */
   globalP: number;
-  /** Φ⁻¹(1 − globalP); null when no pseudo-experiment exceeds (Z = ∞: see globalZLower95). */
+  /** Φ⁻¹(1 − globalP), one-sided (0 when globalP ≥ 0.5); null when no pseudo-experiment exceeds (Z = ∞: see globalZLower95). */
   globalZ: number | null;
   /** Pseudo-experiments with largest local Z ≥ localZMax. */
   nExceeding?: number;

@@ -307,8 +307,8 @@ function syntheticLookElsewhere(rng: Rng, o: SyntheticOptions, doc: ResultsDocum
     for (const z of maxZ) counts[Math.min(29, Math.floor(z / 0.2))]++;
     out.push({
       method, epsilonB, statistic: 'cowanOneSided', localZMax, localZMaxWindowId: best.windowId, localP,
-      globalP, globalZ: normalQuantile(1 - globalP), nPseudoExperiments: nPseudo, nWindows,
-      sidakBound: { globalP: sidakP, globalZ: normalQuantile(1 - sidakP) },
+      globalP, globalZ: Math.max(0, normalQuantile(1 - globalP)), nPseudoExperiments: nPseudo, nWindows,
+      sidakBound: { globalP: sidakP, globalZ: Math.max(0, normalQuantile(1 - sidakP)) },
       maxLocalZHistogram: { edges, counts },
     });
   }
