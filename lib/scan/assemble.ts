@@ -413,6 +413,8 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
   const { plan } = ctx;
   const { config } = plan;
   const notes: string[] = [];
+  if (config.methods.includes('cathode') && config.cathode.generator === 'gan')
+    notes.push('CATHODE template from the conditional GAN (experimental): on background-only generated data it models the SR less well than the flow; its δsys (MC and sideband closure) absorbs that at the cost of sensitivity — use the flow for physics results');
   const cells = loadCells(ctx);
   const { table, studies } = deltaSysTable(ctx, cells, notes);
   const { runs, rows } = cellRuns(ctx, cells, table);
