@@ -28,10 +28,10 @@ export default async function (): Promise<void> {
   const window = (await loadWindows()).windows.find((w) => w.id === 5)!;
   const features = featureNames('baseline');
   const srData = featureMatrix(events, features, signalRegionMask(events, window));
-  const common = { flow: { preset: 'default', epochs: 6, maxEvents: 100_000 }, flows: 1, oversampling: 4, bandwidth: 0.01, seed: 3 } as const;
+  const common = { flow: { preset: 'default' }, flows: 1, oversampling: 4, bandwidth: 0.01, seed: 3 } as const;
   for (const generator of ['flow', 'gan'] as const) {
     t = performance.now();
-    const r = await trainAndSampleFlow(cathodeFlowPayload(events, window, features, { ...common, generator, gan: { epochs: 30, maxEvents: 100_000 } }));
+    const r = await trainAndSampleFlow(cathodeFlowPayload(events, window, features, { ...common, generator, gan: {} }));
     s = (performance.now() - t) / 1000;
     const template = { x: { data: r.samples, rows: r.rows, cols: r.cols } };
     const cf = await crossFit({ kind: 'hgb', options: {} }, srData, template.x, { k: 5, members: 1, seed: 4, classWeight: 'balanced' });

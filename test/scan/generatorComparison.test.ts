@@ -28,8 +28,8 @@ describe('scan --generator gan and the side-by-side template report', () => {
     expect(gan.results.config.densityEstimator?.kind).toBe('gan');
     expect(flow.results.config.densityEstimator?.kind).toBe('maf');
     // The results (and the report's notes) say that the GAN template is experimental; the flow's do not.
-    expect(gan.results.notes.some((n) => /conditional GAN \(experimental\)/.test(n))).toBe(true);
-    expect(flow.results.notes.some((n) => /GAN/.test(n))).toBe(false);
+    expect((gan.results.notes ?? []).some((n) => /conditional GAN \(experimental\)/.test(n))).toBe(true);
+    expect((flow.results.notes ?? []).some((n) => /GAN/.test(n))).toBe(false);
     // The GAN template is oversampled like the flow's.
     expect(gan.results.runs[0].nTemplate).toBe(Math.round(4 * gan.results.runs[0].nSR));
     const report = await writeReport(gan.results, join(out, 'report'), { formats: [], compareWith: flow.results });
