@@ -20,7 +20,8 @@ export const SPLINE_MIN_BIN_WIDTH = 1e-3;
 export const SPLINE_MIN_BIN_HEIGHT = 1e-3;
 export const SPLINE_MIN_DERIVATIVE = 1e-3;
 /** softplus(θ + shift) + min = 1 at θ = 0. */
-const DERIVATIVE_SHIFT = Math.log(Math.expm1(1 - SPLINE_MIN_DERIVATIVE));
+export const SPLINE_DERIVATIVE_SHIFT = Math.log(Math.expm1(1 - SPLINE_MIN_DERIVATIVE));
+const DERIVATIVE_SHIFT = SPLINE_DERIVATIVE_SHIFT;
 
 /** Unnormalised parameters per dimension for K bins. */
 export const splineParamsPerDim = (bins: number): number => 3 * bins - 1;

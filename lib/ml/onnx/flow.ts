@@ -12,8 +12,13 @@
  *   events in original units; the rows are shared between flows and kept epochs exactly as
  *   {@link FittedFlow.sampleFromNoise} shares them (row bounds ⌊kN/K⌋ computed in the graph). Each
  *   MADE inverse is D passes, pass d using only the hidden units of MADE degree < d.
+ * Rational-quadratic spline blocks (`transform: 'rq-spline'`) are exported with the same graphs:
+ * softmax, cumulative sums and softplus build the knots, the bin is the count of interior knots ≤ the
+ * value, its knots are gathered, and the bin formula (forward) or the stable quadratic root (inverse)
+ * is evaluated in float32, identity outside [−B, B] (see {@link splineOnnx}).
  */
 import { MafLayout, type FittedFlow, type FlowEnsemble } from '../flows/index.js';
+import { SPLINE_MIN_BIN_WIDTH, SPLINE_MIN_BIN_HEIGHT, SPLINE_MIN_DERIVATIVE, SPLINE_DERIVATIVE_SHIFT } from '../flows/spline.js';
 import { ConfigError } from '../../util/errors.js';
 import { OnnxGraphBuilder, encodeModel, valueInfo } from './graph.js';
 
@@ -51,12 +56,12 @@ function preprocessingConstants(g: OnnxGraphBuilder, f: FittedFlow, precision: '
 
 /** Per block of one kept epoch: weights sliced out of the flat parameter vector. */
 function blockWeights(layout: MafLayout, params: Float32Array, k: number) {
-  const { D, C, H, off } = layout;
+  const { D, C, H, P, off } = layout;
   const base = k * layout.blockSize;
   const at = (o: number, n: number) => params.subarray(base + o, base + o + n);
   return {
     w1: at(off.w1, (D + C) * H), b1: at(off.b1, H), w2: at(off.w2, H * H), b2: at(off.b2, H),
-    w3: at(off.w3, H * 2 * D), b3: at(off.b3, 2 * D), logGamma: at(off.logGamma, D), beta: at(off.beta, D),
+    w3: at(off.w3, H * P * D), b3: at(off.b3, P * D), logGamma: at(off.logGamma, D), beta: at(off.beta, D),
   };
 }
 
@@ -82,25 +87,95 @@ function splitRows(g: OnnxGraphBuilder, inputs: string[], parts: number, body: (
   return range(0, parts).map((k) => body(inputs.map((t) => g.op('Slice', [t, bounds[k], bounds[k + 1], axis0])), k));
 }
 
+/** Columns `cols` (in that order) of rows `rows` of a row-major matrix with `width` columns. */
+function columns(w: ArrayLike<number>, width: number, rows: readonly number[], cols: readonly number[]): number[] {
+  const out: number[] = [];
+  for (const r of rows) for (const c of cols) out.push(w[r * width + c]);
+  return out;
+}
+
+/**
+ * The rational-quadratic spline of lib/ml/flows/spline.ts on M columns at once: θ [N, 3K − 1, M]
+ * (widths, heights, interior derivatives along axis 1) and v [N, M]. 'forward' returns y = f(v) and
+ * log f'(v); 'inverse' returns f⁻¹(v) (the log-derivative is then not built). Identity outside [−B, B].
+ */
+function splineOnnx(g: OnnxGraphBuilder, theta: string, v: string, K: number, B: number, direction: 'forward' | 'inverse'): { out: string; logDerivative: string | null } {
+  const f = (x: number) => g.float('c', [1], [x]);
+  const axis1 = g.int64('axis1', [1]);
+  const slice = (t: string, a: number, b: number) => g.op('Slice', [t, g.int64('start', [a]), g.int64('end', [b]), axis1]);
+  const add = (a: string, b: string) => g.op('Add', [a, b]), sub = (a: string, b: string) => g.op('Sub', [a, b]);
+  const mul = (a: string, b: string) => g.op('Mul', [a, b]), div = (a: string, b: string) => g.op('Div', [a, b]);
+  // Knots −B = c_0 < … < c_K = B from a softmax with a minimum bin size: [N, K + 1, M].
+  const knots = (logits: string, minBin: number, zeros: string) => {
+    const cum = g.op('CumSum', [add(mul(g.op('Softmax', [logits], { axis: 1 }), f(1 - minBin * K)), f(minBin)), axis1]);
+    const interior = sub(mul(slice(cum, 0, K - 1), f(2 * B)), f(B));
+    return g.op('Concat', [sub(zeros, f(B)), interior, add(zeros, f(B))], { axis: 1 });
+  };
+  const wl = slice(theta, 0, K), hl = slice(theta, K, 2 * K), dl = slice(theta, 2 * K, 3 * K - 1);
+  const zeros = mul(slice(wl, 0, 1), f(0)); // [N, 1, M]
+  const cw = knots(wl, SPLINE_MIN_BIN_WIDTH, zeros), ch = knots(hl, SPLINE_MIN_BIN_HEIGHT, zeros);
+  const ones = add(zeros, f(1));
+  const dk = g.op('Concat', [ones, add(g.op('Softplus', [add(dl, f(SPLINE_DERIVATIVE_SHIFT))]), f(SPLINE_MIN_DERIVATIVE)), ones], { axis: 1 });
+  const v3 = g.op('Unsqueeze', [v, axis1]); // [N, 1, M]
+  // Bin k = number of interior knots ≤ v (of x-knots forward, y-knots inverse).
+  const search = direction === 'forward' ? cw : ch;
+  const count = g.op('ReduceSum', [g.op('Cast', [g.op('GreaterOrEqual', [v3, slice(search, 1, K)])], { to: FLOAT }), axis1], { keepdims: 1 });
+  const k0 = g.op('Cast', [count], { to: INT64 });
+  const k1 = g.op('Add', [k0, g.int64('one', [1])]);
+  const gather = (t: string, i: string) => g.op('GatherElements', [t, i], { axis: 1 });
+  const x0 = gather(cw, k0), w = sub(gather(cw, k1), x0);
+  const y0 = gather(ch, k0), h = sub(gather(ch, k1), y0);
+  const d0 = gather(dk, k0), d1 = gather(dk, k1);
+  const s = div(h, w);
+  const delta = sub(add(d0, d1), mul(f(2), s));
+  const inside = g.op('And', [g.op('GreaterOrEqual', [v3, f(-B)]), g.op('LessOrEqual', [v3, f(B)])]);
+  const squeeze = (t: string) => g.op('Squeeze', [t, axis1]);
+  if (direction === 'forward') {
+    const xi = div(sub(v3, x0), w), omx = sub(f(1), xi);
+    const t = mul(xi, omx), xi2 = mul(xi, xi);
+    const den = add(s, mul(delta, t));
+    const y = add(y0, div(mul(h, add(mul(s, xi2), mul(d0, t))), den));
+    const nd = add(add(mul(d1, xi2), mul(mul(f(2), s), t)), mul(d0, mul(omx, omx)));
+    const ld = sub(add(mul(f(2), g.op('Log', [s])), g.op('Log', [nd])), mul(f(2), g.op('Log', [den])));
+    return { out: squeeze(g.op('Where', [inside, y, v3])), logDerivative: squeeze(g.op('Where', [inside, ld, f(0)])) };
+  }
+  const dy = sub(v3, y0);
+  const a = add(mul(h, sub(s, d0)), mul(dy, delta));
+  const b = sub(mul(h, d0), mul(dy, delta));
+  const c = g.op('Neg', [mul(s, dy)]);
+  const disc = g.op('Max', [sub(mul(b, b), mul(f(4), mul(a, c))), f(0)]);
+  const xi = g.op('Clip', [div(mul(f(2), c), sub(g.op('Neg', [b]), g.op('Sqrt', [disc]))), f(0), f(1)]);
+  return { out: squeeze(g.op('Where', [inside, add(x0, mul(xi, w)), v3])), logDerivative: null };
+}
+
 /** log p of one kept epoch in the flow's space: y [N, D], c [N, C] → [N, 1]. */
 function memberLogProb(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k: number, y: string, c: string): string {
-  const { D, C, H, K } = layout;
+  const { D, C, H, K, P, spline } = layout;
   const member = f.members[k];
   const eps = f.options.batchNormEps;
   const reverse = g.int64('reverse', range(0, D).reverse());
   let z = y;
   let constant = -D * HALF_LOG_2PI;
-  const alphas: string[] = [];
+  const alphas: string[] = [], logDerivatives: string[] = [];
   for (let b = 0; b < K; b++) {
     const w = blockWeights(layout, member.params, b);
     const tag = `m${k}_b${b}`;
     const h1 = g.op('Relu', [g.op('Gemm', [g.op('Concat', [z, c], { axis: 1 }), g.float(`${tag}_W1`, [D + C, H], w.w1), g.float(`${tag}_b1`, [H], w.b1)])]);
     const h2 = g.op('Relu', [g.op('Gemm', [h1, g.float(`${tag}_W2`, [H, H], w.w2), g.float(`${tag}_b2`, [H], w.b2)])]);
     const all = range(0, H);
-    const mu = g.op('Gemm', [h2, g.float(`${tag}_W3mu`, [H, D], submatrix(w.w3, 2 * D, all, 0, D)), g.float(`${tag}_b3mu`, [D], w.b3.subarray(0, D))]);
-    const alpha = g.op('Gemm', [h2, g.float(`${tag}_W3alpha`, [H, D], submatrix(w.w3, 2 * D, all, D, 2 * D)), g.float(`${tag}_b3alpha`, [D], w.b3.subarray(D, 2 * D))]);
-    alphas.push(alpha);
-    const u = g.op('Mul', [g.op('Sub', [z, mu]), g.op('Exp', [g.op('Neg', [alpha])])]);
+    let u: string;
+    if (spline) {
+      // θ: columns p·D + d → [N, P, D].
+      const theta = g.op('Reshape', [g.op('Gemm', [h2, g.float(`${tag}_W3`, [H, P * D], w.w3), g.float(`${tag}_b3`, [P * D], w.b3)]), g.int64('theta_shape', [0, P, D])]);
+      const r = splineOnnx(g, theta, z, spline.bins, spline.bound, 'forward');
+      u = r.out;
+      logDerivatives.push(r.logDerivative as string);
+    } else {
+      const mu = g.op('Gemm', [h2, g.float(`${tag}_W3mu`, [H, D], submatrix(w.w3, 2 * D, all, 0, D)), g.float(`${tag}_b3mu`, [D], w.b3.subarray(0, D))]);
+      const alpha = g.op('Gemm', [h2, g.float(`${tag}_W3alpha`, [H, D], submatrix(w.w3, 2 * D, all, D, 2 * D)), g.float(`${tag}_b3alpha`, [D], w.b3.subarray(D, 2 * D))]);
+      alphas.push(alpha);
+      u = g.op('Mul', [g.op('Sub', [z, mu]), g.op('Exp', [g.op('Neg', [alpha])])]);
+    }
     // Inference-mode batch norm y_j = (u_j − mean_j)/s_j·γ_j + β_j as one scale and shift, then the
     // reversal: z'[:, D−1−j] = y_j.
     const st = b * 2 * D;
@@ -113,8 +188,12 @@ function memberLogProb(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k:
     }
     z = g.op('Gather', [g.op('Add', [g.op('Mul', [u, g.float(`${tag}_bn_scale`, [D], scale)]), g.float(`${tag}_bn_shift`, [D], shift)]), reverse], { axis: 1 });
   }
-  const sumAlpha = g.op('ReduceSum', [g.op('Concat', alphas, { axis: 1 }), g.int64('axis1', [1])], { keepdims: 1 });
   const halfZ2 = g.op('Mul', [g.op('ReduceSumSquare', [z], { axes: [1], keepdims: 1 }), g.float('half', [1], [0.5])]);
+  if (spline) {
+    const sumLd = g.op('ReduceSum', [g.op('Concat', logDerivatives, { axis: 1 }), g.int64('axis1', [1])], { keepdims: 1 });
+    return g.op('Sub', [g.op('Add', [g.float(`m${k}_log_det_constant`, [1], [constant]), sumLd]), halfZ2]);
+  }
+  const sumAlpha = g.op('ReduceSum', [g.op('Concat', alphas, { axis: 1 }), g.int64('axis1', [1])], { keepdims: 1 });
   return g.op('Sub', [g.op('Sub', [g.float(`m${k}_log_det_constant`, [1], [constant]), sumAlpha]), halfZ2]);
 }
 
@@ -125,7 +204,7 @@ function logMeanExp(g: OnnxGraphBuilder, columns: string[]): string {
   return g.op('Sub', [lse, g.float('log_members', [1], [Math.log(columns.length)])]);
 }
 
-const FLOAT = 1, DOUBLE = 11;
+const FLOAT = 1, INT64 = 7, DOUBLE = 11;
 
 /** Build log p(x | m) of one flow into the graph: returns (value [N, 1] float32, valid [N, 1] bool). */
 function flowLogProb(g: OnnxGraphBuilder, f: FittedFlow, x: string, m: string): { value: string; valid: string } {
@@ -148,7 +227,7 @@ function flowLogProb(g: OnnxGraphBuilder, f: FittedFlow, x: string, m: string): 
 
 /** Inverse of one kept epoch: base-space z [n, D], standardised c [n, C] → flow-space y [n, D]. */
 function memberInverse(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k: number, z: string, c: string): string {
-  const { D, C, H, K, hiddenDegree } = layout;
+  const { D, C, H, K, P, spline, hiddenDegree } = layout;
   const member = f.members[k];
   const eps = f.options.batchNormEps;
   const condRows = range(D, D + C);
@@ -171,6 +250,22 @@ function memberInverse(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k:
       // Output d sees the hidden units of degree < d, which see x_0..x_{d−1} and the condition only.
       let units = 0;
       while (units < H && hiddenDegree[units] < d) units++;
+      if (spline) {
+        // θ of dimension d: columns p·D + d of W3 → [n, P, 1].
+        const cols = range(0, P).map((p) => p * D + d), bias = columns(w.b3, P * D, [0], cols);
+        let theta: string;
+        if (units === 0) theta = g.op('Add', [g.op('Mul', [g.op('Unsqueeze', [ud, g.int64('axis1', [1])]), g.float('c', [1], [0])]), g.float(`${tag}_theta${d}`, [1, P, 1], bias)]);
+        else {
+          const rows = [...range(0, d), ...condRows];
+          const inp = d === 0 ? c : g.op('Concat', [...x, c], { axis: 1 });
+          const h1 = g.op('Relu', [g.op('Gemm', [inp, g.float(`${tag}_d${d}_W1`, [rows.length, units], submatrix(w.w1, H, rows, 0, units)), g.float(`${tag}_d${d}_b1`, [units], w.b1.subarray(0, units))])]);
+          const h2 = g.op('Relu', [g.op('Gemm', [h1, g.float(`${tag}_d${d}_W2`, [units, units], submatrix(w.w2, H, range(0, units), 0, units)), g.float(`${tag}_d${d}_b2`, [units], w.b2.subarray(0, units))])]);
+          const out = g.op('Gemm', [h2, g.float(`${tag}_d${d}_W3`, [units, P], columns(w.w3, P * D, range(0, units), cols)), g.float(`${tag}_d${d}_b3`, [P], bias)]);
+          theta = g.op('Unsqueeze', [out, g.int64('axis2', [2])]);
+        }
+        x.push(splineOnnx(g, theta, ud, spline.bins, spline.bound, 'inverse').out);
+        continue;
+      }
       let mu: string, alpha: string;
       if (units === 0) {
         mu = g.float(`${tag}_mu${d}`, [1], [w.b3[d]]);
@@ -215,8 +310,6 @@ export function exportFlowToOnnx(density: FittedFlow | FlowEnsemble, opts: FlowO
   const graph = opts.graph ?? 'logProb';
   if (graph !== 'logProb' && graph !== 'sample') throw new ConfigError(`exportFlowToOnnx: graph must be "logProb" or "sample", got ${JSON.stringify(graph)}`);
   const flows = flowsOf(density);
-  if (flows.some((f) => f.shape.spline))
-    throw new ConfigError('exportFlowToOnnx: only affine MAF flows can be exported; this flow has rational-quadratic spline blocks (transform "rq-spline")');
   const D = flows[0].dims, C = flows[0].shape.condDims;
   const g = new OnnxGraphBuilder();
   const description = `sidewinder conditional MAF: ${flows.length} flow(s) × ${flows.map((f) => f.members.length).join('/')} kept epochs, ` +
