@@ -7,7 +7,7 @@
  *
  * Environment: FLOW_BENCH_EVENTS (default 500000), FLOW_BENCH_EPOCHS (1), FLOW_BENCH_THREADS ("2,1": thread
  * counts to measure, ours and PyTorch's — on a busy machine 2-thread PyTorch crawls), FLOW_BENCH_SKIP_TORCH=1,
- * FLOW_BENCH_SKIP_DEFAULT=1. FLOW_BENCH_SPLINE=1 runs only the MAF vs RQ-NSF comparison at equal wall-clock
+ * FLOW_BENCH_SKIP_DEFAULT=1. FLOW_BENCH_SPLINE=1 runs only the MAF vs RQ-NSF comparison at equal CPU
  * time (see {@link splineAtEqualTime}; FLOW_BENCH_SPLINE_EVENTS, FLOW_BENCH_SPLINE_SECONDS, FLOW_BENCH_SPLINE_SEED).
  * Figures are wall-clock on a shared machine: noisy. The PyTorch reference needs
  * an optimised BLAS (Debian: `apt-get install python3-torch libopenblas0-pthread`); on Debian's reference
