@@ -2,7 +2,9 @@
  * Rational-quadratic neural spline flow blocks (issue 7; Durkan et al. 2019, arXiv:1906.04032):
  * the elementwise spline, the RQ-NSF blocks inside the conditional MAF machinery, and fitted flows.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../lib/util/rng.js';
 import type { Matrix } from '../lib/ml/matrix.js';
@@ -16,6 +18,9 @@ import { exportFlowToOnnx } from '../lib/ml/onnx/index.js';
 import ort from 'onnxruntime-node';
 import { ConfigError, InputError } from '../lib/util/errors.js';
 import { conditionalGaussianToy } from './helpers/flowToys.js';
+import { runScan } from '../lib/scan/scan.js';
+import { presetConfig } from '../lib/scan/presets.js';
+import { validateResults } from '../lib/scan/validateResults.js';
 
 const BN = { eps: 1e-5, momentum: 0.1 };
 
@@ -363,5 +368,24 @@ describe('version-1 documents (affine, written before the transform option)', ()
     expect(Array.from(flow.logProb({ data: Float64Array.from(probe.x), rows: probe.m.length, cols: 2 }, Float64Array.from(probe.m)))).toEqual(probe.logProb);
     expect(Array.from(flow.sample(Float64Array.from(samples.m), createRng(samples.seed)).data)).toEqual(samples.x);
     expect(() => loadFlow({ ...fixture.document, version: 3 })).toThrow(InputError);
+  });
+});
+
+describe('scan integration', () => {
+  it('a CATHODE scan with cathode.flow.transform = "rq-spline" trains spline flows and its results validate', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sw-scan-spline-'));
+    const cfg = presetConfig('ci');
+    cfg.windows.ids = [5];
+    cfg.methods = ['cathode'];
+    delete cfg.control;
+    cfg.dataset.generate!.background = 120_000;
+    cfg.cathode.flow = { preset: 'default', epochs: 2, maxEvents: 20_000, blocks: 2, hidden: 16, transform: 'rq-spline' };
+    const { results } = await runScan(cfg, { outDir: out, cacheDir: join(out, 'cache') });
+    expect(() => validateResults(results, 'scan')).not.toThrow();
+    expect(results.runs[0].nTemplate).toBe(Math.round(cfg.cathode.oversampling * results.runs[0].nSR));
+    expect(JSON.stringify(results)).toContain('"transform":"rq-spline"');
+    // The flow document the scan cached has spline blocks.
+    const manifests = (readdirSync(join(out, 'cache'), { recursive: true }) as string[]).filter((f) => f.endsWith('manifest.json'));
+    expect(manifests.some((f) => readFileSync(join(out, 'cache', f), 'utf8').includes('"spline":{"bins":8,"bound":3}'))).toBe(true);
   });
 });
