@@ -271,6 +271,23 @@ export interface FeatureDependence {
   nEvents: number;
 }
 
+/**
+ * Correlation structure of a generated background template against the SR data it stands in for:
+ * dCor of one pair of classifier inputs in each (CATHODE, run 0). A generator that reproduces the
+ * marginals but not the dependence between features shows up here.
+ */
+export interface TemplateCorrelation {
+  windowId: number;
+  method: MethodName;
+  featureA: string;
+  featureB: string;
+  dCorData: number;
+  dCorTemplate: number;
+  /** Events used from each (the first ones, up to a cap). */
+  nData: number;
+  nTemplate: number;
+}
+
 /** A classifier-input feature in the SR: data vs the method's background template. */
 export interface FeatureHistogram {
   windowId: number;
@@ -321,6 +338,8 @@ export interface ResultsDocument {
   mjjSpectra?: MjjSpectra;
   featureHistograms?: FeatureHistogram[];
   featureDependence?: FeatureDependence[];
+  /** dCor of feature pairs in the SR data vs in the CATHODE template, per window. */
+  templateCorrelations?: TemplateCorrelation[];
   bumpHunt?: BumpHuntFit[];
 }
 

@@ -37,5 +37,16 @@ describe('scan --generator gan and the side-by-side template report', () => {
     const html = readFileSync(report.htmlPath, 'utf8');
     expect(html).toMatch(/GAN template vs flow \(MAF\) template/);
     expect(html).toMatch(/CATHODE template generator: conditional GAN/);
+    // Correlation structure: dCor of every pair of the 4 inputs in SR data and in each template.
+    for (const r of [flow.results, gan.results]) {
+      const t = r.templateCorrelations!;
+      expect(t.map((x) => `${x.featureA}-${x.featureB}`)).toEqual(['mJ1-deltaMJ', 'mJ1-tau21J1', 'mJ1-tau21J2', 'deltaMJ-tau21J1', 'deltaMJ-tau21J2', 'tau21J1-tau21J2']);
+      expect(t.every((x) => x.windowId === 5 && x.nData === Math.min(20_000, r.runs[0].nSR) && x.nTemplate === 20_000)).toBe(true);
+    }
+    // Same data, same pairs: the data side agrees between the two scans; the templates differ.
+    expect(gan.results.templateCorrelations!.map((x) => x.dCorData)).toEqual(flow.results.templateCorrelations!.map((x) => x.dCorData));
+    const worst = (r: typeof flow.results) => Math.max(...r.templateCorrelations!.map((x) => Math.abs(x.dCorTemplate - x.dCorData)));
+    console.log(`max |dCor(template) − dCor(data)| over feature pairs: flow ${worst(flow.results).toFixed(3)}, GAN ${worst(gan.results).toFixed(3)}`);
+    expect(html).toMatch(/Correlation structure of the CATHODE template \(conditional GAN\)/);
   });
 });
