@@ -3,7 +3,9 @@
  *
  * K blocks, each: MADE (masked dense ReLU layers; the condition feeds every first-layer hidden
  * unit) giving (μ, α) per dimension, the affine map u = (z − μ)·exp(−α); batch normalisation with
- * its log-determinant; a reversal of the dimension order. Base density: standard normal.
+ * its log-determinant; a reversal of the dimension order. Base density: standard normal. With
+ * `shape.spline` the affine map is a rational-quadratic spline instead (RQ-NSF, ./spline.ts): the MADE
+ * gives its 3K − 1 parameters per dimension, u = f(z; θ), log-det Σ log f'.
  *
  * All parameters live in one flat Float32Array (`params`) so a single Adam call updates them and
  * the masks are one multiply (masked weights stay exactly zero). Every buffer of a thread —

@@ -313,7 +313,8 @@ export function exportFlowToOnnx(density: FittedFlow | FlowEnsemble, opts: FlowO
   const D = flows[0].dims, C = flows[0].shape.condDims;
   const g = new OnnxGraphBuilder();
   const description = `sidewinder conditional MAF: ${flows.length} flow(s) × ${flows.map((f) => f.members.length).join('/')} kept epochs, ` +
-    `${flows[0].shape.blocks} MADE blocks × ${flows[0].shape.hidden} hidden, ${D} features, ${C} condition(s)`;
+    `${flows[0].shape.blocks} MADE blocks × ${flows[0].shape.hidden} hidden, ${D} features, ${C} condition(s)` +
+    (flows[0].shape.spline ? `, rational-quadratic spline blocks (${flows[0].shape.spline.bins} bins, tail bound ${flows[0].shape.spline.bound})` : '');
   const metadata = {
     'sidewinder.kind': density.kind,
     'sidewinder.graph': graph,
