@@ -63,6 +63,8 @@ describe('sidewinder export-onnx', () => {
       [undefined, { scan: dir, window: '4' }, /no flow for window 4, sample data, run 0; the plan has window 5 \(data, run 0\)/],
       [join(dir, 'flow.json'), { graph: 'density' }, /--graph must be log-prob or sample, got "density"/],
       [undefined, {}, /give either a model document or --scan/],
+      [undefined, { scan: dir, window: 'five' }, /--window: expected a non-negative integer, got "five"/],
+      [join(dir, 'flow.json'), { window: '5' }, /--window selects a flow of a scan/],
     ];
     const out = join(dir, 'never.onnx');
     for (const [model, opts, message] of cases) expect(() => exportOnnx(model, { ...base, ...opts, output: out })).toThrow(message);

@@ -181,9 +181,9 @@ function templateCorrelationTable(results: ResultsDocument): string {
     return r ? `${r.dCorData.toFixed(3)} / ${r.dCorTemplate.toFixed(3)}` : '—';
   };
   const rows = pairs.map((p) => `<tr><td>${p.split('|').map(escapeHtml).join(' – ')}</td>${windows.map((w) => `<td>${cell(w, p)}</td>`).join('')}</tr>`);
-  const n = t[0];
+  const nMax = Math.max(...t.map((r) => Math.max(r.nData, r.nTemplate)));
   const generator = results.config.densityEstimator?.kind === 'gan' ? 'conditional GAN' : 'conditional MAF';
-  return `<h3>Correlation structure of the CATHODE template (${generator})</h3><p>Distance correlation of each pair of classifier inputs, SR data / template (up to ${Math.max(n.nData, n.nTemplate).toLocaleString('en-US')} events each: statistical error ≈ 0.005, and ≈ 0.01 for independent features). A faithful template reproduces the data's dependence between features, not only their marginals.</p><table class="cmp"><thead><tr><th>features</th>${windows.map((w) => `<th>${centre.get(w)?.toFixed(1) ?? w} TeV</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h3>Correlation structure of the CATHODE template (${generator})</h3><p>Distance correlation of each pair of classifier inputs, SR data / template (up to ${nMax.toLocaleString('en-US')} events each: statistical error ≈ 0.005, and ≈ 0.01 for independent features). A faithful template reproduces the data's dependence between features, not only their marginals.</p><table class="cmp"><thead><tr><th>features</th>${windows.map((w) => `<th>${centre.get(w)?.toFixed(1) ?? w} TeV</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** Options of {@link renderHtml}. */

@@ -345,7 +345,7 @@ function featureDependence(ctx: AssembleContext): FeatureDependence[] {
 /** Events per sample in {@link templateCorrelations}: dCor then scatters by 0.003–0.006 (measured on Gaussian pairs), ≈ 0.01 for independent ones. */
 const TEMPLATE_DCOR_EVENTS = 20_000;
 
-/** dCor of every pair of classifier inputs in the SR data and in the CATHODE template, per window (run 0). */
+/** dCor of every pair of classifier inputs in the SR data and in the CATHODE template, per window (run 0), on ≤ 20k evenly strided rows of each. */
 function templateCorrelations(ctx: AssembleContext, cells: ScoredCell[]): TemplateCorrelation[] {
   const out: TemplateCorrelation[] = [];
   const names = featureNames(ctx.plan.config.features);
@@ -358,9 +358,15 @@ function templateCorrelations(ctx: AssembleContext, cells: ScoredCell[]): Templa
     if (c.task.sample !== 'data' || c.task.kind !== 'classify' || c.task.run !== 0 || c.task.method !== 'cathode') continue;
     const template = templateFeatures(ctx, c);
     if (!template) continue;
-    const nT = Math.min(template.rows, TEMPLATE_DCOR_EVENTS), nD = Math.min(c.srIndex.length, TEMPLATE_DCOR_EVENTS);
-    const dataCol = (j: number) => { const col = ctx.samples.data.column(names[j]); return Float64Array.from({ length: nD }, (_, i) => col[c.srIndex[i]]); };
-    const templateCol = (j: number) => Float64Array.from({ length: nT }, (_, i) => template.data[i * template.cols + j]);
+    // Evenly strided rows over the whole sample: the template is stored in blocks (flow k, kept epoch
+    // k), the data in file order, so the first rows would not represent either.
+    const strided = (rows: number): Uint32Array => {
+      const n = Math.min(rows, TEMPLATE_DCOR_EVENTS);
+      return Uint32Array.from({ length: n }, (_, i) => Math.floor((i * rows) / n));
+    };
+    const dRows = strided(c.srIndex.length), tRows = strided(template.rows);
+    const dataCol = (j: number) => { const col = ctx.samples.data.column(names[j]); return Float64Array.from(dRows, (r) => col[c.srIndex[r]]); };
+    const templateCol = (j: number) => Float64Array.from(tRows, (r) => template.data[r * template.cols + j]);
     const d = names.map((_, j) => dataCol(j)), t = names.map((_, j) => templateCol(j));
     for (let a = 0; a < names.length; a++)
       for (let b = a + 1; b < names.length; b++) {

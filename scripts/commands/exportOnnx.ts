@@ -62,7 +62,12 @@ function flowFromScan(o: ExportCliOptions): { doc: unknown; source: string } {
   const planPath = o.plan ?? join(o.scan ?? '.', 'plan.json');
   const plan = readPlan(planPath);
   if (o.window === undefined) throw new ConfigError('--scan needs --window <id> (the window whose flow to export)');
-  const windowId = Number(o.window), runIndex = Number(o.run);
+  const integer = (v: string, name: string): number => {
+    const k = Number(v);
+    if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(k)) throw new ConfigError(`${name}: expected a non-negative integer, got "${v}"`);
+    return k;
+  };
+  const windowId = integer(o.window, '--window'), runIndex = integer(o.run, '--run');
   const flows = plan.tasks.filter((t) => t.kind === 'flow');
   if (flows.length === 0) throw new InputError(`${planPath}: the scan trains no flows (CATHODE is not among its methods)`);
   const task = flows.find((t) => t.windowId === windowId && t.sample === o.sample && t.run === runIndex);
@@ -79,6 +84,7 @@ function flowFromScan(o: ExportCliOptions): { doc: unknown; source: string } {
 /** Export the model (file or scan flow) to `o.output`; returns the line the CLI prints. */
 export function exportOnnx(model: string | undefined, o: ExportCliOptions): string {
   if ((model === undefined) === (o.scan === undefined && o.plan === undefined)) throw new ConfigError('give either a model document or --scan <dir> --window <id>');
+  if (model !== undefined && o.window !== undefined) throw new ConfigError('--window selects a flow of a scan (with --scan); it does not apply to a model document');
   const { doc, source } = model !== undefined ? { doc: readJson(model), source: model } : flowFromScan(o);
   const kind = (doc as { kind?: unknown } | null)?.kind;
   let bytes: Uint8Array, what: string;

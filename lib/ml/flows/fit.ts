@@ -105,6 +105,9 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
         lossSum += runner.trainStep(order, s, b);
         seen += b - s;
         step++;
+        // Gradients of masked weights are partly skipped by the masked gemms (backend-dependent): zero them
+        // so engine.grad is the same on every backend; the step itself is per element and unaffected.
+        zeroAtInto(engine.grad, masked);
         adamStepInto(engine.params, engine.grad, engine.adamM, engine.adamV, step, o.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, o.weightDecay);
         zeroAtInto(engine.params, masked); // masked MADE weights back to exactly 0
       }

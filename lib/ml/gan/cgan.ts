@@ -510,6 +510,11 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
       scores = gens.map((gen) => 0.5 * (kdeMeanLogLikelihood(gen, valReal, h) + kdeMeanLogLikelihood(valReal, gen, h)));
       metric = scores.reduce((a, b) => a + b, 0) / scores.length;
     }
+    // A generator emitting non-finite values scores NaN: rank it last, never as the best epoch.
+    if (!Number.isFinite(metric)) {
+      reporter.log('info', `gan epoch ${epoch + 1}: model-selection score is ${metric} (non-finite generated events); epoch ranked last`);
+      metric = -Infinity;
+    }
     const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
     const spread = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(scores.length - 1, 1));
     history.push({ epoch, discriminatorLoss: dLoss, generatorLoss: gLoss, metric, metricSpread: spread });

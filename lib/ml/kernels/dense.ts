@@ -51,7 +51,7 @@ export function gemmTNInto(C: Float32Array, A: Float32Array, B: Float32Array, M:
     for (let i = 0; i < M; i++) {
       const a = A[k * M + i];
       if (a === 0) continue;
-      for (let j = jStart ? jStart[i] : 0; j < N; j++) C[i * N + j] += a * B[k * N + j];
+      for (let j = jStart ? Math.min(jStart[i], N) : 0; j < N; j++) C[i * N + j] += a * B[k * N + j];
     }
   }
 }

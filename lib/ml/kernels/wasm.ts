@@ -18,7 +18,7 @@ import { ShapeError } from '../../util/errors.js';
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmModule { readonly __brand: 'WasmModule' }
 interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
+  Module: (new (bytes: Uint8Array) => WasmModule) & { exports(module: WasmModule): { name: string; kind: string }[] };
   Instance: new (module: WasmModule, imports: object) => { exports: unknown };
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
@@ -41,11 +41,23 @@ interface WasmExports {
 /** Where the compiled kernels are expected. */
 export const WASM_KERNELS_PATH = fileURLToPath(new URL('./build/dense.wasm', import.meta.url));
 
+/** Every function the TypeScript side calls (checked when the module loads). */
+const REQUIRED_EXPORTS: readonly (keyof WasmExports)[] = [
+  'memory', 'gemmNN', 'gemmNT', 'gemmTN', 'gemmNNMasked', 'gemmNTMasked', 'gemmTNMasked',
+  'biasActivation', 'reluBackwardBiasGrad', 'biasGrad', 'adamStep',
+];
+
 function compile(): { module: WasmModule | null; error: string | null } {
   if (!existsSync(WASM_KERNELS_PATH)) return { module: null, error: `${WASM_KERNELS_PATH} not found (run "npm run build:kernels")` };
   try {
     // Synchronous compile of a small module is allowed in Node (no main-thread size limit there).
-    return { module: new WA.Module(readFileSync(WASM_KERNELS_PATH)), error: null };
+    const module = new WA.Module(readFileSync(WASM_KERNELS_PATH));
+    // A module built before a kernel was added (an old checkout's build/) lacks it: use the TypeScript
+    // kernels rather than fail inside training.
+    const have = new Set(WA.Module.exports(module).map((e) => e.name));
+    const missing = REQUIRED_EXPORTS.filter((n) => !have.has(n));
+    if (missing.length) return { module: null, error: `${WASM_KERNELS_PATH} is stale (no ${missing.join(', ')}); run "npm run build:kernels"` };
+    return { module, error: null };
   } catch (e) {
     return { module: null, error: `${WASM_KERNELS_PATH}: ${(e as Error).message}` };
   }

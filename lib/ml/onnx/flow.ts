@@ -311,6 +311,9 @@ export function exportFlowToOnnx(density: FittedFlow | FlowEnsemble, opts: FlowO
   if (graph !== 'logProb' && graph !== 'sample') throw new ConfigError(`exportFlowToOnnx: graph must be "logProb" or "sample", got ${JSON.stringify(graph)}`);
   const flows = flowsOf(density);
   const D = flows[0].dims, C = flows[0].shape.condDims;
+  flows.forEach((f, k) => {
+    if (f.shape.condDims !== C) throw new ConfigError(`exportFlowToOnnx: flow ${k} of the ensemble has ${f.shape.condDims} condition(s), flow 0 has ${C}`);
+  });
   const g = new OnnxGraphBuilder();
   const description = `sidewinder conditional MAF: ${flows.length} flow(s) × ${flows.map((f) => f.members.length).join('/')} kept epochs, ` +
     `${flows[0].shape.blocks} MADE blocks × ${flows[0].shape.hidden} hidden, ${D} features, ${C} condition(s)` +

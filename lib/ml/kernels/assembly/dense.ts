@@ -47,10 +47,10 @@ export function gemmTNMasked(c: usize, a: usize, b: usize, M: i32, K: i32, N: i3
   return m < K ? m : K;
 }
 
-// First column to compute for rows [i, i + h): the smallest jStart, rounded down to `align`.
-@inline function jFirst(jStart: usize, i: i32, h: i32, align: i32): i32 {
+// First column to compute for rows [i, i + h): the smallest jStart, capped at N, rounded down to `align`.
+@inline function jFirst(jStart: usize, i: i32, h: i32, align: i32, N: i32): i32 {
   if (jStart == 0) return 0;
-  let m = 0x7fffffff;
+  let m = N;
   for (let t = 0; t < h; t++) { const v = limitAt(jStart, i + t); if (v < m) m = v; }
   return m & ~(align - 1);
 }
@@ -72,7 +72,7 @@ export function gemmTNMasked(c: usize, a: usize, b: usize, M: i32, K: i32, N: i3
     const a2 = off(a, (i + 2) * sI);
     const a3 = off(a, (i + 3) * sI);
     const kStep = <usize>sK << 2;
-    let j = jFirst(jStart, i, 4, 8);
+    let j = jFirst(jStart, i, 4, 8, N);
     if (j > 0 && !acc) {
       memory.fill(c0, 0, <usize>j << 2); memory.fill(c1, 0, <usize>j << 2);
       memory.fill(c2, 0, <usize>j << 2); memory.fill(c3, 0, <usize>j << 2);
@@ -153,7 +153,7 @@ export function gemmTNMasked(c: usize, a: usize, b: usize, M: i32, K: i32, N: i3
     const c0 = off(c, i * N);
     const a0 = off(a, i * sI);
     const kStep = <usize>sK << 2;
-    let j = jFirst(jStart, i, 1, 4);
+    let j = jFirst(jStart, i, 1, 4, N);
     if (j > 0 && !acc) memory.fill(c0, 0, <usize>j << 2);
     for (; j < N4; j += 4) {
       const jo = <usize>j << 2;
