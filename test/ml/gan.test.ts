@@ -118,6 +118,20 @@ describe('conditional GAN', () => {
   });
 });
 
+describe('WGAN-GP training end to end', () => {
+  it('trains with the gradient penalty: finite losses and scores every epoch, finite samples, same seed → same generator', () => {
+    const toy = conditionalGaussian(4000, 31);
+    const opts = { loss: 'wgan-gp', epochs: 3, noiseDim: 2, seed: 32, logitFeatures: false, keepBest: 2 } as const;
+    const a = fitConditionalGan(toy.x, toy.m, opts);
+    expect(a.history).toHaveLength(3);
+    expect(a.history.every((h) => Number.isFinite(h.discriminatorLoss) && Number.isFinite(h.generatorLoss) && Number.isFinite(h.metric))).toBe(true);
+    const m = Float64Array.from({ length: 200 }, (_, i) => i / 200);
+    const x = a.sample(m, createRng(1)).data;
+    expect(x.every((v) => Number.isFinite(v))).toBe(true);
+    expect(fitConditionalGan(toy.x, toy.m, opts).sample(m, createRng(1)).data).toEqual(x);
+  });
+});
+
 describe('sample-quality metrics', () => {
   it('KDE log-likelihood of a single reference point is the Gaussian log-density', () => {
     const h = 0.3, p = { data: new Float64Array([0.2, -0.1]), rows: 1, cols: 2 }, r = { data: new Float64Array([0, 0]), rows: 1, cols: 2 };
