@@ -1,23 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { sidebandLike2d } from './helpers/flowToys.js';
 import { createRng } from '../lib/util/rng.js';
-import type { Matrix } from '../lib/ml/matrix.js';
 import {
   fitConditionalFlow, loadFlow, FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, sampleMassesKde,
   fitPreprocessing, preprocess, inversePreprocess, resolveFlowOptions, FLOW_PRESETS,
 } from '../lib/ml/flows/index.js';
 import { ConfigError, InputError, ShapeError } from '../lib/util/errors.js';
 
-/** Small 2-D sideband-like sample: x depends on m. */
-function sample(n: number, seed: number): { x: Matrix<Float64Array>; m: Float64Array } {
-  const r = createRng(seed);
-  const x = new Float64Array(n * 2), m = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    m[i] = 2.5 + 2 * r.uniform();
-    x[2 * i] = 0.1 * m[i] + 0.05 * r.normal();
-    x[2 * i + 1] = Math.exp(0.3 * r.normal()) + x[2 * i];
-  }
-  return { x: { data: x, rows: n, cols: 2 }, m };
-}
+const sample = sidebandLike2d;
 
 const tiny = { blocks: 2, hidden: 8, epochs: 2, batchSize: 64, keepBestEpochs: 2, maxEvents: null } as const;
 

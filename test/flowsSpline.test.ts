@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../lib/util/rng.js';
-import type { Matrix } from '../lib/ml/matrix.js';
 import {
   MafLayout, MafWorkspace, initParams, initBatchNormStats, mafForward, mafBackward, mafInverseInPlace,
 } from '../lib/ml/flows/maf.js';
@@ -17,7 +16,7 @@ import { fitConditionalFlow, loadFlow, resolveFlowOptions, type FittedFlow, type
 import { exportFlowToOnnx } from '../lib/ml/onnx/index.js';
 import ort from 'onnxruntime-node';
 import { ConfigError, InputError } from '../lib/util/errors.js';
-import { conditionalGaussianToy } from './helpers/flowToys.js';
+import { conditionalGaussianToy, sidebandLike2d, numericalLogDet3 } from './helpers/flowToys.js';
 import { runScan } from '../lib/scan/scan.js';
 import { presetConfig } from '../lib/scan/presets.js';
 import { validateResults } from '../lib/scan/validateResults.js';
@@ -192,15 +191,7 @@ describe('RQ-NSF blocks in the conditional MAF', () => {
       const modelLogDet = lp[0] - base;
       // f is C¹ with f'' jumping at the knots: a small step (float32 forward pass) keeps the
       // difference quotient's error from a crossed knot below the tolerance.
-      const h = 1e-3, J: number[][] = [];
-      for (let a = 0; a < D; a++) {
-        const xp = Float64Array.from(x0); xp[a] += h;
-        const xm = Float64Array.from(x0); xm[a] -= h;
-        const zp = forwardZ(xp), zm = forwardZ(xm);
-        J.push(Array.from({ length: D }, (_, b) => (zp[b] - zm[b]) / (2 * h)));
-      }
-      const det = J[0][0] * (J[1][1] * J[2][2] - J[1][2] * J[2][1]) - J[0][1] * (J[1][0] * J[2][2] - J[1][2] * J[2][0]) + J[0][2] * (J[1][0] * J[2][1] - J[1][1] * J[2][0]);
-      expect(Math.abs(Math.log(Math.abs(det)) - modelLogDet)).toBeLessThan(5e-3);
+      expect(Math.abs(numericalLogDet3(forwardZ, x0, 1e-3) - modelLogDet)).toBeLessThan(5e-3);
     }
   });
 
@@ -229,17 +220,7 @@ describe('RQ-NSF blocks in the conditional MAF', () => {
   });
 });
 
-/** Small 2-D sideband-like sample. */
-function sample(n: number, seed: number): { x: Matrix<Float64Array>; m: Float64Array } {
-  const r = createRng(seed);
-  const x = new Float64Array(n * 2), m = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    m[i] = 2.5 + 2 * r.uniform();
-    x[2 * i] = 0.1 * m[i] + 0.05 * r.normal();
-    x[2 * i + 1] = Math.exp(0.3 * r.normal()) + x[2 * i];
-  }
-  return { x: { data: x, rows: n, cols: 2 }, m };
-}
+const sample = sidebandLike2d;
 
 const tiny = { blocks: 2, hidden: 8, epochs: 2, batchSize: 64, keepBestEpochs: 2, maxEvents: null, transform: 'rq-spline', splineBins: 6 } as const;
 

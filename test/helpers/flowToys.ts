@@ -2,7 +2,7 @@
  * Analytic conditional toy with a known density (the flow closure tests):
  * m ~ U(3, 4); x1 = μ(m) + σ(m)·z1, x2 = 0.5·x1 + 0.3·σ(m)·z2, x3 = 1 + 0.5·σ(m)·z3.
  */
-import type { Rng } from '../../lib/util/rng.js';
+import { createRng, type Rng } from '../../lib/util/rng.js';
 import type { Matrix } from '../../lib/ml/matrix.js';
 
 const LOG_2PI = Math.log(2 * Math.PI);
@@ -24,3 +24,28 @@ export function conditionalGaussianToy(n: number, rng: Rng, masses?: Float64Arra
   return { x: { data: x, rows: n, cols: 3 }, m, logP };
 }
 
+
+/** Small 2-D sideband-like sample: x depends on m (flow API tests). */
+export function sidebandLike2d(n: number, seed: number): { x: Matrix<Float64Array>; m: Float64Array } {
+  const r = createRng(seed);
+  const x = new Float64Array(n * 2), m = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    m[i] = 2.5 + 2 * r.uniform();
+    x[2 * i] = 0.1 * m[i] + 0.05 * r.normal();
+    x[2 * i + 1] = Math.exp(0.3 * r.normal()) + x[2 * i];
+  }
+  return { x: { data: x, rows: n, cols: 2 }, m };
+}
+
+/** log|det J| of a 3-D map x → z at x0 from central differences with step h. */
+export function numericalLogDet3(forwardZ: (x: Float64Array) => Float64Array, x0: Float64Array, h: number): number {
+  const J: number[][] = [];
+  for (let a = 0; a < 3; a++) {
+    const xp = Float64Array.from(x0); xp[a] += h;
+    const xm = Float64Array.from(x0); xm[a] -= h;
+    const zp = forwardZ(xp), zm = forwardZ(xm);
+    J.push(Array.from({ length: 3 }, (_, b) => (zp[b] - zm[b]) / (2 * h)));
+  }
+  const det = J[0][0] * (J[1][1] * J[2][2] - J[1][2] * J[2][1]) - J[0][1] * (J[1][0] * J[2][2] - J[1][2] * J[2][0]) + J[0][2] * (J[1][0] * J[2][1] - J[1][1] * J[2][0]);
+  return Math.log(Math.abs(det));
+}
