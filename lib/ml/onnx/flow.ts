@@ -65,13 +65,6 @@ function blockWeights(layout: MafLayout, params: Float32Array, k: number) {
   };
 }
 
-/** Rows [r0, r1) × columns [c0, c1) of a row-major matrix with `cols` columns. */
-function submatrix(w: ArrayLike<number>, cols: number, rows: readonly number[], c0: number, c1: number): number[] {
-  const out: number[] = [];
-  for (const r of rows) for (let c = c0; c < c1; c++) out.push(w[r * cols + c]);
-  return out;
-}
-
 const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i);
 
 /**
@@ -85,6 +78,15 @@ function splitRows(g: OnnxGraphBuilder, inputs: string[], parts: number, body: (
   const bound = (k: number) => (k === 0 ? g.int64('zero', [0]) : k === parts ? n : g.op('Div', [g.op('Mul', [n, g.int64('k', [k])]), g.int64('parts', [parts])]));
   const bounds = range(0, parts + 1).map(bound);
   return range(0, parts).map((k) => body(inputs.map((t) => g.op('Slice', [t, bounds[k], bounds[k + 1], axis0])), k));
+}
+
+/**
+ * Inference-mode batch norm of block b of one kept epoch, per dimension: σ_j = √(var_j + ε), γ_j,
+ * and the running mean and β_j (the density pass maps u → (u − mean)/σ·γ + β, sampling inverts it).
+ */
+function batchNormTerms(member: FittedFlow['members'][number], w: ReturnType<typeof blockWeights>, b: number, D: number, eps: number) {
+  const st = b * 2 * D;
+  return range(0, D).map((j) => ({ sigma: Math.sqrt(member.bnStats[st + D + j] + eps), gamma: Math.exp(w.logGamma[j]), mean: member.bnStats[st + j], beta: w.beta[j] }));
 }
 
 /** Columns `cols` (in that order) of rows `rows` of a row-major matrix with `width` columns. */
@@ -171,21 +173,16 @@ function memberLogProb(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k:
       u = r.out;
       logDerivatives.push(r.logDerivative as string);
     } else {
-      const mu = g.op('Gemm', [h2, g.float(`${tag}_W3mu`, [H, D], submatrix(w.w3, 2 * D, all, 0, D)), g.float(`${tag}_b3mu`, [D], w.b3.subarray(0, D))]);
-      const alpha = g.op('Gemm', [h2, g.float(`${tag}_W3alpha`, [H, D], submatrix(w.w3, 2 * D, all, D, 2 * D)), g.float(`${tag}_b3alpha`, [D], w.b3.subarray(D, 2 * D))]);
+      const mu = g.op('Gemm', [h2, g.float(`${tag}_W3mu`, [H, D], columns(w.w3, 2 * D, all, range(0, D))), g.float(`${tag}_b3mu`, [D], w.b3.subarray(0, D))]);
+      const alpha = g.op('Gemm', [h2, g.float(`${tag}_W3alpha`, [H, D], columns(w.w3, 2 * D, all, range(D, 2 * D))), g.float(`${tag}_b3alpha`, [D], w.b3.subarray(D, 2 * D))]);
       alphas.push(alpha);
       u = g.op('Mul', [g.op('Sub', [z, mu]), g.op('Exp', [g.op('Neg', [alpha])])]);
     }
     // Inference-mode batch norm y_j = (u_j − mean_j)/s_j·γ_j + β_j as one scale and shift, then the
     // reversal: z'[:, D−1−j] = y_j.
-    const st = b * 2 * D;
-    const scale: number[] = [], shift: number[] = [];
-    for (let j = 0; j < D; j++) {
-      const s = Math.sqrt(member.bnStats[st + D + j] + eps), gamma = Math.exp(w.logGamma[j]);
-      scale.push(gamma / s);
-      shift.push(w.beta[j] - (member.bnStats[st + j] * gamma) / s);
-      constant += w.logGamma[j] - Math.log(s);
-    }
+    const bn = batchNormTerms(member, w, b, D, eps);
+    const scale = bn.map((t) => t.gamma / t.sigma), shift = bn.map((t) => t.beta - (t.mean * t.gamma) / t.sigma);
+    for (let j = 0; j < D; j++) constant += w.logGamma[j] - Math.log(bn[j].sigma);
     z = g.op('Gather', [g.op('Add', [g.op('Mul', [u, g.float(`${tag}_bn_scale`, [D], scale)]), g.float(`${tag}_bn_shift`, [D], shift)]), reverse], { axis: 1 });
   }
   const halfZ2 = g.op('Mul', [g.op('ReduceSumSquare', [z], { axes: [1], keepdims: 1 }), g.float('half', [1], [0.5])]);
@@ -236,13 +233,8 @@ function memberInverse(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k:
     const w = blockWeights(layout, member.params, b);
     const tag = `m${k}_b${b}`;
     // Undo the reversal and batch norm: u_j = (z[:, D−1−j] − β_j)/γ_j·s_j + mean_j.
-    const st = b * 2 * D;
-    const scale: number[] = [], shift: number[] = [];
-    for (let j = 0; j < D; j++) {
-      const s = Math.sqrt(member.bnStats[st + D + j] + eps), gamma = Math.exp(w.logGamma[j]);
-      scale.push(s / gamma);
-      shift.push(member.bnStats[st + j] - (w.beta[j] * s) / gamma);
-    }
+    const bn = batchNormTerms(member, w, b, D, eps);
+    const scale = bn.map((t) => t.sigma / t.gamma), shift = bn.map((t) => t.mean - (t.beta * t.sigma) / t.gamma);
     const u = g.op('Add', [g.op('Mul', [g.op('Gather', [cur, g.int64('reverse', range(0, D).reverse())], { axis: 1 }), g.float(`${tag}_inv_scale`, [D], scale)]), g.float(`${tag}_inv_shift`, [D], shift)]);
     const x: string[] = [];
     for (let d = 0; d < D; d++) {
@@ -250,19 +242,20 @@ function memberInverse(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k:
       // Output d sees the hidden units of degree < d, which see x_0..x_{d−1} and the condition only.
       let units = 0;
       while (units < H && hiddenDegree[units] < d) units++;
+      const hidden = range(0, units);
+      /** Second hidden layer of those units, from x_0..x_{d−1} and the condition: [n, units]. */
+      const prefixHidden = (): string => {
+        const rows = [...range(0, d), ...condRows];
+        const inp = d === 0 ? c : g.op('Concat', [...x, c], { axis: 1 });
+        const h1 = g.op('Relu', [g.op('Gemm', [inp, g.float(`${tag}_d${d}_W1`, [rows.length, units], columns(w.w1, H, rows, hidden)), g.float(`${tag}_d${d}_b1`, [units], w.b1.subarray(0, units))])]);
+        return g.op('Relu', [g.op('Gemm', [h1, g.float(`${tag}_d${d}_W2`, [units, units], columns(w.w2, H, hidden, hidden)), g.float(`${tag}_d${d}_b2`, [units], w.b2.subarray(0, units))])]);
+      };
       if (spline) {
         // θ of dimension d: columns p·D + d of W3 → [n, P, 1].
         const cols = range(0, P).map((p) => p * D + d), bias = columns(w.b3, P * D, [0], cols);
-        let theta: string;
-        if (units === 0) theta = g.op('Add', [g.op('Mul', [g.op('Unsqueeze', [ud, g.int64('axis1', [1])]), g.float('c', [1], [0])]), g.float(`${tag}_theta${d}`, [1, P, 1], bias)]);
-        else {
-          const rows = [...range(0, d), ...condRows];
-          const inp = d === 0 ? c : g.op('Concat', [...x, c], { axis: 1 });
-          const h1 = g.op('Relu', [g.op('Gemm', [inp, g.float(`${tag}_d${d}_W1`, [rows.length, units], submatrix(w.w1, H, rows, 0, units)), g.float(`${tag}_d${d}_b1`, [units], w.b1.subarray(0, units))])]);
-          const h2 = g.op('Relu', [g.op('Gemm', [h1, g.float(`${tag}_d${d}_W2`, [units, units], submatrix(w.w2, H, range(0, units), 0, units)), g.float(`${tag}_d${d}_b2`, [units], w.b2.subarray(0, units))])]);
-          const out = g.op('Gemm', [h2, g.float(`${tag}_d${d}_W3`, [units, P], columns(w.w3, P * D, range(0, units), cols)), g.float(`${tag}_d${d}_b3`, [P], bias)]);
-          theta = g.op('Unsqueeze', [out, g.int64('axis2', [2])]);
-        }
+        const theta = units === 0
+          ? g.op('Add', [g.op('Mul', [g.op('Unsqueeze', [ud, g.int64('axis1', [1])]), g.float('c', [1], [0])]), g.float(`${tag}_theta${d}`, [1, P, 1], bias)])
+          : g.op('Unsqueeze', [g.op('Gemm', [prefixHidden(), g.float(`${tag}_d${d}_W3`, [units, P], columns(w.w3, P * D, hidden, cols)), g.float(`${tag}_d${d}_b3`, [P], bias)]), g.int64('axis2', [2])]);
         x.push(splineOnnx(g, theta, ud, spline.bins, spline.bound, 'inverse').out);
         continue;
       }
@@ -271,12 +264,9 @@ function memberInverse(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k:
         mu = g.float(`${tag}_mu${d}`, [1], [w.b3[d]]);
         alpha = g.float(`${tag}_alpha${d}`, [1], [w.b3[D + d]]);
       } else {
-        const rows = [...range(0, d), ...condRows];
-        const inp = d === 0 ? c : g.op('Concat', [...x, c], { axis: 1 });
-        const h1 = g.op('Relu', [g.op('Gemm', [inp, g.float(`${tag}_d${d}_W1`, [rows.length, units], submatrix(w.w1, H, rows, 0, units)), g.float(`${tag}_d${d}_b1`, [units], w.b1.subarray(0, units))])]);
-        const h2 = g.op('Relu', [g.op('Gemm', [h1, g.float(`${tag}_d${d}_W2`, [units, units], submatrix(w.w2, H, range(0, units), 0, units)), g.float(`${tag}_d${d}_b2`, [units], w.b2.subarray(0, units))])]);
-        mu = g.op('Gemm', [h2, g.float(`${tag}_d${d}_W3mu`, [units, 1], submatrix(w.w3, 2 * D, range(0, units), d, d + 1)), g.float(`${tag}_d${d}_b3mu`, [1], [w.b3[d]])]);
-        alpha = g.op('Gemm', [h2, g.float(`${tag}_d${d}_W3alpha`, [units, 1], submatrix(w.w3, 2 * D, range(0, units), D + d, D + d + 1)), g.float(`${tag}_d${d}_b3alpha`, [1], [w.b3[D + d]])]);
+        const h2 = prefixHidden();
+        mu = g.op('Gemm', [h2, g.float(`${tag}_d${d}_W3mu`, [units, 1], columns(w.w3, 2 * D, hidden, [d])), g.float(`${tag}_d${d}_b3mu`, [1], [w.b3[d]])]);
+        alpha = g.op('Gemm', [h2, g.float(`${tag}_d${d}_W3alpha`, [units, 1], columns(w.w3, 2 * D, hidden, [D + d])), g.float(`${tag}_d${d}_b3alpha`, [1], [w.b3[D + d]])]);
       }
       x.push(g.op('Add', [g.op('Mul', [ud, g.op('Exp', [alpha])]), mu]));
     }
