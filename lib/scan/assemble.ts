@@ -187,12 +187,6 @@ function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<Metho
 }
 
 /**
- * Global significance per method and ε_B (run 0): the observed local Zs (one-sided Cowan) against
- * background-only pseudo-experiments that resample events of a signal-free event list, so the
- * windows' overlaps are respected. The list is the IAD template for IAD and the control sample for
- * CWoLa and CATHODE; without a control sample only the Šidák bound is available.
- */
-/**
  * A global significance as the results document stores it: one-sided (a p ≥ 0.5, e.g. when every
  * window is a deficit and every toy exceeds, is Z = 0 like a local deficit), and null for Z = ∞ (p
  * underflowed to 0), which JSON cannot hold.
@@ -202,6 +196,12 @@ function resultsZ(p: number): number | null {
   return z === Infinity ? null : z;
 }
 
+/**
+ * Global significance per method and ε_B (run 0): the observed local Zs (one-sided Cowan) against
+ * background-only pseudo-experiments that resample events of a signal-free event list, so the
+ * windows' overlaps are respected. The list is the IAD template for IAD and the control sample for
+ * CWoLa and CATHODE; without a control sample only the Šidák bound is available.
+ */
 function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>, dataRows: Map<ScoredCell, CutAndCountRow[]>, notes: string[]): LookElsewhereResult[] {
   const { config } = ctx.plan;
   const out: LookElsewhereResult[] = [];
@@ -324,6 +324,13 @@ function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<Scored
   return { edgesTeV: before.edges, countsBeforeCut: before.counts, afterCut };
 }
 
+/** dCor of the finite pairs (a_i, b_i) (dCor is undefined for non-finite values), clamped to [0, 1]; NaN for < 2 pairs. */
+function finitePairDCor(a: ArrayLike<number>, b: ArrayLike<number>): { dCor: number; n: number } {
+  const x: number[] = [], y: number[] = [];
+  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i]) && Number.isFinite(b[i])) { x.push(a[i]); y.push(b[i]); }
+  return { dCor: x.length < 2 ? NaN : Math.min(Math.max(distanceCorrelation(x, y).dCor, 0), 1), n: x.length };
+}
+
 /** dCor(feature, m_JJ) on (at most the first 200k events of) the data: the O(n log n) algorithm. */
 function featureDependence(ctx: AssembleContext): FeatureDependence[] {
   const data = ctx.samples.data;
@@ -332,12 +339,9 @@ function featureDependence(ctx: AssembleContext): FeatureDependence[] {
   const mjj = data.column('mJJ');
   const out: FeatureDependence[] = [];
   for (const feature of featureNames(ctx.plan.config.features)) {
-    const col = data.column(feature);
-    // Finite pairs only (dCor is undefined for non-finite values).
-    const x: number[] = [], y: number[] = [];
-    for (let i = 0; i < n; i++) if (Number.isFinite(mjj[i]) && Number.isFinite(col[i])) { x.push(mjj[i]); y.push(col[i]); }
-    if (x.length < 2) continue;
-    out.push({ feature, variable: 'mJJ', dCor: Math.min(Math.max(distanceCorrelation(x, y).dCor, 0), 1), nEvents: x.length });
+    const r = finitePairDCor(mjj.subarray(0, n), data.column(feature).subarray(0, n));
+    if (r.n < 2) continue;
+    out.push({ feature, variable: 'mJJ', dCor: r.dCor, nEvents: r.n });
   }
   return out;
 }
@@ -349,11 +353,6 @@ const TEMPLATE_DCOR_EVENTS = 20_000;
 function templateCorrelations(ctx: AssembleContext, cells: ScoredCell[]): TemplateCorrelation[] {
   const out: TemplateCorrelation[] = [];
   const names = featureNames(ctx.plan.config.features);
-  const pairDCor = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-    const x: number[] = [], y: number[] = [];
-    for (let i = 0; i < a.length && x.length < TEMPLATE_DCOR_EVENTS; i++) if (Number.isFinite(a[i]) && Number.isFinite(b[i])) { x.push(a[i]); y.push(b[i]); }
-    return { dCor: x.length < 2 ? NaN : Math.min(Math.max(distanceCorrelation(x, y).dCor, 0), 1), n: x.length };
-  };
   for (const c of cells) {
     if (c.task.sample !== 'data' || c.task.kind !== 'classify' || c.task.run !== 0 || c.task.method !== 'cathode') continue;
     const template = templateFeatures(ctx, c);
@@ -370,7 +369,7 @@ function templateCorrelations(ctx: AssembleContext, cells: ScoredCell[]): Templa
     const d = names.map((_, j) => dataCol(j)), t = names.map((_, j) => templateCol(j));
     for (let a = 0; a < names.length; a++)
       for (let b = a + 1; b < names.length; b++) {
-        const dd = pairDCor(d[a], d[b]), tt = pairDCor(t[a], t[b]);
+        const dd = finitePairDCor(d[a], d[b]), tt = finitePairDCor(t[a], t[b]);
         if (!Number.isFinite(dd.dCor) || !Number.isFinite(tt.dCor)) continue;
         out.push({ windowId: c.task.windowId, method: 'cathode', featureA: names[a], featureB: names[b], dCorData: dd.dCor, dCorTemplate: tt.dCor, nData: dd.n, nTemplate: tt.n });
       }
