@@ -162,10 +162,11 @@ export function checkClusterOptions(o: ClusterOptions): ClusterOptions {
 
 /** What each path of {@link JobPaths} is, for error messages. */
 export const JOB_PATH_FIELDS: Readonly<Record<Exclude<keyof JobPaths, 'command'>, string>> = Object.freeze({
-  planPath: 'plan file',
-  cacheDir: '--cache (cache directory)',
+  // The user's options first: a bad --out shows again in the paths under it.
   outDir: '--out (output directory)',
+  cacheDir: '--cache (cache directory)',
   logDir: 'log directory (<out>/logs)',
+  planPath: 'plan file',
   workDir: 'working directory (the sidewinder checkout)',
 });
 
