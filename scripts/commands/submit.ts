@@ -59,7 +59,7 @@ export function addClusterOptions(command: Command): Command {
     .option('--classify-cpus <n>', 'CPUs of a classifier task', String(d.classify.cpus))
     .option('--merge-time <t>', 'time limit of the merge job', d.merge.time)
     .option('--merge-mem <m>', 'memory of the merge job', d.merge.memory)
-    .option('--extra <line>', 'extra job-file line, e.g. "--qos=short" (#SBATCH) or an HTCondor submit command; repeatable', collect)
+    .option('--extra <line>', 'extra job-file line, written as given: sbatch options, e.g. "--qos=short" (Slurm), or a submit command "name = value" (HTCondor); repeatable', collect)
     .option('--job-name <prefix>', 'job name prefix', d.jobName);
 }
 

@@ -38,6 +38,9 @@ export function condorValue(field: string, s: string): string {
   return condorDollars(checkJobText(field, s));
 }
 
+/** The name {@link checkJobPaths} gives the executable, for the same error from either check. */
+const EXECUTABLE_FIELD = 'job command (argument 1: the Node executable)';
+
 /** A submit-language macro written as is (`$(task)`), not escaped like the values around it. */
 interface CondorMacro {
   readonly macro: string;
@@ -73,7 +76,7 @@ const dagToken = (s: string): string => {
 export function checkCondorInputs(o: ClusterOptions, p: JobPaths): void {
   checkClusterOptions(o);
   checkJobPaths(p);
-  condorValue('job command (argument 1: the Node executable)', p.command[0]);
+  condorValue(EXECUTABLE_FIELD, p.command[0]);
   condorValue(JOB_PATH_FIELDS.workDir, p.workDir);
   condorValue(JOB_PATH_FIELDS.logDir, p.logDir);
   condorValue('--job-name', o.jobName ?? 'sidewinder');
@@ -89,7 +92,7 @@ function description(name: string, r: JobResources, o: ClusterOptions, paths: Jo
   const logFile = (ext: string): string => `${condorValue(JOB_PATH_FIELDS.logDir, join(paths.logDir, name))}${ext === 'log' ? '' : suffix}.${ext}`;
   const lines = [
     'universe       = vanilla',
-    `executable     = ${condorValue('job command (argument 1: the Node executable)', exe)}`,
+    `executable     = ${condorValue(EXECUTABLE_FIELD, exe)}`,
     `arguments      = ${condorArguments([...pre, ...args])}`,
     `initialdir     = ${condorValue(JOB_PATH_FIELDS.workDir, paths.workDir)}`,
     // The jobs read the plan and the samples, and write the cache, on a shared filesystem.

@@ -34,7 +34,11 @@ export interface ClusterOptions {
   readonly account?: string;
   /** At most this many array elements of one group run at once (Slurm `%K`, HTCondor max_materialize). */
   readonly throttle?: number;
-  /** Extra lines for every job file (`#SBATCH` lines or HTCondor submit commands), written as given. */
+  /**
+   * Extra lines for every job file, written as given (macros and quoting are the user's): sbatch
+   * options for an `#SBATCH` line, or HTCondor submit commands `name = value`. Checked to be one line
+   * each and of that form.
+   */
   readonly extra?: readonly string[];
   /** Job name prefix. */
   readonly jobName?: string;
