@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { presetConfig } from '../../lib/scan/presets.js';
@@ -24,6 +24,7 @@ const REPO = new URL('../../', import.meta.url).pathname;
 const BASE = mkdtempSync(join(tmpdir(), 'sw-quoting-'));
 /** Any injected command would create this file. */
 const PWNED = join(BASE, 'pwned');
+afterAll(() => rmSync(BASE, { recursive: true, force: true }));
 
 /** Values that must be refused: they would break a line of a job file. */
 const CONTROL: Readonly<Record<string, string>> = {
