@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { prepareScan, runPlanTasks, mergeScan } from '../../lib/scan/scan.js';
-import { submitPlan } from '../../lib/scan/engines/submit.js';
+import { checkSubmitInputs, jobPathsFor, submitPlan } from '../../lib/scan/engines/submit.js';
 import { ENGINES, type EngineName } from '../../lib/scan/engines/status.js';
 import { DEFAULT_CLUSTER_OPTIONS, checkClusterOptions, type ClusterOptions } from '../../lib/scan/engines/groups.js';
 import { ConfigError, didYouMean } from '../../lib/util/errors.js';
@@ -59,7 +59,7 @@ export function addClusterOptions(command: Command): Command {
     .option('--classify-cpus <n>', 'CPUs of a classifier task', String(d.classify.cpus))
     .option('--merge-time <t>', 'time limit of the merge job', d.merge.time)
     .option('--merge-mem <m>', 'memory of the merge job', d.merge.memory)
-    .option('--extra <line>', 'extra job-file line, e.g. "--qos=short" (#SBATCH) or an HTCondor submit command; repeatable', collect)
+    .option('--extra <line>', 'extra job-file line, written as given: sbatch options, e.g. "--qos=short" (Slurm), or a submit command "name = value" (HTCondor); repeatable', collect)
     .option('--job-name <prefix>', 'job name prefix', d.jobName);
 }
 
@@ -81,8 +81,10 @@ export function register(program: Command): void {
       if (configFile && o.config) throw new ConfigError('give the scan configuration once: as the argument or with --config');
       const cfg = scanConfigFromOptions({ ...o, config: configFile ?? o.config });
       const cluster = o.engine === 'local' ? undefined : clusterOptionsFrom(o);
-      const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
       const cacheDir = resolve(o.cache ?? join(o.out, 'cache'));
+      // Every value bound for a job file is checked before the plan (or anything else) is written.
+      if (cluster) checkSubmitInputs(o.engine as 'slurm' | 'condor', cluster, jobPathsFor({ planPath: join(o.out, 'plan.json'), cacheDir, outDir: o.out }));
+      const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
       try {
         const prepared = await prepareScan(cfg, { outDir: o.out, reporter });
         console.log(`plan:    ${prepared.planPath} (${prepared.plan.tasks.length} tasks)`);

@@ -8,7 +8,7 @@ import { buildPlan, type ScanPlan } from '../../lib/scan/plan.js';
 import { scanWindows, compactRanges } from '../../lib/scan/scan.js';
 import { ResultCache } from '../../lib/scan/cache.js';
 import { DEFAULT_CLUSTER_OPTIONS, parseMemory, parseTimeLimit, taskGroups, type ClusterOptions, type JobPaths } from '../../lib/scan/engines/groups.js';
-import { renderSlurmJobs, sbatchArguments } from '../../lib/scan/engines/slurm.js';
+import { renderSlurmJobs, sbatchArguments, sbatchHeaderArguments } from '../../lib/scan/engines/slurm.js';
 import { renderCondorJobs } from '../../lib/scan/engines/condor.js';
 import { parseQueueLines, recordFailure, taskStatuses, type SubmissionRecord } from '../../lib/scan/engines/status.js';
 
@@ -38,7 +38,13 @@ function expandArray(spec: string): number[] {
   });
 }
 
-const directive = (text: string, name: string): string | undefined => new RegExp(`^#SBATCH --${name}=(.*)$`, 'm').exec(text)?.[1];
+/** The value of `--name=…` in the `#SBATCH` header, read as sbatch reads it (quotes and escapes undone). */
+function directive(text: string, name: string): string | undefined {
+  for (const line of text.split('\n'))
+    if (line.startsWith('#SBATCH'))
+      for (const a of sbatchHeaderArguments(line.slice('#SBATCH'.length))) if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+  return undefined;
+}
 
 describe('task groups', () => {
   it('stage 1 holds the flows and independent classifiers; the CATHODE users of a flow come in stage 2, after it', async () => {
@@ -98,7 +104,7 @@ describe('Slurm job files', () => {
       expect(directive(j.text, 'account')).toBe('atlas');
       expect(directive(j.text, 'qos')).toBe('normal');
       expect(directive(j.text, 'mail-type')).toBe('FAIL');
-      expect(directive(j.text, 'output')).toBe('/shared/my scan/logs/%x-%A_%a.out');
+      expect(directive(j.text, 'output')).toBe(`/shared/my scan/logs/${j.name}-%A_%a.out`);
       // The array index is the plan index; paths with spaces are quoted.
       expect(j.text).toContain(`exec /usr/bin/node /opt/sidewinder/scripts/sidewinder.mjs task --plan '/shared/my scan/plan.json' --cache '/shared/my scan/cache' --out '/shared/my scan' --index "$SLURM_ARRAY_TASK_ID"`);
       // #SBATCH lines must precede the first command, or sbatch ignores them.
@@ -133,14 +139,17 @@ describe('Slurm job files', () => {
     expect(() => renderSlurmJobs(plan, { ...OPTIONS, flow: { ...OPTIONS.flow, time: '2h' } }, PATHS)).toThrow(/flow time limit: expected minutes, HH:MM:SS or D-HH:MM:SS, got "2h"/);
     expect(() => renderSlurmJobs(plan, { ...OPTIONS, classify: { ...OPTIONS.classify, memory: 'lots' } }, PATHS)).toThrow(/classify memory: expected a size like 4000M or 8G, got "lots"/);
     expect(() => renderSlurmJobs(plan, { ...OPTIONS, throttle: 0 }, PATHS)).toThrow(/array throttle/);
-    expect(() => renderSlurmJobs(plan, { ...OPTIONS, extra: ['--qos=a\necho injected'] }, PATHS)).toThrow(/one line/);
+    expect(() => renderSlurmJobs(plan, { ...OPTIONS, extra: ['--qos=a\necho injected'] }, PATHS)).toThrow(/^--extra: newline/);
+    expect(() => renderSlurmJobs(plan, { ...OPTIONS, extra: ['echo injected'] }, PATHS)).toThrow(/--extra: an #SBATCH line holds sbatch options.*"echo" is not an option/);
+    expect(() => renderSlurmJobs(plan, { ...OPTIONS, extra: ['--comment="open'] }, PATHS)).toThrow(/--extra: unmatched "/);
   });
 });
 
 describe('HTCondor job files', () => {
   it('a submit description per group queues one job per task; the DAG orders flows, CATHODE and merge', async () => {
     const plan = await samplePlan();
-    const { jobs, dag } = renderCondorJobs(plan, OPTIONS, PATHS);
+    const extra = ['requirements = (OpSys == "LINUX")', '+ProjectName = "bump-hunt"'];
+    const { jobs, dag } = renderCondorJobs(plan, { ...OPTIONS, extra }, PATHS);
     const groups = taskGroups(plan);
     for (const [i, g] of groups.entries()) {
       const text = jobs[i].text;
@@ -154,6 +163,7 @@ describe('HTCondor job files', () => {
       expect(text).toContain('executable     = /usr/bin/node');
       expect(text).toContain(`arguments      = "/opt/sidewinder/scripts/sidewinder.mjs task --plan '/shared/my scan/plan.json' --cache '/shared/my scan/cache' --out '/shared/my scan' --index $(task)"`);
       expect(text).toContain('output         = /shared/my scan/logs/' + g.name + '-$(task).out');
+      for (const l of extra) expect(text.split('\n')).toContain(l); // written as given
     }
     const merge = jobs[jobs.length - 1].text;
     expect(merge).toMatch(/^queue$/m);

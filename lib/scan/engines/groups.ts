@@ -34,7 +34,11 @@ export interface ClusterOptions {
   readonly account?: string;
   /** At most this many array elements of one group run at once (Slurm `%K`, HTCondor max_materialize). */
   readonly throttle?: number;
-  /** Extra lines for every job file (`#SBATCH` lines or HTCondor submit commands), written as given. */
+  /**
+   * Extra lines for every job file, written as given (macros and quoting are the user's): sbatch
+   * options for an `#SBATCH` line, or HTCondor submit commands `name = value`. Checked to be one line
+   * each and of that form.
+   */
   readonly extra?: readonly string[];
   /** Job name prefix. */
   readonly jobName?: string;
@@ -117,17 +121,70 @@ export function parseMemory(m: string, what = 'memory'): number {
   return Math.ceil(Number(r[1]) * f);
 }
 
-/** Check the options and name the bad one. */
+/**
+ * Every character that cannot sit inside one line of a job file: the C0 controls (NUL, tab, newline,
+ * carriage return, …), DEL and the C1 controls. sbatch, condor_submit, DAGMan and bash all read their
+ * files line by line, so one of these in a path or option would end a `#SBATCH` header early or start
+ * a line of the caller's choosing.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_NAMES: Readonly<Record<number, string>> = { 0: 'NUL', 9: 'tab', 10: 'newline', 13: 'carriage return', 127: 'DEL' };
+
+/**
+ * The one check of a value bound for a batch job file (`.sbatch`, `.sub`, DAG, shell script): no
+ * control character. Returns the value.
+ * @param field What the value is, as the user knows it (`--job-name`, `--out (output directory)`, …).
+ * @throws ConfigError naming the field, the character and its position.
+ */
+export function checkJobText(field: string, value: string): string {
+  const m = CONTROL_CHARACTER.exec(value);
+  if (m) {
+    const code = m[0].charCodeAt(0);
+    const name = CONTROL_NAMES[code] ?? 'control character';
+    throw new ConfigError(
+      `${field}: ${name} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at character ${m.index + 1} cannot go into a batch job file, ` +
+        `where every value must stay on its line; got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Check the options and name the bad one: no control characters in any value, valid limits. */
 export function checkClusterOptions(o: ClusterOptions): ClusterOptions {
   for (const k of ['flow', 'classify', 'merge'] as const) {
-    parseTimeLimit(o[k].time, `${k} time limit`);
-    parseMemory(o[k].memory, `${k} memory`);
+    parseTimeLimit(checkJobText(`--${k}-time`, o[k].time), `${k} time limit`);
+    parseMemory(checkJobText(`--${k}-mem`, o[k].memory), `${k} memory`);
     if (!Number.isInteger(o[k].cpus) || o[k].cpus < 1) throw new ConfigError(`${k} CPUs per task: expected an integer ≥ 1, got ${o[k].cpus}`);
   }
   if (o.throttle !== undefined && (!Number.isInteger(o.throttle) || o.throttle < 1)) throw new ConfigError(`array throttle: expected an integer ≥ 1, got ${o.throttle}`);
-  for (const line of o.extra ?? []) if (/[\n\r]/.test(line)) throw new ConfigError(`extra job-file line must be one line, got ${JSON.stringify(line)}`);
+  if (o.partition !== undefined) checkJobText('--partition', o.partition);
+  if (o.account !== undefined) checkJobText('--account', o.account);
+  if (o.jobName !== undefined) checkJobText('--job-name', o.jobName);
+  for (const line of o.extra ?? []) checkJobText('--extra', line);
   return o;
 }
 
-/** Quote for a POSIX shell (single quotes), leaving plain words alone. */
+/** What each path of {@link JobPaths} is, for error messages. */
+export const JOB_PATH_FIELDS: Readonly<Record<Exclude<keyof JobPaths, 'command'>, string>> = Object.freeze({
+  // The user's options first: a bad --out shows again in the paths under it.
+  outDir: '--out (output directory)',
+  cacheDir: '--cache (cache directory)',
+  logDir: 'log directory (<out>/logs)',
+  planPath: 'plan file',
+  workDir: 'working directory (the sidewinder checkout)',
+});
+
+/** Check every path a job file names (plan, cache, output, logs, working directory, Node and CLI). */
+export function checkJobPaths(p: JobPaths): JobPaths {
+  for (const [k, field] of Object.entries(JOB_PATH_FIELDS)) checkJobText(field, p[k as keyof typeof JOB_PATH_FIELDS]);
+  if (!p.command.length) throw new ConfigError('job command: empty (expected the Node executable and the sidewinder CLI)');
+  p.command.forEach((c, i) => checkJobText(`job command (argument ${i + 1}: ${i === 0 ? 'the Node executable' : 'the CLI'})`, c));
+  return p;
+}
+
+/**
+ * Quote for bash (the body of a `.sbatch` file, submit.sh): single quotes, a single quote written as
+ * `'\''`; plain words stay as they are. Inside single quotes bash expands nothing (`$(…)`, backticks,
+ * `$VAR`, globs), so the word reaches the command exactly.
+ */
 export const shellQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

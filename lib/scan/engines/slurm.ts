@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
-import { InputError } from '../../util/errors.js';
+import { ConfigError, InputError } from '../../util/errors.js';
 import { compactRanges } from '../scan.js';
 import type { ScanPlan } from '../plan.js';
-import { checkClusterOptions, shellQuote, taskGroups, type ClusterOptions, type JobPaths, type JobResources, type TaskGroup } from './groups.js';
+import { checkClusterOptions, checkJobPaths, JOB_PATH_FIELDS, shellQuote, taskGroups, type ClusterOptions, type JobPaths, type JobResources, type TaskGroup } from './groups.js';
 
 /** One batch job file and the groups it must wait for. */
 export interface JobFile {
@@ -28,18 +28,89 @@ export interface SlurmJobs {
 
 const cliLine = (paths: JobPaths, args: readonly string[]): string => [...paths.command, ...args].map(shellQuote).join(' ');
 
+/**
+ * The arguments of one `#SBATCH` line (the text after `#SBATCH`), read as sbatch reads them
+ * (`_get_argument` in Slurm's src/sbatch/opt.c): whitespace separates arguments; single or double
+ * quotes group characters and are dropped; a backslash takes the next character literally, inside
+ * quotes too; an unquoted `#` starts a comment. sbatch expands nothing else (no `$`, no backticks).
+ * @throws ConfigError on what sbatch refuses: an unmatched quote, an argument starting with `:`.
+ */
+export function sbatchHeaderArguments(text: string, field = '#SBATCH line'): string[] {
+  const args: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i])) i++;
+    if (i >= text.length) return args;
+    if (text[i] === ':') throw new ConfigError(`${field}: sbatch refuses an argument starting with ":" in ${JSON.stringify(text)}`);
+    let arg = '';
+    let quote = '';
+    let comment = false;
+    for (; i < text.length && (quote || !/\s/.test(text[i])); i++) {
+      const c = text[i];
+      if (c === '\\') {
+        if (i + 1 < text.length) arg += text[++i];
+      } else if (quote) {
+        if (c === quote) quote = '';
+        else arg += c;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '#') {
+        comment = true; // the rest of the line is a comment
+        break;
+      } else arg += c;
+    }
+    if (quote) throw new ConfigError(`${field}: unmatched ${quote} in ${JSON.stringify(text)} (sbatch refuses the script)`);
+    if (arg || !comment) args.push(arg);
+    if (comment) return args;
+  }
+}
+
+/**
+ * Quote one value of a `#SBATCH --option=value` line for sbatch's header reader
+ * ({@link sbatchHeaderArguments}): double quotes, with a backslash before each backslash and double quote;
+ * plain words stay as they are. The value then stays one argument, spaces, `#` and quotes included.
+ */
+export const sbatchQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `"${s.replace(/[\\"]/g, '\\$&')}"`);
+
+/**
+ * A literal directory in a Slurm `--output` file pattern: `%` doubled, since Slurm replaces `%j`,
+ * `%A`, `%x`, … (checked with sbatch 22.05: the job writes `a%b`). Backslashes are refused by
+ * {@link checkSlurmInputs}: one anywhere in the pattern turns the replacements off.
+ */
+const slurmPatternLiteral = (s: string): string => s.replace(/%/g, '%%');
+
+/**
+ * Check everything that goes into the Slurm files, before any is written: no control characters in
+ * any option or path ({@link checkClusterOptions}, {@link checkJobPaths}); no backslash in the log
+ * directory (Slurm drops it and stops replacing `%A`/`%a`/`%j` in `--output`, so every task would
+ * write one literal `%A_%a` file); `--extra` lines that sbatch reads as options.
+ * @throws ConfigError naming the option or path.
+ */
+export function checkSlurmInputs(o: ClusterOptions, p: JobPaths): void {
+  checkClusterOptions(o);
+  checkJobPaths(p);
+  if (p.logDir.includes('\\'))
+    throw new ConfigError(`${JOB_PATH_FIELDS.logDir}: a backslash in the path turns off Slurm's %A/%a/%j replacement in #SBATCH --output; got ${JSON.stringify(p.logDir)}`);
+  for (const line of o.extra ?? []) {
+    const args = sbatchHeaderArguments(line.replace(/^#SBATCH\b/, ''), '--extra');
+    const bad = args.find((a) => !a.startsWith('-'));
+    if (!args.length || bad !== undefined)
+      throw new ConfigError(`--extra: an #SBATCH line holds sbatch options (like --qos=short), got ${JSON.stringify(line)}${bad !== undefined ? ` (${JSON.stringify(bad)} is not an option)` : ''}`);
+  }
+}
+
 function header(name: string, r: JobResources, o: ClusterOptions, output: string): string[] {
   const lines = [
     '#!/bin/bash',
-    `#SBATCH --job-name=${o.jobName ?? 'sidewinder'}-${name}`,
-    `#SBATCH --time=${r.time}`,
-    `#SBATCH --mem=${r.memory}`,
+    `#SBATCH --job-name=${sbatchQuote(`${o.jobName ?? 'sidewinder'}-${name}`)}`,
+    `#SBATCH --time=${sbatchQuote(r.time)}`,
+    `#SBATCH --mem=${sbatchQuote(r.memory)}`,
     `#SBATCH --cpus-per-task=${r.cpus}`,
     '#SBATCH --ntasks=1',
-    `#SBATCH --output=${output}`,
+    `#SBATCH --output=${sbatchQuote(output)}`,
   ];
-  if (o.partition) lines.push(`#SBATCH --partition=${o.partition}`);
-  if (o.account) lines.push(`#SBATCH --account=${o.account}`);
+  if (o.partition) lines.push(`#SBATCH --partition=${sbatchQuote(o.partition)}`);
+  if (o.account) lines.push(`#SBATCH --account=${sbatchQuote(o.account)}`);
+  // Written as given: checkSlurmInputs made sure sbatch reads them as options.
   for (const l of o.extra ?? []) lines.push(/^#SBATCH\b/.test(l) ? l : `#SBATCH ${l}`);
   return lines;
 }
@@ -54,11 +125,12 @@ export const arraySpec = (g: { indices: readonly number[] }, throttle?: number):
  * @param indices Only these tasks (a resubmission); default all.
  */
 export function renderSlurmJobs(plan: ScanPlan, options: ClusterOptions, paths: JobPaths, indices?: readonly number[]): SlurmJobs {
-  checkClusterOptions(options);
+  checkSlurmInputs(options, paths);
   const groups = taskGroups(plan, indices);
   const jobs: JobFile[] = groups.map((g: TaskGroup) => {
     const r = g.taskClass === 'flow' ? options.flow : options.classify;
-    const lines = header(g.name, r, options, join(paths.logDir, '%x-%A_%a.out'));
+    // Log names from the group, not %x: a job name holding "/" would point %x into another directory.
+    const lines = header(g.name, r, options, join(slurmPatternLiteral(paths.logDir), `${g.name}-%A_%a.out`));
     lines.splice(2, 0, `#SBATCH --array=${arraySpec(g, options.throttle)}`);
     lines.push(
       `# sidewinder scan plan ${paths.planPath}: ${g.indices.length} ${g.taskClass} task(s) of stage ${g.stage + 1}${g.after.length ? `, after ${g.after.join(', ')}` : ''}.`,
@@ -70,7 +142,7 @@ export function renderSlurmJobs(plan: ScanPlan, options: ClusterOptions, paths: 
     );
     return { name: g.name, file: `${g.name}.sbatch`, text: lines.join('\n'), after: g.after, indices: g.indices };
   });
-  const merge = header('merge', options.merge, options, join(paths.logDir, '%x-%j.out'));
+  const merge = header('merge', options.merge, options, join(slurmPatternLiteral(paths.logDir), 'merge-%j.out'));
   merge.push(
     `# Assemble results.json and the report once every task of ${paths.planPath} is in the cache.`,
     'set -euo pipefail',
@@ -84,7 +156,7 @@ export function renderSlurmJobs(plan: ScanPlan, options: ClusterOptions, paths: 
   const v = (name: string): string => name.replace(/\W/g, '_');
   for (const j of jobs) {
     const dep = j.after.length ? ` --dependency=afterok:${j.after.map((a) => `$${v(a)}`).join(':')} --kill-on-invalid-dep=yes` : '';
-    sub.push(`${v(j.name)}=$(sbatch --parsable${dep} ${j.file} | cut -d';' -f1)`);
+    sub.push(`${v(j.name)}=$(sbatch --parsable${dep} ${shellQuote(j.file)} | cut -d';' -f1)`);
   }
   sub.push(`echo "submitted: ${jobs.map((j) => `${j.name}=$${v(j.name)}`).join(' ')}"`, '');
   return { jobs, submitScript: sub.join('\n') };

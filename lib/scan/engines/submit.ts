@@ -1,15 +1,34 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ScanPlan } from '../plan.js';
-import { renderCondorJobs, submitCondorDag, writeCondorJobs } from './condor.js';
+import { checkCondorInputs, renderCondorJobs, submitCondorDag, writeCondorJobs } from './condor.js';
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions, type JobPaths } from './groups.js';
-import { renderSlurmJobs, submitSlurmJobs, writeSlurmJobs, type SubmittedJob } from './slurm.js';
+import { checkSlurmInputs, renderSlurmJobs, submitSlurmJobs, writeSlurmJobs, type SubmittedJob } from './slurm.js';
 import { readSubmission, writeSubmission, type SubmissionRecord } from './status.js';
 
 const REPO_ROOT = resolve(new URL('../../../', import.meta.url).pathname);
 
 /** argv that runs this checkout's CLI with this Node (the jobs run the code that made the plan). */
 export const defaultCommand = (): string[] => [process.execPath, join(REPO_ROOT, 'scripts', 'sidewinder.mjs')];
+
+/**
+ * The paths the job files name, made absolute (the jobs start elsewhere): plan, cache, output, its
+ * `logs/` directory, this checkout as working directory, and the command that runs the CLI.
+ */
+export function jobPathsFor(o: { readonly planPath: string; readonly cacheDir: string; readonly outDir: string; readonly command?: readonly string[] }): JobPaths {
+  const outDir = resolve(o.outDir);
+  return { planPath: resolve(o.planPath), cacheDir: resolve(o.cacheDir), outDir, logDir: join(outDir, 'logs'), workDir: REPO_ROOT, command: o.command ?? defaultCommand() };
+}
+
+/**
+ * Check every option and path that a batch engine writes into its job files (no control characters,
+ * nothing the engine's file syntax cannot hold), so that a bad `--out`, `--job-name`, `--partition`, …
+ * is refused before anything is written. {@link submitPlan} checks again before writing.
+ * @throws ConfigError naming the option or path.
+ */
+export function checkSubmitInputs(engine: 'slurm' | 'condor', cluster: ClusterOptions, paths: JobPaths): void {
+  (engine === 'slurm' ? checkSlurmInputs : checkCondorInputs)(cluster, paths);
+}
 
 export interface SubmitOptions {
   readonly engine: 'slurm' | 'condor';
@@ -43,12 +62,12 @@ export interface SubmitOutcome {
  * start elsewhere.
  */
 export async function submitPlan(plan: ScanPlan, o: SubmitOptions): Promise<SubmitOutcome> {
-  const outDir = resolve(o.outDir);
+  const paths = jobPathsFor(o);
+  const { outDir } = paths;
   const jobDir = resolve(o.jobDir ?? join(outDir, 'jobs', o.engine));
   const cluster = o.cluster ?? DEFAULT_CLUSTER_OPTIONS;
-  const paths: JobPaths = {
-    planPath: resolve(o.planPath), cacheDir: resolve(o.cacheDir), outDir, logDir: join(outDir, 'logs'), workDir: REPO_ROOT, command: o.command ?? defaultCommand(),
-  };
+  // Render (which checks every value) before creating any directory or file.
+  const rendered = o.engine === 'slurm' ? renderSlurmJobs(plan, cluster, paths, o.indices) : renderCondorJobs(plan, cluster, paths, o.indices);
   // Slurm does not create the directory of --output; a job writing there would fail at once.
   mkdirSync(paths.logDir, { recursive: true });
   mkdirSync(paths.cacheDir, { recursive: true });
@@ -58,8 +77,7 @@ export async function submitPlan(plan: ScanPlan, o: SubmitOptions): Promise<Subm
       schema: 'sidewinder/submission', version: 1, engine: o.engine, planPath: paths.planPath, cacheDir: paths.cacheDir, outDir, jobDir, cluster,
       submissions: [...(previous?.engine === o.engine && previous.planPath === paths.planPath ? previous.submissions : []), { at: new Date().toISOString(), jobs }],
     } satisfies SubmissionRecord);
-  if (o.engine === 'slurm') {
-    const rendered = renderSlurmJobs(plan, cluster, paths, o.indices);
+  if ('submitScript' in rendered) {
     await writeSlurmJobs(rendered, jobDir);
     const files = [...rendered.jobs.map((j) => join(jobDir, j.file)), join(jobDir, 'submit.sh')];
     if (o.dryRun) return { jobDir, files };
@@ -67,7 +85,6 @@ export async function submitPlan(plan: ScanPlan, o: SubmitOptions): Promise<Subm
     record(jobs);
     return { jobDir, files, jobs };
   }
-  const rendered = renderCondorJobs(plan, cluster, paths, o.indices);
   await writeCondorJobs(rendered, jobDir);
   const files = [...rendered.jobs.map((j) => join(jobDir, j.file)), join(jobDir, rendered.dagFile)];
   if (o.dryRun) return { jobDir, files };
