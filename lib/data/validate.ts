@@ -229,6 +229,8 @@ export interface CheckEventsOptions {
   readonly columns?: readonly string[];
   /** Drop rows with invalid values instead of refusing the table. */
   readonly dropInvalid?: boolean;
+  /** What the user can do, ending the error message (default "fix the file"). */
+  readonly hint?: string;
 }
 
 /** Result of {@link checkEvents}. */
@@ -257,8 +259,7 @@ export function checkEvents(table: EventTable, options: CheckEventsOptions): Che
   const what = check.problems.map(describeInvalid).join('; ');
   if (!options.dropInvalid)
     throw new InputError(
-      `${source}: ${check.nBad} of ${table.length} events have invalid values — ${what}. ` +
-        'Fix the file, or drop these events explicitly with --drop-invalid (scan config: "dropInvalid": true in the sample)',
+      `${source}: ${check.nBad} of ${table.length} events have invalid values — ${what}; ${options.hint ?? 'fix the file'}`,
     );
   if (check.nBad === table.length) throw new InputError(`${source}: all ${table.length} events have invalid values, none is left to analyse — ${what}`);
   const keep = new Uint8Array(table.length);

@@ -38,10 +38,11 @@ function checkPart(raw: EventTable, source: string, dropInvalid: boolean): { eve
   if (isRaw) requireColumns(raw, RAW_JET_COLUMNS, source);
   // Only the columns the scan uses must be valid: other columns of the file are never read.
   const used = isRaw ? RAW_COLUMNS : [...FEATURE_NAMES, 'label'];
-  const first = checkEvents(raw, { source, columns: used, dropInvalid });
+  const hint = 'fix the file, or drop these events explicitly with --drop-invalid (scan config: "dropInvalid": true in the sample)';
+  const first = checkEvents(raw, { source, columns: used, dropInvalid, hint });
   if (!isRaw) return first;
   // Derived from valid raw columns the features are valid; this second check guards the derivation.
-  const derived = checkEvents(deriveFeatures(first.events), { source: `${source} (derived features)`, dropInvalid });
+  const derived = checkEvents(deriveFeatures(first.events), { source: `${source} (derived features)`, dropInvalid, hint });
   return { events: derived.events, dropped: first.dropped + derived.dropped, problems: [...first.problems, ...derived.problems] };
 }
 
