@@ -12,6 +12,7 @@ import { EventTable } from '../../lib/data/eventTable.js';
 import { generateLhcoLike } from '../../lib/data/generate/index.js';
 import { SidewinderError } from '../../lib/util/errors.js';
 import { createRng, type Rng } from '../../lib/util/rng.js';
+import { npyBytes } from '../helpers/npyWrite.js';
 
 const PER_FORMAT = 1000;
 /** Per file: a corrupted small file must fail (or read) quickly, far below any hang. */
@@ -19,19 +20,6 @@ const MAX_MS_PER_FILE = 5000;
 
 let tmp: string;
 const seeds: Record<string, Buffer> = {};
-
-/** A 6-column LHCO-SR layout .npy (v1.0, <f8) of the given rows, written by hand (sidewinder writes no .npy). */
-function npyBytes(t: EventTable): Buffer {
-  const names = ['mJJ', 'mJ1', 'deltaMJ', 'tau21J1', 'tau21J2', 'label'];
-  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${t.length}, 6), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const data = new Float64Array(t.length * 6);
-  for (let i = 0; i < t.length; i++) names.forEach((n, j) => (data[i * 6 + j] = t.column(n)[i]));
-  const pre = Buffer.alloc(10);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(pre);
-  pre.writeUInt16LE(header.length, 8);
-  return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer)]);
-}
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'sw-fuzz-'));
@@ -46,7 +34,7 @@ beforeAll(async () => {
     deltaMJ: Float64Array.from({ length: 40 }, () => 0.2), tau21J1: Float64Array.from({ length: 40 }, () => 0.5),
     tau21J2: Float64Array.from({ length: 40 }, () => 0.4), label: new Float64Array(40),
   });
-  seeds.npy = npyBytes(sr);
+  seeds.npy = npyBytes(sr); // the LHCO-SR 6-column layout
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
