@@ -142,14 +142,15 @@ function guardFlatbufferLengths(): void {
 /**
  * Refuse a cut-off Arrow file before decoding (apache-arrow would fail with "Cannot read properties of
  * null", or read a cut stream's complete batches as if they were all): an IPC file / Feather v2 ends
- * with the `ARROW1` magic after its footer, a stream with the end-of-stream marker (4 zero bytes).
+ * with the `ARROW1` magic after its footer, a stream with the end-of-stream marker.
  */
 function checkArrowComplete(buf: Buffer, path: string): void {
   const tail = (s: string) => buf.length >= 8 + s.length && buf.subarray(buf.length - s.length).toString('latin1') === s;
   if (buf.subarray(0, 6).toString('latin1') === 'ARROW1') {
     if (!tail('ARROW1')) throw new InputError(`${path}: truncated Arrow IPC/Feather file (no ARROW1 magic at the end; ${buf.length} bytes)`);
   } else if (buf.length >= 4 && buf.readUInt32LE(0) === 0xffffffff) {
-    if (buf.length < 8 || buf.readUInt32LE(buf.length - 4) !== 0)
+    // A stream in the current format (it starts with the continuation marker) ends with 0xFFFFFFFF 0x00000000.
+    if (buf.length < 16 || buf.readUInt32LE(buf.length - 8) !== 0xffffffff || buf.readUInt32LE(buf.length - 4) !== 0)
       throw new InputError(`${path}: truncated Arrow IPC stream (no end-of-stream marker; ${buf.length} bytes)`);
   }
 }
