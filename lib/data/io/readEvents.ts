@@ -79,7 +79,11 @@ function formatFor(path: string, kind: SniffedKind, requested?: EventFormat): Ev
  * const lhco = await readEvents('events_anomalydetection_v2.features.h5'); // key 'df' picked, GeV
  * @throws InputError for unreadable, empty, truncated or malformed files (naming the file), a missing
  *   selected or weight column (with close names), or a negative/non-finite weight (naming the row).
- * @throws ConfigError for an unknown format or extension.
+ *   Decoder failures on damaged bytes (any error type) become an InputError naming the file.
+ * @throws ConfigError for an unknown `options.format`.
+ *
+ * Values are read as stored: the checks of finite and physical values (and of an empty table) are
+ * `checkEvents` in lib/data/validate.ts, which the scan loader and the commands apply where data enter.
  */
 export async function readEvents(path: string, options: ReadOptions = {}): Promise<EventTable> {
   if (options.format !== undefined && !FORMATS.includes(options.format))
