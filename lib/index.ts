@@ -33,13 +33,15 @@ export { registerTaskHandler } from './ml/pool/registry.js';
 export type { TaskHandler } from './ml/pool/registry.js';
 export { validateSchema, schemaValidator, formatSchemaErrors } from './util/schema.js';
 export {
-  readEvents, writeEvents, formatOf, readHdf5, writeHdf5, readNpy, readCsv, writeCsv, readArrow, writeArrow,
+  readEvents, writeEvents, formatOf, detectFormat, readHdf5, writeHdf5, readNpy, readCsv, writeCsv, readArrow, writeArrow,
   readParquet, writeParquet, toArrow, fromArrow, LHCO_COLUMNS, LHCO_SR_COLUMNS,
   loadDatasetManifest, parseDatasetManifest, writeDatasetManifest, readDataset,
 } from './data/io/index.js';
 export type { EventFormat, WritableFormat, ReadOptions, WriteOptions, DatasetManifest, DatasetRole } from './data/io/index.js';
-export { validateEvents, requireColumns, requireFinite, requireDtypes } from './data/validate.js';
-export type { ValidateOptions, Dtype } from './data/validate.js';
+export {
+  validateEvents, requireColumns, requireFinite, requireDtypes, checkEvents, findInvalidEvents, describeInvalid, TAU_RATIO_MAX, MASS_TOLERANCE_GEV,
+} from './data/validate.js';
+export type { ValidateOptions, Dtype, CheckEventsOptions, CheckedEvents, EventCheck, InvalidValues } from './data/validate.js';
 export {
   loadWindows, parseWindows, windowLabel, DEFAULT_WINDOWS_PATH, signalRegionMask, sidebandMask, shortSidebandMask,
   lowerShortSidebandMask, upperShortSidebandMask, countMask,

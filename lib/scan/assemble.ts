@@ -443,6 +443,12 @@ function classicalBumpHunt(ctx: AssembleContext, spectrum: MjjSpectra, notes: st
 /** The inclusive spectrum is fitted from here (above the trigger turn-on, ≈ 2.6 TeV). */
 const BUMP_HUNT_FIT_FROM_TEV = 2.8;
 
+/** `{ droppedInvalid: { role: count } }` for the samples read with dropInvalid, else nothing. */
+function droppedInvalid(datasets: Readonly<Record<string, ScanDataset>>): { droppedInvalid?: Record<string, number> } {
+  const counts = Object.entries(datasets).filter(([, d]) => d.droppedInvalid !== undefined).map(([role, d]) => [role, d.droppedInvalid!] as const);
+  return counts.length ? { droppedInvalid: Object.fromEntries(counts) } : {};
+}
+
 /** Turn the cached task results of a finished plan into the results document. */
 export function assembleResults(ctx: AssembleContext): ResultsDocument {
   const { plan } = ctx;
@@ -466,7 +472,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
       ...(data.nSignal !== undefined ? { signalInjection: { nSignal: data.nSignal } } : {}),
       scanConfig: config,
     },
-    dataset: { path: data.path, sha256: data.sha256, nEvents: data.nEvents, ...(data.nSignal !== undefined ? { nSignal: data.nSignal, nBackground: data.nEvents - data.nSignal } : {}), description: data.description },
+    dataset: { path: data.path, sha256: data.sha256, nEvents: data.nEvents, ...(data.nSignal !== undefined ? { nSignal: data.nSignal, nBackground: data.nEvents - data.nSignal } : {}), description: data.description, ...droppedInvalid(ctx.datasets) },
     versions: ctx.versions,
     runs,
     aggregates: aggregateRuns(runs),

@@ -16,6 +16,11 @@ export interface DatasetSpec {
   paths?: string[];
   /** HDF5 key when the file holds several objects. */
   key?: string;
+  /**
+   * Drop events with non-finite or unphysical values (counted, logged and stored in results.json)
+   * instead of refusing the sample (the default). CLI: --drop-invalid.
+   */
+  dropInvalid?: boolean;
   /** Generator options when no path is given (background, signal, seed, backgroundModel). */
   generate?: {
     background: number;

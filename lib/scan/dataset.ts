@@ -1,7 +1,8 @@
 import { EventTable } from '../data/eventTable.js';
 import { readEvents } from '../data/io/index.js';
-import { deriveFeatures } from '../data/features.js';
+import { deriveFeatures, FEATURE_NAMES, RAW_COLUMNS, RAW_JET_COLUMNS } from '../data/features.js';
 import { generateLhcoLike, generateExtraSrBackground } from '../data/generate/index.js';
+import { checkEvents, describeInvalid, requireColumns, type InvalidValues } from '../data/validate.js';
 import { InputError } from '../util/errors.js';
 import type { Reporter } from '../util/reporter.js';
 import { hashArrays, hashFile, hashValue } from './hash.js';
@@ -19,21 +20,78 @@ export interface ScanDataset {
   /** Truth signal count when the data carries labels. */
   readonly nSignal?: number;
   readonly description: string;
+  /** Events dropped for invalid values (only with `dropInvalid`; 0 when none were). */
+  readonly droppedInvalid?: number;
+  /**
+   * Order-independent fingerprint of the feature rows (m_JJ and the derived features, not the label):
+   * equal for two samples holding the same events, whatever their file format or row order.
+   */
+  readonly rowsFingerprint: string;
 }
 
 /**
- * Load (or generate) a dataset and derive the classifier features. Files with the LHCO raw columns
- * (GeV 4-vectors, τ's) get features derived here; files that already hold features (an mJJ column,
- * e.g. the LHCO-SR .npy in TeV) are used as they are.
+ * Check one part of a sample where it enters (a file, or the generator's output), derive the features
+ * of raw LHCO columns and check those too. Row numbers in messages are the file's.
+ */
+function checkPart(raw: EventTable, source: string, dropInvalid: boolean): { events: EventTable; dropped: number; problems: readonly InvalidValues[] } {
+  const isRaw = raw.has('pxj1');
+  if (isRaw) requireColumns(raw, RAW_JET_COLUMNS, source);
+  // Only the columns the scan uses must be valid: other columns of the file are never read.
+  const used = isRaw ? RAW_COLUMNS : [...FEATURE_NAMES, 'label'];
+  const hint = 'fix the file, or drop these events explicitly with --drop-invalid (scan config: "dropInvalid": true in the sample)';
+  const first = checkEvents(raw, { source, columns: used, dropInvalid, hint });
+  if (!isRaw) return first;
+  // Derived from valid raw columns the features are valid; this second check guards the derivation.
+  const derived = checkEvents(deriveFeatures(first.events), { source: `${source} (derived features)`, dropInvalid, hint });
+  return { events: derived.events, dropped: first.dropped + derived.dropped, problems: [...first.problems, ...derived.problems] };
+}
+
+/** Order-independent fingerprint of a sample's feature rows (see {@link ScanDataset.rowsFingerprint}). */
+export function rowsFingerprint(events: EventTable): string {
+  const cols = events.columnNames.filter((n) => n !== 'label').sort().map((n) => events.column(n));
+  // Per row a 64-bit hash (two 32-bit lanes) of the float64 bits of its values, summed mod 2^32 per lane:
+  // the sum does not depend on the row order, and equal rows in different files give equal sums.
+  const f = new Float64Array(1), w = new Uint32Array(f.buffer);
+  let s1 = 0, s2 = 0;
+  for (let i = 0; i < events.length; i++) {
+    let h1 = 0x811c9dc5, h2 = 0x9e3779b9;
+    for (const c of cols) {
+      f[0] = c[i] === 0 ? 0 : c[i]; // −0 and +0 are the same value
+      h1 = Math.imul(h1 ^ w[0], 0x01000193) ^ Math.imul(w[1], 0x85ebca6b);
+      h2 = Math.imul(h2 ^ w[1], 0xc2b2ae35) ^ Math.imul(w[0], 0x27d4eb2f);
+      h1 ^= h1 >>> 15; h2 ^= h2 >>> 13;
+    }
+    s1 = (s1 + (h1 >>> 0)) >>> 0;
+    s2 = (s2 + (Math.imul(h2, 0x165667b1) >>> 0)) >>> 0;
+  }
+  return hashValue({ n: events.length, columns: events.columnNames.filter((n) => n !== 'label').sort(), s1, s2 });
+}
+
+/**
+ * Load (or generate) a dataset, validate it and derive the classifier features. Files with the LHCO
+ * raw columns (GeV 4-vectors, τ's) get features derived here; files that already hold features (an
+ * mJJ column, e.g. the LHCO-SR .npy in TeV) are used as they are. Every file (and generated sample) is
+ * checked where it enters ({@link checkEvents}): non-finite or unphysical values in a used column are
+ * an InputError naming the file, column, count and first rows — or, with `spec.dropInvalid`, those
+ * events are dropped, counted in `droppedInvalid` and logged.
  */
 export async function loadScanDataset(spec: DatasetSpec, role: string, reporter?: Reporter): Promise<ScanDataset> {
-  let raw: EventTable, sha256: string, path: string, description: string;
+  let sha256: string, path: string, description: string;
+  const dropInvalid = spec.dropInvalid === true;
+  const parts: EventTable[] = [];
+  let dropped = 0;
+  const take = (raw: EventTable, source: string): void => {
+    const c = checkPart(raw, source, dropInvalid);
+    if (c.dropped) reporter?.log('warn', `${role}: dropped ${c.dropped} of ${raw.length} events of ${source} with invalid values (--drop-invalid): ${c.problems.map(describeInvalid).join('; ')}`);
+    dropped += c.dropped;
+    parts.push(c.events);
+  };
   const files = spec.paths ?? (spec.path ? [spec.path] : undefined);
   if (files) {
     // Several files (e.g. the two halves of the LHCO SR data) are concatenated in the order given.
     reporter?.log('info', `${role}: reading ${files.join(', ')}`);
-    const parts = await Promise.all(files.map((f) => readEvents(f, { key: spec.key })));
-    raw = parts.length === 1 ? parts[0] : EventTable.concat(parts);
+    const raws = await Promise.all(files.map((f) => readEvents(f, { key: spec.key })));
+    raws.forEach((raw, k) => take(raw, files[k]));
     const hashes = await Promise.all(files.map(hashFile));
     sha256 = hashes.length === 1 ? hashes[0] : hashValue(hashes);
     path = files.join(',');
@@ -43,21 +101,55 @@ export async function loadScanDataset(spec: DatasetSpec, role: string, reporter?
     reporter?.log('info', `${role}: generating ${g.background} background + ${g.signal} signal events (seed ${g.seed}, ${g.backgroundModel ?? 'default'} model)`);
     const model = g.backgroundModel ?? 'default';
     // A restricted m_JJ range generates background only there (the IAD template), by rejection.
-    raw = g.mJJRangeTeV
+    const raw = g.mJJRangeTeV
       ? generateExtraSrBackground({ seed: g.seed, backgroundModel: model, extraSrBackground: { n: g.background, mJJLowTeV: g.mJJRangeTeV[0], mJJHighTeV: g.mJJRangeTeV[1] } })
       : generateLhcoLike({ background: g.background, signal: g.signal, seed: g.seed, backgroundModel: model });
     sha256 = hashArrays(Object.fromEntries(raw.columnNames.map((n) => [n, raw.column(n)])));
     path = `generated:${hashValue(g).slice(0, 12)}`;
     const range = g.mJJRangeTeV ? ` in ${g.mJJRangeTeV[0]} < m_JJ < ${g.mJJRangeTeV[1]} TeV` : '';
     description = `${role}: LHCO-like generator, ${g.background} background${range} (${model} model) + ${g.signal} signal, seed ${g.seed}`;
+    take(raw, `${role} (${path})`);
   } else throw new InputError(`${role}: dataset needs a "path", "paths" or "generate" entry`);
-  const events = raw.has('pxj1') ? deriveFeatures(raw) : raw;
-  if (!events.has('mJJ')) throw new InputError(`${path}: no m_JJ: expected the LHCO raw columns (pxj1 … tau3j2) or an "mJJ" column; columns are ${raw.columnNames.join(', ')}`);
+  if (parts.length > 1 && parts.some((p) => p.columnNames.join(',') !== parts[0].columnNames.join(',')))
+    throw new InputError(`${path}: the files have different columns (${parts.map((p, k) => `${files![k]}: ${p.columnNames.join(' ')}`).join('; ')})`);
+  const events = parts.length === 1 ? parts[0] : EventTable.concat(parts);
+  if (!events.has('mJJ')) throw new InputError(`${path}: no m_JJ: expected the LHCO raw columns (pxj1 … tau3j2) or an "mJJ" column; columns are ${events.columnNames.join(', ')}`);
   let nSignal: number | undefined;
   if (events.has('label')) {
     const l = events.column('label');
     nSignal = 0;
     for (let i = 0; i < l.length; i++) nSignal += l[i] === 1 ? 1 : 0;
   }
-  return { role, events, sha256, path, nEvents: events.length, nSignal, description };
+  return {
+    role, events, sha256, path, nEvents: events.length, nSignal, description,
+    ...(dropInvalid ? { droppedInvalid: dropped } : {}), rowsFingerprint: rowsFingerprint(events),
+  };
+}
+
+/**
+ * The identity of a sample in a plan (what task keys hash): the SHA-256 of its files or generated
+ * arrays, combined with the number of dropped invalid events when some were dropped — so results
+ * computed on the same file before invalid events were removed are never reused for the cleaned sample.
+ */
+export function sampleIdentity(d: ScanDataset): string {
+  return d.droppedInvalid ? hashValue({ sha256: d.sha256, droppedInvalid: d.droppedInvalid }) : d.sha256;
+}
+
+/**
+ * Refuse a scan whose data are the IAD template or the control sample: the same file bytes (SHA-256)
+ * or the same feature rows (in any format or order) would make the background estimate the data
+ * themselves and the significances meaningless.
+ * @throws InputError naming both samples' files.
+ */
+export function requireDistinctSamples(datasets: Readonly<Record<string, ScanDataset>>): void {
+  const data = datasets.data;
+  if (!data) return;
+  for (const [role, other] of Object.entries(datasets)) {
+    if (role === 'data') continue;
+    const what = role === 'template' ? 'IAD template' : `${role} sample`;
+    if (other.sha256 === data.sha256)
+      throw new InputError(`the data (${data.path}) and the ${what} (${other.path}) are the same file (SHA-256 ${data.sha256.slice(0, 16)}…); the ${what} must be an independent background sample`);
+    if (other.rowsFingerprint === data.rowsFingerprint)
+      throw new InputError(`the data (${data.path}) and the ${what} (${other.path}) hold the same ${data.nEvents} events (identical feature rows); the ${what} must be an independent background sample`);
+  }
 }

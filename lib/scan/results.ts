@@ -75,6 +75,8 @@ export interface DatasetRecord {
   nBackground?: number;
   format?: string;
   description?: string;
+  /** Events dropped for invalid values per sample role (data, template, control), when dropInvalid was set. */
+  droppedInvalid?: Record<string, number>;
 }
 
 /** Versions of the software that wrote the document. */

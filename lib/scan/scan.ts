@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../util/atomicWrite.js';
 import { validateSchema } from '../util/schema.js';
 import { ResultCache } from './cache.js';
 import { checkScanConfig, type DatasetSpec, type ScanConfig } from './config.js';
-import { loadScanDataset, type ScanDataset } from './dataset.js';
+import { loadScanDataset, requireDistinctSamples, sampleIdentity, type ScanDataset } from './dataset.js';
 import { buildPlan, type ScanPlan, type ScanTask } from './plan.js';
 import { runTask } from './execute.js';
 import { assembleResults } from './assemble.js';
@@ -51,6 +51,7 @@ export async function loadScanSamples(config: ScanConfig, reporter: Reporter): P
     template: await loadScanDataset(config.template, 'IAD template', reporter),
   };
   if (config.control) out.control = await loadScanDataset(config.control, 'control', reporter);
+  requireDistinctSamples(out);
   return out;
 }
 
@@ -93,7 +94,7 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   const { windows, shortSidebandWidth } = await scanWindows(config);
   const datasets = await loadScanSamples(config, reporter);
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
-  const plan: ScanPlan = buildPlan(config, windows, shortSidebandWidth, Object.fromEntries(Object.entries(datasets).map(([k, d]) => [k, d.sha256])));
+  const plan: ScanPlan = buildPlan(config, windows, shortSidebandWidth, Object.fromEntries(Object.entries(datasets).map(([k, d]) => [k, sampleIdentity(d)])));
   const planPath = join(options.outDir, 'plan.json');
   await writeFileAtomic(planPath, JSON.stringify(plan, null, 1));
   return { plan, planPath, datasets };
@@ -118,9 +119,9 @@ export async function loadPlanSamples(plan: ScanPlan, reporter: Reporter = silen
     const expected = plan.datasets[role];
     if (!spec || !expected) throw new InputError(`scan plan: no "${role}" sample in the plan (it has ${Object.keys(plan.datasets).join(', ')})`);
     const d = await loadScanDataset(spec, role === 'template' ? 'IAD template' : role, reporter);
-    if (d.sha256 !== expected)
+    if (sampleIdentity(d) !== expected)
       throw new InputError(
-        `scan plan: the "${role}" sample (${d.path}) has SHA-256 ${d.sha256}, but the plan was made for ${expected}; ` +
+        `scan plan: the "${role}" sample (${d.path}) has SHA-256 ${sampleIdentity(d)}, but the plan was made for ${expected}; ` +
           'the data changed since the plan was written — prepare a new plan',
       );
     out[role] = d;

@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { didYouMean, InputError } from '../../lib/util/errors.js';
+import { EventTable } from '../../lib/data/eventTable.js';
+import { checkEvents } from '../../lib/data/validate.js';
 import type { Histogram } from '../../lib/stats/fit/histogram.js';
 import { parseSpectrumText, selectSpectrum } from '../../lib/stats/fit/spectrumText.js';
 
@@ -107,5 +109,7 @@ export function readCsvColumns(file: string, names: readonly string[]): Record<s
       out[n][r - 1] = v;
     });
   }
+  // "Infinity", "1e999" parse as numbers: the shared entry check refuses non-finite and unphysical values.
+  checkEvents(new EventTable(out), { source: file });
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { readEvents, formatOf } from '../../lib/data/io/index.js';
+import { readEvents } from '../../lib/data/io/index.js';
+import { checkEvents } from '../../lib/data/validate.js';
 import type { EventFormat } from '../../lib/data/io/index.js';
 import { distanceCorrelation, distanceCorrelationTest, type DistanceCorrelationTest } from '../../lib/stats/dcor.js';
 import { createRng } from '../../lib/util/rng.js';
@@ -39,7 +40,7 @@ export function register(program: Command): void {
 }
 
 async function run(file: string, o: DcorCliOptions): Promise<void> {
-  const t = await readEvents(file, { format: o.format ?? formatOf(file), key: o.key, columns: o.columns?.split(',').map((s) => s.trim()) });
+  const t = await readEvents(file, { format: o.format, key: o.key, columns: o.columns?.split(',').map((s) => s.trim()) });
   const col = (name: string): Float64Array | Float32Array => {
     if (!t.columnNames.includes(name)) throw new InputError(`${file}: no column "${name}"${didYouMean(name, t.columnNames)} (columns: ${t.columnNames.join(', ')})`);
     return t.column(name);
@@ -54,6 +55,9 @@ async function run(file: string, o: DcorCliOptions): Promise<void> {
   const x = cut(col(o.x));
   const ys = o.y === 'all' ? t.columnNames.filter((c) => c !== o.x) : o.y.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (ys.length === 0) throw new ConfigError('--y: no column given');
+  ys.forEach(col);
+  // The columns used must be finite and physical, as everywhere data enter (names file, column, rows).
+  checkEvents(t, { source: file, columns: [o.x, ...ys] });
   const rows = ys.map((name) => {
     const y = cut(col(name));
     const start = performance.now();

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../lib/util/atomicWrite.js';
 import { ConfigError } from '../../lib/util/errors.js';
 import { METHOD_LABELS } from '../../lib/scan/results.js';
 import { consoleReporter } from '../reporter.js';
-import { reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
+import { printDropped, reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
 
 /**
  * `sidewinder dsys`: the systematic shift δsys per method and ε_B — MC-based from the signal-free
@@ -27,6 +27,7 @@ export function register(program: Command): void {
     .option('--seed <n>', 'root seed')
     .option('--epsilon-b <list>', 'working points')
     .option('--no-data-driven', 'MC-based only')
+    .option('--drop-invalid', 'drop events with non-finite or unphysical values (counted and printed) instead of refusing the file')
     .option('--out <dir>', 'output directory', 'out/dsys')
     .option('--cache <dir>', 'task cache (default: <out>/cache)')
     .option('--quiet', 'no progress output')
@@ -48,6 +49,7 @@ export function register(program: Command): void {
             `${METHOD_LABELS[s.method].padEnd(9)} ${s.source.padEnd(12)} ${s.epsilonB.toExponential(0).padStart(6)}  ${s.mean.toFixed(3).padStart(7)}  ${s.std.toFixed(3).padStart(7)}   ` +
               s.perWindow.map((w) => `${w.windowId}:${w.value.toFixed(2)}`).join(' '),
           );
+        printDropped(out.results.dataset.droppedInvalid);
         const path = join(o.out, 'dsys.json');
         await writeFileAtomic(path, JSON.stringify({ schema: 'sidewinder/dsys', version: 1, config: cfg, dataset: out.results.dataset, deltaSys: studies }, null, 1));
         console.log(`δsys study: ${path}`);

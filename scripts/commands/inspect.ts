@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
-import { readEvents, formatOf } from '../../lib/data/io/index.js';
+import { readEvents, detectFormat } from '../../lib/data/io/index.js';
+import { describeInvalid, findInvalidEvents } from '../../lib/data/validate.js';
 import type { EventFormat } from '../../lib/data/io/index.js';
 import type { EventTable } from '../../lib/data/eventTable.js';
 import { SidewinderError } from '../../lib/util/errors.js';
@@ -28,9 +29,9 @@ const fmt = (x: number) => (Number.isNaN(x) ? 'nan' : Math.abs(x) >= 1e5 || (Mat
 export function register(program: Command): void {
   program
     .command('inspect')
-    .description('summarise an event file: format, rows, columns with units, min/max/mean per column')
+    .description('summarise an event file: format, rows, columns with units, min/max/mean per column, and the non-finite or unphysical values a scan would refuse (exit code 1 if any)')
     .argument('<file>', 'events file (.h5/.hdf5, .npy, .csv, .arrow/.feather/.ipc, .parquet)')
-    .option('--format <format>', 'hdf5 | npy | csv | arrow | parquet (default: from the extension)')
+    .option('--format <format>', 'hdf5 | npy | csv | arrow | parquet (default: from the magic bytes, then the extension)')
     .option('--key <key>', 'HDF5 key of the DataFrame (default: the only object at the root)')
     .option('--columns <names>', 'comma-separated column names (.npy: names of all columns; else: columns to keep)')
     .option('--json', 'print the summary as JSON')
@@ -47,12 +48,16 @@ export function register(program: Command): void {
 }
 
 async function inspect(file: string, opts: { format?: EventFormat; key?: string; columns?: string; json?: boolean }): Promise<void> {
-  const format = opts.format ?? formatOf(file);
+  const format = await detectFormat(file, opts.format);
   const t = await readEvents(file, { format, key: opts.key, columns: opts.columns?.split(',').map((s) => s.trim()) });
   const size = (await stat(file)).size;
   const cols = columnSummary(t);
+  // The same checks a scan applies where data enter (lib/data/validate.ts), reported rather than
+  // thrown: inspect is where a user looks at a file a scan refused. Any problem → exit code 1.
+  const problems = t.length === 0 ? ['the file holds no events'] : findInvalidEvents(t).problems.map(describeInvalid);
+  if (problems.length) process.exitCode = 1;
   if (opts.json) {
-    console.log(JSON.stringify({ file, format, bytes: size, rows: t.length, columns: cols }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
+    console.log(JSON.stringify({ file, format, bytes: size, rows: t.length, columns: cols, problems }, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2));
     return;
   }
   console.log(`${file}\n  format ${format}, ${(size / 1e6).toFixed(2)} MB, ${t.length} rows, ${cols.length} columns`);
@@ -62,4 +67,5 @@ async function inspect(file: string, opts: { format?: EventFormat; key?: string;
     const bad = c.nonFinite ? `  (${c.nonFinite} non-finite)` : '';
     console.log(`  ${c.name.padEnd(w)}  ${(c.unit || '-').padEnd(5)}  ${c.dtype.padEnd(7)}  ${fmt(c.min).padStart(12)}  ${fmt(c.max).padStart(12)}  ${fmt(c.mean).padStart(12)}${bad}`);
   }
+  console.log(problems.length ? `  invalid values (a scan refuses these, or drops them with --drop-invalid):\n${problems.map((p) => `    ${p}`).join('\n')}` : '  checks: all values finite and physical');
 }

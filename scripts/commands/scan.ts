@@ -29,6 +29,7 @@ export interface ScanCliOptions {
   runs?: string;
   seed?: string;
   epsilonB?: string;
+  dropInvalid?: boolean;
   out: string;
   cache?: string;
   quiet?: boolean;
@@ -72,7 +73,13 @@ export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
   if (o.runs) cfg.runs = int(o.runs, 'runs');
   if (o.seed) cfg.seed = int(o.seed, 'seed');
   if (o.epsilonB) cfg.epsilonB = list(o.epsilonB).map(Number);
+  if (o.dropInvalid) for (const spec of [cfg.dataset, cfg.template, cfg.control]) if (spec) spec.dropInvalid = true;
   return cfg;
+}
+
+/** The --drop-invalid counts per sample, one line (nothing without --drop-invalid). */
+export function printDropped(dropped: Record<string, number> | undefined): void {
+  if (dropped) console.log(`invalid events dropped (--drop-invalid): ${Object.entries(dropped).map(([role, n]) => `${role} ${n}`).join(', ')}`);
 }
 
 export function reporterMode(o: { quiet?: boolean; log?: boolean }): ReporterMode | undefined {
@@ -101,7 +108,8 @@ export function addScanOptions(command: Command): Command {
     .option('--ensemble <n>', 'classifiers averaged per fold')
     .option('--runs <n>', 'independent runs (different seeds)')
     .option('--seed <n>', 'root seed')
-    .option('--epsilon-b <list>', 'working points, e.g. 1e-2,1e-3,1e-4');
+    .option('--epsilon-b <list>', 'working points, e.g. 1e-2,1e-3,1e-4')
+    .option('--drop-invalid', 'drop events with non-finite or unphysical values (counted, printed and stored in results.json) instead of refusing the file');
 }
 
 /** `sidewinder scan`: the nine-window bump hunt. */
@@ -122,6 +130,7 @@ export function register(program: Command): void {
         reporter.stop();
         printScanTable(out.results);
         console.log(`\n${out.computed} tasks computed, ${out.cached} from the cache`);
+        printDropped(out.results.dataset.droppedInvalid);
         const report = await writeReport(out.results, join(o.out, 'report'), { reporter });
         console.log(`report:  ${report.htmlPath}`);
         console.log(`results: ${out.resultsPath}\nplan:    ${out.planPath}`);

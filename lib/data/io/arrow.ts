@@ -5,9 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import {
-  CompressionType, Field, Float32, Float64, RecordBatchFileWriter, Schema, Table, Type, compressionRegistry, makeVector,
+  CompressionType, Field, Float32, Float64, Message, RecordBatchFileWriter, Schema, Table, Type, compressionRegistry, makeVector,
   tableFromIPC, tableToIPC, type DataType, type Vector,
 } from 'apache-arrow';
+import { ByteBuffer } from 'flatbuffers';
 import { compress, decompress } from 'lz4js';
 import { ConfigError, InputError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
@@ -91,14 +92,67 @@ export async function readArrow(path: string): Promise<EventTable> {
   if (buf.length === 0) throw new InputError(`${path}: empty file (0 bytes); expected an Arrow IPC/Feather file`);
   if (buf.subarray(0, 4).toString('latin1') === 'FEA1')
     throw new InputError(`${path}: Feather v1 file; expected Feather v2 / Arrow IPC (re-save with pandas ≥ 1.0 to_feather)`);
+  checkArrowComplete(buf, path);
+  guardFlatbufferLengths();
   let arrow: Table;
   try {
+    messageBudget = buf.length / 8 + 16;
     arrow = tableFromIPC(buf);
   } catch (err) {
     throw new InputError(`${path}: not a readable Arrow IPC/Feather file (${(err as Error).message})`, { cause: err });
+  } finally {
+    messageBudget = Infinity;
   }
   if (arrow.schema.fields.length === 0) throw new InputError(`${path}: no columns found; expected an Arrow IPC/Feather file`);
   return fromArrow(arrow, path);
+}
+
+let flatbufferGuard = false;
+/** Messages apache-arrow may still decode in the current {@link readArrow} (Infinity outside it). */
+let messageBudget = Infinity;
+/**
+ * Make apache-arrow's FlatBuffers decoding refuse impossible vector lengths. A damaged Arrow file can
+ * declare e.g. 4 billion schema fields; apache-arrow (which does not bound-check) then builds objects
+ * until the process runs out of memory (found by test/data/fuzz-readers.test.ts). A vector cannot hold
+ * more elements than its buffer has bytes, so such a length is corruption: throw, and the reader turns
+ * it into an InputError. `flatbuffers` is apache-arrow's own dependency; this patches the instance it uses.
+ * Also bounds the number of IPC messages decoded per file (see below).
+ */
+function guardFlatbufferLengths(): void {
+  if (flatbufferGuard) return;
+  const proto = ByteBuffer.prototype as unknown as { __vector_len(offset: number): number; __vector(offset: number): number; bytes(): Uint8Array };
+  const vectorLen = proto.__vector_len;
+  proto.__vector_len = function (this: ByteBuffer, offset: number): number {
+    const n = vectorLen.call(this, offset);
+    const size = this.bytes().length;
+    if (!(n >= 0 && n <= size)) throw new RangeError(`corrupt FlatBuffers metadata: a vector of ${n} elements in ${size} bytes`);
+    return n;
+  };
+  // apache-arrow's file reader re-reads a record-batch block forever when the message found there is of
+  // another type (a damaged footer): every IPC message takes ≥ 8 bytes, so a file of n bytes holds at
+  // most n / 8 of them — more decodes than that is such a loop.
+  const decode = Message.decode.bind(Message);
+  Message.decode = (buf) => {
+    if (--messageBudget < 0) throw new RangeError('corrupt Arrow IPC metadata: the reader loops over the same message');
+    return decode(buf);
+  };
+  flatbufferGuard = true;
+}
+
+/**
+ * Refuse a cut-off Arrow file before decoding (apache-arrow would fail with "Cannot read properties of
+ * null", or read a cut stream's complete batches as if they were all): an IPC file / Feather v2 ends
+ * with the `ARROW1` magic after its footer, a stream with the end-of-stream marker.
+ */
+function checkArrowComplete(buf: Buffer, path: string): void {
+  const tail = (s: string) => buf.length >= 8 + s.length && buf.subarray(buf.length - s.length).toString('latin1') === s;
+  if (buf.subarray(0, 6).toString('latin1') === 'ARROW1') {
+    if (!tail('ARROW1')) throw new InputError(`${path}: truncated Arrow IPC/Feather file (no ARROW1 magic at the end; ${buf.length} bytes)`);
+  } else if (buf.length >= 4 && buf.readUInt32LE(0) === 0xffffffff) {
+    // A stream in the current format (it starts with the continuation marker) ends with 0xFFFFFFFF 0x00000000.
+    if (buf.length < 16 || buf.readUInt32LE(buf.length - 8) !== 0xffffffff || buf.readUInt32LE(buf.length - 4) !== 0)
+      throw new InputError(`${path}: truncated Arrow IPC stream (no end-of-stream marker; ${buf.length} bytes)`);
+  }
 }
 
 /**

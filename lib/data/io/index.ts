@@ -1,5 +1,6 @@
 /** Event-file readers and writers: pandas HDF5, NumPy .npy, CSV, Arrow IPC/Feather, Parquet. */
-export { readEvents, writeEvents, formatOf } from './readEvents.js';
+export { readEvents, writeEvents, formatOf, detectFormat } from './readEvents.js';
+export { sniffBytes, sniffFile } from './sniff.js';
 export type { EventFormat, WritableFormat, ReadOptions, WriteOptions } from './options.js';
 export { readHdf5, writeHdf5, checkHdf5File } from './hdf5.js';
 export { readNpy, parseNpyHeader } from './npy.js';

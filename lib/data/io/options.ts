@@ -8,7 +8,11 @@ export type WritableFormat = 'hdf5' | 'csv' | 'arrow' | 'parquet';
 
 /** Options of {@link readEvents}; every field is optional. */
 export interface ReadOptions {
-  /** Format; inferred from the extension when absent (.h5/.hdf5, .npy, .csv, .arrow/.feather/.ipc/.arrows, .parquet/.pq). */
+  /**
+   * Format. The file's magic bytes decide (HDF5, Parquet, Arrow/Feather, NPY; text → CSV); a format given
+   * here that contradicts them is an InputError. It (or else the extension) decides only for content
+   * without a known magic, e.g. a legacy Arrow stream.
+   */
   readonly format?: EventFormat;
   /** HDF5: the object under the root holding the DataFrame (e.g. "df"); optional when the root holds exactly one. */
   readonly key?: string;

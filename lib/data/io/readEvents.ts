@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import { ConfigError, InputError, didYouMean } from '../../util/errors.js';
+import { ConfigError, InputError, SidewinderError, didYouMean } from '../../util/errors.js';
 import { EventTable } from '../eventTable.js';
 import { readArrow, writeArrow } from './arrow.js';
 import { readCsv, writeCsv } from './csv.js';
@@ -7,6 +7,7 @@ import { readHdf5, writeHdf5 } from './hdf5.js';
 import { readNpy } from './npy.js';
 import type { EventFormat, ReadOptions, WritableFormat, WriteOptions } from './options.js';
 import { readParquet, writeParquet } from './parquet.js';
+import { sniffFile, type SniffedKind } from './sniff.js';
 
 const BY_EXTENSION: Readonly<Record<string, EventFormat>> = Object.freeze({
   '.h5': 'hdf5', '.hdf5': 'hdf5', '.hdf': 'hdf5', '.npy': 'npy', '.csv': 'csv',
@@ -26,10 +27,49 @@ export function formatOf(path: string): EventFormat {
   return f;
 }
 
+const LABEL: Readonly<Record<EventFormat, string>> = Object.freeze({ hdf5: 'HDF5', npy: 'NumPy .npy', csv: 'CSV', arrow: 'Arrow IPC/Feather', parquet: 'Parquet' });
+
+/**
+ * The format of the file at `path` from its content: magic bytes (HDF5, Parquet, Arrow/Feather, NPY),
+ * text → CSV; the extension (or `requested`) only decides for an empty file or binary content without
+ * a known magic (e.g. a legacy Arrow stream).
+ * @throws InputError naming the path for a missing, unreadable or directory path, for binary content
+ *   of no known format, or when `requested` contradicts the magic bytes.
+ */
+export async function detectFormat(path: string, requested?: EventFormat): Promise<EventFormat> {
+  return (await resolveFormat(path, requested)).format;
+}
+
+async function resolveFormat(path: string, requested?: EventFormat): Promise<{ format: EventFormat; kind: SniffedKind }> {
+  const { kind } = await sniffFile(path);
+  return { format: formatFor(path, kind, requested), kind };
+}
+
+function formatFor(path: string, kind: SniffedKind, requested?: EventFormat): EventFormat {
+  const ext = BY_EXTENSION[extname(path).toLowerCase()];
+  const hint = requested ?? ext;
+  if (kind === 'empty') {
+    if (hint) return hint; // its reader says "empty file (0 bytes); expected …"
+    throw new InputError(`${path}: empty file (0 bytes); expected an event file`);
+  }
+  // Text under a binary format's name goes to that reader, which says what is missing ("not an HDF5
+  // file"); text is too weak a sign to override an extension, unlike magic bytes.
+  if (kind === 'text') return hint ?? 'csv';
+  if (kind === 'unknown') {
+    if (hint && hint !== 'csv') return hint; // its reader names what is missing
+    throw new InputError(
+      `${path}: binary content of no known format (no HDF5, Parquet, Arrow/Feather or NumPy magic bytes)${hint === 'csv' ? '; expected CSV text' : ''}`,
+    );
+  }
+  if (requested && requested !== kind) throw new InputError(`${path}: the file is ${LABEL[kind]} (from its magic bytes), not ${LABEL[requested]} as requested (format "${requested}")`);
+  return kind;
+}
+
 /**
  * Read events from a file into an {@link EventTable}.
  *
- * Format from `options.format` or the extension: pandas HDF5 (`to_hdf`, fixed or table format),
+ * Format from the file's content ({@link detectFormat}: magic bytes, the extension or `options.format`
+ * only as a hint; an HDF5 file named `.csv` is read as HDF5): pandas HDF5 (`to_hdf`, fixed or table format),
  * NumPy `.npy`, CSV with a header, Arrow IPC / Feather v2, Parquet. Units: stored in the file when
  * sidewinder wrote it, else known ones for the LHCO layouts (raw LHCO columns in GeV, LHCO-SR `.npy`
  * in TeV), overridden by `options.units`.
@@ -39,18 +79,41 @@ export function formatOf(path: string): EventFormat {
  * const lhco = await readEvents('events_anomalydetection_v2.features.h5'); // key 'df' picked, GeV
  * @throws InputError for unreadable, empty, truncated or malformed files (naming the file), a missing
  *   selected or weight column (with close names), or a negative/non-finite weight (naming the row).
- * @throws ConfigError for an unknown format or extension.
+ *   Decoder failures on damaged bytes (any error type) become an InputError naming the file.
+ * @throws ConfigError for an unknown `options.format`.
+ *
+ * Values are read as stored: the checks of finite and physical values (and of an empty table) are
+ * `checkEvents` in lib/data/validate.ts, which the scan loader and the commands apply where data enter.
  */
 export async function readEvents(path: string, options: ReadOptions = {}): Promise<EventTable> {
-  const format = options.format ?? formatOf(path);
-  if (!FORMATS.includes(format)) throw new ConfigError(`readEvents: format "${format}" unknown${didYouMean(format, FORMATS)}; use ${FORMATS.join(', ')}`);
+  if (options.format !== undefined && !FORMATS.includes(options.format))
+    throw new ConfigError(`readEvents: format "${options.format}" unknown${didYouMean(options.format, FORMATS)}; use ${FORMATS.join(', ')}`);
+  const { format, kind } = await resolveFormat(path, options.format);
+  const ext = BY_EXTENSION[extname(path).toLowerCase()];
   let table: EventTable;
-  switch (format) {
-    case 'hdf5': table = await readHdf5(path, { key: options.key }); break;
-    case 'npy': table = await readNpy(path, { columns: options.columns }); break;
-    case 'csv': table = await readCsv(path); break;
-    case 'arrow': table = await readArrow(path); break;
-    case 'parquet': table = await readParquet(path); break;
+  try {
+    switch (format) {
+      case 'hdf5': table = await readHdf5(path, { key: options.key }); break;
+      case 'npy': table = await readNpy(path, { columns: options.columns }); break;
+      case 'csv': table = await readCsv(path); break;
+      case 'arrow': table = await readArrow(path); break;
+      case 'parquet': table = await readParquet(path); break;
+    }
+  } catch (err) {
+    // A damaged file can make a decoder fail in its own terms (TypeError, RangeError, a WebAssembly
+    // trap): report it as bad input naming the file, never as a crash.
+    const misnamed =
+      ext && ext !== format && !options.format ? ` (read as ${LABEL[format]} from its content; the extension says ${LABEL[ext]})`
+      : kind === 'text' && format !== 'csv' ? ' (the file is text; a CSV file must be named .csv)' : '';
+    if (err instanceof SidewinderError && !(err instanceof InputError || err instanceof ConfigError)) {
+      // e.g. a ShapeError from columns of different lengths in a damaged file: name the file.
+      throw new InputError(`${path}: ${err.message}${misnamed}`, { cause: err });
+    }
+    if (err instanceof SidewinderError) {
+      if (!misnamed) throw err;
+      throw new (err.constructor as typeof SidewinderError)(`${err.message}${misnamed}`, { cause: err });
+    }
+    throw new InputError(`${path}: not a readable ${LABEL[format]} file${misnamed} (${(err as Error)?.message ?? String(err)})`, { cause: err });
   }
   if (options.columns && format !== 'npy') {
     for (const c of options.columns)

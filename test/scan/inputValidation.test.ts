@@ -1,0 +1,230 @@
+/**
+ * Inputs that cannot fake a discovery (issue 16): every case measured in the issue, driven through the
+ * path a user hits (`sidewinder scan` or prepareScan/runScan), must end in a one-line InputError naming
+ * the file, the column and the rows — or, with --drop-invalid, in a scan on the remaining events that
+ * records how many were dropped.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EventTable, type Column } from '../../lib/data/eventTable.js';
+import { writeEvents } from '../../lib/data/io/index.js';
+import { deriveFeatures } from '../../lib/data/features.js';
+import { generateExtraSrBackground, generateLhcoLike } from '../../lib/data/generate/index.js';
+import { checkEvents, findInvalidEvents } from '../../lib/data/validate.js';
+import { prepareScan, runScan } from '../../lib/scan/scan.js';
+import { loadScanDataset } from '../../lib/scan/dataset.js';
+import { presetConfig } from '../../lib/scan/presets.js';
+import { validateResults } from '../../lib/scan/validateResults.js';
+import type { DatasetSpec, ScanConfig } from '../../lib/scan/config.js';
+import { InputError } from '../../lib/util/errors.js';
+import { createRng } from '../../lib/util/rng.js';
+import { lhcoSrDir } from '../helpers/lhcoSr.js';
+import { writeNpy } from '../helpers/npyWrite.js';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+let dir: string;
+let raw: EventTable; // LHCO raw columns (GeV), background + signal
+let dataCsv: string, templateCsv: string;
+
+/** A copy of `t` with `column` changed on `fraction` of the rows (seeded choice); returns the changed rows. */
+function corrupt(t: EventTable, column: string, fraction: number, value: (old: number) => number, seed = 1): { table: EventTable; rows: number[] } {
+  const rng = createRng(seed);
+  const c = Float64Array.from(t.column(column));
+  const rows: number[] = [];
+  for (let i = 0; i < c.length; i++) if (rng.uniform() < fraction) { c[i] = value(c[i]); rows.push(i); }
+  return { table: t.withColumn(column, c as Column, t.unit(column)), rows };
+}
+
+function config(data: DatasetSpec, template: DatasetSpec = { path: templateCsv }): ScanConfig {
+  const cfg = presetConfig('ci');
+  cfg.dataset = data;
+  cfg.template = template;
+  delete cfg.control;
+  cfg.windows.ids = [5];
+  cfg.methods = ['iad'];
+  return cfg;
+}
+
+const prepare = (cfg: ScanConfig) => prepareScan(cfg, { outDir: mkdtempSync(join(dir, 'out-')) });
+const failure = (cfg: ScanConfig) => prepare(cfg).then(() => { throw new Error('prepareScan accepted bad input'); }, (e: unknown) => e as Error);
+
+/** `sidewinder <args>` in a child process. */
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'scripts/cli.ts'), ...args], { cwd: repo, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sw-input-'));
+  raw = generateLhcoLike({ background: 12_000, signal: 0, seed: 21 });
+  dataCsv = join(dir, 'data.csv');
+  templateCsv = join(dir, 'template.csv');
+  await writeEvents(raw, dataCsv);
+  await writeEvents(generateExtraSrBackground({ seed: 22, extraSrBackground: { n: 4000, mJJLowTeV: 2.9, mJJHighTeV: 4.1 } }), templateCsv);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the issue\'s measured cases end in an error naming file, column and rows', () => {
+  it('CSV in LHCO layout with negative mj1 on 2 % of rows: `sidewinder scan` exits non-zero naming file, column, count and first rows', async () => {
+    const { table, rows } = corrupt(raw, 'mj1', 0.02, (m) => -m);
+    const bad = join(dir, 'negative-mj1.csv');
+    await writeEvents(table, bad);
+    const r = cli('scan', '--preset', 'ci', '--data', bad, '--template', templateCsv, '--no-control', '--windows', '5', '--methods', 'iad', '--out', join(dir, 'cli-out'), '--quiet');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain(`${bad}: ${rows.length} of ${raw.length} events have invalid values`);
+    expect(r.stderr).toContain(`column "mj1": ${rows.length} rows with negative jet mass (below −1 MeV), first rows ${rows.slice(0, 5).join(', ')}, …`);
+    expect(r.stderr).toMatch(/--drop-invalid/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(rows.length).toBeGreaterThan(150);
+  }, 60_000);
+
+  it('LHCO-SR-layout .npy with negative m_J1 on 1 % of rows', async () => {
+    const features = deriveFeatures(raw);
+    const { table, rows } = corrupt(features, 'mJ1', 0.01, (m) => -m - 0.01, 2);
+    const npy = join(dir, 'sr-negative.npy');
+    writeNpy(npy, table, ['mJJ', 'mJ1', 'deltaMJ', 'tau21J1', 'tau21J2', 'label']);
+    const e = await failure(config({ path: npy }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toContain(`${npy}: ${rows.length} of ${raw.length} events have invalid values — column "mJ1": ${rows.length} rows with negative jet mass m_J1`);
+    expect(e.message).toContain(`first rows ${rows.slice(0, 5).join(', ')}`);
+  });
+
+  it('NaN in pxj1 and inf in mj1: both columns named with their counts and rows (no silent loss of events)', async () => {
+    const a = corrupt(raw, 'pxj1', 0.004, () => NaN, 3);
+    const b = corrupt(a.table, 'mj1', 0.004, () => Infinity, 4);
+    const f = join(dir, 'nonfinite.csv');
+    await writeEvents(b.table, f);
+    const e = await failure(config({ path: f }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toContain(`column "pxj1": ${a.rows.length} rows with non-finite values (NaN/±inf), first rows ${a.rows.slice(0, 5).join(', ')}`);
+    expect(e.message).toContain(`column "mj1": ${b.rows.length} rows with non-finite values (NaN/±inf), first rows ${b.rows.slice(0, 5).join(', ')}`);
+    expect(e.message.startsWith(`${f}: `)).toBe(true);
+  });
+
+  it('NaN in a τ column names the file and the column (not a worker\'s "X[196, 2] is NaN")', async () => {
+    const { table, rows } = corrupt(raw, 'tau2j1', 0.001, () => NaN, 5);
+    const f = join(dir, 'tau-nan.h5');
+    await writeEvents(table, f);
+    const e = await failure(config({ path: f }));
+    expect(e.message).toContain(`${f}: ${rows.length} of ${raw.length} events have invalid values — column "tau2j1": ${rows.length} row`);
+  });
+
+  it('the same file as data and template, or the same events in another format, is refused naming both files', async () => {
+    let e = await failure(config({ path: dataCsv }, { path: dataCsv }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toMatch(new RegExp(`the data \\(${dataCsv}\\) and the IAD template \\(${dataCsv}\\) are the same file`));
+    const shuffled = raw.take(Array.from({ length: raw.length }, (_, i) => raw.length - 1 - i));
+    const h5 = join(dir, 'copy.h5');
+    await writeEvents(shuffled, h5);
+    e = await failure(config({ path: dataCsv }, { path: h5 }));
+    expect(e.message).toContain(`the data (${dataCsv}) and the IAD template (${h5}) hold the same ${raw.length} events (identical feature rows)`);
+  });
+
+  it('a directory named x.h5 and a missing file: one line naming the path (CLI)', () => {
+    const d = join(dir, 'x.h5');
+    mkdirSync(d);
+    const r = cli('scan', '--preset', 'ci', '--data', d, '--template', templateCsv, '--no-control', '--out', join(dir, 'cli-dir'), '--quiet');
+    expect(r.status).not.toBe(0);
+    // One line (whatever the CLI's prefix), naming the path.
+    expect(r.stderr.trim()).toMatch(new RegExp(`^sidewinder[^\n]*: ${d}: is a directory, not an event file$`));
+  }, 60_000);
+
+  it('a missing file names the path', async () => {
+    const e = await failure(config({ path: join(dir, 'nope.h5') }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toBe(`${join(dir, 'nope.h5')}: cannot read the file (no such file)`);
+  });
+
+  it('an HDF5 file named .csv is read as HDF5 (magic bytes), not parsed as CSV', async () => {
+    const h5 = join(dir, 'real.h5');
+    await writeEvents(raw, h5);
+    const misnamed = join(dir, 'actually-hdf5.csv');
+    copyFileSync(h5, misnamed);
+    const { datasets } = await prepare(config({ path: misnamed }));
+    expect(datasets.data.nEvents).toBe(raw.length);
+    expect([...datasets.data.events.column('mJJ').subarray(0, 5)]).toEqual([...deriveFeatures(raw).column('mJJ').subarray(0, 5)]);
+  });
+
+  it('a truncated Arrow file is an InputError saying so (not "Cannot read properties of null")', async () => {
+    const f = join(dir, 'cut.arrow');
+    await writeEvents(raw, f);
+    const bytes = readFileSync(f);
+    writeFileSync(f, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const e = await failure(config({ path: f }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toMatch(new RegExp(`^${f}: truncated Arrow IPC/Feather file \\(no ARROW1 magic at the end; \\d+ bytes\\)$`));
+  });
+
+  it('a file with a header and no rows: "<file>: the file holds no events"', async () => {
+    const f = join(dir, 'header-only.csv');
+    writeFileSync(f, 'pxj1,pyj1,pzj1,mj1,tau1j1,tau2j1,tau3j1,pxj2,pyj2,pzj2,mj2,tau1j2,tau2j2,tau3j2,label\n');
+    const e = await failure(config({ path: f }));
+    expect(e.message).toBe(`${f}: the file holds no events`);
+  });
+});
+
+describe('--drop-invalid', () => {
+  it('drops the bad rows, logs and stores the count per sample in results.json; the plan does not reuse results of the uncleaned file', async () => {
+    const { table, rows } = corrupt(raw, 'mj1', 0.02, (m) => -m, 6);
+    const f = join(dir, 'drop.csv');
+    await writeEvents(table, f);
+    const cfg = config({ path: f, dropInvalid: true }, { path: templateCsv, dropInvalid: true });
+    cfg.epsilonB = [1e-1];
+    cfg.folds = 2;
+    cfg.lookElsewhere = { pseudoExperiments: 0 };
+    const out = mkdtempSync(join(dir, 'drop-'));
+    const logs: string[] = [];
+    const reporter = { progress() {}, log: (_l: string, m: string) => void logs.push(m) };
+    const { results, planPath } = await runScan(cfg, { outDir: out, cacheDir: join(out, 'cache'), reporter });
+    expect(results.dataset.droppedInvalid).toEqual({ data: rows.length, template: 0 });
+    expect(results.dataset.nEvents).toBe(raw.length - rows.length);
+    expect(() => validateResults(results, 'scan')).not.toThrow();
+    expect(logs.some((l) => l.includes(`dropped ${rows.length} of ${raw.length} events of ${f}`) && l.includes('column "mj1"'))).toBe(true);
+    // The plan identifies the cleaned sample, not the file's bytes alone.
+    const plan = JSON.parse(readFileSync(planPath, 'utf8')) as { datasets: Record<string, string> };
+    expect(plan.datasets.data).not.toBe(results.dataset.sha256);
+    // The kept events are exactly the valid ones.
+    const clean = await loadScanDataset({ path: f, dropInvalid: true }, 'data');
+    const keep = new Uint8Array(raw.length).fill(1);
+    for (const i of rows) keep[i] = 0;
+    expect([...clean.events.column('mJJ')]).toEqual([...deriveFeatures(raw.filter(keep)).column('mJJ')]);
+  }, 90_000);
+});
+
+describe('the ranges are physical: real and generated data pass', () => {
+  it.runIf(lhcoSrDir)('the four LHCO SR files pass (exact-zero and −3e−8 TeV m_J1 of massless jets included)', async () => {
+    // Row counts of the README: every event passes, none is dropped or refused.
+    const rows = { 'innerdata_train.npy': 60_000, 'innerdata_test.npy': 62_124, 'innerdata_extrasig.npy': 74_527, 'extrabkg_sr.npy': 40_000 };
+    for (const [f, n] of Object.entries(rows)) {
+      const d = await loadScanDataset({ path: lhcoSrDir + f }, 'data');
+      expect(d.nEvents).toBe(n);
+    }
+  });
+
+  it('generated samples (both background models, signal, the SR template) pass raw and derived', () => {
+    for (const model of ['default', 'alternative'] as const) {
+      const g = generateLhcoLike({ background: 50_000, signal: 2000, seed: 31, backgroundModel: model });
+      expect(findInvalidEvents(g).problems).toEqual([]);
+      expect(findInvalidEvents(deriveFeatures(g)).problems).toEqual([]);
+    }
+    const t = generateExtraSrBackground({ seed: 32, extraSrBackground: { n: 20_000, mJJLowTeV: 3.3, mJJHighTeV: 3.7 } });
+    expect(checkEvents(deriveFeatures(t), { source: 'template' }).dropped).toBe(0);
+  });
+
+  it('each rule: τ ratio above 1.1, zero-pT jet, label 2, m_JJ below m_J1 + m_J2, negative ΔR are named', () => {
+    const n = 4;
+    const f = (v: number[]) => Float64Array.from(v);
+    const t = new EventTable({
+      mJJ: f([3.5, 3.5, 0.3, 3.5]), mJ1: f([0.1, 0.1, 0.1, 0.1]), deltaMJ: f([0.2, 0.2, 0.2, 0.2]),
+      tau21J1: f([0.5, 1.2, 0.5, 0.5]), tau21J2: f([0.5, 0.5, 0.5, -0.1]), label: f([0, 0, 1, 2]), deltaRJJ: f([3, 3, 3, -1]),
+    }, { mJJ: 'TeV', mJ1: 'TeV', deltaMJ: 'TeV' });
+    const p = findInvalidEvents(t).problems.map((x) => `${x.column}:${x.firstRows.join(',')}`);
+    expect(p).toEqual(['mJJ,mJ1,deltaMJ:2', 'tau21J1:1', 'tau21J2:3', 'deltaRJJ:3', 'label:3']);
+    const rawJets = raw.slice(0, n).withColumn('pxj2', f([0, 1, 2, 3]), 'GeV').withColumn('pyj2', f([0, 1, 2, 3]), 'GeV');
+    expect(findInvalidEvents(rawJets).problems.map((x) => `${x.column}:${x.reason}:${x.firstRows.join(',')}`)).toEqual(['pxj2,pyj2:jet 2 with zero transverse momentum:0']);
+  });
+});
