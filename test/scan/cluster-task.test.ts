@@ -30,7 +30,7 @@ describe('sidewinder task on a plan', () => {
     writeFileSync(join(bad, 'plan.json'), JSON.stringify({ ...plan, datasets: { ...plan.datasets, data: '0'.repeat(64) } }));
     const refused = cli('task', '--plan', join(bad, 'plan.json'), '--index', '1');
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('task 1 (cwola · window 5 · run 0 · data) FAILED');
+    expect(refused.stderr).toContain('task 1 · window 5 (3.5 TeV) · cwola · data · run 0 FAILED');
     expect(refused.stderr).toMatch(/the "data" sample \(generated:\w+\) has SHA-256 [0-9a-f]{64}, but the plan was made for 0{64}/);
     const record = JSON.parse(readFileSync(join(bad, 'failed', 'task-1.json'), 'utf8')) as { index: number; message: string };
     expect(record.index).toBe(1);
