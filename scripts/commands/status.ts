@@ -6,6 +6,7 @@ import { readSubmission, slurmQueueStates, taskStatuses, type TaskState } from '
 import { submitPlan } from '../../lib/scan/engines/submit.js';
 import { InputError } from '../../lib/util/errors.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
+import { describeHolder, dirLockHolder } from '../../lib/util/dirLock.js';
 import { compactRanges } from '../../lib/scan/scan.js';
 import { addClusterOptions, clusterOptionsFrom, type ClusterCliOptions } from './submit.js';
 
@@ -37,6 +38,8 @@ export function register(program: Command): void {
       for (const s of statuses)
         if (s.state === 'failed' || s.state === 'damaged' || (o.verbose && s.state !== 'done'))
           console.log(`  ${describeTask(plan.tasks[s.index], plan)}: ${s.state}${s.jobId ? ` (job ${s.jobId})` : ''}${s.message ? `: ${s.message}` : ''}`);
+      const holder = dirLockHolder(o.out);
+      if (holder) console.log(`  ${o.out} is being written by ${describeHolder(holder)}`);
       const done = by.get('done')?.length ?? 0;
       const mergeJob = submission?.submissions.at(-1)?.jobs.find((j) => j.name === 'merge');
       if (mergeJob?.jobId) console.log(`  merge job ${mergeJob.jobId}: ${queue.get(mergeJob.jobId) ?? (existsSync(join(o.out, 'results.json')) ? 'finished' : 'not in the queue')}`);

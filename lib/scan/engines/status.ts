@@ -157,7 +157,7 @@ export function taskStatuses(plan: ScanPlan, cacheDir: string, outDir: string, s
     const found = cache.lookup(t.key);
     if (found.status === 'hit') return { index: t.index, state: 'done' as const };
     const jobId = jobOf.get(t.index);
-    if (found.status === 'damaged') return { index: t.index, state: 'damaged' as const, jobId, message: `cached result damaged: ${found.reason}` };
+    if (found.status === 'damaged') return { index: t.index, state: 'damaged' as const, jobId, message: found.reason };
     const q = jobId ? queue.get(`${jobId}_${t.index}`) : undefined;
     const f = failures.get(t.index);
     if (q === 'pending' || q === 'running') return { index: t.index, state: q, jobId };
