@@ -81,6 +81,7 @@ function readHolder(path: string): LockHolder | null | undefined {
   }
 }
 
+/** "pid 123 on host since 2026-…Z (command)": who holds a lock, for messages. */
 export const describeHolder = (h: LockHolder): string => `pid ${h.pid} on ${h.host} since ${h.since} (${h.command})`;
 
 /**
