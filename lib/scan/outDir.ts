@@ -6,8 +6,11 @@
  * lock of a dead process on this host is taken over with a message). Before this run writes its
  * first file, {@link OutDirLock.clearPrevious} moves the outputs of the previous run aside, into
  * `<out>/previous/<time>/`, with a message, so a run that fails half-way leaves its own partial
- * files only, never beside a previous run's results. Moved aside, not deleted: earlier results stay available; the newest
- * {@link PREVIOUS_RUNS_KEPT} sets are kept, older ones removed (said in the same message).
+ * files only, never beside a previous run's results. Moved aside, not deleted, so earlier results
+ * stay available; the newest {@link PREVIOUS_RUNS_KEPT} sets are kept, older ones removed (said in
+ * the same message). A merge moves only results.json and report/ (it reads the plan); a
+ * resubmission (`status --resubmit-failed`) moves nothing. `sidewinder task` takes no lock: many
+ * array jobs of one run write their failure records into the same directory at once.
  *
  * The task cache (`<out>/cache`) is never moved: it is content-addressed and checksummed, so a
  * rerun reuses what is still valid.
@@ -27,6 +30,7 @@ export const PREVIOUS_RUNS_KEPT = 5;
 /** Which earlier outputs a claim moves aside: a whole run's, a merge's, or none (a resubmission continues the run). */
 export type OutDirStage = 'run' | 'merge' | 'continue';
 
+/** Options of {@link claimOutDir}. */
 export interface ClaimOptions {
   readonly stage: OutDirStage;
   readonly reporter?: Reporter;
