@@ -6,7 +6,7 @@ import '../ml/trees/hgb.js';
 import '../ml/trees/cart.js';
 import '../ml/nn/mlp.js';
 import { loadOnnxClassifier } from '../ml/onnx/index.js';
-import type { WorkerPool } from '../ml/pool/pool.js';
+import { WorkerTaskError, type WorkerPool } from '../ml/pool/pool.js';
 import type { Matrix } from '../ml/matrix.js';
 import { featureMatrix, featureNames } from '../methods/features.js';
 import { iadTemplate } from '../methods/iad.js';
@@ -14,11 +14,11 @@ import { cwolaTemplate } from '../methods/cwola.js';
 import { sidebandClosureTemplate, loadSidebandGenerator, type GeneratorDocument } from '../methods/cathode.js';
 import { CATHODE_FLOW_TASK, cathodeFlowPayload, trainAndSampleFlow, type CathodeFlowResult } from '../methods/cathodeTask.js';
 import type { BackgroundTemplate } from '../methods/types.js';
-import { InputError } from '../util/errors.js';
+import { ConfigError, InputError, ShapeError, SidewinderError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import type { ResultCache } from './cache.js';
 import type { ScanConfig } from './config.js';
-import type { ScanPlan, ScanTask } from './plan.js';
+import { describeTask, type ScanPlan, type ScanTask } from './plan.js';
 
 /** What a task reads: the loaded samples, the cache, a worker pool and a reporter. */
 export interface TaskContext {
@@ -69,9 +69,64 @@ function sampleOf(ctx: TaskContext, role: string): EventTable {
   return s;
 }
 
-/** Run one task and store its result in the cache (skipped when the cache already holds it). */
+/** Caches whose version-1 (checksum-less) entries were already reported: said once per run, not per entry. */
+const legacyReported = new WeakSet<ResultCache>();
+
+/**
+ * Whether the cache holds an intact result for the task. A damaged entry (see ResultCache.lookup)
+ * is deleted, so the task is recomputed, with one warning naming the task and the damage.
+ */
+export function cachedIntact(task: ScanTask, ctx: Pick<TaskContext, 'plan' | 'cache' | 'reporter'>): boolean {
+  const found = ctx.cache.lookup(task.key);
+  if (found.status === 'hit') return true;
+  if (found.status === 'damaged') {
+    const reporter = ctx.reporter ?? silent;
+    if (!found.legacy) reporter.log('warn', `${describeTask(task, ctx.plan)}: cached result ${task.key.slice(0, 12)}… in ${ctx.cache.dir} is damaged (${found.reason}); recomputing it`);
+    else if (!legacyReported.has(ctx.cache)) {
+      legacyReported.add(ctx.cache);
+      reporter.log('warn', `${ctx.cache.dir}: entries written by an older sidewinder without checksums (cache-entry version 1) are recomputed`);
+    }
+    ctx.cache.delete(task.key);
+  }
+  return false;
+}
+
+/** Why a dependency's result cannot be read: "not in the cache" or "damaged in the cache (…)". */
+function dependencyProblem(ctx: TaskContext, key: string): string {
+  const found = ctx.cache.lookup(key);
+  return found.status === 'damaged' ? `damaged in the cache (${found.reason})` : 'not in the cache';
+}
+
+const TASK_ERROR_CLASSES: Readonly<Record<string, new (message: string, options?: { cause?: unknown }) => Error>> = { InputError, ConfigError, ShapeError };
+
+/**
+ * An error thrown while running a task, re-thrown with the task's context in front of its message
+ * ("task 7 · window 5 (3.5 TeV) · cathode · data · run 0: fitBinEdges: …") and the same class, so
+ * InputError / ConfigError stay what they were. An error from a pool worker becomes the class it had
+ * in the worker (InputError, ConfigError, ShapeError) with the worker's own message; the original
+ * error is the `cause`. Already-wrapped errors pass through unchanged.
+ */
+export function withTaskContext(err: unknown, task: ScanTask, plan: Pick<ScanPlan, 'windows'>): Error {
+  const prefix = describeTask(task, plan);
+  if (!(err instanceof Error)) return new SidewinderError(`${prefix}: ${String(err)}`, { cause: err });
+  if (err.message.startsWith(`${prefix}: `)) return err;
+  if (err instanceof WorkerTaskError) {
+    const Remote = TASK_ERROR_CLASSES[err.remoteName];
+    return Remote ? new Remote(`${prefix}: ${err.remoteMessage}`, { cause: err }) : new SidewinderError(`${prefix}: ${err.message}`, { cause: err });
+  }
+  const Ctor = err.constructor as new (message: string, options?: { cause?: unknown }) => Error;
+  try {
+    const wrapped = new Ctor(`${prefix}: ${err.message}`, { cause: err });
+    if (wrapped instanceof Error && wrapped.constructor === err.constructor) return wrapped;
+  } catch {
+    /* a constructor with another signature: fall through */
+  }
+  return new SidewinderError(`${prefix}: ${err.message}`, { cause: err });
+}
+
+/** Run one task and store its result in the cache (skipped when the cache already holds it intact). */
 export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached' | 'computed'> {
-  if (ctx.cache.has(task.key)) return 'cached';
+  if (cachedIntact(task, ctx)) return 'cached';
   const { config } = ctx.plan;
   const features = featureNames(config.features);
   const window = windowOf(ctx.plan, task.windowId);
@@ -93,7 +148,7 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
 
   if (task.kind === 'sideband-closure') {
     const flow = ctx.cache.get<FlowResult>(task.dependsOn[0]);
-    if (!flow) throw new InputError(`scan: sideband closure of window ${window.id} needs the flow ${task.dependsOn[0]}, which is not in the cache; run the flow task first`);
+    if (!flow) throw new InputError(`scan: sideband closure of window ${window.id} needs the flow ${task.dependsOn[0]}, which is ${dependencyProblem(ctx, task.dependsOn[0])}; run the flow task first`);
     const closure = sidebandClosureTemplate(loadSidebandGenerator(flow.value.flow), events, window, features, ctx.plan.shortSidebandWidth, {
       oversampling: config.cathode.oversampling, seed: task.seed,
     });
@@ -113,7 +168,7 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
     case 'cathode': {
       const flowKey = task.dependsOn[0];
       const flow = ctx.cache.get<FlowResult>(flowKey);
-      if (!flow) throw new InputError(`scan: CATHODE task ${task.index} (window ${window.id}) needs the flow samples ${flowKey}, which are not in the cache; run the flow task first`);
+      if (!flow) throw new InputError(`scan: CATHODE task ${task.index} (window ${window.id}) needs the flow samples ${flowKey}, which are ${dependencyProblem(ctx, flowKey)}; run the flow task first`);
       const x: Matrix<Float64Array> = { data: flow.arrays.samples as Float64Array, rows: flow.value.nSamples, cols: flow.value.cols };
       template = { method: 'cathode', window, x, classWeight: 'balanced', meta: { nTemplate: x.rows, oversampling: config.cathode.oversampling } };
       break;

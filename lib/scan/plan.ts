@@ -94,3 +94,18 @@ export function buildPlan(
       }
   return { schema: 'sidewinder/scan-plan', version: 1, config, datasets, windows, shortSidebandWidth, tasks };
 }
+
+/**
+ * Where a task sits in the scan, for messages: "window 5 (3.5 TeV) · cathode · data · run 0"
+ * (the window centre when the plan is given; "cathode flow" / "cathode sideband closure" for the
+ * CATHODE generator and closure tasks).
+ */
+export function taskContext(task: ScanTask, plan?: Pick<ScanPlan, 'windows'>): string {
+  const w = plan?.windows.find((x) => x.id === task.windowId);
+  const where = w ? `window ${task.windowId} (${Number(w.centre.toFixed(3))} ${w.units})` : `window ${task.windowId}`;
+  const what = task.kind === 'flow' ? 'cathode flow' : task.kind === 'sideband-closure' ? 'cathode sideband closure' : task.method ?? 'classify';
+  return `${where} · ${what} · ${task.sample} · run ${task.run}`;
+}
+
+/** A short human name of a task, for logs and status lines: "task 3 · window 5 (3.5 TeV) · iad · data · run 0". */
+export const describeTask = (task: ScanTask, plan?: Pick<ScanPlan, 'windows'>): string => `task ${task.index} · ${taskContext(task, plan)}`;

@@ -9,8 +9,9 @@ import { validateSchema } from '../util/schema.js';
 import { ResultCache } from './cache.js';
 import { checkScanConfig, type DatasetSpec, type ScanConfig } from './config.js';
 import { loadScanDataset, requireDistinctSamples, sampleIdentity, type ScanDataset } from './dataset.js';
-import { buildPlan, type ScanPlan, type ScanTask } from './plan.js';
-import { runTask } from './execute.js';
+import { buildPlan, describeTask, type ScanPlan, type ScanTask } from './plan.js';
+import { runTask, withTaskContext } from './execute.js';
+import { claimOutDir, type OutDirLock } from './outDir.js';
 import { assembleResults } from './assemble.js';
 import type { ResultsDocument } from './results.js';
 import { validateResults } from './validateResults.js';
@@ -30,6 +31,11 @@ export interface ScanRunOptions {
   readonly pool?: WorkerPool;
   /** Called once the data are loaded, with the per-window event counts (printed by the CLI). */
   readonly onWindowSummary?: (summary: WindowSummary[]) => void;
+  /**
+   * The caller's claim on `outDir` ({@link claimOutDir}, e.g. held by the CLI across the scan and its
+   * report). Without it, {@link runScan} claims `outDir` itself for the run and releases it after.
+   */
+  readonly lock?: OutDirLock;
 }
 
 export interface ScanOutcome {
@@ -154,9 +160,8 @@ export interface RunTasksOptions {
   readonly indices?: readonly number[];
 }
 
-/** A short human name of a task, for logs. */
-export const describeTask = (task: ScanTask): string =>
-  `task ${task.index} (${task.kind === 'flow' ? 'flow' : task.kind === 'sideband-closure' ? 'sideband closure' : task.method} · window ${task.windowId} · run ${task.run} · ${task.sample})`;
+/** A short human name of a task, for logs (defined with the plan). */
+export { describeTask };
 
 /** Second stage: run the plan's tasks that are not yet in the cache, in this process. */
 export async function runPlanTasks(
@@ -169,10 +174,16 @@ export async function runPlanTasks(
   const tasks = options.indices ? options.indices.map((i) => taskAt(plan, i)) : plan.tasks;
   let computed = 0, cached = 0, done = 0;
   const runOne = async (task: ScanTask): Promise<void> => {
-    const what = describeTask(task);
+    const what = describeTask(task, plan);
     reporter.log('debug', `${what} of ${plan.tasks.length}`);
     const t0 = Date.now();
-    const status = await runTask(task, { plan, samples, cache, pool, reporter });
+    let status: 'cached' | 'computed';
+    try {
+      status = await runTask(task, { plan, samples, cache, pool, reporter });
+    } catch (e) {
+      // The user sees which window, method, sample and run failed, with the original message and class.
+      throw withTaskContext(e, task, plan);
+    }
     if (status === 'computed') {
       computed++;
       reporter.log('info', `${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -193,7 +204,7 @@ export function taskAt(plan: ScanPlan, index: number): ScanTask {
   return t;
 }
 
-/** Indices of the plan's tasks whose results are not in the cache. */
+/** Indices of the plan's tasks whose results are not in the cache, or are damaged there (checksums verified). */
 export function missingTasks(plan: ScanPlan, cacheDir: string): number[] {
   const cache = new ResultCache(cacheDir);
   return plan.tasks.filter((t) => !cache.has(t.key)).map((t) => t.index);
@@ -201,23 +212,41 @@ export function missingTasks(plan: ScanPlan, cacheDir: string): number[] {
 
 /**
  * Last stage: assemble the cached task results into the results document, validate it and write
- * `<outDir>/results.json` atomically.
- * @throws InputError listing the tasks whose results are not yet in the cache.
+ * `<outDir>/results.json` atomically. Every entry's checksums are verified first: a damaged entry
+ * is never assembled from, it counts as missing. Unless `options.lock` is given, `outDir` is
+ * claimed for the merge ({@link claimOutDir}: a previous results.json and report are moved aside).
+ * @throws InputError listing the tasks whose results are not yet in the cache, or damaged there.
  */
 export async function mergeScan(
-  plan: ScanPlan, datasets: Readonly<Record<string, ScanDataset>>, options: { cacheDir: string; outDir: string; reporter?: Reporter },
+  plan: ScanPlan, datasets: Readonly<Record<string, ScanDataset>>,
+  options: { cacheDir: string; outDir: string; reporter?: Reporter; lock?: OutDirLock },
 ): Promise<{ results: ResultsDocument; resultsPath: string }> {
-  const missing = missingTasks(plan, options.cacheDir);
-  if (missing.length)
-    throw new InputError(`scan: ${missing.length} of ${plan.tasks.length} task results are not in ${options.cacheDir} yet (tasks ${compactRanges(missing)}); run them before merging`);
   const cache = new ResultCache(options.cacheDir);
-  const samples = Object.fromEntries(Object.entries(datasets).map(([k, d]) => [k, d.events]));
-  const versions = { sidewinder: PACKAGE.version, node: process.versions.node, 'apache-arrow': PACKAGE.dependencies['apache-arrow'] ?? '' };
-  const results = assembleResults({ plan, cache, samples, datasets, writer: `sidewinder ${PACKAGE.version}`, versions, reporter: options.reporter });
-  validateResults(results, 'scan results'); // schema and cross-references, before anything is written
-  const resultsPath = join(options.outDir, 'results.json');
-  await writeFileAtomic(resultsPath, JSON.stringify(results, null, 1));
-  return { results, resultsPath };
+  const damaged: string[] = [];
+  const missing = plan.tasks.filter((t) => {
+    const found = cache.lookup(t.key);
+    if (found.status === 'damaged') damaged.push(`${describeTask(t, plan)}: ${found.reason}`);
+    return found.status !== 'hit';
+  }).map((t) => t.index);
+  if (missing.length)
+    throw new InputError(
+      `scan: ${missing.length} of ${plan.tasks.length} task results are not in ${options.cacheDir} yet (tasks ${compactRanges(missing)})` +
+        (damaged.length ? `; ${damaged.length} of them damaged there (${damaged.slice(0, 3).join('; ')}${damaged.length > 3 ? '; …' : ''})` : '') +
+        '; run them before merging (a rerun recomputes damaged entries)',
+    );
+  const lock = options.lock ?? claimOutDir(options.outDir, { stage: 'merge', reporter: options.reporter });
+  try {
+    lock.clearPrevious();
+    const samples = Object.fromEntries(Object.entries(datasets).map(([k, d]) => [k, d.events]));
+    const versions = { sidewinder: PACKAGE.version, node: process.versions.node, 'apache-arrow': PACKAGE.dependencies['apache-arrow'] ?? '' };
+    const results = assembleResults({ plan, cache, samples, datasets, writer: `sidewinder ${PACKAGE.version}`, versions, reporter: options.reporter });
+    validateResults(results, 'scan results'); // schema and cross-references, before anything is written
+    const resultsPath = join(options.outDir, 'results.json');
+    await writeFileAtomic(resultsPath, JSON.stringify(results, null, 1));
+    return { results, resultsPath };
+  } finally {
+    if (!options.lock) lock.release();
+  }
 }
 
 /** "0-3,7,9-10": sorted integers as ranges (Slurm's --array syntax). */
@@ -237,11 +266,26 @@ export function compactRanges(indices: readonly number[]): string {
  * Run a scan in this process (the local engine): {@link prepareScan}, {@link runPlanTasks} for every
  * task not yet in the cache (flows before the CATHODE classifiers that read them), then
  * {@link mergeScan}. A killed scan resumes from its cache: finished tasks are never recomputed,
- * partial ones never read.
+ * partial or damaged ones never read (damaged ones are recomputed, with a warning).
+ *
+ * One writer per output directory: unless `options.lock` is given, `outDir` is claimed
+ * ({@link claimOutDir}) for the whole run — a run already writing there makes this one fail with an
+ * InputError naming it — and released at the end, whether the run succeeds or fails. Once the
+ * configuration is valid, a previous run's plan, results and report are moved to
+ * `<outDir>/previous/<time>/` (with a message) before anything is written.
  */
 export async function runScan(config: ScanConfig, options: ScanRunOptions): Promise<ScanOutcome> {
-  const { plan, planPath, datasets } = await prepareScan(config, options);
-  const { computed, cached } = await runPlanTasks(plan, datasets, options);
-  const { results, resultsPath } = await mergeScan(plan, datasets, options);
-  return { results, resultsPath, planPath, computed, cached };
+  const lock = options.lock ?? claimOutDir(options.outDir, { stage: 'run', reporter: options.reporter });
+  try {
+    // A configuration error must not move the previous run's results aside: check it first.
+    validateSchema('scan-config', config, 'scan configuration');
+    checkScanConfig(config);
+    lock.clearPrevious();
+    const { plan, planPath, datasets } = await prepareScan(config, options);
+    const { computed, cached } = await runPlanTasks(plan, datasets, options);
+    const { results, resultsPath } = await mergeScan(plan, datasets, { ...options, lock });
+    return { results, resultsPath, planPath, computed, cached };
+  } finally {
+    if (!options.lock) lock.release();
+  }
 }

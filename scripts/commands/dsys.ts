@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
+import { claimOutDir } from '../../lib/scan/outDir.js';
 import { writeFileAtomic } from '../../lib/util/atomicWrite.js';
 import { ConfigError } from '../../lib/util/errors.js';
 import { METHOD_LABELS } from '../../lib/scan/results.js';
@@ -39,8 +40,9 @@ export function register(program: Command): void {
       cfg.deltaSys = { dataDriven: o.dataDriven && cfg.methods.includes('cathode') };
       cfg.lookElsewhere = { pseudoExperiments: 0 };
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
+      const lock = claimOutDir(o.out, { stage: 'run', reporter });
       try {
-        const out = await runScan(cfg, { outDir: o.out, cacheDir: o.cache ?? join(o.out, 'cache'), reporter });
+        const out = await runScan(cfg, { outDir: o.out, cacheDir: o.cache ?? join(o.out, 'cache'), reporter, lock });
         reporter.stop();
         const studies = out.results.deltaSys ?? [];
         console.log('method    source        ε_B      δsys      std    per window');
@@ -55,6 +57,7 @@ export function register(program: Command): void {
         console.log(`δsys study: ${path}`);
       } finally {
         reporter.stop();
+        lock.release();
       }
     });
 }

@@ -76,9 +76,10 @@ function flowFromScan(o: ExportCliOptions): { doc: unknown; source: string } {
     throw new InputError(`${planPath}: no flow for window ${o.window}, sample ${o.sample}, run ${o.run}; the plan has ${have.join(', ')}`);
   }
   const cacheDir = o.cache ?? join(dirname(planPath), 'cache');
-  const entry = new ResultCache(cacheDir).get<{ flow: unknown }>(task.key);
-  if (!entry) throw new InputError(`${cacheDir}: the flow of window ${windowId} (task ${task.index}) is not in the cache yet; run the scan first`);
-  return { doc: entry.value.flow, source: `window ${windowId} flow (${o.sample}, run ${runIndex}) of ${planPath}` };
+  const found = new ResultCache(cacheDir).lookup<{ flow: unknown }>(task.key);
+  if (found.status === 'damaged') throw new InputError(`${cacheDir}: the flow of window ${windowId} (task ${task.index}) is damaged in the cache (${found.reason}); rerun the scan to recompute it`);
+  if (found.status === 'absent') throw new InputError(`${cacheDir}: the flow of window ${windowId} (task ${task.index}) is not in the cache yet; run the scan first`);
+  return { doc: found.entry.value.flow, source: `window ${windowId} flow (${o.sample}, run ${runIndex}) of ${planPath}` };
 }
 
 /** Export the model (file or scan flow) to `o.output`; returns the line the CLI prints. */

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { dirname, join } from 'node:path';
 import { loadPlanSamples, mergeScan, readPlan } from '../../lib/scan/scan.js';
 import { writeReport } from '../../lib/report/index.js';
+import { claimOutDir } from '../../lib/scan/outDir.js';
 import { consoleReporter } from '../reporter.js';
 import { reporterMode } from './scan.js';
 import { printScanTable } from './scanTable.js';
@@ -22,9 +23,11 @@ export function register(program: Command): void {
       const plan = readPlan(planPath);
       const cacheDir = o.cache ?? join(dirname(planPath), 'cache');
       const reporter = consoleReporter(reporterMode(o));
+      // One writer per --out; a previous results.json and report are moved aside (see claimOutDir).
+      const lock = claimOutDir(o.out, { stage: 'merge', reporter });
       try {
         const datasets = await loadPlanSamples(plan, reporter);
-        const { results, resultsPath } = await mergeScan(plan, datasets, { cacheDir, outDir: o.out, reporter });
+        const { results, resultsPath } = await mergeScan(plan, datasets, { cacheDir, outDir: o.out, reporter, lock });
         reporter.stop();
         printScanTable(results);
         if (o.report) {
@@ -34,6 +37,7 @@ export function register(program: Command): void {
         console.log(`results: ${resultsPath}`);
       } finally {
         reporter.stop();
+        lock.release();
       }
     });
 }

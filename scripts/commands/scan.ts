@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
+import { claimOutDir } from '../../lib/scan/outDir.js';
 import { presetConfig } from '../../lib/scan/presets.js';
 import type { ScanConfig, MethodName } from '../../lib/scan/config.js';
 import { ConfigError } from '../../lib/util/errors.js';
@@ -125,8 +126,10 @@ export function register(program: Command): void {
     .action(async (o: ScanCliOptions) => {
       const cfg = scanConfigFromOptions(o);
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
+      // One writer per --out, held across the scan and its report (see claimOutDir).
+      const lock = claimOutDir(o.out, { stage: 'run', reporter });
       try {
-        const out = await runScan(cfg, { outDir: o.out, cacheDir: o.cache ?? `${o.out}/cache`, reporter });
+        const out = await runScan(cfg, { outDir: o.out, cacheDir: o.cache ?? `${o.out}/cache`, reporter, lock });
         reporter.stop();
         printScanTable(out.results);
         console.log(`\n${out.computed} tasks computed, ${out.cached} from the cache`);
@@ -136,6 +139,7 @@ export function register(program: Command): void {
         console.log(`results: ${out.resultsPath}\nplan:    ${out.planPath}`);
       } finally {
         reporter.stop();
+        lock.release();
       }
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
+import { claimOutDir } from '../../lib/scan/outDir.js';
 import { presetConfig } from '../../lib/scan/presets.js';
 import type { WindowSummary } from '../../lib/scan/summary.js';
 import { writeReport } from '../../lib/report/index.js';
@@ -29,9 +30,10 @@ export function register(program: Command): void {
     .option('--verbose', 'also debug lines (epochs, tasks)')
     .action(async (o: { out: string; quiet?: boolean; log?: boolean; verbose?: boolean }) => {
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
+      const lock = claimOutDir(o.out, { stage: 'run', reporter });
       try {
         const out = await runScan(presetConfig('default'), {
-          outDir: o.out, cacheDir: join(o.out, 'cache'), reporter,
+          outDir: o.out, cacheDir: join(o.out, 'cache'), reporter, lock,
           onWindowSummary: (rows) => {
             reporter.log('info', 'nine-window summary of the generated dataset:');
             printWindowSummary(rows);
@@ -45,6 +47,7 @@ export function register(program: Command): void {
         console.log(`results: ${out.resultsPath}`);
       } finally {
         reporter.stop();
+        lock.release();
       }
     });
 }

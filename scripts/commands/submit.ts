@@ -6,6 +6,7 @@ import { ENGINES, type EngineName } from '../../lib/scan/engines/status.js';
 import { DEFAULT_CLUSTER_OPTIONS, checkClusterOptions, type ClusterOptions } from '../../lib/scan/engines/groups.js';
 import { ConfigError, didYouMean } from '../../lib/util/errors.js';
 import { writeReport } from '../../lib/report/index.js';
+import { claimOutDir } from '../../lib/scan/outDir.js';
 import { consoleReporter } from '../reporter.js';
 import { addScanOptions, reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
 import { printScanTable } from './scanTable.js';
@@ -85,13 +86,16 @@ export function register(program: Command): void {
       // Every value bound for a job file is checked before the plan (or anything else) is written.
       if (cluster) checkSubmitInputs(o.engine as 'slurm' | 'condor', cluster, jobPathsFor({ planPath: join(o.out, 'plan.json'), cacheDir, outDir: o.out }));
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
+      // One writer per --out (held while this command writes; the cluster's merge job claims it again).
+      const lock = claimOutDir(o.out, { stage: 'run', reporter });
       try {
+        lock.clearPrevious();
         const prepared = await prepareScan(cfg, { outDir: o.out, reporter });
         console.log(`plan:    ${prepared.planPath} (${prepared.plan.tasks.length} tasks)`);
         if (o.engine === 'local') {
           if (o.dryRun) return;
           const { computed, cached } = await runPlanTasks(prepared.plan, prepared.datasets, { cacheDir, reporter });
-          const { results, resultsPath } = await mergeScan(prepared.plan, prepared.datasets, { cacheDir, outDir: o.out, reporter });
+          const { results, resultsPath } = await mergeScan(prepared.plan, prepared.datasets, { cacheDir, outDir: o.out, reporter, lock });
           reporter.stop();
           printScanTable(results);
           console.log(`\n${computed} tasks computed, ${cached} from the cache`);
@@ -107,6 +111,7 @@ export function register(program: Command): void {
         if (!o.dryRun) console.log(`follow with: sidewinder status --out ${o.out}`);
       } finally {
         reporter.stop();
+        lock.release();
       }
     });
 }

@@ -27,7 +27,7 @@ export function register(program: Command): void {
       const cacheDir = o.cache ?? join(dirname(o.plan), 'cache');
       const outDir = o.out ?? dirname(o.plan);
       const cache = new ResultCache(cacheDir);
-      const what = describeTask(task);
+      const what = describeTask(task, plan);
       if (cache.has(task.key)) {
         clearFailure(outDir, index);
         reporter.log('info', `${what}: already in the cache, nothing to do`);
@@ -45,7 +45,9 @@ export function register(program: Command): void {
       } catch (e) {
         // The cache writes the manifest last, so an entry without one is partial: remove it.
         if (!cache.has(task.key)) cache.delete(task.key);
-        const message = (e as Error).message;
+        // Task errors arrive prefixed with the task's context (withTaskContext); `what` says it already.
+        const full = (e as Error).message;
+        const message = full.startsWith(`${what}: `) ? full.slice(what.length + 2) : full;
         const jobId = process.env.SLURM_ARRAY_JOB_ID ?? process.env.SLURM_JOB_ID;
         recordFailure(outDir, { index, key: task.key, message, at: new Date().toISOString(), host: hostname(), jobId });
         process.stderr.write(`sidewinder task: ${what} FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${message}\n`);

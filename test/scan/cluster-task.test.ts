@@ -30,7 +30,7 @@ describe('sidewinder task on a plan', () => {
     writeFileSync(join(bad, 'plan.json'), JSON.stringify({ ...plan, datasets: { ...plan.datasets, data: '0'.repeat(64) } }));
     const refused = cli('task', '--plan', join(bad, 'plan.json'), '--index', '1');
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('task 1 (cwola · window 5 · run 0 · data) FAILED');
+    expect(refused.stderr).toContain('task 1 · window 5 (3.5 TeV) · cwola · data · run 0 FAILED');
     expect(refused.stderr).toMatch(/the "data" sample \(generated:\w+\) has SHA-256 [0-9a-f]{64}, but the plan was made for 0{64}/);
     const record = JSON.parse(readFileSync(join(bad, 'failed', 'task-1.json'), 'utf8')) as { index: number; message: string };
     expect(record.index).toBe(1);
@@ -49,6 +49,18 @@ describe('sidewinder task on a plan', () => {
     expect(again.status).toBe(0);
     expect(again.stderr).toContain('already in the cache');
 
+    // A damaged result (one flipped byte): status lists it, the task recomputes it with a warning.
+    const scores = join(good, 'cache', plan.tasks[1].key.slice(0, 2), plan.tasks[1].key, 'dataScores.bin');
+    const bytes = readFileSync(scores);
+    bytes[3] ^= 0x10;
+    writeFileSync(scores, bytes);
+    const damaged = cli('status', '--out', good);
+    expect(damaged.stdout).toMatch(/damaged\s+1\s+tasks 1/);
+    expect(damaged.stdout).toContain('task 1 · window 5 (3.5 TeV) · cwola · data · run 0: damaged: dataScores.bin does not match its SHA-256 checksum');
+    const redo = cli('task', '--plan', planPath, '--index', '1');
+    expect(redo.status, redo.stderr).toBe(0);
+    expect(redo.stderr).toMatch(/warning: task 1 · window 5 \(3\.5 TeV\) · cwola · data · run 0: cached result \w+… in .* is damaged \(dataScores\.bin does not match its SHA-256 checksum\); recomputing it/);
+
     const status = cli('status', '--out', good);
     expect(status.stdout).toMatch(/done\s+1\s+tasks 1/);
     expect(status.stdout).toMatch(/not-submitted\s+1\s+tasks 0/);
@@ -56,5 +68,5 @@ describe('sidewinder task on a plan', () => {
     expect(early.status).not.toBe(0);
     expect(early.stderr).toContain('1 of 2 task results are not in');
     expect(existsSync(join(good, 'results.json'))).toBe(false);
-  }, 240_000); // seven CLI runs (≈ 4 s start each) plus the tasks; generous for a loaded CI machine
+  }, 300_000); // nine CLI runs (≈ 4 s start each) plus the tasks; generous for a loaded CI machine
 });

@@ -24,9 +24,13 @@ export class WorkerTaskError extends SidewinderError {
     super(`task "${kind}" failed in a worker: ${remote.name}: ${remote.message}`);
     this.remoteStack = remote.stack;
     this.remoteName = remote.name;
+    this.remoteMessage = remote.message;
   }
   readonly remoteStack?: string;
+  /** The class name of the error in the worker (e.g. "InputError"). */
   readonly remoteName: string;
+  /** The worker error's own message. */
+  readonly remoteMessage: string;
 }
 
 interface Pending {

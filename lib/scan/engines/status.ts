@@ -128,8 +128,12 @@ export function slurmQueueStates(jobIds: readonly string[], env: NodeJS.ProcessE
   return out;
 }
 
-/** Where one task is. `lost`: submitted, not in the queue, no result and no failure record (killed, e.g. time or memory limit). */
-export type TaskState = 'done' | 'running' | 'pending' | 'failed' | 'lost' | 'not-submitted';
+/**
+ * Where one task is. `lost`: submitted, not in the queue, no result and no failure record (killed,
+ * e.g. time or memory limit). `damaged`: its cached result fails its checksums (recomputed by a rerun
+ * or a resubmission; never merged).
+ */
+export type TaskState = 'done' | 'damaged' | 'running' | 'pending' | 'failed' | 'lost' | 'not-submitted';
 
 export interface TaskStatus {
   readonly index: number;
@@ -139,7 +143,8 @@ export interface TaskStatus {
 }
 
 /**
- * Each task's state: done when its result is in the cache; otherwise from the batch system's view
+ * Each task's state: done when its result is in the cache and passes its checksums, damaged when it
+ * does not; otherwise from the batch system's view
  * of its latest submission, then the failure records `sidewinder task` leaves.
  */
 export function taskStatuses(plan: ScanPlan, cacheDir: string, outDir: string, submission?: SubmissionRecord, queue: ReadonlyMap<string, QueueState> = new Map()): TaskStatus[] {
@@ -149,8 +154,10 @@ export function taskStatuses(plan: ScanPlan, cacheDir: string, outDir: string, s
   const jobOf = new Map<number, string>();
   for (const s of submission?.submissions ?? []) for (const j of s.jobs) for (const i of j.indices) jobOf.set(i, j.jobId);
   return plan.tasks.map((t) => {
-    if (cache.has(t.key)) return { index: t.index, state: 'done' as const };
+    const found = cache.lookup(t.key);
+    if (found.status === 'hit') return { index: t.index, state: 'done' as const };
     const jobId = jobOf.get(t.index);
+    if (found.status === 'damaged') return { index: t.index, state: 'damaged' as const, jobId, message: found.reason };
     const q = jobId ? queue.get(`${jobId}_${t.index}`) : undefined;
     const f = failures.get(t.index);
     if (q === 'pending' || q === 'running') return { index: t.index, state: q, jobId };
