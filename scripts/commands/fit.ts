@@ -4,7 +4,7 @@ import { fitHistogram, type FitMethod } from '../../lib/stats/fit/binnedFit.js';
 import { fitBumpHunt, fitSignalShape, type BumpWindow } from '../../lib/stats/fit/bumpHunt.js';
 import { binCentres } from '../../lib/stats/fit/histogram.js';
 import { dijetModel, SQRT_S_TEV } from '../../lib/stats/fit/models.js';
-import { fmt, guarded, numberOption, readSpectrum, toJson, type SpectrumCliOptions } from './classicalInput.js';
+import { fmt, numberOption, readSpectrum, toJson, type SpectrumCliOptions } from './classicalInput.js';
 
 interface FitCliOptions extends SpectrumCliOptions {
   params: string;
@@ -48,7 +48,7 @@ export function register(program: Command): void {
     .option('--signal <file>', 'signal-only spectrum: its Gaussian fit fixes the width (seed 004)')
     .option('--signal-row <sel>', 'row of the signal file')
     .option('--json', 'print JSON')
-    .action(guarded((file: string, o: FitCliOptions) => {
+    .action((file: string, o: FitCliOptions) => {
       const h = readSpectrum(file, o);
       const nPar = numberOption(o.params, '--params');
       if (nPar !== 3 && nPar !== 4 && nPar !== 5) throw new ConfigError(`--params: expected 3, 4 or 5, got ${o.params}`);
@@ -87,5 +87,5 @@ export function register(program: Command): void {
       console.log('window                 mean   width   N_obs     N_bkg     ŝ ± σ              Z      p');
       for (const w of r.windows)
         console.log(`${String(w.id).padEnd(20)} ${fmt(w.mean, 3)} ${fmt(w.width, 3)} ${fmt(w.nObserved, 1).padStart(9)} ${fmt(w.nBackground, 1).padStart(9)} ${`${fmt(w.signalYield, 1)} ± ${fmt(w.signalYieldError, 1)}`.padEnd(18)} ${fmt(w.zSigned, 2).padStart(6)} ${fmt(w.pValue, 3)}`);
-    }));
+    });
 }
