@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
 import { writeFileAtomic } from '../../lib/util/atomicWrite.js';
 import { ConfigError } from '../../lib/util/errors.js';
@@ -20,14 +20,14 @@ export function register(program: Command): void {
     .option('--config <file>', 'a scan configuration instead of a preset')
     .option('--data <file>', 'data file (for the data-driven CATHODE closure)')
     .option('--control <file>', 'signal-free control sample (default: generated with the alternative background model)')
-    .option('--windows <ids>', 'a subset of windows, e.g. 4,5,6')
+    .option('--windows <ids>', 'a subset of the window ids of the windows file, 1–9 for the nine LHCO windows, e.g. 4,5,6')
     .option('--methods <list>', 'methods, default cwola,cathode')
     .option('--features <set>', 'baseline | deltaR | extended')
     .option('--runs <n>', 'independent runs')
     .option('--seed <n>', 'root seed')
-    .option('--epsilon-b <list>', 'working points')
+    .option('--epsilon-b <list>', 'working points ε_B in (0, 1), each once, e.g. 1e-2,1e-3')
     .option('--no-data-driven', 'MC-based only')
-    .option('--out <dir>', 'output directory', 'out/dsys')
+    .option('-o, --out <dir>', 'output directory', 'out/dsys')
     .option('--cache <dir>', 'task cache (default: <out>/cache)')
     .option('--quiet', 'no progress output')
     .option('--log', 'plain log lines instead of progress bars')
@@ -50,7 +50,7 @@ export function register(program: Command): void {
           );
         const path = join(o.out, 'dsys.json');
         await writeFileAtomic(path, JSON.stringify({ schema: 'sidewinder/dsys', version: 1, config: cfg, dataset: out.results.dataset, deltaSys: studies }, null, 1));
-        console.log(`δsys study: ${path}`);
+        console.log(`δsys study: ${resolve(path)}\nresults:    ${resolve(out.resultsPath)}`);
       } finally {
         reporter.stop();
       }

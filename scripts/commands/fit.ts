@@ -45,9 +45,17 @@ export function register(program: Command): void {
     .option('--window-bins <n>', 'bins per default window (centred on its middle bin)', '3')
     .option('--signal-width <TeV>', 'Gaussian signal width (absolute)')
     .option('--relative-width <r>', 'Gaussian width as a fraction of its mean, when no absolute width', '0.05')
-    .option('--signal <file>', 'signal-only spectrum: its Gaussian fit fixes the width (seed 004)')
+    .option('--signal <file>', 'signal-only spectrum (e.g. from simulation): a Gaussian fitted to it fixes the signal width of every window')
     .option('--signal-row <sel>', 'row of the signal file')
     .option('--json', 'print JSON')
+    .addHelpText('after', `
+Examples:
+  $ sidewinder fit mjj.txt --edges 2.5,2.7,2.9,3.1,3.3,3.5,3.7,3.9,4.1,4.3 --params 4     # dijet fit, χ²/ndf and parameters
+  $ sidewinder fit cwola_bincounts.dat --row 0.002 --method poisson       # the row of ε = 0.002
+  $ sidewinder fit mjj.txt --scan --signal signal.txt --json              # bump hunt, width from the signal fit
+
+Spectrum files: rows of bin counts (an optional first column labels the row, e.g. the classifier
+efficiency; bin edges from --edges or a "# edges: …" line), or a table low,high,count[,variance].`)
     .action((file: string, o: FitCliOptions) => {
       const h = readSpectrum(file, o);
       const nPar = numberOption(o.params, '--params');

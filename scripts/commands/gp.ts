@@ -32,13 +32,13 @@ function run2d(file: string, o: GpCliOptions): void {
 export function register(program: Command): void {
   program
     .command('gp')
-    .description('Gaussian-process sideband interpolation (seed 001): fit an SE-kernel GP to the unblinded bins (Poisson variances as noise, hyperparameters by marginal likelihood), predict the blinded SR with uncertainty')
+    .description('Gaussian-process sideband interpolation (as in boosted HH → 4b background estimates): fit an SE-kernel GP to the unblinded bins (Poisson variances as noise, hyperparameters by marginal likelihood), predict the blinded SR with uncertainty')
     .argument('<file>', 'spectrum text file (see `sidewinder fit --help`)')
     .requiredOption('--blind <lo:hi>', 'signal region to blind (TeV): bins whose centres lie inside (2-D: "x0:x1,y0:y1")')
     .option('--edges <list>', 'bin edges, unless given in the file')
     .option('--unit <unit>', 'unit of the edges: TeV or GeV', 'TeV')
     .option('--row <sel>', 'which row: a label value or #k')
-    .option('--transform <t>', 'none (counts, as in seed 001) or log (for steeply falling spectra)', 'log')
+    .option('--transform <t>', 'none (fit the counts themselves) or log (fit log counts: better for steeply falling spectra)', 'log')
     .option('--dims <n>', '1 (a spectrum file) or 2 (a CSV with columns x, y, count [, variance]; --blind "x0:x1,y0:y1")', '1')
     .option('--json', 'print JSON')
     .action((file: string, o: GpCliOptions) => {

@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .requiredOption('--plan <file>', 'plan.json written by `sidewinder submit` or `scan`')
     .requiredOption('--index <i>', 'task index in the plan (on Slurm: $SLURM_ARRAY_TASK_ID)')
     .option('--cache <dir>', 'shared task cache (default: <plan dir>/cache)')
-    .option('--out <dir>', 'where failure records go (default: the plan directory)')
+    .option('-o, --out <dir>', 'where failure records go (default: the plan directory)')
     .option('--verbose', 'also debug lines')
     .action(async (o: { plan: string; index: string; cache?: string; out?: string; verbose?: boolean }) => {
       const index = Number(o.index);
