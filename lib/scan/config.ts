@@ -127,34 +127,48 @@ export function validateScanConfig(cfg: unknown, source = 'scan configuration', 
   const validate = schemaValidator('scan-config');
   if (!validate(cfg)) {
     const errors = validate.errors ?? [];
-    const where = (path: string): string => {
+    const optionOf = (path: string): string | undefined => {
       const prefix = Object.keys(origin).filter((k) => path === k || path.startsWith(`${k}/`)).sort((a, b) => b.length - a.length)[0];
-      return prefix !== undefined ? origin[prefix] : `${source}: ${path || '(top level)'}`;
+      return prefix !== undefined ? origin[prefix] : undefined;
     };
-    const clauses: string[] = [];
+    // Clauses by where they point: a command-line option, or a JSON path of the configuration.
+    const byOption = new Map<string, string[]>(), byPath = new Map<string, string[]>();
+    const add = (path: string, text: string): void => {
+      const opt = optionOf(path);
+      const [map, key] = opt !== undefined ? [byOption, opt] : [byPath, path || '(top level)'];
+      const list = map.get(key) ?? [];
+      if (!list.includes(text)) list.push(text);
+      map.set(key, list);
+    };
+    const missing = new Map<string, string[]>();
     for (const e of errors) {
       // "if"/"anyOf" failures are summarised by their own clause (the sub-errors say less).
       if (e.keyword === 'if' || /\/anyOf\/\d+\//.test(e.schemaPath)) continue;
       const value = atPointer(cfg, e.instancePath);
       const shown = JSON.stringify(value);
-      let text: string;
-      if (e.keyword === 'uniqueItems') {
+      if (e.keyword === 'required') {
+        missing.set(e.instancePath, [...(missing.get(e.instancePath) ?? []), `"${(e.params as { missingProperty: string }).missingProperty}"`]);
+      } else if (e.keyword === 'uniqueItems') {
         const { i, j } = e.params as { i: number; j: number };
-        text = `${JSON.stringify((value as unknown[])[i])} appears twice (items ${j + 1} and ${i + 1})`;
+        add(e.instancePath, `${JSON.stringify((value as unknown[])[i])} appears twice (items ${Math.min(i, j) + 1} and ${Math.max(i, j) + 1})`);
       } else if (e.keyword === 'enum') {
         const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
         const hint = typeof value === 'string' ? didYouMean(value, allowed.map(String)) : '';
-        text = `${shown} is not one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}${hint}`;
+        add(e.instancePath, `${shown} is not one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}${hint}`);
       } else if (e.keyword === 'anyOf') {
-        text = 'needs one of "path", "paths" or "generate"';
+        add(e.instancePath, 'needs one of "path", "paths" or "generate"');
       } else if (e.keyword === 'additionalProperties') {
-        text = `unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+        add(e.instancePath, `unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`);
       } else if (['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'type', 'minLength', 'const'].includes(e.keyword)) {
-        text = `got ${shown}; ${e.message ?? e.keyword}`;
-      } else text = e.message ?? e.keyword;
-      clauses.push(`${where(e.instancePath)}: ${text}`);
+        add(e.instancePath, `got ${shown}; ${e.message ?? e.keyword}`);
+      } else add(e.instancePath, e.message ?? e.keyword);
     }
-    throw new ConfigError(clauses.length ? [...new Set(clauses)].join('; ') : `${source}: does not match scan-config.schema.json: ${formatSchemaErrors(errors)}`);
+    for (const [path, names] of missing) add(path, `missing ${names.join(', ')}`);
+    const clauses = [
+      ...[...byOption].map(([opt, texts]) => `${opt}: ${texts.join('; ')}`),
+      ...(byPath.size ? [`${source}: ${[...byPath].map(([path, texts]) => `${path}: ${texts.join('; ')}`).join('; ')}`] : []),
+    ];
+    throw new ConfigError(clauses.length ? clauses.join('; ') : `${source}: does not match scan-config.schema.json: ${formatSchemaErrors(errors)}`);
   }
   return checkScanConfig(cfg as ScanConfig, source);
 }

@@ -124,7 +124,7 @@ Examples:
       if (cmd.getOptionValueSource('background') === 'cli' && cmd.getOptionValueSource('signal') !== 'cli')
         throw new ConfigError(
           `--background ${o.background} without --signal would keep the default ${GENERATOR_DEFAULTS.signal} signal events ` +
-            `(S/B = ${((100 * GENERATOR_DEFAULTS.signal) / Math.max(o.background, 1)).toPrecision(3)} %); give --signal <n> as well (0 for background only)`,
+            `(S/B = ${Number((GENERATOR_DEFAULTS.signal / Math.max(o.background, 1)).toPrecision(3))}); give --signal <n> as well (0 for background only)`,
         );
       const format = resolveFormat(o.format, o.out);
       await runGenerate({ ...o, out: resolve(o.out), backgroundModel: o.backgroundModel as BackgroundModelName, format }, writeEvents, progressBarReporter(), (m) => console.log(m));

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
-import { ConfigError, InputError, didYouMean } from '../../util/errors.js';
+import { stat } from 'node:fs/promises';
+import { ConfigError, InputError, didYouMean, systemErrorText } from '../../util/errors.js';
 import { EventTable } from '../eventTable.js';
 import { readArrow, writeArrow } from './arrow.js';
 import { readCsv, writeCsv } from './csv.js';
@@ -44,6 +45,11 @@ export function formatOf(path: string): EventFormat {
 export async function readEvents(path: string, options: ReadOptions = {}): Promise<EventTable> {
   const format = options.format ?? formatOf(path);
   if (!FORMATS.includes(format)) throw new ConfigError(`readEvents: format "${format}" unknown${didYouMean(format, FORMATS)}; use ${FORMATS.join(', ')}`);
+  // A directory or a missing path fails inside the readers without the path in Node's message.
+  const info = await stat(path).catch((err: unknown) => {
+    throw new InputError(`${path}: cannot read the file: ${systemErrorText(err) ?? (err as Error).message}`, { cause: err });
+  });
+  if (info.isDirectory()) throw new InputError(`${path}: is a directory, expected an events file (${FORMATS.join(', ')})`);
   let table: EventTable;
   switch (format) {
     case 'hdf5': table = await readHdf5(path, { key: options.key }); break;
