@@ -71,10 +71,11 @@ export function reportCliError(err: unknown, write: (s: string) => void = (s) =>
   return code;
 }
 
-/** Warn once per process about a deprecated option spelling (one stderr line). */
 const warned = new Set<string>();
-export function warnDeprecated(old: string, use: string, write: (s: string) => void = (s) => process.stderr.write(s)): void {
+
+/** Warn once per process about a deprecated option spelling (one stderr line). */
+export function warnDeprecated(old: string, use: string): void {
   if (warned.has(old)) return;
   warned.add(old);
-  write(`sidewinder: warning: ${old} is deprecated; use ${use}\n`);
+  console.error(`sidewinder: warning: ${old} is deprecated; use ${use}`);
 }
