@@ -8,6 +8,8 @@ import { runCli } from './program.js';
 // Errors escaping the command's promise chain (a stray rejection) follow the same contract.
 const fail = (err: unknown): never => process.exit(reportCliError(err));
 process.on('unhandledRejection', fail);
+// A closed pipe (`sidewinder … | head`) ends the output, not in an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' ? process.exit(0) : fail(err)));
 process.on('uncaughtException', fail);
 
 const code = await runCli(process.argv);

@@ -50,9 +50,9 @@ export function register(program: Command): void {
     .option('--json', 'print JSON')
     .addHelpText('after', `
 Examples:
-  $ sidewinder fit mjj.txt --edges 2.5,2.7,2.9,3.1,3.3,3.5,3.7,3.9,4.1,4.3 --params 4     # dijet fit, χ²/ndf and parameters
-  $ sidewinder fit cwola_bincounts.dat --row 0.002 --method poisson       # the row of ε = 0.002
-  $ sidewinder fit mjj.txt --scan --signal signal.txt --json              # bump hunt, width from the signal fit
+  $ sidewinder fit spectrum.csv                          # low,high,count table: dijet fit, χ²/ndf, parameters
+  $ sidewinder fit counts.txt --edges 2.6,2.8,3.0,3.2,3.4,3.6,3.8,4.0 --params 5 --method poisson
+  $ sidewinder fit spectrum.csv --scan --signal signal.csv --json   # bump hunt, width from a Gaussian fit of the signal
 
 Spectrum files: rows of bin counts (an optional first column labels the row, e.g. the classifier
 efficiency; bin edges from --edges or a "# edges: …" line), or a table low,high,count[,variance].`)

@@ -120,7 +120,7 @@ export function addScanOptions(command: Command): Command {
     .option('--control <file>', 'signal-free control sample for MC-based δsys and look-elsewhere toys')
     .option('--no-control', 'no control sample (δsys from the config, Šidák bound only)')
     .option('--signal <n>', 'signal events injected into the generated dataset (0 for a background-only scan)')
-    .option('--background <n>', 'background events of the generated dataset')
+    .option('--background <n>', 'background events of the generated dataset (give --signal too: the signal is a count, not a fraction)')
     .option('--windows <ids>', 'a subset of the window ids of the windows file, 1–9 for the nine LHCO windows (3.1–3.9 TeV), e.g. 4,5,6')
     .option('--methods <list>', 'iad, cwola, cathode, comma-separated (default: all three)')
     .option('--features <set>', 'baseline | deltaR | extended')
