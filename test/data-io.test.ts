@@ -359,6 +359,11 @@ describe('sidewinder inspect (in-process: the command module registered on a fre
     try {
       await program.parseAsync(['node', 'sidewinder', 'inspect', ...args]);
       return { out: out.join('\n'), err: err.join('\n'), exitCode: process.exitCode as number | undefined };
+    } catch (e) {
+      // What the CLI does with an error (scripts/cliErrors.ts): one line and the exit code.
+      const { reportCliError } = await import('../scripts/cliErrors.js');
+      const exitCode = reportCliError(e, (s) => { err.push(s.trimEnd()); });
+      return { out: out.join('\n'), err: err.join('\n'), exitCode };
     } finally {
       log.mockRestore();
       error.mockRestore();
@@ -388,7 +393,7 @@ describe('sidewinder inspect (in-process: the command module registered on a fre
   it('sets exit code 1 and prints the message, no stack trace, on bad input', async () => {
     const { err, exitCode } = await run([fx('lhco-two-keys.h5')]);
     expect(exitCode).toBe(1);
-    expect(err).toMatch(/^sidewinder inspect: .*lhco-two-keys.h5: 2 objects at the root/);
+    expect(err).toMatch(/^sidewinder: .*lhco-two-keys.h5: 2 objects at the root/);
     expect(err).not.toMatch(/at \w+ \(/);
   });
 });

@@ -58,7 +58,7 @@ describe('sidewinder export-onnx', () => {
     const base = { graph: 'log-prob', sample: 'data', run: '0' };
     const cases: [string | undefined, Partial<ExportCliOptions>, RegExp][] = [
       [join(dir, 'other.json'), {}, /kind "hgb" cannot be exported; expected "conditional-maf", "conditional-maf-ensemble" or "mlp"/],
-      [join(dir, 'missing.json'), {}, /missing\.json: cannot read \(ENOENT\)/],
+      [join(dir, 'missing.json'), {}, /missing\.json: cannot read the model document: no such file or directory \(ENOENT\)/],
       [undefined, { scan: dir }, /--scan needs --window/],
       [undefined, { scan: dir, window: '4' }, /no flow for window 4, sample data, run 0; the plan has window 5 \(data, run 0\)/],
       [join(dir, 'flow.json'), { graph: 'density' }, /--graph must be log-prob or sample, got "density"/],
@@ -67,12 +67,12 @@ describe('sidewinder export-onnx', () => {
       [join(dir, 'flow.json'), { window: '5' }, /--window selects a flow of a scan/],
     ];
     const out = join(dir, 'never.onnx');
-    for (const [model, opts, message] of cases) expect(() => exportOnnx(model, { ...base, ...opts, output: out })).toThrow(message);
+    for (const [model, opts, message] of cases) expect(() => exportOnnx(model, { ...base, ...opts, out })).toThrow(message);
     expect(existsSync(out)).toBe(false);
-    // Through the CLI: one line on stderr and exit code 2.
+    // Through the CLI: one line on stderr and exit code 1 (bad input).
     const r = cliFails('export-onnx', join(dir, 'other.json'), '-o', out);
-    expect(r.status).toBe(2);
-    expect(r.stderr.trim()).toMatch(/^sidewinder export-onnx: .*kind "hgb" cannot be exported/);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^sidewinder: .*kind "hgb" cannot be exported/);
     expect(existsSync(out)).toBe(false);
   });
 });

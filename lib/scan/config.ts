@@ -1,4 +1,5 @@
 import { ConfigError, didYouMean } from '../util/errors.js';
+import { formatSchemaErrors, schemaValidator } from '../util/schema.js';
 
 /** The three weakly-supervised methods of a scan (DESIGN.md §3). */
 import type { MethodName } from '../methods/types.js';
@@ -77,22 +78,102 @@ export interface ScanConfig {
   lookElsewhere: { pseudoExperiments: number };
 }
 
-const REQUIRED: readonly (keyof ScanConfig)[] = [
-  'dataset', 'template', 'windows', 'methods', 'features', 'epsilonB', 'classifier', 'folds', 'ensemble', 'runs', 'seed', 'cathode',
-];
-
-/** Check the invariants JSON Schema cannot express and name what is wrong. */
+/**
+ * Check the invariants the JSON Schema cannot express (relations between fields) and name what is
+ * wrong. Run after the schema ({@link validateScanConfig} runs both).
+ */
 export function checkScanConfig(cfg: ScanConfig, source = 'scan config'): ScanConfig {
-  for (const k of REQUIRED) if (cfg[k] === undefined) throw new ConfigError(`${source}: missing "${k}"`);
-  for (const m of cfg.methods)
-    if (!METHODS.includes(m)) throw new ConfigError(`${source}: unknown method "${m}"${didYouMean(m, METHODS)}; methods are ${METHODS.join(', ')}`);
-  if (cfg.cathode?.generator !== undefined && cfg.cathode.generator !== 'flow' && cfg.cathode.generator !== 'gan')
-    throw new ConfigError(`${source}: cathode.generator must be "flow" or "gan", got ${JSON.stringify(cfg.cathode.generator)}`);
-  for (const e of cfg.epsilonB)
-    if (!(e > 0 && e < 1)) throw new ConfigError(`${source}: epsilonB must lie in (0, 1), got ${e}`);
-  if (!Number.isInteger(cfg.folds) || cfg.folds < 2) throw new ConfigError(`${source}: folds must be an integer ≥ 2, got ${cfg.folds}`);
-  if (!Number.isInteger(cfg.runs) || cfg.runs < 1) throw new ConfigError(`${source}: runs must be an integer ≥ 1, got ${cfg.runs}`);
-  if (!Number.isInteger(cfg.ensemble) || cfg.ensemble < 1) throw new ConfigError(`${source}: ensemble must be an integer ≥ 1, got ${cfg.ensemble}`);
-  if (!cfg.dataset.path && !cfg.dataset.paths && !cfg.dataset.generate) throw new ConfigError(`${source}: dataset needs "path", "paths" or "generate"`);
+  const samples: [string, DatasetSpec | undefined][] = [['dataset', cfg.dataset], ['template', cfg.template], ['control', cfg.control]];
+  for (const [name, spec] of samples) {
+    if (!spec) continue;
+    const given = (['path', 'paths', 'generate'] as const).filter((k) => spec[k] !== undefined);
+    if (given.length !== 1)
+      throw new ConfigError(`${source}: ${name} needs exactly one of "path", "paths" or "generate", got ${given.length ? given.map((k) => `"${k}"`).join(' and ') : 'none'}`);
+    const r = spec.generate?.mJJRangeTeV;
+    if (r && !(r[0] < r[1])) throw new ConfigError(`${source}: ${name}.generate.mJJRangeTeV must be [low, high] with low < high, got [${r.join(', ')}]`);
+  }
+  if (cfg.classifier.onnxPath !== undefined && cfg.classifier.kind !== 'onnx')
+    throw new ConfigError(`${source}: classifier.onnxPath is given but classifier.kind is "${cfg.classifier.kind}"; an ONNX classifier needs kind "onnx"`);
+  // δsys values are looked up by String(ε_B): a key written otherwise ("1e-3") or for an ε_B not
+  // scanned would be ignored without a word.
+  const written = cfg.epsilonB.map(String);
+  for (const [method, perEps] of Object.entries(cfg.deltaSys.values ?? {}))
+    for (const key of Object.keys(perEps ?? {}))
+      if (!written.includes(key)) {
+        const same = cfg.epsilonB.find((e) => e === Number(key));
+        throw new ConfigError(
+          same !== undefined
+            ? `${source}: deltaSys.values.${method}: write the key "${key}" as "${String(same)}" (ε_B keys are written as JavaScript prints the number)`
+            : `${source}: deltaSys.values.${method}: "${key}" is not a working point of the scan (epsilonB: ${written.join(', ')})`,
+        );
+      }
   return cfg;
+}
+
+/** The value at a JSON pointer of `doc` (undefined when absent). */
+function atPointer(doc: unknown, pointer: string): unknown {
+  let v: unknown = doc;
+  for (const raw of pointer.split('/').slice(1)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[raw.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
+/**
+ * Validate a scan configuration completely: the JSON Schema (data-schemas/scan-config.schema.json:
+ * types, ranges, duplicates), then {@link checkScanConfig}. Runs before any data are read.
+ * @param source names the file (or preset) in messages.
+ * @param origin where values came from, by JSON pointer prefix: `{ '/epsilonB': '--epsilon-b' }`
+ *   makes an error at /epsilonB/1 read "--epsilon-b: 0.01 appears twice".
+ * @throws ConfigError with one clause per problem.
+ */
+export function validateScanConfig(cfg: unknown, source = 'scan configuration', origin: Readonly<Record<string, string>> = {}): ScanConfig {
+  const validate = schemaValidator('scan-config');
+  if (!validate(cfg)) {
+    const errors = validate.errors ?? [];
+    const optionOf = (path: string): string | undefined => {
+      const prefix = Object.keys(origin).filter((k) => path === k || path.startsWith(`${k}/`)).sort((a, b) => b.length - a.length)[0];
+      return prefix !== undefined ? origin[prefix] : undefined;
+    };
+    // Clauses by where they point: a command-line option, or a JSON path of the configuration.
+    const byOption = new Map<string, string[]>(), byPath = new Map<string, string[]>();
+    const add = (path: string, text: string): void => {
+      const opt = optionOf(path);
+      const [map, key] = opt !== undefined ? [byOption, opt] : [byPath, path || '(top level)'];
+      const list = map.get(key) ?? [];
+      if (!list.includes(text)) list.push(text);
+      map.set(key, list);
+    };
+    const missing = new Map<string, string[]>();
+    for (const e of errors) {
+      // "if"/"anyOf" failures are summarised by their own clause (the sub-errors say less).
+      if (e.keyword === 'if' || /\/anyOf\/\d+\//.test(e.schemaPath)) continue;
+      const value = atPointer(cfg, e.instancePath);
+      const shown = JSON.stringify(value);
+      if (e.keyword === 'required') {
+        missing.set(e.instancePath, [...(missing.get(e.instancePath) ?? []), `"${(e.params as { missingProperty: string }).missingProperty}"`]);
+      } else if (e.keyword === 'uniqueItems') {
+        const { i, j } = e.params as { i: number; j: number };
+        add(e.instancePath, `${JSON.stringify((value as unknown[])[i])} appears twice (items ${Math.min(i, j) + 1} and ${Math.max(i, j) + 1})`);
+      } else if (e.keyword === 'enum') {
+        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+        const hint = typeof value === 'string' ? didYouMean(value, allowed.map(String)) : '';
+        add(e.instancePath, `${shown} is not one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}${hint}`);
+      } else if (e.keyword === 'anyOf') {
+        add(e.instancePath, 'needs one of "path", "paths" or "generate"');
+      } else if (e.keyword === 'additionalProperties') {
+        add(e.instancePath, `unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`);
+      } else if (['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'type', 'minLength', 'const'].includes(e.keyword)) {
+        add(e.instancePath, `got ${shown}; ${e.message ?? e.keyword}`);
+      } else add(e.instancePath, e.message ?? e.keyword);
+    }
+    for (const [path, names] of missing) add(path, `missing ${names.join(', ')}`);
+    const clauses = [
+      ...[...byOption].map(([opt, texts]) => `${opt}: ${texts.join('; ')}`),
+      ...(byPath.size ? [`${source}: ${[...byPath].map(([path, texts]) => `${path}: ${texts.join('; ')}`).join('; ')}`] : []),
+    ];
+    throw new ConfigError(clauses.length ? clauses.join('; ') : `${source}: does not match scan-config.schema.json: ${formatSchemaErrors(errors)}`);
+  }
+  return checkScanConfig(cfg as ScanConfig, source);
 }

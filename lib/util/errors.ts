@@ -39,3 +39,47 @@ export function didYouMean(name: string, valid: readonly string[]): string {
   const c = closestNames(name, valid);
   return c.length ? ` (did you mean ${c.map((x) => `"${x}"`).join(', ')}?)` : '';
 }
+
+/** Plain words for the Node system errors a user can cause and fix (a path that is missing, a directory, …). */
+const SYSTEM_ERROR_TEXT: Readonly<Record<string, string>> = Object.freeze({
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory, expected a file',
+  ENOTDIR: 'a part of the path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'already exists',
+  ENOTEMPTY: 'directory not empty',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'file name too long',
+  ELOOP: 'too many levels of symbolic links',
+  EMFILE: 'too many open files',
+  EBUSY: 'resource busy',
+  EIO: 'input/output error',
+});
+
+/** A Node system error (fs, child_process): a string `code` such as "ENOENT" and the failing `syscall`. */
+export function isSystemError(err: unknown): err is NodeJS.ErrnoException & { code: string } {
+  const e = err as NodeJS.ErrnoException | null;
+  return e instanceof Error && typeof e.code === 'string' && /^E[A-Z0-9]+$/.test(e.code) && typeof e.syscall === 'string';
+}
+
+/** "no such file or directory (ENOENT)" for a Node system error, or `undefined` when `err` is not one. */
+export function systemErrorText(err: unknown): string | undefined {
+  if (!isSystemError(err)) return undefined;
+  const text = SYSTEM_ERROR_TEXT[err.code] ?? err.message.replace(/^E[A-Z0-9]+: /, '').replace(/, \w+ '.*'$/, '');
+  return `${text} (${err.code})`;
+}
+
+/**
+ * One line for a Node system error: "<path>: no such file or directory (ENOENT)", or `undefined` when
+ * `err` is not one. Node's own message ("ENOENT: no such file or directory, open 'x'") names the
+ * syscall, not what the user should check.
+ */
+export function describeSystemError(err: unknown): string | undefined {
+  const text = systemErrorText(err);
+  if (text === undefined) return undefined;
+  const path = (err as NodeJS.ErrnoException).path;
+  return path !== undefined ? `${path}: ${text}` : text;
+}

@@ -2,9 +2,9 @@
  * Signal-region windows over the dijet mass, declared in `windows/*.json` (schema
  * `data-schemas/windows.schema.json`) by their bounds and units.
  */
-import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../util/errors.js';
 import { validateSchema } from '../util/schema.js';
+import { readJsonFile } from '../util/json.js';
 
 /** Units windows may be declared in. */
 export type MassUnit = 'TeV' | 'GeV';
@@ -79,19 +79,7 @@ export function parseWindows(doc: unknown, source = 'windows config'): WindowsCo
  * @throws ConfigError for an unreadable file, invalid JSON or a schema violation, naming the file.
  */
 export async function loadWindows(path: string = DEFAULT_WINDOWS_PATH): Promise<WindowsConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`${path}: cannot read the windows config (${(err as Error).message})`, { cause: err });
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`, { cause: err });
-  }
-  return parseWindows(doc, path);
+  return parseWindows(readJsonFile(path, 'windows config', ConfigError), path);
 }
 
 /** "window 5 (3.5 TeV)": windows are named by their centre in outputs. */

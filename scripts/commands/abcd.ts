@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors.js';
 import { abcdClosure, abcdEstimate } from '../../lib/stats/background/abcd.js';
-import { fmt, guarded, numberOption, readCsvColumns, toJson } from './classicalInput.js';
+import { fmt, numberOption, readCsvColumns, toJson } from './classicalInput.js';
 
 interface AbcdCliOptions {
   nb?: string; nc?: string; nd?: string;
@@ -28,7 +28,7 @@ export function register(program: Command): void {
     .option('--cut2 <v>', 'x2 passes when x2 > cut2')
     .option('--weight <col>', 'event-weight column')
     .option('--json', 'print JSON')
-    .action(guarded((o: AbcdCliOptions) => {
+    .action((o: AbcdCliOptions) => {
       if (o.events) {
         if (!o.x1 || !o.x2 || o.cut1 === undefined || o.cut2 === undefined) throw new ConfigError('abcd --events needs --x1, --x2, --cut1 and --cut2');
         const cols = readCsvColumns(o.events, o.weight ? [o.x1, o.x2, o.weight] : [o.x1, o.x2]);
@@ -46,5 +46,5 @@ export function register(program: Command): void {
       });
       if (o.json) { console.log(toJson(e)); return; }
       console.log(`N_A = N_B·N_C/N_D = ${fmt(e.nA, 3)} ± ${fmt(e.sigma, 3)}`);
-    }));
+    });
 }

@@ -4,7 +4,7 @@ import { bumpHunter } from '../../lib/stats/bumphunter/bumpHunter.js';
 import { fitHistogram } from '../../lib/stats/fit/binnedFit.js';
 import { binCentres } from '../../lib/stats/fit/histogram.js';
 import { dijetModel, SQRT_S_TEV } from '../../lib/stats/fit/models.js';
-import { fmt, guarded, numberOption, readSpectrum, toJson, type SpectrumCliOptions } from './classicalInput.js';
+import { fmt, numberOption, readSpectrum, toJson, type SpectrumCliOptions } from './classicalInput.js';
 
 interface BhCliOptions extends SpectrumCliOptions {
   reference?: string;
@@ -38,7 +38,7 @@ export function register(program: Command): void {
     .option('--pseudo <n>', 'background-only pseudo-experiments', '1000')
     .option('--seed <n>', 'seed of the pseudo-experiments', '1')
     .option('--json', 'print JSON')
-    .action(guarded((file: string, o: BhCliOptions) => {
+    .action((file: string, o: BhCliOptions) => {
       const h = readSpectrum(file, o);
       let ref: Float64Array;
       let refLabel: string;
@@ -64,5 +64,5 @@ export function register(program: Command): void {
       console.log(`BumpHunter on ${file} vs ${refLabel}`);
       console.log(`most significant window: [${fmt(lo, 3)}, ${fmt(hi, 3)}] TeV (bins ${r.best.firstBin + 1}-${r.best.endBin}, centre ${fmt((c[r.best.firstBin] + c[r.best.endBin - 1]) / 2, 3)}): N_obs = ${fmt(r.best.nObserved, 1)}, N_ref = ${fmt(r.best.nExpected, 1)}`);
       console.log(`local p = ${fmt(r.best.localP, 3)} (Z = ${fmt(r.localZ, 2)}), t = ${fmt(r.t, 3)}; global p = ${fmt(r.globalP, 3)} ± ${fmt(r.globalPError, 2)} (Z = ${fmt(r.globalZ, 2)}) from ${r.tPseudo.length} pseudo-experiments`);
-    }));
+    });
 }

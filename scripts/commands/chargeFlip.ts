@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError, InputError } from '../../lib/util/errors.js';
 import { chargeFlipBin, chargeFlipCounts, fitChargeFlipRates, type ChargeFlipCounts } from '../../lib/stats/background/chargeFlip.js';
-import { fmt, guarded, numberList, numberOption, readCsvColumns, toJson } from './classicalInput.js';
+import { fmt, numberList, numberOption, readCsvColumns, toJson } from './classicalInput.js';
 
 interface CfCliOptions { pairs?: string; counts?: string; ptEdges?: string; etaEdges: string; absEta?: boolean; bins?: string; json?: boolean }
 
@@ -17,7 +17,7 @@ export function register(program: Command): void {
     .option('--counts <csv>', 'pre-binned input instead: columns bin1, bin2, total, ss (all pairs and same-sign pairs per bin pair)')
     .option('--bins <n>', 'number of bins (with --counts; default: largest index + 1)')
     .option('--json', 'print JSON')
-    .action(guarded((o: CfCliOptions) => {
+    .action((o: CfCliOptions) => {
       let counts: ChargeFlipCounts;
       let label = (i: number) => `bin ${i}`;
       if (o.pairs) {
@@ -54,5 +54,5 @@ export function register(program: Command): void {
       if (o.json) { console.log(toJson(fit)); return; }
       console.log(`charge-flip rates (${fit.converged ? 'converged' : 'NOT converged'}; deviance ${fmt(fit.deviance, 2)} for ${fit.ndf} degrees of freedom)`);
       for (let i = 0; i < fit.nBins; i++) console.log(`  ${label(i)}: p = ${fmt(fit.rates[i], 6)} ± ${fmt(fit.errors[i], 6)}`);
-    }));
+    });
 }

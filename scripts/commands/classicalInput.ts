@@ -3,7 +3,7 @@
  * spectrum file, parse number lists, print JSON with typed arrays as plain arrays.
  */
 import { readFileSync } from 'node:fs';
-import { didYouMean, InputError } from '../../lib/util/errors.js';
+import { ConfigError, didYouMean, InputError, systemErrorText } from '../../lib/util/errors.js';
 import { EventTable } from '../../lib/data/eventTable.js';
 import { checkEvents } from '../../lib/data/validate.js';
 import type { Histogram } from '../../lib/stats/fit/histogram.js';
@@ -21,7 +21,7 @@ export function numberList(value: string, option: string): number[] {
   const toks = value.split(/[\s,;]+/).filter((t) => t !== '');
   return toks.map((t) => {
     const v = Number(t);
-    if (!Number.isFinite(v)) throw new InputError(`${option}: "${t}" is not a number (got "${value}")`);
+    if (!Number.isFinite(v)) throw new ConfigError(`${option}: "${t}" is not a number (got "${value}")`);
     return v;
   });
 }
@@ -29,7 +29,7 @@ export function numberList(value: string, option: string): number[] {
 /** A finite number from an option string. */
 export function numberOption(value: string, option: string): number {
   const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v)) throw new InputError(`${option}: expected a number, got "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(v)) throw new ConfigError(`${option}: expected a number, got "${value}"`);
   return v;
 }
 
@@ -38,7 +38,7 @@ export function unitScale(unit: string): number {
   const u = unit.toLowerCase();
   if (u === 'tev') return 1;
   if (u === 'gev') return 1e-3;
-  throw new InputError(`--unit: expected "TeV" or "GeV", got "${unit}"`);
+  throw new ConfigError(`--unit: expected "TeV" or "GeV", got "${unit}"`);
 }
 
 /** Read one spectrum (see lib/stats/fit/spectrumText.ts for the accepted layouts), edges in TeV. */
@@ -47,7 +47,7 @@ export function readSpectrum(file: string, o: SpectrumCliOptions): Histogram {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read spectrum file "${file}": ${(e as Error).message}`);
+    throw new InputError(`${file}: cannot read the spectrum file: ${systemErrorText(e) ?? (e as Error).message}`);
   }
   const parsed = parseSpectrumText(text, { source: file, edges: o.edges ? numberList(o.edges, '--edges') : undefined });
   return selectSpectrum(parsed, { row: o.row, source: file, edgeScale: unitScale(o.unit) });
@@ -60,18 +60,6 @@ export function toJson(value: unknown): string {
     if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
     return v;
   }, 2);
-}
-
-/** Run an action, turning library errors into a one-line message and exit code 2. */
-export function guarded<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
-  return (...args: A) => {
-    try {
-      fn(...args);
-    } catch (e) {
-      console.error(`error: ${(e as Error).message}`);
-      process.exitCode = 2;
-    }
-  };
 }
 
 /** A number for tables: fixed with `d` decimals, exponential (≥ 4 significant digits) when very large or small. */
@@ -87,7 +75,7 @@ export function readCsvColumns(file: string, names: readonly string[]): Record<s
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read CSV file "${file}": ${(e as Error).message}`);
+    throw new InputError(`${file}: cannot read the CSV file: ${systemErrorText(e) ?? (e as Error).message}`);
   }
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.trim().startsWith('#'));
   if (lines.length < 1) throw new InputError(`${file}: empty file`);

@@ -4,7 +4,7 @@ import { checkEvents } from '../../lib/data/validate.js';
 import type { EventFormat } from '../../lib/data/io/index.js';
 import { distanceCorrelation, distanceCorrelationTest, type DistanceCorrelationTest } from '../../lib/stats/dcor.js';
 import { createRng } from '../../lib/util/rng.js';
-import { ConfigError, didYouMean, InputError, SidewinderError } from '../../lib/util/errors.js';
+import { ConfigError, didYouMean, InputError } from '../../lib/util/errors.js';
 import { fmt, toJson } from './classicalInput.js';
 
 interface DcorCliOptions {
@@ -28,15 +28,7 @@ export function register(program: Command): void {
     .option('--key <key>', 'HDF5 key of the DataFrame')
     .option('--columns <names>', '.npy: names of all columns')
     .option('--json', 'print JSON')
-    .action(async (file: string, o: DcorCliOptions) => {
-      try {
-        await run(file, o);
-      } catch (err) {
-        if (!(err instanceof SidewinderError)) throw err;
-        console.error(`sidewinder dcor: ${err.message}`);
-        process.exitCode = 2;
-      }
-    });
+    .action(run);
 }
 
 async function run(file: string, o: DcorCliOptions): Promise<void> {

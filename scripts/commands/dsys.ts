@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
 import { writeFileAtomic } from '../../lib/util/atomicWrite.js';
@@ -21,15 +21,15 @@ export function register(program: Command): void {
     .option('--config <file>', 'a scan configuration instead of a preset')
     .option('--data <file>', 'data file (for the data-driven CATHODE closure)')
     .option('--control <file>', 'signal-free control sample (default: generated with the alternative background model)')
-    .option('--windows <ids>', 'a subset of windows, e.g. 4,5,6')
+    .option('--windows <ids>', 'a subset of the window ids of the windows file, 1–9 for the nine LHCO windows, e.g. 4,5,6')
     .option('--methods <list>', 'methods, default cwola,cathode')
     .option('--features <set>', 'baseline | deltaR | extended')
     .option('--runs <n>', 'independent runs')
     .option('--seed <n>', 'root seed')
-    .option('--epsilon-b <list>', 'working points')
+    .option('--epsilon-b <list>', 'working points ε_B in (0, 1), each once, e.g. 1e-2,1e-3')
     .option('--no-data-driven', 'MC-based only')
     .option('--drop-invalid', 'drop events with non-finite or unphysical values (counted and printed) instead of refusing the file')
-    .option('--out <dir>', 'output directory', 'out/dsys')
+    .option('-o, --out <dir>', 'output directory', 'out/dsys')
     .option('--cache <dir>', 'task cache (default: <out>/cache)')
     .option('--quiet', 'no progress output')
     .option('--log', 'plain log lines instead of progress bars')
@@ -54,7 +54,7 @@ export function register(program: Command): void {
         printDropped(out.results.dataset.droppedInvalid);
         const path = join(o.out, 'dsys.json');
         await writeFileAtomic(path, JSON.stringify({ schema: 'sidewinder/dsys', version: 1, config: cfg, dataset: out.results.dataset, deltaSys: studies }, null, 1));
-        console.log(`δsys study: ${path}`);
+        console.log(`δsys study: ${resolve(path)}\nresults:    ${resolve(out.resultsPath)}`);
       } finally {
         reporter.stop();
         lock.release();

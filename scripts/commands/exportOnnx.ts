@@ -1,6 +1,5 @@
-import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { dirname, join, resolve } from 'node:path';
 import { loadFlow, loadFlowEnsemble, type FittedFlow, type FlowEnsemble } from '../../lib/ml/flows/index.js';
 import { exportFlowToOnnx, exportMlpToOnnx, type FlowOnnxGraph } from '../../lib/ml/onnx/index.js';
 import { loadModel } from '../../lib/ml/classifier.js';
@@ -9,11 +8,13 @@ import type { FittedMlp } from '../../lib/ml/nn/mlp.js';
 import { readPlan } from '../../lib/scan/scan.js';
 import { ResultCache } from '../../lib/scan/cache.js';
 import { writeFileAtomicSync } from '../../lib/util/atomicWrite.js';
-import { ConfigError, InputError, SidewinderError } from '../../lib/util/errors.js';
+import { ConfigError, InputError } from '../../lib/util/errors.js';
+import { readJsonFile } from '../../lib/util/json.js';
+import { warnDeprecated } from '../cliErrors.js';
 
 /** Options of `sidewinder export-onnx` (as commander passes them). */
 export interface ExportCliOptions {
-  output: string; graph: string; scan?: string; plan?: string; cache?: string; window?: string; sample: string; run: string;
+  out?: string; /** deprecated spelling of `out` */ output?: string; graph: string; scan?: string; plan?: string; cache?: string; window?: string; sample: string; run: string;
 }
 
 const GRAPHS: Record<string, FlowOnnxGraph> = { 'log-prob': 'logProb', logProb: 'logProb', sample: 'sample' };
@@ -24,7 +25,8 @@ export function register(program: Command): void {
     .command('export-onnx')
     .description('export a trained conditional flow (log-density or sampling graph) or MLP classifier to ONNX (opset 13)')
     .argument('[model]', 'model document (.json): a flow, a flow ensemble or an MLP; or give --scan and --window')
-    .requiredOption('-o, --output <file>', 'ONNX file to write')
+    .option('-o, --out <file>', 'ONNX file to write (required)')
+    .addOption(new Option('--output <file>', 'deprecated: use -o, --out').hideHelp())
     .option('--graph <graph>', 'flows: log-prob (inputs x [N, D], m [N, 1] → log_prob [N]) or sample (z [N, D], m [N, 1] → x [N, D])', 'log-prob')
     .option('--scan <dir>', "take the CATHODE flow of a scan's output directory (its plan.json and cache)")
     .option('--plan <file>', 'plan.json (default: <scan>/plan.json)')
@@ -32,29 +34,14 @@ export function register(program: Command): void {
     .option('--window <id>', 'with --scan: the window whose sideband flow to export')
     .option('--sample <role>', 'with --scan: data or control', 'data')
     .option('--run <n>', 'with --scan: run index', '0')
+    .addHelpText('after', `
+Examples:
+  $ sidewinder export-onnx --scan out/scan --window 5 -o w5-flow.onnx             # the CATHODE flow of window 5
+  $ sidewinder export-onnx flow.json --graph sample -o flow-sampler.onnx`)
     .action((model: string | undefined, o: ExportCliOptions) => {
-      try {
-        console.log(exportOnnx(model, o));
-      } catch (err) {
-        if (!(err instanceof SidewinderError)) throw err;
-        console.error(`sidewinder export-onnx: ${err.message}`);
-        process.exitCode = 2;
-      }
+      if (o.output !== undefined) warnDeprecated('export-onnx --output', '-o, --out');
+      console.log(exportOnnx(model, o));
     });
-}
-
-function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new InputError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
 }
 
 /** The flow document of a scan's flow task for one window, sample and run. */
@@ -84,9 +71,12 @@ function flowFromScan(o: ExportCliOptions): { doc: unknown; source: string } {
 
 /** Export the model (file or scan flow) to `o.output`; returns the line the CLI prints. */
 export function exportOnnx(model: string | undefined, o: ExportCliOptions): string {
+  if (o.out !== undefined && o.output !== undefined && o.out !== o.output) throw new ConfigError(`give the ONNX file once: -o, --out ${o.out} and the deprecated --output ${o.output} differ`);
+  const outPath = o.out ?? o.output;
+  if (outPath === undefined) throw new ConfigError('export-onnx needs -o, --out <file> (the ONNX file to write)');
   if ((model === undefined) === (o.scan === undefined && o.plan === undefined)) throw new ConfigError('give either a model document or --scan <dir> --window <id>');
   if (model !== undefined && o.window !== undefined) throw new ConfigError('--window selects a flow of a scan (with --scan); it does not apply to a model document');
-  const { doc, source } = model !== undefined ? { doc: readJson(model), source: model } : flowFromScan(o);
+  const { doc, source } = model !== undefined ? { doc: readJsonFile(model, 'model document'), source: model } : flowFromScan(o);
   const kind = (doc as { kind?: unknown } | null)?.kind;
   let bytes: Uint8Array, what: string;
   if (kind === 'conditional-maf' || kind === 'conditional-maf-ensemble') {
@@ -104,6 +94,7 @@ export function exportOnnx(model: string | undefined, o: ExportCliOptions): stri
   } else {
     throw new InputError(`${source}: kind ${JSON.stringify(kind)} cannot be exported; expected "conditional-maf", "conditional-maf-ensemble" or "mlp"`);
   }
-  writeFileAtomicSync(o.output, bytes);
-  return `${o.output}: ${what} (${(bytes.byteLength / 1024).toFixed(0)} KiB, from ${source})`;
+  const written = resolve(outPath);
+  writeFileAtomicSync(written, bytes);
+  return `${written}: ${what} (${(bytes.byteLength / 1024).toFixed(0)} KiB, from ${source})`;
 }

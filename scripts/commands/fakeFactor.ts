@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors.js';
 import { fakeFactorEstimate, fakeFactorFromRate, measureFakeFactors, type FakeFactorEvents } from '../../lib/stats/background/fakeFactor.js';
 import { fitFakeFactorModel, fakeFactorModelEstimate, type FakeFactorModelEvents } from '../../lib/stats/background/flowFakeFactor.js';
-import { fmt, guarded, numberList, numberOption, readCsvColumns, toJson } from './classicalInput.js';
+import { fmt, numberList, numberOption, readCsvColumns, toJson } from './classicalInput.js';
 
 /** Events for the unbinned model: per object k the columns <variable>k and tightk [, weight]. */
 function readModelEvents(file: string, objects: 1 | 2, variables: readonly string[], weighted: boolean): FakeFactorModelEvents {
@@ -60,7 +60,7 @@ export function register(program: Command): void {
     .option('--variables <list>', '--model flow: object variables (control columns; events columns <name>1, <name>2)', 'pt,eta')
     .option('--seed <n>', '--model flow: seed', '1')
     .option('--json', 'print JSON')
-    .action(guarded((o: FfCliOptions) => {
+    .action((o: FfCliOptions) => {
       if (o.control || o.events) {
         if (o.model !== 'binned' && o.model !== 'flow') throw new ConfigError(`--model: expected "binned" or "flow", got "${o.model}"`);
         if (!o.control || !o.events || (o.model === 'binned' && !o.ptEdges)) throw new ConfigError(`fake-factor per-event mode needs --control${o.model === 'binned' ? ', --pt-edges' : ''} and --events (and optionally --mc)`);
@@ -108,5 +108,5 @@ export function register(program: Command): void {
       } else out = o.f2 !== undefined ? { F1, F2 } : { F: F1 };
       if (o.json) { console.log(toJson(out)); return; }
       console.log(Object.entries(out).map(([k, v]) => `${k} = ${fmt(v, 4)}`).join('\n'));
-    }));
+    });
 }

@@ -4,7 +4,7 @@ import { fitHistogram, type FitMethod } from '../../lib/stats/fit/binnedFit.js';
 import { fitBumpHunt, fitSignalShape, type BumpWindow } from '../../lib/stats/fit/bumpHunt.js';
 import { binCentres } from '../../lib/stats/fit/histogram.js';
 import { dijetModel, SQRT_S_TEV } from '../../lib/stats/fit/models.js';
-import { fmt, guarded, numberOption, readSpectrum, toJson, type SpectrumCliOptions } from './classicalInput.js';
+import { fmt, numberOption, readSpectrum, toJson, type SpectrumCliOptions } from './classicalInput.js';
 
 interface FitCliOptions extends SpectrumCliOptions {
   params: string;
@@ -45,10 +45,18 @@ export function register(program: Command): void {
     .option('--window-bins <n>', 'bins per default window (centred on its middle bin)', '3')
     .option('--signal-width <TeV>', 'Gaussian signal width (absolute)')
     .option('--relative-width <r>', 'Gaussian width as a fraction of its mean, when no absolute width', '0.05')
-    .option('--signal <file>', 'signal-only spectrum: its Gaussian fit fixes the width (seed 004)')
+    .option('--signal <file>', 'signal-only spectrum (e.g. from simulation): a Gaussian fitted to it fixes the signal width of every window')
     .option('--signal-row <sel>', 'row of the signal file')
     .option('--json', 'print JSON')
-    .action(guarded((file: string, o: FitCliOptions) => {
+    .addHelpText('after', `
+Examples:
+  $ sidewinder fit spectrum.csv                          # low,high,count table: dijet fit, χ²/ndf, parameters
+  $ sidewinder fit counts.txt --edges 2.6,2.8,3.0,3.2,3.4,3.6,3.8,4.0 --params 5 --method poisson
+  $ sidewinder fit spectrum.csv --scan --signal signal.csv --json   # bump hunt, width from a Gaussian fit of the signal
+
+Spectrum files: rows of bin counts (an optional first column labels the row, e.g. the classifier
+efficiency; bin edges from --edges or a "# edges: …" line), or a table low,high,count[,variance].`)
+    .action((file: string, o: FitCliOptions) => {
       const h = readSpectrum(file, o);
       const nPar = numberOption(o.params, '--params');
       if (nPar !== 3 && nPar !== 4 && nPar !== 5) throw new ConfigError(`--params: expected 3, 4 or 5, got ${o.params}`);
@@ -87,5 +95,5 @@ export function register(program: Command): void {
       console.log('window                 mean   width   N_obs     N_bkg     ŝ ± σ              Z      p');
       for (const w of r.windows)
         console.log(`${String(w.id).padEnd(20)} ${fmt(w.mean, 3)} ${fmt(w.width, 3)} ${fmt(w.nObserved, 1).padStart(9)} ${fmt(w.nBackground, 1).padStart(9)} ${`${fmt(w.signalYield, 1)} ± ${fmt(w.signalYieldError, 1)}`.padEnd(18)} ${fmt(w.zSigned, 2).padStart(6)} ${fmt(w.pValue, 3)}`);
-    }));
+    });
 }

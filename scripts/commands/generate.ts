@@ -2,10 +2,10 @@
  * `sidewinder generate`: write an LHCO-like dataset (raw LHCO columns, GeV) and, on request, the
  * independent background restricted to the SR (the IAD template) to `<out>-extra-sr-bkg.<ext>`.
  */
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
+import { ConfigError } from '../../lib/util/errors.js';
 import type { Reporter } from '../../lib/util/reporter.js';
 import type { EventTable } from '../../lib/data/eventTable.js';
 import { generateExtraSrBackground, generateLhcoLike, GENERATOR_DEFAULTS } from '../../lib/data/generate/index.js';
@@ -59,11 +59,11 @@ export function progressBarReporter(stream: NodeJS.WritableStream = process.stde
 export function resolveFormat(format: string | undefined, out: string): WritableFormat {
   if (format === undefined) {
     const f = formatOf(out);
-    if (f === 'npy') throw new InvalidArgumentError(`--out ${out}: .npy is read-only; use .h5, .parquet, .arrow or .csv, or pass --format`);
+    if (f === 'npy') throw new ConfigError(`--out ${out}: .npy is read-only; use .h5, .parquet, .arrow or .csv, or pass --format`);
     return f;
   }
   if (!(OUTPUT_FORMATS as readonly string[]).includes(format))
-    throw new InvalidArgumentError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${format}"`);
+    throw new ConfigError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${format}"`);
   return format === 'h5' ? 'hdf5' : (format as WritableFormat);
 }
 
@@ -104,17 +104,29 @@ export function register(program: Command): void {
   program
     .command('generate')
     .description('generate an LHCO-like dataset (QCD dijets + W′ → X(qq) Y(qq) signal; raw LHCO columns in GeV)')
-    .option('--background <n>', 'QCD background events', count('--background'), GENERATOR_DEFAULTS.background)
-    .option('--signal <n>', 'signal events', count('--signal'), GENERATOR_DEFAULTS.signal)
+    .option('--background <n>', 'QCD background events (with --signal: a count, not a fraction)', count('--background'), GENERATOR_DEFAULTS.background)
+    .option('--signal <n>', `injected signal events (required with --background; default ${GENERATOR_DEFAULTS.signal} with the default background)`, count('--signal'), GENERATOR_DEFAULTS.signal)
     .option('--seed <s>', 'random seed', count('--seed'), GENERATOR_DEFAULTS.seed)
     .option('--extra-sr-background <n>', 'independent background events in the SR 3.3–3.7 TeV, written to <out>-extra-sr-bkg', count('--extra-sr-background'), 0)
     .option('--background-model <name>', `background shower model: ${Object.keys(BACKGROUND_MODELS).join(' | ')}`, GENERATOR_DEFAULTS.backgroundModel)
-    .requiredOption('--out <path>', 'output file')
+    .requiredOption('-o, --out <path>', 'output file (.h5, .parquet, .arrow or .csv)')
     .option('--format <format>', `output format: ${OUTPUT_FORMATS.join(' | ')} (default: from the file extension)`)
-    .action(async (o: { background: number; signal: number; seed: number; extraSrBackground: number; backgroundModel: string; out: string; format?: string }) => {
+    .addHelpText('after', `
+Examples:
+  $ sidewinder generate -o data/events.h5                                   # 1M background + 1000 signal (S/B 0.1 %)
+  $ sidewinder generate --background 100000 --signal 100 --seed 7 -o small.parquet
+  $ sidewinder generate --signal 0 --background-model alternative -o control.h5   # signal-free control sample
+  $ sidewinder generate --extra-sr-background 400000 -o data/events.h5      # also the IAD template, data/events-extra-sr-bkg.h5`)
+    .action(async (o: { background: number; signal: number; seed: number; extraSrBackground: number; backgroundModel: string; out: string; format?: string }, cmd: Command) => {
       if (!(o.backgroundModel in BACKGROUND_MODELS))
-        throw new InvalidArgumentError(`--background-model must be one of ${Object.keys(BACKGROUND_MODELS).join(', ')}, got "${o.backgroundModel}"`);
+        throw new ConfigError(`--background-model must be one of ${Object.keys(BACKGROUND_MODELS).join(', ')}, got "${o.backgroundModel}"`);
+      // The signal is a count: with a changed background the default would give another S/B than the user pictures.
+      if (cmd.getOptionValueSource('background') === 'cli' && cmd.getOptionValueSource('signal') !== 'cli')
+        throw new ConfigError(
+          `--background ${o.background} without --signal would keep the default ${GENERATOR_DEFAULTS.signal} signal events ` +
+            `(S/B = ${Number((GENERATOR_DEFAULTS.signal / Math.max(o.background, 1)).toPrecision(3))}); give --signal <n> as well (0 for background only)`,
+        );
       const format = resolveFormat(o.format, o.out);
-      await runGenerate({ ...o, backgroundModel: o.backgroundModel as BackgroundModelName, format }, writeEvents, progressBarReporter(), (m) => console.log(m));
+      await runGenerate({ ...o, out: resolve(o.out), backgroundModel: o.backgroundModel as BackgroundModelName, format }, writeEvents, progressBarReporter(), (m) => console.log(m));
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors.js';
 import { gpInterpolate } from '../../lib/stats/background/gaussianProcess.js';
 import { binCentres } from '../../lib/stats/fit/histogram.js';
-import { fmt, guarded, numberOption, readCsvColumns, readSpectrum, toJson, type SpectrumCliOptions } from './classicalInput.js';
+import { fmt, numberOption, readCsvColumns, readSpectrum, toJson, type SpectrumCliOptions } from './classicalInput.js';
 
 interface GpCliOptions extends SpectrumCliOptions { blind: string; transform: string; dims: string; json?: boolean }
 
@@ -32,16 +32,16 @@ function run2d(file: string, o: GpCliOptions): void {
 export function register(program: Command): void {
   program
     .command('gp')
-    .description('Gaussian-process sideband interpolation (seed 001): fit an SE-kernel GP to the unblinded bins (Poisson variances as noise, hyperparameters by marginal likelihood), predict the blinded SR with uncertainty')
+    .description('Gaussian-process sideband interpolation (as in boosted HH → 4b background estimates): fit an SE-kernel GP to the unblinded bins (Poisson variances as noise, hyperparameters by marginal likelihood), predict the blinded SR with uncertainty')
     .argument('<file>', 'spectrum text file (see `sidewinder fit --help`)')
     .requiredOption('--blind <lo:hi>', 'signal region to blind (TeV): bins whose centres lie inside (2-D: "x0:x1,y0:y1")')
     .option('--edges <list>', 'bin edges, unless given in the file')
     .option('--unit <unit>', 'unit of the edges: TeV or GeV', 'TeV')
     .option('--row <sel>', 'which row: a label value or #k')
-    .option('--transform <t>', 'none (counts, as in seed 001) or log (for steeply falling spectra)', 'log')
+    .option('--transform <t>', 'none (fit the counts themselves) or log (fit log counts: better for steeply falling spectra)', 'log')
     .option('--dims <n>', '1 (a spectrum file) or 2 (a CSV with columns x, y, count [, variance]; --blind "x0:x1,y0:y1")', '1')
     .option('--json', 'print JSON')
-    .action(guarded((file: string, o: GpCliOptions) => {
+    .action((file: string, o: GpCliOptions) => {
       if (o.transform !== 'none' && o.transform !== 'log') throw new ConfigError(`--transform: expected none or log, got "${o.transform}"`);
       if (o.dims === '2') { run2d(file, o); return; }
       if (o.dims !== '1') throw new ConfigError(`--dims: expected 1 or 2, got "${o.dims}"`);
@@ -61,5 +61,5 @@ export function register(program: Command): void {
       let chi2 = 0, n = 0;
       for (const x of rows) if (x.blinded) { chi2 += x.pull ** 2; n++; }
       console.log(`blinded SR: Σ pull² = ${fmt(chi2, 2)} over ${n} bins`);
-    }));
+    });
 }

@@ -4,7 +4,6 @@ import { readEvents, detectFormat } from '../../lib/data/io/index.js';
 import { describeInvalid, findInvalidEvents } from '../../lib/data/validate.js';
 import type { EventFormat } from '../../lib/data/io/index.js';
 import type { EventTable } from '../../lib/data/eventTable.js';
-import { SidewinderError } from '../../lib/util/errors.js';
 
 /** Per-column summary: min, max, mean over finite values, and the count of non-finite ones. */
 export function columnSummary(t: EventTable): { name: string; unit: string; dtype: string; min: number; max: number; mean: number; nonFinite: number }[] {
@@ -35,16 +34,7 @@ export function register(program: Command): void {
     .option('--key <key>', 'HDF5 key of the DataFrame (default: the only object at the root)')
     .option('--columns <names>', 'comma-separated column names (.npy: names of all columns; else: columns to keep)')
     .option('--json', 'print the summary as JSON')
-    .action(async (file: string, opts: { format?: EventFormat; key?: string; columns?: string; json?: boolean }) => {
-      try {
-        await inspect(file, opts);
-      } catch (err) {
-        // Input and config problems are the user's to fix: the message says what and where; no stack trace.
-        if (!(err instanceof SidewinderError)) throw err;
-        console.error(`sidewinder inspect: ${err.message}`);
-        process.exitCode = 1;
-      }
-    });
+    .action(inspect);
 }
 
 async function inspect(file: string, opts: { format?: EventFormat; key?: string; columns?: string; json?: boolean }): Promise<void> {

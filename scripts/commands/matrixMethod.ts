@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors.js';
 import { matrixMethod, matrixMethodSingle } from '../../lib/stats/background/matrixMethod.js';
-import { fmt, guarded, numberList, numberOption, toJson } from './classicalInput.js';
+import { fmt, numberList, numberOption, toJson } from './classicalInput.js';
 
 interface MmCliOptions { tight?: string; loose?: string; counts?: string; r: string; f: string; json?: boolean }
 
@@ -16,7 +16,7 @@ export function register(program: Command): void {
     .requiredOption('--r <list>', 'real efficiency per object (one value, or one per object)')
     .requiredOption('--f <list>', 'fake rate per object')
     .option('--json', 'print JSON')
-    .action(guarded((o: MmCliOptions) => {
+    .action((o: MmCliOptions) => {
       const r = numberList(o.r, '--r'), f = numberList(o.f, '--f');
       if (o.counts) {
         const c = numberList(o.counts, '--counts');
@@ -34,5 +34,5 @@ export function register(program: Command): void {
       const e = matrixMethodSingle({ nTight: numberOption(o.tight, '--tight'), nLoose: numberOption(o.loose, '--loose'), r: r[0], f: f[0] });
       if (o.json) { console.log(toJson(e)); return; }
       console.log(`N_f^t = f/(f−r)·((1−r)N^t − r N^l) = ${fmt(e.nFakeTight, 3)} ± ${fmt(e.sigma, 3)} (stat); N_real = ${fmt(e.nReal, 2)}, N_fake = ${fmt(e.nFake, 2)}`);
-    }));
+    });
 }

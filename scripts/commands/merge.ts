@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadPlanSamples, mergeScan, readPlan } from '../../lib/scan/scan.js';
 import { writeReport } from '../../lib/report/index.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
@@ -12,7 +12,7 @@ export function register(program: Command): void {
   program
     .command('merge')
     .description('assemble results.json and the report once every task of a plan is in the cache')
-    .option('--out <dir>', 'output directory of the scan', 'out/scan')
+    .option('-o, --out <dir>', 'output directory of the scan', 'out/scan')
     .option('--plan <file>', 'plan.json (default: <out>/plan.json)')
     .option('--cache <dir>', 'task cache (default: <plan dir>/cache)')
     .option('--no-report', 'results.json only')
@@ -32,9 +32,9 @@ export function register(program: Command): void {
         printScanTable(results);
         if (o.report) {
           const report = await writeReport(results, join(o.out, 'report'), { reporter });
-          console.log(`report:  ${report.htmlPath}`);
+          console.log(`report:  ${resolve(report.htmlPath)}`);
         }
-        console.log(`results: ${resultsPath}`);
+        console.log(`results: ${resolve(resultsPath)}`);
       } finally {
         reporter.stop();
         lock.release();

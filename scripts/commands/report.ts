@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { readResults, writeReport, type PlotFormat } from '../../lib/report/index.js';
 import { SIGNIFICANCE_KINDS, type SignificanceKind } from '../../lib/scan/results.js';
-import { SidewinderError } from '../../lib/util/errors.js';
+import { ConfigError } from '../../lib/util/errors.js';
 import type { Reporter } from '../../lib/util/reporter.js';
 
 const consoleReporter: Reporter = {
@@ -23,30 +23,27 @@ export function register(program: Command): void {
     .option('--formats <list>', 'plot files to write beside the HTML: svg,png | svg | png | none', 'svg,png')
     .option('--compare <results>', 'a second results JSON of the same data (e.g. from `scan --generator gan`): CATHODE templates drawn side by side')
     .option('--significance <kind>', `significance shown in the plot and table: ${SIGNIFICANCE_KINDS.join(' | ')}`, 'cowan')
+    .addHelpText('after', `
+Examples:
+  $ sidewinder report out/scan/results.json                  # HTML + SVG/PNG plots in out/scan/results-report/
+  $ sidewinder report out/scan/results.json -o report --formats svg --significance simple
+  $ sidewinder report flow/results.json --compare gan/results.json -o compare   # CATHODE flow vs GAN templates`)
     .action(async (resultsPath: string, opts: { out?: string; formats: string; significance: string; compare?: string }) => {
-      try {
-        if (!SIGNIFICANCE_KINDS.includes(opts.significance as SignificanceKind))
-          throw new SidewinderError(`--significance: "${opts.significance}" is not one of ${SIGNIFICANCE_KINDS.join(', ')}`);
-        const formats = opts.formats === 'none' ? [] : opts.formats.split(',').map((f) => f.trim());
-        for (const f of formats) if (f !== 'svg' && f !== 'png') throw new SidewinderError(`--formats: "${f}" is not svg or png`);
-        const results = await readResults(resultsPath);
-        const outDir = resolve(opts.out ?? resultsPath.replace(/\.json$/i, '') + '-report');
-        const out = await writeReport(results, outDir, {
-          formats: formats as PlotFormat[],
-          statistic: opts.significance as SignificanceKind,
-          reporter: consoleReporter,
-          compareWith: opts.compare ? await readResults(opts.compare) : undefined,
-        });
-        console.log(`report: ${out.htmlPath}`);
-        for (const p of out.plots) console.log(`  ${p.id}: ${[p.svgPath, p.pngPath].filter(Boolean).join(', ')}`);
-        if (out.missing.length) console.log(`not drawn (no data): ${out.missing.map((m) => m.id).join(', ')}`);
-      } catch (err) {
-        if (err instanceof SidewinderError) {
-          console.error(`sidewinder report: ${err.message}`);
-          process.exitCode = 1;
-          return;
-        }
-        throw err;
-      }
+      if (!SIGNIFICANCE_KINDS.includes(opts.significance as SignificanceKind))
+        throw new ConfigError(`--significance: "${opts.significance}" is not one of ${SIGNIFICANCE_KINDS.join(', ')}`);
+      const formats = opts.formats === 'none' ? [] : opts.formats.split(',').map((f) => f.trim());
+      for (const f of formats) if (f !== 'svg' && f !== 'png') throw new ConfigError(`--formats: "${f}" is not svg or png (use svg,png, svg, png or none)`);
+      const results = await readResults(resultsPath);
+      const compareWith = opts.compare ? await readResults(opts.compare) : undefined;
+      const outDir = resolve(opts.out ?? resultsPath.replace(/\.json$/i, '') + '-report');
+      const out = await writeReport(results, outDir, {
+        formats: formats as PlotFormat[],
+        statistic: opts.significance as SignificanceKind,
+        reporter: consoleReporter,
+        compareWith,
+      });
+      console.log(`report: ${resolve(out.htmlPath)}`);
+      for (const p of out.plots) console.log(`  ${p.id}: ${[p.svgPath, p.pngPath].filter((x): x is string => !!x).map((x) => resolve(x)).join(', ')}`);
+      if (out.missing.length) console.log(`not drawn (no data): ${out.missing.map((m) => m.id).join(', ')}`);
     });
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
-import { presetConfig } from '../../lib/scan/presets.js';
+import { presetConfig, SCAN_PRESETS } from '../../lib/scan/presets.js';
 import type { WindowSummary } from '../../lib/scan/summary.js';
 import { writeReport } from '../../lib/report/index.js';
 import { consoleReporter } from '../reporter.js';
@@ -24,16 +24,19 @@ export function register(program: Command): void {
   program
     .command('start')
     .description('the default job: generate the LHCO-like dataset, scan the nine windows with IAD, CWoLa and CATHODE, write results and report')
-    .option('--out <dir>', 'output directory', 'out/default')
+    .option('--preset <name>', `scan preset: ${Object.keys(SCAN_PRESETS).join(' | ')} (ci: a small scan in minutes; paper: days of CPU)`, 'default')
+    .option('-o, --out <dir>', 'output directory', 'out/default')
+    .option('--cache <dir>', 'task cache (default: <out>/cache); a rerun takes finished tasks from it')
     .option('--quiet', 'no progress output')
     .option('--log', 'plain log lines instead of progress bars')
     .option('--verbose', 'also debug lines (epochs, tasks)')
-    .action(async (o: { out: string; quiet?: boolean; log?: boolean; verbose?: boolean }) => {
+    .action(async (o: { preset: string; out: string; cache?: string; quiet?: boolean; log?: boolean; verbose?: boolean }) => {
+      const config = presetConfig(o.preset);
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
       const lock = claimOutDir(o.out, { stage: 'run', reporter });
       try {
-        const out = await runScan(presetConfig('default'), {
-          outDir: o.out, cacheDir: join(o.out, 'cache'), reporter, lock,
+        const out = await runScan(config, {
+          outDir: o.out, cacheDir: o.cache ?? join(o.out, 'cache'), reporter, lock,
           onWindowSummary: (rows) => {
             reporter.log('info', 'nine-window summary of the generated dataset:');
             printWindowSummary(rows);
@@ -43,8 +46,8 @@ export function register(program: Command): void {
         printScanTable(out.results);
         console.log(`\n${out.computed} tasks computed, ${out.cached} from the cache`);
         const report = await writeReport(out.results, join(o.out, 'report'), { reporter });
-        console.log(`report:  ${report.htmlPath}`);
-        console.log(`results: ${out.resultsPath}`);
+        console.log(`report:  ${resolve(report.htmlPath)}`);
+        console.log(`results: ${resolve(out.resultsPath)}`);
       } finally {
         reporter.stop();
         lock.release();

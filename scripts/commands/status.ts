@@ -17,7 +17,7 @@ export function register(program: Command): void {
   addClusterOptions(program
     .command('status')
     .description('what is done, damaged (cached result fails its checksums), running, pending or failed (from the cache, failure records and squeue/sacct); --resubmit-failed sends failed and damaged tasks and a new merge job')
-    .option('--out <dir>', 'output directory of the scan', 'out/scan')
+    .option('-o, --out <dir>', 'output directory of the scan', 'out/scan')
     .option('--resubmit-failed', 'submit the failed, damaged, lost and never-submitted tasks again (with the options of the first submission unless given here)')
     .option('--verbose', 'one line per unfinished task'))
     .action(async (o: { out: string; resubmitFailed?: boolean; verbose?: boolean } & ClusterCliOptions, cmd: Command) => {

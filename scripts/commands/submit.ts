@@ -71,12 +71,17 @@ export function register(program: Command): void {
     .argument('[config]', 'scan configuration file (same as --config)')
     .description('write the scan plan and run it: in this process (local), as Slurm job arrays, or as an HTCondor DAG')
     .option('--engine <name>', 'local | slurm | condor', 'local')))
-    .option('--out <dir>', 'output directory (plan.json, results.json, job files, logs)', 'out/scan')
+    .option('-o, --out <dir>', 'output directory (plan.json, results.json, job files, logs)', 'out/scan')
     .option('--cache <dir>', 'shared task cache (default: <out>/cache); must be on a filesystem every node sees')
     .option('--dry-run', 'write the plan and job files but do not submit')
     .option('--quiet', 'no progress output')
     .option('--log', 'plain log lines instead of progress bars')
     .option('--verbose', 'also debug lines')
+    .addHelpText('after', `
+Examples:
+  $ sidewinder submit --preset ci --windows 5 -o out/ci                 # run the plan here (engine local)
+  $ sidewinder submit my-scan.json --engine slurm --partition short -o /shared/scan --dry-run   # write the job files only
+  $ sidewinder submit --engine condor -o /shared/scan && sidewinder status -o /shared/scan`)
     .action(async (configFile: string | undefined, o: ScanCliOptions & ClusterCliOptions & { engine: string; dryRun?: boolean }) => {
       if (!ENGINES.includes(o.engine as EngineName)) throw new ConfigError(`--engine: unknown engine "${o.engine}"${didYouMean(o.engine, ENGINES)}; engines are ${ENGINES.join(', ')}`);
       if (configFile && o.config) throw new ConfigError('give the scan configuration once: as the argument or with --config');
@@ -100,7 +105,7 @@ export function register(program: Command): void {
           printScanTable(results);
           console.log(`\n${computed} tasks computed, ${cached} from the cache`);
           const report = await writeReport(results, join(o.out, 'report'), { reporter });
-          console.log(`report:  ${report.htmlPath}\nresults: ${resultsPath}`);
+          console.log(`report:  ${resolve(report.htmlPath)}\nresults: ${resolve(resultsPath)}`);
           return;
         }
         const out = await submitPlan(prepared.plan, { engine: o.engine as 'slurm' | 'condor', planPath: prepared.planPath, cacheDir, outDir: o.out, cluster, dryRun: o.dryRun });

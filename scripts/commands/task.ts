@@ -7,6 +7,7 @@ import { clearFailure, recordFailure } from '../../lib/scan/engines/status.js';
 import { WorkerPool } from '../../lib/ml/pool/pool.js';
 import { ConfigError } from '../../lib/util/errors.js';
 import { consoleReporter } from '../reporter.js';
+import { classifyCliError } from '../cliErrors.js';
 
 /** `sidewinder task`: one task of a plan (a batch array element). */
 export function register(program: Command): void {
@@ -16,7 +17,7 @@ export function register(program: Command): void {
     .requiredOption('--plan <file>', 'plan.json written by `sidewinder submit` or `scan`')
     .requiredOption('--index <i>', 'task index in the plan (on Slurm: $SLURM_ARRAY_TASK_ID)')
     .option('--cache <dir>', 'shared task cache (default: <plan dir>/cache)')
-    .option('--out <dir>', 'where failure records go (default: the plan directory)')
+    .option('-o, --out <dir>', 'where failure records go (default: the plan directory)')
     .option('--verbose', 'also debug lines')
     .action(async (o: { plan: string; index: string; cache?: string; out?: string; verbose?: boolean }) => {
       const index = Number(o.index);
@@ -52,7 +53,7 @@ export function register(program: Command): void {
         recordFailure(outDir, { index, key: task.key, message, at: new Date().toISOString(), host: hostname(), jobId });
         process.stderr.write(`sidewinder task: ${what} FAILED after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${message}\n`);
         if (o.verbose && (e as Error).stack) process.stderr.write(`${(e as Error).stack}\n`);
-        process.exitCode = 1;
+        process.exitCode = classifyCliError(e).code; // the CLI's convention: 1 input, 2 usage, 70 internal
       } finally {
         await pool.close();
       }

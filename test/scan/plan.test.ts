@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan, taskSeed } from '../../lib/scan/plan.js';
 import { presetConfig } from '../../lib/scan/presets.js';
 import { scanWindows } from '../../lib/scan/scan.js';
-import { checkScanConfig } from '../../lib/scan/config.js';
+import { validateScanConfig } from '../../lib/scan/config.js';
 import { validateSchema } from '../../lib/util/schema.js';
 
 const hashes = { data: 'a'.repeat(64), template: 'b'.repeat(64), control: 'c'.repeat(64) };
@@ -58,6 +58,6 @@ describe('scan plan', () => {
     expect(() => validateSchema('scan-config', bad, 'my.json')).toThrow(/my\.json.*epsilonB/);
     const bad2 = presetConfig('ci');
     bad2.methods = ['iad', 'cwoal' as never];
-    expect(() => checkScanConfig(bad2, 'cfg')).toThrow(/unknown method "cwoal".*did you mean "cwola"/);
+    expect(() => validateScanConfig(bad2, 'cfg')).toThrow(/cfg: \/methods\/1: "cwoal" is not one of "iad", "cwola", "cathode" \(did you mean "cwola"\?\)/);
   });
 });

@@ -3,11 +3,11 @@
  * sample, how to read them, their units, the sample's role (data | template | alternative-background),
  * and its seed/provenance.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, InputError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
 import { validateSchema } from '../../util/schema.js';
+import { readJsonFile } from '../../util/json.js';
 import { EventTable, type Unit } from '../eventTable.js';
 import type { EventFormat } from './options.js';
 import { readEvents } from './readEvents.js';
@@ -44,19 +44,7 @@ export function parseDatasetManifest(doc: unknown, source = 'dataset manifest'):
 
 /** Read and validate a manifest file. @throws ConfigError naming the file. */
 export async function loadDatasetManifest(path: string): Promise<DatasetManifest> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`${path}: cannot read the dataset manifest (${(err as Error).message})`, { cause: err });
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${path}: not valid JSON (${(err as Error).message})`, { cause: err });
-  }
-  return parseDatasetManifest(doc, path);
+  return parseDatasetManifest(readJsonFile(path, 'dataset manifest', ConfigError), path);
 }
 
 /** Validate and write a manifest atomically (pretty JSON). */
