@@ -11,6 +11,9 @@ import type { EventTable } from '../../lib/data/eventTable.js';
 import { generateExtraSrBackground, generateLhcoLike, GENERATOR_DEFAULTS } from '../../lib/data/generate/index.js';
 import { BACKGROUND_MODELS, type BackgroundModelName } from '../../lib/data/generate/params.js';
 import { formatOf, writeEvents } from '../../lib/data/io/index.js';
+import { generateLlj, LLJ_DEFAULTS } from '../../lib/data/generate/llj.js';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { WritableFormat } from '../../lib/data/io/index.js';
 
 /** Formats accepted by --format ('h5' is short for 'hdf5'). */
@@ -100,6 +103,38 @@ export async function runGenerate(
   return { paths };
 }
 
+/**
+ * `--process llj`: the ATLAS-style ℓℓJ samples (seed 004), one CSV per process in `<dir>`
+ * (`signal.csv`, `zjets.csv`, `ttbar.csv`, `diboson.csv`), columns in MeV as the course files.
+ * `background` entries are shared 150 : 60 : 40 between Z+jets, tt̄ and diboson (the default split).
+ */
+export async function runGenerateLlj(
+  a: { background?: number; signal?: number; seed: number; out: string }, writeEvents: WriteEvents, say: (msg: string) => void,
+): Promise<{ paths: string[] }> {
+  const d = LLJ_DEFAULTS.entries;
+  const nBkg = d.zjets + d.ttbar + d.diboson;
+  const entries: Record<string, number> = a.background === undefined ? { ...d } : {
+    signal: d.signal,
+    zjets: Math.max(1, Math.round((a.background * d.zjets) / nBkg)),
+    ttbar: Math.max(1, Math.round((a.background * d.ttbar) / nBkg)),
+    diboson: Math.max(1, Math.round((a.background * d.diboson) / nBkg)),
+  };
+  if (a.signal !== undefined) entries.signal = Math.max(1, a.signal);
+  const samples = generateLlj({ seed: a.seed, entries });
+  mkdirSync(a.out, { recursive: true });
+  const paths: string[] = [];
+  for (const [name, table] of samples) {
+    const path = join(a.out, `${name}.csv`);
+    await writeEvents(table, path, { format: 'csv' });
+    let sw = 0;
+    const w = table.column('FullEventWeight');
+    for (let i = 0; i < w.length; i++) sw += w[i];
+    say(`wrote ${table.length} entries of ${name} (Σw = ${sw.toFixed(1)} expected events, seed ${a.seed}) to ${path}`);
+    paths.push(path);
+  }
+  return { paths };
+}
+
 export function register(program: Command): void {
   program
     .command('generate')
@@ -111,7 +146,14 @@ export function register(program: Command): void {
     .option('--background-model <name>', `background shower model: ${Object.keys(BACKGROUND_MODELS).join(' | ')}`, GENERATOR_DEFAULTS.backgroundModel)
     .requiredOption('--out <path>', 'output file')
     .option('--format <format>', `output format: ${OUTPUT_FORMATS.join(' | ')} (default: from the file extension)`)
-    .action(async (o: { background: number; signal: number; seed: number; extraSrBackground: number; backgroundModel: string; out: string; format?: string }) => {
+    .option('--process <name>', 'lhco (dijets, one file) | llj (ATLAS-style H → Z(ℓℓ)V(qq) samples: --out is a directory, one CSV per process in MeV)', 'lhco')
+    .action(async (o: { background: number; signal: number; seed: number; extraSrBackground: number; backgroundModel: string; out: string; format?: string; process: string }, cmd: Command) => {
+      if (o.process === 'llj') {
+        const given = (k: string) => cmd.getOptionValueSource(k) !== 'default';
+        await runGenerateLlj({ seed: o.seed, out: o.out, background: given('background') ? o.background : undefined, signal: given('signal') ? o.signal : undefined }, writeEvents, (m) => console.log(m));
+        return;
+      }
+      if (o.process !== 'lhco') throw new InvalidArgumentError(`--process must be lhco or llj, got "${o.process}"`);
       if (!(o.backgroundModel in BACKGROUND_MODELS))
         throw new InvalidArgumentError(`--background-model must be one of ${Object.keys(BACKGROUND_MODELS).join(', ')}, got "${o.backgroundModel}"`);
       const format = resolveFormat(o.format, o.out);
