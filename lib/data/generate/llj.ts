@@ -69,19 +69,19 @@ export interface LljProcess {
 /** The four processes: signal and three backgrounds (names are the output file stems). */
 export const LLJ_PROCESSES: Readonly<Record<string, LljProcess>> = Object.freeze({
   signal: Object.freeze({
-    expectedEvents: 120, isSignal: true, massGeV: 1000, angular: 'isotropic', boostSigma: 0.5,
-    d2Median: 1.1, d2Width: 0.3, d2PtSlope: 0, dilepton: 'z', metTrueMean: 0, negativeFraction: 0,
+    expectedEvents: 25, isSignal: true, massGeV: 1000, angular: 'isotropic', boostSigma: 0.5,
+    d2Median: 1.2, d2Width: 0.35, d2PtSlope: 0, dilepton: 'z', metTrueMean: 0, negativeFraction: 0,
   }),
   zjets: Object.freeze({
-    expectedEvents: 60_000, isSignal: false, aTrue: 5.5, aGen: 3.5, angular: 'forward', boostSigma: 0.8,
-    d2Median: 2.3, d2Width: 0.35, d2PtSlope: -0.2, dilepton: 'z', metTrueMean: 0, negativeFraction: 0.05,
+    expectedEvents: 180_000, isSignal: false, aTrue: 5.5, aGen: 2.5, angular: 'forward', boostSigma: 0.8,
+    d2Median: 2.0, d2Width: 0.4, d2PtSlope: -0.2, dilepton: 'z', metTrueMean: 0, negativeFraction: 0.05,
   }),
   ttbar: Object.freeze({
-    expectedEvents: 12_000, isSignal: false, aTrue: 6.5, aGen: 4, angular: 'forward', boostSigma: 0.6,
+    expectedEvents: 30_000, isSignal: false, aTrue: 6.5, aGen: 3, angular: 'forward', boostSigma: 0.6,
     d2Median: 1.7, d2Width: 0.4, d2PtSlope: -0.1, dilepton: 'continuum', metTrueMean: 70, negativeFraction: 0,
   }),
   diboson: Object.freeze({
-    expectedEvents: 1_500, isSignal: false, aTrue: 5, aGen: 3.5, angular: 'forward', boostSigma: 0.7,
+    expectedEvents: 3_000, isSignal: false, aTrue: 5, aGen: 2.5, angular: 'forward', boostSigma: 0.7,
     d2Median: 1.2, d2Width: 0.35, d2PtSlope: 0, dilepton: 'z', metTrueMean: 0, negativeFraction: 0,
   }),
 });
