@@ -49,9 +49,9 @@ export function formatSearchTable(r: SearchResults): string {
 }
 
 /** Step points (x, value) of a histogram with a label, for stacked bars. */
-function bars(r: SearchResults, values: readonly (number | null)[], label: string): { lo: number; hi: number; events: number; process: string }[] {
-  const out: { lo: number; hi: number; events: number; process: string }[] = [];
-  values.forEach((v, i) => { if (v !== null && v > 0) out.push({ lo: r.edges[i], hi: r.edges[i + 1], events: v, process: label }); });
+function bars(r: SearchResults, values: readonly (number | null)[], label: string, rank: number): { lo: number; hi: number; events: number; process: string; rank: number }[] {
+  const out: { lo: number; hi: number; events: number; process: string; rank: number }[] = [];
+  values.forEach((v, i) => { if (v !== null && v > 0) out.push({ lo: r.edges[i], hi: r.edges[i + 1], events: v, process: label, rank }); });
   return out;
 }
 
@@ -59,7 +59,7 @@ function stackedSpectrum(r: SearchResults, spectra: Record<string, { values: (nu
   const bkg = r.processes.filter((p) => !p.isSignal).map((p) => p.name);
   const sig = r.processes.filter((p) => p.isSignal).map((p) => p.name);
   const order = [...bkg, ...sig];
-  const data = order.flatMap((n) => bars(r, spectra[n].values, n));
+  const data = order.flatMap((n, k) => bars(r, spectra[n].values, n, k));
   const colours = { domain: order, range: order.map((n, i) => (sig.includes(n) ? SIGNAL_COLOUR : PROCESS_COLOURS[i % PROCESS_COLOURS.length])) };
   return {
     id, title, caption,
@@ -73,7 +73,7 @@ function stackedSpectrum(r: SearchResults, spectra: Record<string, { values: (nu
         x2: { field: 'hi' },
         y: { field: 'events', type: 'quantitative', aggregate: 'sum', stack: 'zero', title: 'events per bin (Σw)' },
         color: { field: 'process', type: 'nominal', scale: colours, sort: order, title: 'process' },
-        order: { field: 'process', sort: 'ascending' },
+        order: { field: 'rank', sort: 'ascending' },
       },
     } as TopLevelSpec,
   };
@@ -176,17 +176,25 @@ function sculptingPlot(r: SearchResults): PlotSpec | null {
     return s.centres.map((c, i) => ({ m: c, ratio: s.ratio[i], lo: (s.ratio[i] ?? NaN) - (s.error[i] ?? NaN), hi: (s.ratio[i] ?? NaN) + (s.error[i] ?? NaN), selection: `${SELECTION_LABELS[v].replace('square cuts + ', '')} (χ²/ndf ${fmt(s.chi2Flat / Math.max(s.ndf, 1), 1)})` }))
       .filter((d) => d.ratio !== null && Number.isFinite(d.ratio));
   });
-  const x = { field: 'm', type: 'quantitative' as const, title: `${r.config.fitVariable} [${r.massUnit}]` };
+  const x = { field: 'm', type: 'quantitative' as const, title: `${r.config.fitVariable} [${r.massUnit}]`, scale: { domain: [...r.config.fitRange] } };
+  const yScale = { domain: [0, 4] };
+  const labels = [...new Set(data.map((d) => d.selection))];
   return {
     id: 'search-sculpting', title: 'Background sculpting: mass shape after / before the score cut',
     caption: `Background Σw after the score cut over before it (both after the square cuts, each normalised to unit area in the fit range), held-out entries, training seed ${first.seed}; 1 = no sculpting. χ²/ndf against 1 in the legend. dCor(score, m) on background: ${VARIANT_NAMES.map((v) => `${SELECTION_LABELS[v].replace('square cuts + ', '')} ${pm(r.summary.dCorScoreMass[v], 3)}`).join('; ')}.`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      config: BASE_CONFIG, width: 520, height: 280, title: 'Shape ratio of the background', data: { values: data },
+      config: BASE_CONFIG, width: 520, height: 280, title: 'Shape ratio of the background',
       layer: [
-        { mark: { type: 'rule', color: '#999', strokeDash: [4, 3] }, encoding: { y: { datum: 1 } } },
-        { mark: { type: 'rule' }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'selection', type: 'nominal', legend: null } } },
-        { mark: { type: 'point', filled: true, size: 18 }, encoding: { x, y: { field: 'ratio', type: 'quantitative', title: 'shape ratio after/before', scale: { type: 'log' } }, color: { field: 'selection', type: 'nominal', scale: { range: ['#0072B2', '#D55E00', '#009E73'] }, title: null } } },
+        { mark: { type: 'rule', color: '#999', strokeDash: [4, 3] }, encoding: { y: { datum: 1, scale: yScale } } },
+        {
+          data: { values: data },
+          encoding: { x, color: { field: 'selection', type: 'nominal', scale: { domain: labels, range: ['#0072B2', '#D55E00', '#009E73'] }, title: null, legend: { orient: 'top', direction: 'vertical', labelLimit: 500 } } },
+          layer: [
+            { mark: { type: 'rule', clip: true }, encoding: { y: { field: 'lo', type: 'quantitative', scale: yScale }, y2: { field: 'hi' } } },
+            { mark: { type: 'point', filled: true, size: 18, clip: true }, encoding: { y: { field: 'ratio', type: 'quantitative', title: 'shape ratio after/before', scale: yScale } } },
+          ],
+        },
       ],
     } as TopLevelSpec,
   };

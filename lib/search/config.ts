@@ -110,7 +110,7 @@ export const LLJ_PRESET: Readonly<Omit<SearchConfig, 'samples'>> = Object.freeze
     scoreCut: 0.9,
     seeds: [1, 2, 3],
   },
-  sculpting: { enabled: true, ddtMassBins: 40, dcorEvents: 20_000 },
+  sculpting: { enabled: true, ddtMassBins: 20, dcorEvents: 20_000 },
   seed: 1,
 });
 

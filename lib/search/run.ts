@@ -299,15 +299,23 @@ export async function runSearch(samples: readonly ProcessSample[], cfg: SearchCo
         const aware = await trainClassifier(samples, trainMasks, withMass, cfg, seed, reporter);
         tick('training');
         evaluate('massAware', scoreAll(aware, samples, withMass), c.scoreCut);
-        // DDT of the classifier's score: its background CDF per mass bin, estimated on the training half's
-        // background after the square cuts; the cut keeps the same background fraction as the classifier's
-        // own cut, now at every mass. (The mass-aware score peaks within ±σ_m of 1 TeV, narrower than any
-        // mass bin with enough entries: its quantile map leaves a residual peak, so the map is applied to
-        // the classifier without the mass, whose mass dependence comes smoothly through the pTs.)
-        const tr: number[] = [], tm: number[] = [], tw: number[] = [];
-        samples.forEach((s, k) => { if (s.isSignal) return; for (let i = 0; i < s.mass.length; i++) if (split.train[k][i] && squareMasks[k][i]) { tr.push(plainScores[k][i]); tm.push(s.mass[i]); tw.push(s.weight[i]); } });
-        const map = fitDecorrelationMap(tr, tm, tw, cfg.sculpting.ddtMassBins);
-        const u = samples.map((s, k) => decorrelatedScore(map, plainScores[k], s.mass));
+        // DDT of the classifier's score: its background CDF per mass bin. Training-half scores are biased
+        // (the classifier has seen them), so the map is cross-fitted on the held-out background after the
+        // square cuts: two random folds, each event transformed with the map of the other fold. The cut keeps
+        // the classifier's own background fraction, now at every mass. (The mass-aware score peaks within
+        // ±σ_m of 1 TeV, narrower than any mass bin with enough entries; its map would leave a residual peak,
+        // so the map is applied to the classifier without the mass, whose mass dependence is smooth.)
+        const foldRng = rng.fork('ddt-folds');
+        const fold = samples.map((s) => Uint8Array.from({ length: s.mass.length }, () => (foldRng.uniform() < 0.5 ? 1 : 0)));
+        const maps = [0, 1].map((f) => {
+          const tr: number[] = [], tm: number[] = [], tw: number[] = [];
+          samples.forEach((s, k) => { if (s.isSignal) return; for (let i = 0; i < s.mass.length; i++) if (heldOutSquare[k][i] && fold[k][i] === f) { tr.push(plainScores[k][i]); tm.push(s.mass[i]); tw.push(s.weight[i]); } });
+          return fitDecorrelationMap(tr, tm, tw, cfg.sculpting.ddtMassBins);
+        });
+        const u = samples.map((s, k) => {
+          const u0 = decorrelatedScore(maps[0], plainScores[k], s.mass), u1 = decorrelatedScore(maps[1], plainScores[k], s.mass);
+          return Float64Array.from(u0, (v, i) => (fold[k][i] === 0 ? u1[i] : v));
+        });
         evaluate('decorrelated', u, 1 - variants.classifier!.backgroundEfficiency);
         tick('evaluation');
       }

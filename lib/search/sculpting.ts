@@ -3,14 +3,17 @@
  *
  * - Shape ratio: the background mass spectrum after the cut over the one before, both normalised to
  *   unit area in the fit range: r_i = (a_i/A)/(b_i/B). An unsculpted cut gives r ≡ 1; the summary is
- *   χ²_flat = Σ (r_i − 1)²/σ_i² over the bins (σ_i from the after-cut Σw², the dominant term when the cut
- *   keeps a small fraction; the correlation with the before-cut spectrum is neglected).
+ *   χ²_flat = Σ (r_i − 1)²/σ_i² over the bins. The after-cut entries are a subset of the before-cut ones,
+ *   so σ_i is the binomial error under "the cut is independent of the mass" with efficiency ε = A/B:
+ *   Var a_i = ε(1 − ε) Σw²_i(before), σ_i = √((1 − ε) Σw²_i / ε) / b_i — from the well-populated
+ *   before-cut spectrum, so a bin the cut empties does not get a vanishing error.
  * - dCor(score, mass) on background: Székely's distance correlation ({@link distanceCorrelation}) on
  *   background entries resampled with probability ∝ |w| (so the pairs stand for events, not entries).
  * - Decorrelation: a designed decorrelated tagger (DDT; Dolen et al., JHEP 05 (2016) 156): the score is
  *   replaced by its background CDF in the event's mass bin, u = F_B(s | m). On background u is uniform
  *   in every mass bin, so a cut u ≥ 1 − ε keeps the fraction ε of the background at every mass and the
- *   spectrum keeps its shape; the map is estimated on training entries and checked on held-out ones.
+ *   spectrum keeps its shape; the search cross-fits the map on two folds of held-out background, so no
+ *   event is transformed by a map that saw it.
  *   This is the cheap robust choice instead of a DisCo loss penalty (which needs a new MLP loss).
  */
 import { InputError, ShapeError } from '../util/errors.js';
@@ -32,7 +35,7 @@ export interface ShapeRatio {
   readonly max: number;
 }
 
-/** Shape ratio of `after` over `before` in [range[0], range[1]] (bin centres). */
+/** Shape ratio of `after` (a selection of the entries of `before`) over `before` in [range[0], range[1]] (bin centres). */
 export function shapeRatio(before: Histogram, after: Histogram, range: readonly [number, number]): ShapeRatio {
   if (before.values.length !== after.values.length) throw new ShapeError(`shapeRatio: ${before.values.length} bins before, ${after.values.length} after`);
   const c = binCentres(before);
@@ -42,13 +45,15 @@ export function shapeRatio(before: Histogram, after: Histogram, range: readonly 
   if (!(A > 0) || !(B > 0)) throw new InputError(`shapeRatio: no background left in [${range.join(', ')}] (after cut Σw = ${A}, before ${B})`);
   const centres: number[] = [], ratio: number[] = [], error: number[] = [];
   let chi2 = 0, ndf = -1, lo = Infinity, hi = -Infinity;
+  const eps = A / B;
   for (let i = 0; i < c.length; i++) {
     if (!inR(i)) continue;
     centres.push(c[i]);
-    const b = before.values[i] / B;
-    if (!(b > 0) || !(after.variances[i] > 0)) { ratio.push(NaN); error.push(NaN); continue; }
-    const r = after.values[i] / A / b;
-    const e = Math.sqrt(after.variances[i]) / A / b;
+    const b = before.values[i];
+    if (!(b > 0) || !(before.variances[i] > 0)) { ratio.push(NaN); error.push(NaN); continue; }
+    const r = after.values[i] / (eps * b);
+    const e = Math.sqrt((Math.max(1 - eps, 0) * before.variances[i]) / eps) / b;
+    if (!(e > 0)) { ratio.push(r); error.push(NaN); continue; }
     ratio.push(r); error.push(e);
     chi2 += ((r - 1) / e) ** 2; ndf++;
     lo = Math.min(lo, r); hi = Math.max(hi, r);
