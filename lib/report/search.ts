@@ -8,15 +8,16 @@ import type { TopLevelSpec } from 'vega-lite';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomicWrite.js';
-import type { SearchResults, SelectionResult, Spread, VariantName } from '../search/run.js';
+import type { SearchResults, SelectionResult, Spread, SummaryKey, VariantName } from '../search/run.js';
 import { VARIANT_NAMES } from '../search/run.js';
 import { BASE_CONFIG, logDecadeAxis, positiveRange, type PlotSpec } from './plots/common.js';
 import { renderSvg } from './render.js';
 import { escapeHtml, namespaceSvgIds } from './html.js';
 
 /** Display names of the selections. */
-export const SELECTION_LABELS: Readonly<Record<'square' | VariantName, string>> = Object.freeze({
+export const SELECTION_LABELS: Readonly<Record<SummaryKey, string>> = Object.freeze({
   square: 'square cuts',
+  squareHeldOut: 'square cuts (held-out entries)',
   classifier: 'square cuts + classifier',
   massAware: 'square cuts + mass-aware classifier',
   decorrelated: 'square cuts + decorrelated (DDT) classifier',
@@ -31,12 +32,12 @@ const pm = (s: Spread | undefined, d = 2): string => (s ? (s.values.length > 1 ?
 
 /** The table of the issue: Z, gain and spurious signal per selection (mean ± std over training seeds). */
 export function formatSearchTable(r: SearchResults): string {
-  const keys = (['square', ...VARIANT_NAMES] as const).filter((k) => r.summary.Z[k]);
+  const keys = (['square', 'squareHeldOut', ...VARIANT_NAMES] as const).filter((k) => r.summary.Z[k]);
   const rows = [['selection', 'Z (Wilks)', 'gain vs square (held-out)', 'spurious ŝ/σ', 'spurious ŝ/S', 'bkg-only χ²/ndf', 'dCor(score, m) bkg', 'AUC']];
   for (const k of keys) {
-    const v = k === 'square' ? undefined : k;
+    const v = k === 'square' || k === 'squareHeldOut' ? undefined : k;
     rows.push([
-      SELECTION_LABELS[k], pm(r.summary.Z[k]), v ? pm(r.summary.gain[v]) : '1', pm(r.summary.spuriousOverError[k]), pm(r.summary.spuriousOverSignal[k]),
+      SELECTION_LABELS[k], pm(r.summary.Z[k]), v ? pm(r.summary.gain[v]) : k === 'squareHeldOut' ? '1' : '—', pm(r.summary.spuriousOverError[k]), pm(r.summary.spuriousOverSignal[k]),
       pm(r.summary.backgroundOnlyChi2PerNdf[k]), v ? pm(r.summary.dCorScoreMass[v], 3) : '—', v ? pm(r.summary.auc[v], 3) : '—',
     ]);
   }
@@ -108,9 +109,9 @@ function fitPlot(r: SearchResults, sel: SelectionResult, id: string, label: stri
         {
           width: 520, height: 260,
           layer: [
-            { data: { values: curves }, mark: { type: 'line', interpolate: 'monotone' }, encoding: { x, y: { field: 'events', type: 'quantitative', scale: y, title: 'events per bin', axis: logDecadeAxis(y.domain[0], y.domain[1]) }, color: { field: 'fit', type: 'nominal', scale: { range: ['#0072B2', '#D55E00'] }, title: null } } },
-            { data: { values: pts }, mark: { type: 'rule' }, encoding: { x, y: { field: 'lo', type: 'quantitative', scale: y }, y2: { field: 'hi' } } },
-            { data: { values: pts }, mark: { type: 'point', filled: true, color: 'black', size: 14 }, encoding: { x, y: { field: 'events', type: 'quantitative', scale: y } } },
+            { data: { values: curves.filter((d) => (d.events as number) > 0) }, mark: { type: 'line', interpolate: 'monotone', clip: true }, encoding: { x, y: { field: 'events', type: 'quantitative', scale: y, title: 'events per bin', axis: logDecadeAxis(y.domain[0], y.domain[1]) }, color: { field: 'fit', type: 'nominal', scale: { range: ['#0072B2', '#D55E00'] }, title: null } } },
+            { data: { values: pts.map((p) => ({ ...p, lo: Math.max(p.lo as number, y.domain[0]) })) }, mark: { type: 'rule', clip: true }, encoding: { x, y: { field: 'lo', type: 'quantitative', scale: y }, y2: { field: 'hi' } } },
+            { data: { values: pts.filter((p) => (p.events as number) > 0) }, mark: { type: 'point', filled: true, color: 'black', size: 14, clip: true }, encoding: { x, y: { field: 'events', type: 'quantitative', scale: y } } },
           ],
         },
         {
@@ -126,12 +127,12 @@ function fitPlot(r: SearchResults, sel: SelectionResult, id: string, label: stri
 }
 
 function significancePlot(r: SearchResults): PlotSpec {
-  const keys = (['square', ...VARIANT_NAMES] as const).filter((k) => r.summary.Z[k]);
-  const data = keys.map((k) => { const s = r.summary.Z[k]; return { selection: SELECTION_LABELS[k], Z: s.mean, lo: s.mean - s.std, hi: s.mean + s.std, spurious: r.summary.spuriousOverError[k].mean }; });
-  const x = { field: 'selection', type: 'nominal' as const, sort: keys.map((k) => SELECTION_LABELS[k]), title: null, axis: { labelAngle: -20, labelLimit: 320 } };
+  const keys = (['square', 'squareHeldOut', ...VARIANT_NAMES] as const).filter((k) => r.summary.Z[k]);
+  const data = keys.map((k) => { const s = r.summary.Z[k]!; return { selection: SELECTION_LABELS[k], Z: s.mean, lo: s.mean - s.std, hi: s.mean + s.std }; });
+  const x = { field: 'selection', type: 'nominal' as const, sort: keys.map((k) => SELECTION_LABELS[k]), title: null, axis: { labelAngle: -25, labelLimit: 400 } };
   return {
     id: 'search-significance', title: 'Significance before and after the classifier',
-    caption: 'Wilks Z = √(χ²_H0 − χ²_H1) per selection; classifier bars: mean over training seeds (error bar: their standard deviation), evaluated on held-out entries. Square cuts: the full sample.',
+    caption: 'Wilks Z = √(χ²_H0 − χ²_H1) per selection. "square cuts": the full sample; all other bars: held-out entries, mean over training seeds (error bar: their standard deviation) — compare the classifier bars with "square cuts (held-out entries)". A Z whose spurious signal (table) is large is not evidence: the cut has made a peak.',
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
       config: BASE_CONFIG, width: 420, height: 240, title: 'Wilks significance per selection', data: { values: data },

@@ -71,6 +71,8 @@ export interface SelectionResult {
 }
 
 export type VariantName = 'classifier' | 'massAware' | 'decorrelated';
+/** Rows of the summary: square cuts (full sample, and on the held-out entries) and the classifier variants. */
+export type SummaryKey = 'square' | 'squareHeldOut' | VariantName;
 export const VARIANT_NAMES: readonly VariantName[] = ['classifier', 'massAware', 'decorrelated'];
 
 /** One training seed. */
@@ -98,11 +100,12 @@ export interface SearchResults {
   square: SelectionResult;
   seeds: SeedResult[];
   summary: {
-    Z: Record<'square' | VariantName, Spread>;
+    /** 'square': the full sample; 'squareHeldOut': square cuts on each seed's held-out entries (the gains' reference). */
+    Z: Partial<Record<SummaryKey, Spread>>;
     gain: Partial<Record<VariantName, Spread>>;
-    spuriousOverError: Record<'square' | VariantName, Spread>;
-    spuriousOverSignal: Record<'square' | VariantName, Spread>;
-    backgroundOnlyChi2PerNdf: Record<'square' | VariantName, Spread>;
+    spuriousOverError: Partial<Record<SummaryKey, Spread>>;
+    spuriousOverSignal: Partial<Record<SummaryKey, Spread>>;
+    backgroundOnlyChi2PerNdf: Partial<Record<SummaryKey, Spread>>;
     auc: Partial<Record<VariantName, Spread>>;
     dCorScoreMass: Partial<Record<VariantName, Spread>>;
     shapeRatioChi2PerNdf: Partial<Record<VariantName, Spread>>;
@@ -323,18 +326,19 @@ export async function runSearch(samples: readonly ProcessSample[], cfg: SearchCo
     }
   }
 
-  const keys = ['square', ...VARIANT_NAMES] as const;
-  const pick = (k: 'square' | VariantName, f: (r: SelectionResult) => number): Spread =>
-    spread(k === 'square' ? [f(square)] : seeds.map((s) => s.variants[k]).filter((v) => v !== undefined).map((v) => f(v!)));
+  const keys = ['square', 'squareHeldOut', ...VARIANT_NAMES] as const;
+  const pick = (k: SummaryKey, f: (r: SelectionResult) => number): Spread =>
+    spread(k === 'square' ? [f(square)] : k === 'squareHeldOut' ? seeds.map((s) => f(s.squareHeldOut)) : seeds.map((s) => s.variants[k]).filter((v) => v !== undefined).map((v) => f(v!)));
   const present = VARIANT_NAMES.filter((v) => seeds.some((s) => s.variants[v]));
   const byVariant = <T>(f: (v: VariantName) => T): Partial<Record<VariantName, T>> => Object.fromEntries(present.map((v) => [v, f(v)]));
-  const allKeys = keys.filter((k) => k === 'square' || present.includes(k));
+  const allKeys = keys.filter((k) => k === 'square' || (k === 'squareHeldOut' ? seeds.length > 0 : present.includes(k)));
+  const rows = (f: (r: SelectionResult) => number) => Object.fromEntries(allKeys.map((k) => [k, pick(k, f)]));
   const summary: SearchResults['summary'] = {
-    Z: Object.fromEntries(allKeys.map((k) => [k, pick(k, (r) => r.Z)])) as SearchResults['summary']['Z'],
+    Z: rows((r) => r.Z),
     gain: byVariant((v) => spread(seeds.map((s) => s.variants[v]!.gain))),
-    spuriousOverError: Object.fromEntries(allKeys.map((k) => [k, pick(k, (r) => r.spuriousOverError)])) as SearchResults['summary']['Z'],
-    spuriousOverSignal: Object.fromEntries(allKeys.map((k) => [k, pick(k, (r) => r.spuriousOverSignal)])) as SearchResults['summary']['Z'],
-    backgroundOnlyChi2PerNdf: Object.fromEntries(allKeys.map((k) => [k, pick(k, (r) => r.backgroundOnlyChi2PerNdf)])) as SearchResults['summary']['Z'],
+    spuriousOverError: rows((r) => r.spuriousOverError),
+    spuriousOverSignal: rows((r) => r.spuriousOverSignal),
+    backgroundOnlyChi2PerNdf: rows((r) => r.backgroundOnlyChi2PerNdf),
     auc: byVariant((v) => spread(seeds.map((s) => s.variants[v]!.auc))),
     dCorScoreMass: byVariant((v) => spread(seeds.map((s) => s.variants[v]!.dCorScoreMass!))),
     shapeRatioChi2PerNdf: byVariant((v) => spread(seeds.map((s) => { const r = s.variants[v]!.shapeRatio!; return r.chi2Flat / Math.max(r.ndf, 1); }))),

@@ -12,7 +12,7 @@ import { writeFileAtomic } from '../../lib/util/atomicWrite.js';
 import type { Reporter } from '../../lib/util/reporter.js';
 import { readEvents, writeEvents } from '../../lib/data/io/index.js';
 import { LLJ_DEFAULTS } from '../../lib/data/generate/llj.js';
-import { checkSearchConfig, lljSamples, parseSearchConfig, SEARCH_PRESETS, type SearchConfig } from '../../lib/search/config.js';
+import { checkSearchConfig, lljSamples, parseSearchConfig, SEARCH_PRESETS, type SearchConfig, type TrainingSample } from '../../lib/search/config.js';
 import { processSample, type ProcessSample } from '../../lib/search/samples.js';
 import { runSearch } from '../../lib/search/run.js';
 import { validateSearchResults } from '../../lib/search/results.js';
@@ -25,6 +25,8 @@ interface SearchCliOptions {
   data?: string;
   out: string;
   seeds?: string;
+  trainingSample?: string;
+  scoreCut?: string;
   generateSeed: string;
   quiet?: boolean;
 }
@@ -44,7 +46,7 @@ async function ensureLljSamples(dir: string, seed: number, say: (m: string) => v
 }
 
 /** Resolve the configuration from --config / --preset / --data. */
-export function resolveSearchConfig(o: Pick<SearchCliOptions, 'preset' | 'config' | 'data' | 'seeds'>, samplesDir: string): SearchConfig {
+export function resolveSearchConfig(o: Pick<SearchCliOptions, 'preset' | 'config' | 'data' | 'seeds' | 'trainingSample' | 'scoreCut'>, samplesDir: string): SearchConfig {
   let cfg: SearchConfig;
   if (o.config) {
     let doc: unknown;
@@ -65,6 +67,16 @@ export function resolveSearchConfig(o: Pick<SearchCliOptions, 'preset' | 'config
     if (!seeds.every((s) => Number.isInteger(s) && s >= 0)) throw new ConfigError(`--seeds: expected comma-separated non-negative integers, got "${o.seeds}"`);
     cfg = { ...cfg, classifier: { ...cfg.classifier, seeds } };
   }
+  if (o.trainingSample && cfg.classifier) {
+    const choices = ['before-cuts', 'after-cuts', 'loose-cuts'];
+    if (!choices.includes(o.trainingSample)) throw new ConfigError(`--training-sample: expected one of ${choices.join(', ')}, got "${o.trainingSample}"`);
+    cfg = { ...cfg, classifier: { ...cfg.classifier, trainingSample: o.trainingSample as TrainingSample } };
+  }
+  if (o.scoreCut && cfg.classifier) {
+    const c = Number(o.scoreCut);
+    if (!(c >= 0 && c <= 1)) throw new ConfigError(`--score-cut: expected a number in [0, 1], got "${o.scoreCut}"`);
+    cfg = { ...cfg, classifier: { ...cfg.classifier, scoreCut: c } };
+  }
   return cfg;
 }
 
@@ -77,6 +89,8 @@ export function register(program: Command): void {
     .option('--data <dir>', 'directory with signal.csv, zjets.csv, ttbar.csv, diboson.csv (when the config lists no samples); default: generate them')
     .option('--out <dir>', 'output directory (results JSON, report, generated samples)', 'search-out')
     .option('--seeds <list>', 'classifier training seeds, e.g. 1,2,3')
+    .option('--training-sample <which>', 'classifier training entries: before-cuts | after-cuts | loose-cuts (overrides the config)')
+    .option('--score-cut <s>', 'keep events with classifier score ≥ s on top of the square cuts (overrides the config)')
     .option('--generate-seed <n>', 'seed of the generated samples', '1')
     .option('--quiet', 'only warnings')
     .action(async (o: SearchCliOptions) => {
