@@ -13,6 +13,8 @@ import { processSample } from '../../lib/search/samples.js';
 import { runSearch } from '../../lib/search/run.js';
 import { validateSearchResults } from '../../lib/search/results.js';
 import { formatSearchTable } from '../../lib/report/search.js';
+import { runGenerateLlj } from '../../scripts/commands/generate.js';
+import { resolveSearchConfig } from '../../scripts/commands/search.js';
 
 const small = { signal: 3000, zjets: 30_000, ttbar: 8000, diboson: 8000 };
 
@@ -49,6 +51,28 @@ describe('ℓℓJ generator', () => {
       expect(back.columnNames).toEqual([...LLJ_COLUMNS]);
       expect(back.column('reco_zv_mass')).toEqual(b.get('diboson')!.column('reco_zv_mass'));
     } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+});
+
+describe('CLI plumbing', () => {
+  it('generate --process llj writes one CSV per process, --background split 150 : 60 : 40', async () => {
+    const written: [string, number][] = [];
+    const msgs: string[] = [];
+    const dir = mkdtempSync(join(tmpdir(), 'sw-llj-'));
+    try {
+      const { paths } = await runGenerateLlj({ seed: 3, out: dir, background: 2500, signal: 100 }, async (t, p) => { written.push([p, t.length]); }, (m) => msgs.push(m));
+      expect(written).toEqual([[join(dir, 'signal.csv'), 100], [join(dir, 'zjets.csv'), 1500], [join(dir, 'ttbar.csv'), 600], [join(dir, 'diboson.csv'), 400]]);
+      expect(paths).toHaveLength(4);
+      expect(msgs[1]).toMatch(/Σw = 180000\.0 expected events/);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
+  });
+  it('search options: preset with --data, overrides checked', () => {
+    const c = resolveSearchConfig({ preset: 'llj', data: '/d', seeds: '4,5', trainingSample: 'after-cuts', scoreCut: '0.7' }, '/out/samples');
+    expect(c.samples.map((s) => s.path)).toEqual(['/d/signal.csv', '/d/zjets.csv', '/d/ttbar.csv', '/d/diboson.csv']);
+    expect([c.classifier!.seeds, c.classifier!.trainingSample, c.classifier!.scoreCut]).toEqual([[4, 5], 'after-cuts', 0.7]);
+    expect(() => resolveSearchConfig({ preset: 'llj', trainingSample: 'all' }, '/o')).toThrow(/--training-sample: expected one of before-cuts, after-cuts, loose-cuts, got "all"/);
+    expect(() => resolveSearchConfig({ preset: 'llj', seeds: '1,x' }, '/o')).toThrow(/--seeds/);
+    expect(() => resolveSearchConfig({ preset: 'zz' }, '/o')).toThrow(/unknown preset "zz"/);
   });
 });
 
