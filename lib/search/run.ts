@@ -20,7 +20,7 @@
  */
 import { createRng, type Rng } from '../util/rng.js';
 import { silent, type Reporter } from '../util/reporter.js';
-import { InputError } from '../util/errors.js';
+import { InputError, SidewinderError } from '../util/errors.js';
 import { createClassifier, type FittedClassifier } from '../ml/classifier.js';
 import { fromColumns } from '../ml/matrix.js';
 import '../ml/trees/hgb.js';
@@ -126,7 +126,24 @@ export function spread(values: number[]): Spread {
 }
 
 /** Fits and measures of one selection: masks per process (entries kept), weight scale for held-out. */
-function analyseSelection(samples: readonly ProcessSample[], masks: Uint8Array[], scale: number, cfg: SearchConfig, edges: Float64Array): SelectionResult {
+/**
+ * H0/H1 fits, or — when the minimiser gives up on a spectrum the background family cannot describe (a
+ * classifier-sculpted peak) — NaN everywhere and a warning: the selection is reported as unfittable
+ * instead of ending the search.
+ */
+function testOrFail(h: Histogram, bm: ReturnType<typeof backgroundModel>, shape: SignalShape, cfg: SearchConfig, what: string, reporter: Reporter): HypothesisTest {
+  try {
+    return testSignalHypothesis(h, bm, shape, { range: cfg.fitRange });
+  } catch (e) {
+    if (!(e instanceof SidewinderError)) throw e;
+    reporter.log('warn', `${what}: the ${cfg.backgroundModel} fit failed (${e.message}); reported as NaN`);
+    const nan = new Float64Array(h.values.length).fill(NaN);
+    const fit = { model: bm.name, method: 'chi2' as const, paramNames: [], params: [], errors: [], covariance: null, chi2: NaN, ndf: 0, chi2PerNdf: NaN, pValue: NaN, converged: false, expected: nan, used: [] };
+    return { h0: fit, h1: fit, q0: NaN, Z: NaN, zSigned: NaN, pValue: NaN, signalYield: NaN, signalYieldError: NaN, pulls: Array.from(nan) };
+  }
+}
+
+function analyseSelection(samples: readonly ProcessSample[], masks: Uint8Array[], scale: number, cfg: SearchConfig, edges: Float64Array, what: string, reporter: Reporter): SelectionResult {
   const spectra = samples.map((s, k) => massHistogram(s, edges, masks[k], scale));
   const sig = addHistograms(spectra.filter((_, k) => samples[k].isSignal));
   const bkg = addHistograms(spectra.filter((_, k) => !samples[k].isSignal));
@@ -136,8 +153,8 @@ function analyseSelection(samples: readonly ProcessSample[], masks: Uint8Array[]
   if (!(histogramSum(sig) > 0)) throw new InputError(`search: no signal left after the selection in [${cfg.histogram.low}, ${cfg.histogram.high}] ${cfg.massUnit}; loosen the cuts`);
   const shape: SignalShape = fitSignalModel(sig, cfg.signalModel, cfg.signalFitRange);
   const bm = backgroundModel(cfg.backgroundModel, cfg.fitRange, cfg.sqrtS);
-  const t: HypothesisTest = testSignalHypothesis(data, bm, shape, { range: cfg.fitRange });
-  const spur = testSignalHypothesis(bkg, bm, shape, { range: cfg.fitRange });
+  const t = testOrFail(data, bm, shape, cfg, `${what}, signal + background`, reporter);
+  const spur = testOrFail(bkg, bm, shape, cfg, `${what}, background only`, reporter);
   return {
     signalEvents: sigIn.v,
     backgroundEvents: bkgIn.v,
@@ -245,7 +262,7 @@ export async function runSearch(samples: readonly ProcessSample[], cfg: SearchCo
   });
   for (const p of processes) reporter.log('info', `${p.name}: ${p.entries} entries = ${p.events.toFixed(1)} events; after the square cuts ${p.entriesAfterCuts} entries = ${p.eventsAfterCuts.toFixed(2)} events`);
   const spectraBeforeCuts = Object.fromEntries(samples.map((s) => [s.name, record(massHistogram(s, edges))]));
-  const square = analyseSelection(samples, squareMasks, 1, cfg, edges);
+  const square = analyseSelection(samples, squareMasks, 1, cfg, edges, 'square cuts', reporter);
   reporter.log('info', `square cuts: S = ${square.signalEvents.toFixed(1)}, B = ${square.backgroundEvents.toFixed(1)} in the fit range; Z = ${square.Z.toFixed(2)}, spurious signal ${square.spuriousSignal.toFixed(2)} ± ${square.spuriousSignalError.toFixed(2)}`);
   tick('squareCuts');
 
@@ -260,7 +277,7 @@ export async function runSearch(samples: readonly ProcessSample[], cfg: SearchCo
       const rng = root.fork(`seed:${seed}`);
       const split = splitMasks(samples, c.trainFraction, rng);
       const heldOutSquare = samples.map((_, k) => andMasks(squareMasks[k], split.test[k]));
-      const squareHeldOut = analyseSelection(samples, heldOutSquare, scale, cfg, edges);
+      const squareHeldOut = analyseSelection(samples, heldOutSquare, scale, cfg, edges, `seed ${seed} square cuts (held-out)`, reporter);
       tick('squareCuts');
       const variants: SeedResult['variants'] = {};
       const bkgHeldOut = (scores: Float64Array[]) => {
@@ -271,7 +288,7 @@ export async function runSearch(samples: readonly ProcessSample[], cfg: SearchCo
       const squareBkg = addHistograms(samples.map((s, k) => massHistogram(s, edges, heldOutSquare[k], scale)).filter((_, k) => !samples[k].isSignal));
       const evaluate = (name: VariantName, scores: Float64Array[], cut: number) => {
         const masks = samples.map((_, k) => andMasks(heldOutSquare[k], Uint8Array.from(scores[k], (v) => (v >= cut ? 1 : 0))));
-        const sel = analyseSelection(samples, masks, scale, cfg, edges);
+        const sel = analyseSelection(samples, masks, scale, cfg, edges, `seed ${seed} ${name}`, reporter);
         const sigS: number[] = [], sigW: number[] = [], bS: number[] = [], bW: number[] = [];
         samples.forEach((s, k) => { for (let i = 0; i < s.mass.length; i++) if (heldOutSquare[k][i]) { (s.isSignal ? sigS : bS).push(scores[k][i]); (s.isSignal ? sigW : bW).push(Math.abs(s.weight[i])); } });
         const roc = rocCurve(sigS, bS, { signalWeights: sigW, backgroundWeights: bW });
