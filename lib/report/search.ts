@@ -49,18 +49,31 @@ export function formatSearchTable(r: SearchResults): string {
   ].join('\n');
 }
 
-/** Step points (x, value) of a histogram with a label, for stacked bars. */
-function bars(r: SearchResults, values: readonly (number | null)[], label: string, rank: number): { lo: number; hi: number; events: number; process: string; rank: number }[] {
-  const out: { lo: number; hi: number; events: number; process: string; rank: number }[] = [];
-  values.forEach((v, i) => { if (v !== null && v > 0) out.push({ lo: r.edges[i], hi: r.edges[i + 1], events: v, process: label, rank }); });
-  return out;
-}
-
+/**
+ * Stacked per-process spectra on a log axis: the stack is computed here (vega-lite does not stack on a
+ * log scale), each process a bar from the sum of those below it to that sum plus its own Σw. Negative
+ * contributions (NLO weights in a sparse bin) are left out of the drawing, not of the results.
+ */
 function stackedSpectrum(r: SearchResults, spectra: Record<string, { values: (number | null)[] }>, id: string, title: string, caption: string): PlotSpec {
   const bkg = r.processes.filter((p) => !p.isSignal).map((p) => p.name);
   const sig = r.processes.filter((p) => p.isSignal).map((p) => p.name);
   const order = [...bkg, ...sig];
-  const data = order.flatMap((n, k) => bars(r, spectra[n].values, n, k));
+  const data: { lo: number; hi: number; y0: number; y1: number; process: string }[] = [];
+  let top = 0, bottom = Infinity;
+  for (let i = 0; i < r.edges.length - 1; i++) {
+    let acc = 0;
+    for (const n of order) {
+      const v = spectra[n].values[i];
+      if (v === null || !(v > 0)) continue;
+      data.push({ lo: r.edges[i], hi: r.edges[i + 1], y0: acc, y1: acc + v, process: n });
+      bottom = Math.min(bottom, v);
+      acc += v;
+    }
+    top = Math.max(top, acc);
+  }
+  const yMin = 10 ** Math.floor(Math.log10(Math.max(bottom, top * 1e-6, 1e-6)));
+  const yMax = 10 ** Math.ceil(Math.log10(Math.max(top, yMin * 10)));
+  for (const d of data) d.y0 = Math.max(d.y0, yMin);
   const colours = { domain: order, range: order.map((n, i) => (sig.includes(n) ? SIGNAL_COLOUR : PROCESS_COLOURS[i % PROCESS_COLOURS.length])) };
   return {
     id, title, caption,
@@ -68,13 +81,13 @@ function stackedSpectrum(r: SearchResults, spectra: Record<string, { values: (nu
       $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
       config: BASE_CONFIG, width: 520, height: 300, title,
       data: { values: data },
-      mark: { type: 'bar', binSpacing: 0 },
+      mark: { type: 'rect', clip: true },
       encoding: {
         x: { field: 'lo', type: 'quantitative', title: `${r.config.fitVariable} [${r.massUnit}]`, scale: { domain: [r.edges[0], r.edges[r.edges.length - 1]] } },
         x2: { field: 'hi' },
-        y: { field: 'events', type: 'quantitative', aggregate: 'sum', stack: 'zero', title: 'events per bin (Σw)' },
+        y: { field: 'y1', type: 'quantitative', title: 'events per bin (Σw)', scale: { type: 'log', domain: [yMin, yMax] }, axis: logDecadeAxis(yMin, yMax) },
+        y2: { field: 'y0' },
         color: { field: 'process', type: 'nominal', scale: colours, sort: order, title: 'process' },
-        order: { field: 'rank', sort: 'ascending' },
       },
     } as TopLevelSpec,
   };
