@@ -2,7 +2,7 @@
  * The ℓℓJ generator, the search config rules, the sample reader's errors and a small end-to-end search.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLlj, LLJ_COLUMNS, LLJ_PROCESSES } from '../../lib/data/generate/llj.js';
@@ -12,7 +12,7 @@ import { checkSearchConfig, LLJ_PRESET, parseSearchConfig, type SearchConfig } f
 import { processSample } from '../../lib/search/samples.js';
 import { runSearch } from '../../lib/search/run.js';
 import { validateSearchResults } from '../../lib/search/results.js';
-import { formatSearchTable } from '../../lib/report/search.js';
+import { formatSearchTable, writeSearchReport } from '../../lib/report/search.js';
 import { runGenerateLlj } from '../../scripts/commands/generate.js';
 import { resolveSearchConfig } from '../../scripts/commands/search.js';
 
@@ -126,5 +126,14 @@ describe('runSearch end to end (small samples, one seed)', () => {
     expect(v.decorrelated!.backgroundEfficiency).toBeCloseTo(v.classifier!.backgroundEfficiency, 1);
     expect(v.classifier!.auc).toBeGreaterThan(0.8);
     expect(formatSearchTable(r)).toMatch(/square cuts \+ decorrelated \(DDT\) classifier/);
+    const dir = mkdtempSync(join(tmpdir(), 'sw-search-report-'));
+    try {
+      const out = await writeSearchReport(r, dir);
+      const html = readFileSync(out.html, 'utf8');
+      expect(html).toContain('square cuts (held-out entries)');
+      expect(out.svgs.map((f) => f.slice(dir.length + 1))).toEqual(expect.arrayContaining(['search-spectra-square.svg', 'search-fit-square.svg', 'search-significance.svg', 'search-roc.svg', 'search-sculpting.svg', 'search-fit-massAware.svg']));
+      expect(out.svgs.every((f) => existsSync(f))).toBe(true);
+      expect((html.match(/<svg/g) ?? []).length).toBe(out.svgs.length);
+    } finally { rmSync(dir, { recursive: true, force: true }); }
   });
 });
