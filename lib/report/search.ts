@@ -44,7 +44,8 @@ export function formatSearchTable(r: SearchResults): string {
   const widths = rows[0].map((_, j) => Math.max(...rows.map((row) => row[j].length)));
   const nSeeds = r.seeds.length;
   return [
-    `${r.config.name}: ${r.config.backgroundModel} + ${r.config.signalModel}, fit ${r.config.fitRange.join('–')} ${r.massUnit}; classifier rows: mean ± std over ${nSeeds} training seed${nSeeds === 1 ? '' : 's'} (held-out entries)`,
+    `${r.config.name}: ${r.config.backgroundModel} + ${r.config.signalModel}, fit ${r.config.fitRange.join('–')} ${r.massUnit}, ${r.square.method === 'poisson' ? 'Poisson likelihood (unit weights)' : 'weighted χ² (Σw, Σw²)'}` +
+      (nSeeds ? `; classifier rows: mean ± std over ${nSeeds} training seed${nSeeds === 1 ? '' : 's'} (held-out entries)` : ''),
     ...rows.map((row) => row.map((c, j) => c.padEnd(widths[j])).join('  ')),
   ].join('\n');
 }

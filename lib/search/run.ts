@@ -45,6 +45,8 @@ export interface SelectionResult {
   /** Signal shape parameters fitted after this selection. */
   signalShape: Record<string, number>;
   signalShapeChi2PerNdf: number;
+  /** The fit statistic used: weighted χ² (Σw, Σw²) or the Poisson likelihood (unit weights). */
+  method: 'chi2' | 'poisson';
   Z: number;
   zSigned: number;
   q0: number;
@@ -161,6 +163,7 @@ function analyseSelection(samples: readonly ProcessSample[], masks: Uint8Array[]
     backgroundError: Math.sqrt(bkgIn.e),
     signalShape: Object.fromEntries(shape.fit.paramNames.map((n, i) => [n, shape.fit.params[i]])),
     signalShapeChi2PerNdf: shape.fit.chi2PerNdf,
+    method: t.h1.method,
     Z: t.Z, zSigned: t.zSigned, q0: t.q0,
     signalYield: t.signalYield, signalYieldError: t.signalYieldError,
     h0Chi2PerNdf: t.h0.chi2PerNdf, h1Chi2PerNdf: t.h1.chi2PerNdf,

@@ -98,6 +98,16 @@ describe('search config and samples', () => {
 });
 
 describe('runSearch end to end (small samples, one seed)', () => {
+  it('unit weights: the Poisson likelihood instead of the weighted χ²', async () => {
+    const gen = generateLlj({ seed: 8, entries: { signal: 2000, zjets: 30_000 } });
+    const samples = [...gen].map(([name, t]) => processSample(name, t.withColumn('FullEventWeight', new Float64Array(t.length).fill(1)), LLJ_PRESET, `unit:${name}`));
+    const r = await runSearch(samples, { ...LLJ_PRESET, samples: [], classifier: null, sculpting: { ...LLJ_PRESET.sculpting, enabled: false } });
+    validateSearchResults(r, 'unit-weight results');
+    expect(r.square.method).toBe('poisson');
+    expect(r.square.Z).toBeGreaterThan(5); // 1000+ signal entries on a few hundred background entries
+    expect(r.seeds).toEqual([]);
+  });
+
   it('square cuts, classifier, mass-aware sculpting and the decorrelated classifier; results match the schema', async () => {
     const gen = generateLlj({ seed: 7, entries: small });
     const samples = [...gen].map(([name, t]) => processSample(name, t, LLJ_PRESET, `generated:${name}`));
@@ -109,6 +119,7 @@ describe('runSearch end to end (small samples, one seed)', () => {
     };
     const r = await runSearch(samples, cfg);
     validateSearchResults(r, 'test results');
+    expect(r.square.method).toBe('chi2');
     expect(Number.isFinite(r.square.Z) && Number.isFinite(r.square.signalYieldError)).toBe(true);
     expect(r.processes.find((p) => p.name === "zjets")!.negativeWeightEntries).toBeGreaterThan(0);
     const v = r.seeds[0].variants;
