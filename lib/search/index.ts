@@ -7,6 +7,6 @@ export type { SignalShape, HypothesisTest } from './hypothesisTest.js';
 export { backgroundModel, fitSignalModel, testSignalHypothesis } from './hypothesisTest.js';
 export type { ShapeRatio, DecorrelationMap } from './sculpting.js';
 export { shapeRatio, weightedDcor, fitDecorrelationMap, decorrelatedScore } from './sculpting.js';
-export type { SearchResults, SelectionResult, SeedResult, Spread, SpectrumRecord, VariantName } from './run.js';
+export type { SearchResults, SelectionResult, SeedResult, Spread, SpectrumRecord, VariantName, SummaryKey } from './run.js';
 export { runSearch, spread, VARIANT_NAMES, SEARCH_WRITER } from './run.js';
 export { validateSearchResults } from './results.js';
