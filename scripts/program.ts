@@ -25,6 +25,7 @@ import { register as merge } from './commands/merge.js';
 import { register as dcor } from './commands/dcor.js';
 import { register as chargeFlip } from './commands/chargeFlip.js';
 import { register as exportOnnx } from './commands/exportOnnx.js';
+import { register as search } from './commands/search.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -69,6 +70,7 @@ export function buildProgram(io: CliIo = processIo): Command {
   dcor(program);
   chargeFlip(program);
   exportOnnx(program);
+  search(program);
   return program;
 }
 

@@ -11,6 +11,9 @@ import type { EventTable } from '../../lib/data/eventTable.js';
 import { generateExtraSrBackground, generateLhcoLike, GENERATOR_DEFAULTS } from '../../lib/data/generate/index.js';
 import { BACKGROUND_MODELS, type BackgroundModelName } from '../../lib/data/generate/params.js';
 import { formatOf, writeEvents } from '../../lib/data/io/index.js';
+import { generateLlj, LLJ_DEFAULTS } from '../../lib/data/generate/llj.js';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { WritableFormat } from '../../lib/data/io/index.js';
 
 /** Formats accepted by --format ('h5' is short for 'hdf5'). */
@@ -100,6 +103,38 @@ export async function runGenerate(
   return { paths };
 }
 
+/**
+ * `--process llj`: the ATLAS-style ℓℓJ samples (seed 004), one CSV per process in `<dir>`
+ * (`signal.csv`, `zjets.csv`, `ttbar.csv`, `diboson.csv`), columns in MeV as the course files.
+ * `background` entries are shared 150 : 60 : 40 between Z+jets, tt̄ and diboson (the default split).
+ */
+export async function runGenerateLlj(
+  a: { background?: number; signal?: number; seed: number; out: string }, writeEvents: WriteEvents, say: (msg: string) => void,
+): Promise<{ paths: string[] }> {
+  const d = LLJ_DEFAULTS.entries;
+  const nBkg = d.zjets + d.ttbar + d.diboson;
+  const entries: Record<string, number> = a.background === undefined ? { ...d } : {
+    signal: d.signal,
+    zjets: Math.max(1, Math.round((a.background * d.zjets) / nBkg)),
+    ttbar: Math.max(1, Math.round((a.background * d.ttbar) / nBkg)),
+    diboson: Math.max(1, Math.round((a.background * d.diboson) / nBkg)),
+  };
+  if (a.signal !== undefined) entries.signal = Math.max(1, a.signal);
+  const samples = generateLlj({ seed: a.seed, entries });
+  mkdirSync(a.out, { recursive: true });
+  const paths: string[] = [];
+  for (const [name, table] of samples) {
+    const path = join(a.out, `${name}.csv`);
+    await writeEvents(table, path, { format: 'csv' });
+    let sw = 0;
+    const w = table.column('FullEventWeight');
+    for (let i = 0; i < w.length; i++) sw += w[i];
+    say(`wrote ${table.length} entries of ${name} (Σw = ${sw.toFixed(1)} expected events, seed ${a.seed}) to ${path}`);
+    paths.push(path);
+  }
+  return { paths };
+}
+
 export function register(program: Command): void {
   program
     .command('generate')
@@ -116,8 +151,16 @@ Examples:
   $ sidewinder generate -o data/events.h5                                   # 1M background + 1000 signal (S/B 0.1 %)
   $ sidewinder generate --background 100000 --signal 100 --seed 7 -o small.parquet
   $ sidewinder generate --signal 0 --background-model alternative -o control.h5   # signal-free control sample
-  $ sidewinder generate --extra-sr-background 400000 -o data/events.h5      # also the IAD template, data/events-extra-sr-bkg.h5`)
-    .action(async (o: { background: number; signal: number; seed: number; extraSrBackground: number; backgroundModel: string; out: string; format?: string }, cmd: Command) => {
+  $ sidewinder generate --extra-sr-background 400000 -o data/events.h5      # also the IAD template, data/events-extra-sr-bkg.h5
+  $ sidewinder generate --process llj --seed 1 -o data/llj                  # H → Z(ℓℓ)V(qq) search samples, one MeV CSV per process`)
+    .option('--process <name>', 'lhco (dijets, one file) | llj (ATLAS-style H → Z(ℓℓ)V(qq) samples: --out is a directory, one CSV per process in MeV)', 'lhco')
+    .action(async (o: { background: number; signal: number; seed: number; extraSrBackground: number; backgroundModel: string; out: string; format?: string; process: string }, cmd: Command) => {
+      if (o.process === 'llj') {
+        const given = (k: string) => cmd.getOptionValueSource(k) !== 'default';
+        await runGenerateLlj({ seed: o.seed, out: o.out, background: given('background') ? o.background : undefined, signal: given('signal') ? o.signal : undefined }, writeEvents, (m) => console.log(m));
+        return;
+      }
+      if (o.process !== 'lhco') throw new ConfigError(`--process must be lhco or llj, got "${o.process}"`);
       if (!(o.backgroundModel in BACKGROUND_MODELS))
         throw new ConfigError(`--background-model must be one of ${Object.keys(BACKGROUND_MODELS).join(', ')}, got "${o.backgroundModel}"`);
       // The signal is a count: with a changed background the default would give another S/B than the user pictures.

@@ -6,7 +6,7 @@ export { levenbergMarquardt, LM_DEFAULTS } from './levenbergMarquardt.js';
 export type { MigradOptions, MigradResult } from './migrad.js';
 export { migrad, numericalHessian, MIGRAD_DEFAULTS } from './migrad.js';
 export type { SpectrumModel } from './models.js';
-export { dijetModel, gaussianModel, backgroundPlusSignal, expectedCounts, SQRT_S_TEV } from './models.js';
+export { dijetModel, gaussianModel, backgroundPlusSignal, backgroundPlusShape, crystalBallModel, polynomialModel, expectedCounts, SQRT_S_TEV } from './models.js';
 export type { FitMethod, BinnedFitOptions, FitResult } from './binnedFit.js';
 export { fitHistogram, poissonDeviance, BINNED_FIT_DEFAULTS } from './binnedFit.js';
 export type { BumpWindow, FitBumpHuntOptions, FitBumpWindowResult, FitBumpHuntResult } from './bumpHunt.js';

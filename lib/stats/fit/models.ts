@@ -213,6 +213,19 @@ export function dijetModel(nParams: 3 | 4 | 5 = 4, opts: { sqrtS?: number } = {}
       if (inv) for (let a = 0; a < k3; a++) for (let k = 0; k < k3; k++) p[a] += inv[a * k3 + k] * b[k];
       else p[1] = 10, p[2] = 5;
       p[0] = Math.exp(p[0]);
+      if (!Number.isFinite(p[0]) || !(p[0] > 0)) {
+        // A peaked (e.g. classifier-sculpted) spectrum drives the log-linear solution to p1 ~ 10³ and
+        // p0 = e^θ0 beyond double range: start from a generic falling shape normalised to the counts.
+        p.fill(0);
+        p[1] = 10; p[2] = 5;
+        let nSum = 0, fSum = 0;
+        for (let i = 0; i < c.length; i++) {
+          if (!use[i]) continue;
+          const x = c[i] / sqrtS;
+          nSum += h.values[i]; fSum += w[i] * Math.exp(10 * Math.log1p(-x) - 5 * Math.log(x));
+        }
+        p[0] = nSum > 0 && fSum > 0 ? nSum / fSum : 1;
+      }
       return p;
     },
   };
@@ -251,18 +264,33 @@ export function gaussianModel(): SpectrumModel {
  */
 export function backgroundPlusSignal(background: SpectrumModel, mean: number, width: number): SpectrumModel {
   if (!(width > 0)) throw new ConfigError(`backgroundPlusSignal: width must be > 0, got ${width}`);
+  return backgroundPlusShape(background, gaussianModel(), [mean, width], `${background.name}+gauss(${mean},${width})`);
+}
+
+/**
+ * Background plus a signal of fixed shape with free yield s (the last parameter, `signalYield`):
+ * f(m) = b(m; p) + s · g(m; shape), where `signal` is a model whose first parameter is its yield (as
+ * {@link gaussianModel} and {@link crystalBallModel}) and `shape` its remaining parameters, held fixed
+ * (seed 004: the signal shape from the signal-only fit, only its normalisation free).
+ */
+export function backgroundPlusShape(background: SpectrumModel, signal: SpectrumModel, shape: readonly number[], name?: string): SpectrumModel {
+  if (shape.length !== signal.paramNames.length - 1)
+    throw new ConfigError(`backgroundPlusShape: ${signal.name} has ${signal.paramNames.length - 1} shape parameters (${signal.paramNames.slice(1).join(', ')}), got ${shape.length}`);
   const nb = background.paramNames.length;
-  const norm = 1 / (Math.sqrt(2 * Math.PI) * width);
+  const unit = Float64Array.from([1, ...shape]);
+  const sigMass = signal.binIntegral
+    ? (a: number, b: number) => signal.binIntegral!(a, b, unit)
+    : (a: number, b: number) => quadrature((m) => signal.density(m, unit), a, b);
+  const sigDensity = (m: number) => signal.density(m, unit);
   return {
-    name: `${background.name}+gauss(${mean},${width})`,
+    name: name ?? `${background.name}+${signal.name}(${shape.map((v) => Number(v.toPrecision(4))).join(',')})`,
     paramNames: [...background.paramNames, 'signalYield'],
     density(m, p) {
-      const z = (m - mean) / width;
-      return background.density(m, p) + p[nb] * norm * Math.exp(-0.5 * z * z);
+      return background.density(m, p) + p[nb] * sigDensity(m);
     },
     binIntegral(a, b, p) {
       const bkg = background.binIntegral ? background.binIntegral(a, b, p) : quadrature((m) => background.density(m, p), a, b);
-      return bkg + p[nb] * gaussianMass(a, b, mean, width);
+      return bkg + p[nb] * sigMass(a, b);
     },
     guess(h, use) {
       const g = background.guess ? background.guess(h, use) : new Float64Array(nb);
@@ -278,11 +306,8 @@ export function backgroundPlusSignal(background: SpectrumModel, mean: number, wi
       const split = (v: ArrayLike<number>): [number[], number] => [Array.from({ length: nb }, (_, i) => v[i]), v[nb]];
       return {
         toModel(q) { const [b, s] = split(q); const p = new Float64Array(n); p.set(r.toModel(b)); p[nb] = s; return p; },
-        density: r.density ? (m, q) => {
-          const z = (m - mean) / width;
-          return r.density!(m, q) + q[nb] * norm * Math.exp(-0.5 * z * z);
-        } : undefined,
-        binIntegral: r.density ? (a, b, q) => quadrature((m) => r.density!(m, q), a, b) + q[nb] * gaussianMass(a, b, mean, width) : undefined,
+        density: r.density ? (m, q) => r.density!(m, q) + q[nb] * sigDensity(m) : undefined,
+        binIntegral: r.density ? (a, b, q) => quadrature((m) => r.density!(m, q), a, b) + q[nb] * sigMass(a, b) : undefined,
         fromModel(p) { const [b, s] = split(p); const q = new Float64Array(n); q.set(r.fromModel(b)); q[nb] = s; return q; },
         jacobian(q) {
           const Jb = r.jacobian(split(q)[0]);
@@ -292,6 +317,86 @@ export function backgroundPlusSignal(background: SpectrumModel, mean: number, wi
           return J;
         },
       };
+    },
+  };
+}
+
+/**
+ * Crystal Ball peak (Oreglia; a Gaussian core with a power-law low-side tail, e.g. from energy lost
+ * out of a jet cone): parameters [yield, mean, sigma, alpha, n], with t = (m − mean)/sigma,
+ * g ∝ exp(−t²/2) for t > −alpha and A (B − t)^−n below, A = (n/alpha)^n e^(−alpha²/2), B = n/alpha − alpha.
+ * Normalised to `yield` over the whole real line (needs alpha > 0, n > 1; NaN otherwise); bin
+ * integrals are exact (Φ differences and the closed-form tail integral).
+ */
+export function crystalBallModel(): SpectrumModel {
+  // ∫_{−∞}^{t} of the unnormalised shape, and the total
+  const parts = (alpha: number, n: number) => {
+    const tail = (n / alpha / (n - 1)) * Math.exp(-0.5 * alpha * alpha);
+    const A = Math.pow(n / alpha, n) * Math.exp(-0.5 * alpha * alpha), B = n / alpha - alpha;
+    const cdf = (t: number): number =>
+      t <= -alpha ? (A * Math.pow(B - t, 1 - n)) / (n - 1) : tail + Math.sqrt(2 * Math.PI) * (normalCdf(t) - normalCdf(-alpha));
+    return { A, B, cdf, total: tail + Math.sqrt(2 * Math.PI) * normalCdf(alpha) };
+  };
+  const valid = (p: ArrayLike<number>) => p[2] > 0 && p[3] > 0 && p[4] > 1;
+  return {
+    name: 'crystalball',
+    paramNames: ['yield', 'mean', 'sigma', 'alpha', 'n'],
+    density(m, p) {
+      if (!valid(p)) return NaN;
+      const { A, B, total } = parts(p[3], p[4]);
+      const t = (m - p[1]) / p[2];
+      const g = t > -p[3] ? Math.exp(-0.5 * t * t) : A * Math.pow(B - t, -p[4]);
+      return (p[0] * g) / (total * p[2]);
+    },
+    binIntegral(a, b, p) {
+      if (!valid(p)) return NaN;
+      const { cdf, total } = parts(p[3], p[4]);
+      return (p[0] * (cdf((b - p[1]) / p[2]) - cdf((a - p[1]) / p[2]))) / total;
+    },
+    guess(h, use) {
+      const g = gaussianModel().guess!(h, use);
+      return Float64Array.of(g[0], g[1], g[2], 1.5, 5);
+    },
+  };
+}
+
+/**
+ * Polynomial background of degree `degree` in t = (m − centre)/halfWidth (the fit range mapped to
+ * [−1, 1], so the coefficients are of one scale): parameters [c0, …, c_degree], density Σ c_j t^j.
+ * Linear in its parameters: the χ² fit is a linear least-squares problem.
+ */
+export function polynomialModel(degree: number, range: readonly [number, number]): SpectrumModel {
+  if (!(Number.isInteger(degree) && degree >= 0 && degree <= 8)) throw new ConfigError(`polynomialModel: degree must be an integer in [0, 8], got ${degree}`);
+  if (!(range[1] > range[0])) throw new ConfigError(`polynomialModel: range must be [low, high] with high > low, got [${range.join(', ')}]`);
+  const centre = 0.5 * (range[0] + range[1]), half = 0.5 * (range[1] - range[0]);
+  const k = degree + 1;
+  const powers = (m: number): number[] => { const t = (m - centre) / half; const r = [1]; for (let j = 1; j < k; j++) r.push(r[j - 1] * t); return r; };
+  return {
+    name: `poly${degree}`,
+    paramNames: Array.from({ length: k }, (_, j) => `c${j}`),
+    density(m, p) {
+      const t = (m - centre) / half;
+      let s = 0;
+      for (let j = k - 1; j >= 0; j--) s = s * t + p[j];
+      return s;
+    },
+    guess(h, use) {
+      // weighted linear least squares of density ≈ n/width on the used bins
+      const c = binCentres(h), w = binWidths(h);
+      const A = new Float64Array(k * k), b = new Float64Array(k);
+      let nUsed = 0;
+      for (let i = 0; i < c.length; i++) {
+        if (!use[i] || !(h.variances[i] > 0)) continue;
+        const row = powers(c[i]);
+        const y = h.values[i] / w[i], wt = (w[i] * w[i]) / h.variances[i];
+        for (let a = 0; a < k; a++) { b[a] += wt * row[a] * y; for (let d = 0; d < k; d++) A[a * k + d] += wt * row[a] * row[d]; }
+        nUsed++;
+      }
+      if (nUsed < k) throw new ShapeError(`polynomialModel.guess: ${nUsed} usable bins for ${k} coefficients`);
+      const inv = invertSymmetric(A, k);
+      const p = new Float64Array(k);
+      if (inv) for (let a = 0; a < k; a++) for (let d = 0; d < k; d++) p[a] += inv[a * k + d] * b[d];
+      return p;
     },
   };
 }
