@@ -45,3 +45,4 @@ describe('full-training-set batch-norm statistics', () => {
     expect(new MafLayout(loadFlow(JSON.parse(JSON.stringify(v2))).shape).maxLogScale).toBe(Infinity);
   });
 });
+
