@@ -207,7 +207,7 @@ describe('RQ-NSF blocks in the conditional MAF', () => {
       for (let i = 0; i < B * D; i++) if (Math.abs(s.x[i]) > 1.5) outside++;
       expect(outside).toBeGreaterThan(0);
       expect(outside).toBeLessThan(B * D);
-      const z = Float32Array.from(s.ws.z.subarray(0, B * D)), z2 = Float32Array.from(z);
+      const z = Float64Array.from(s.ws.z.subarray(0, B * D)), z2 = Float64Array.from(z);
       mafInverseInPlace(s.layout, s.params, stats, BN, new MafWorkspace(s.layout, B), z, s.c, B);
       for (let i = 0; i < B * D; i++) expect(Math.abs(z[i] - s.x[i])).toBeLessThan(1e-4);
       if (D > 1) {
@@ -319,9 +319,9 @@ describe('RQ-NSF closure on the conditional Gaussian toy (as the MAF closure tes
     expect(Math.abs((sumTrue - sumFlow) / n)).toBeLessThan(0.02);
   });
 
-  it('round-trips through JSON (version 2, transform recorded) with identical log-likelihoods and samples', () => {
+  it('round-trips through JSON (version 3, transform recorded) with identical log-likelihoods and samples', () => {
     const doc = JSON.parse(JSON.stringify(flow.toJSON())) as FlowDocument;
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(3);
     expect(doc.options).toMatchObject({ transform: 'rq-spline', splineBins: 8, splineBound: 3 });
     expect(doc.shape.spline).toEqual({ bins: 8, bound: 3 });
     const back = loadFlow(doc);
@@ -340,15 +340,20 @@ describe('version-1 documents (affine, written before the transform option)', ()
     document: FlowDocument; probe: { x: number[]; m: number[]; logProb: number[] }; samples: { m: number[]; seed: number; x: number[] };
   };
 
-  it('load as affine flows with bit-identical log-densities and samples', () => {
+  // Samples are no longer bit-identical to the stored ones: since version 3 the noise and the values
+  // between blocks are float64 (were float32), which moves samples by float32 rounding (≈ 1e-8 here).
+  it('load as affine flows with bit-identical log-densities and samples equal up to float32 rounding', () => {
     expect(fixture.document.version).toBe(1);
     const flow = loadFlow(fixture.document);
     expect(flow.options.transform).toBe('affine');
     expect(flow.shape.spline).toBeUndefined();
     const { probe, samples } = fixture;
     expect(Array.from(flow.logProb({ data: Float64Array.from(probe.x), rows: probe.m.length, cols: 2 }, Float64Array.from(probe.m)))).toEqual(probe.logProb);
-    expect(Array.from(flow.sample(Float64Array.from(samples.m), createRng(samples.seed)).data)).toEqual(samples.x);
-    expect(() => loadFlow({ ...fixture.document, version: 3 })).toThrow(InputError);
+    expect(flow.options.batchNormStatistics).toBe('running');
+    const drawn = flow.sample(Float64Array.from(samples.m), createRng(samples.seed)).data;
+    expect(drawn.length).toBe(samples.x.length);
+    samples.x.forEach((v, i) => expect(Math.abs(drawn[i] - v)).toBeLessThan(1e-6 * Math.max(1, Math.abs(v))));
+    expect(() => loadFlow({ ...fixture.document, version: 4 })).toThrow(InputError);
   });
 });
 

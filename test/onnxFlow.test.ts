@@ -79,8 +79,8 @@ describe('ONNX export of conditional flows', () => {
     for (let i = 0; i < ours.data.length; i++) worst = Math.max(worst, Math.abs(got[i] - ours.data[i]) / (flow.preprocessing.max[i % 3] - flow.preprocessing.min[i % 3]));
     expect(worst).toBeLessThan(1e-5); // measured 1.9e-7 of the feature range
     // sample(m, rng) is sampleFromNoise of its documented draws (epoch k: rng.fork(`member:k`)), so the
-    // graph fed with those draws reproduces FittedFlow.sample.
-    const draws = new Float32Array(n * 3);
+    // graph fed with those draws reproduces FittedFlow.sample (the draws are float64 since flow documents v3).
+    const draws = new Float64Array(n * 3);
     for (let k = 0; k < 2; k++) {
       const rk = createRng(9).fork(`member:${k}`);
       for (let i = Math.floor((k * n) / 2) * 3; i < Math.floor(((k + 1) * n) / 2) * 3; i++) draws[i] = rk.normal();

@@ -10,7 +10,7 @@ import { signalRegionMask, sidebandMask, countMask, type Window } from '../windo
 import { toShared } from '../ml/pool/pool.js';
 import { InputError } from '../util/errors.js';
 import { featureMatrix, maskedColumn } from './features.js';
-import { FlowEnsemble, sampleIntoWindow, type FitFlowOptions } from '../ml/flows/index.js';
+import { FlowEnsemble, sampleIntoWindow, type FitFlowOptions, type SampleCheck } from '../ml/flows/index.js';
 import { fitConditionalGan, type GanOptions } from '../ml/gan/index.js';
 import type { GeneratorDocument } from './cathode.js';
 
@@ -25,6 +25,9 @@ export interface CathodeFlowPayload {
   /** SR data masses for the KDE, and the SR bounds (TeV). */
   readonly srMasses: Float64Array;
   readonly window: { lo: number; hi: number };
+  /** Window id and sample role (`data`, `control`), for error messages. */
+  readonly windowId: number;
+  readonly sample?: string;
   readonly flow: Omit<FitFlowOptions, 'seed' | 'reporter' | 'xVal' | 'mVal'>;
   readonly flows: number;
   /** Template generator: the conditional MAF ensemble (default) or the conditional GAN. */
@@ -42,6 +45,11 @@ export interface CathodeFlowResult {
   readonly rows: number;
   readonly cols: number;
   readonly flow: GeneratorDocument;
+  /**
+   * The flow's boundary check of the template draw: events redrawn because they were non-finite or
+   * outside the training range, and events dropped after every redraw failed (flows only).
+   */
+  readonly check?: SampleCheck;
 }
 
 /**
@@ -51,14 +59,14 @@ export interface CathodeFlowResult {
  */
 export function cathodeFlowPayload(
   events: EventTable, window: Window, features: readonly string[],
-  opts: Pick<CathodeFlowPayload, 'flow' | 'flows' | 'generator' | 'gan' | 'oversampling' | 'bandwidth' | 'seed'>,
+  opts: Pick<CathodeFlowPayload, 'flow' | 'flows' | 'generator' | 'gan' | 'oversampling' | 'bandwidth' | 'seed' | 'sample'>,
 ): CathodeFlowPayload {
   const sb = sidebandMask(events, window);
   if (countMask(sb) < 1000) throw new InputError(`CATHODE, window ${window.id}: only ${countMask(sb)} sideband events; a density estimate needs at least 1000`);
   const x = featureMatrix(events, features, sb);
   return {
     x: toShared(x.data), rows: x.rows, cols: x.cols, m: toShared(maskedColumn(events, 'mJJ', sb)),
-    srMasses: maskedColumn(events, 'mJJ', signalRegionMask(events, window)), window: { lo: window.srLow, hi: window.srHigh }, ...opts,
+    srMasses: maskedColumn(events, 'mJJ', signalRegionMask(events, window)), window: { lo: window.srLow, hi: window.srHigh }, windowId: window.id, ...opts,
   };
 }
 
@@ -68,8 +76,21 @@ export async function trainAndSampleFlow(p: CathodeFlowPayload): Promise<Cathode
   const density = p.generator === 'gan'
     ? await fitConditionalGan(train, p.m, { ...p.gan, seed: p.seed })
     : await FlowEnsemble.fit(train, p.m, { ...p.flow, size: p.flows, seed: p.seed });
-  const { x } = sampleIntoWindow(density, p.srMasses, p.window, { oversampling: p.oversampling, bandwidth: p.bandwidth, seed: p.seed });
-  return { samples: x.data as Float64Array, rows: x.rows, cols: x.cols, flow: density.toJSON() };
+  const { x, check } = sampleIntoWindow(density, p.srMasses, p.window, { oversampling: p.oversampling, bandwidth: p.bandwidth, seed: p.seed });
+  assertFiniteTemplate(x.data, x.rows, x.cols, `CATHODE template of window ${p.windowId}${p.sample ? ` (${p.sample} sample)` : ''}`);
+  return { samples: x.data as Float64Array, rows: x.rows, cols: x.cols, flow: density.toJSON(), ...(check ? { check } : {}) };
+}
+
+/**
+ * Refuse a template with non-finite events before it reaches a classifier (whose binning would fail
+ * without saying where): one error naming the template (window, method, sample), the count and the first row.
+ */
+export function assertFiniteTemplate(data: ArrayLike<number>, rows: number, cols: number, what: string): void {
+  let bad = 0, first = -1;
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++)
+      if (!Number.isFinite(data[i * cols + j])) { bad++; if (first < 0) first = i; break; }
+  if (bad > 0) throw new InputError(`${what}: ${bad} of ${rows} events are non-finite (first at row ${first}); the generator produced invalid samples`);
 }
 
 registerTaskHandler(CATHODE_FLOW_TASK, import.meta.url, trainAndSampleFlow);

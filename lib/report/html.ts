@@ -186,6 +186,24 @@ function templateCorrelationTable(results: ResultsDocument): string {
   return `<h3>Correlation structure of the CATHODE template (${generator})</h3><p>Distance correlation of each pair of classifier inputs, SR data / template (up to ${nMax.toLocaleString('en-US')} events each: statistical error ≈ 0.005, and ≈ 0.01 for independent features). A faithful template reproduces the data's dependence between features, not only their marginals.</p><table class="cmp"><thead><tr><th>features</th>${windows.map((w) => `<th>${centre.get(w)?.toFixed(1) ?? w} TeV</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
+/**
+ * Quality of the CATHODE templates per window (run 0, data sample): the sideband-closure AUC (flow
+ * samples vs short-sideband data; 0.5 for a perfect template) with its statistical error, the best
+ * validation log-likelihood, and the template events redrawn (non-finite or outside the training range) or dropped.
+ */
+function templateQualityTable(results: ResultsDocument): string {
+  const q = (results.templateQuality ?? []).filter((r) => r.run === 0 && r.sample === 'data');
+  if (!q.length) return '';
+  const centre = new Map(results.config.windows.map((w) => [w.id, w.centre]));
+  const rows = [...q].sort((a, b) => a.windowId - b.windowId).map((r) => {
+    const auc = r.closureAuc !== undefined ? `${r.closureAuc.toFixed(3)} ± ${(r.closureAucStdErr ?? NaN).toFixed(3)}` : '—';
+    const ll = r.validationLogLikelihood?.length ? Math.max(...r.validationLogLikelihood.flat()).toFixed(3) : '—';
+    const redraw = r.redrawn !== undefined ? `${r.redrawn} / ${r.dropped ?? 0} of ${(r.requested ?? 0).toLocaleString('en-US')}` : '—';
+    return `<tr><td>${centre.get(r.windowId)?.toFixed(1) ?? r.windowId} TeV</td><td>${auc}</td><td>${ll}</td><td>${redraw}</td></tr>`;
+  });
+  return `<h3>Quality of the CATHODE template</h3><p>Sideband closure: AUC of a classifier separating flow samples from the short-sideband data (out of fold; 0.5 for a perfect template; error Hanley–McNeil). Best validation log-likelihood of the flows (per event, preprocessed space). Template events redrawn because they were non-finite or outside the training range / dropped after every redraw failed.</p><table class="cmp"><thead><tr><th>window</th><th>closure AUC</th><th>validation log-likelihood</th><th>redrawn / dropped</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
 /** Options of {@link renderHtml}. */
 export interface HtmlOptions extends PlotOptions {
   /** Page title. */
@@ -249,6 +267,7 @@ ${lookElsewhereTable(results)}
 ${bumpHuntTable(results)}
 ${dependenceTable(results)}
 ${templateCorrelationTable(results)}
+${templateQualityTable(results)}
 <h2>Plots</h2>
 ${missingList}
 ${figures}

@@ -4,7 +4,7 @@ import { maskIndices, featureNames } from '../methods/features.js';
 import type { MethodName } from '../methods/types.js';
 import {
   cutAndCount, deltaSysByEpsilonB, deltaOfWindow, combineDeltaSys, summarizeRuns, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, oneSidedSignificance,
-  pValueFromSignificance, rocCurve, histogramFromCounts, fitBumpHunt, type CutAndCountRow, type WindowCut,
+  pValueFromSignificance, rocCurve, areaUnderRoc, aucStandardError, histogramFromCounts, fitBumpHunt, type CutAndCountRow, type WindowCut,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
 import { distanceCorrelation } from '../stats/dcor.js';
@@ -15,8 +15,9 @@ import type { ScanPlan, ScanTask, SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import {
   aggregateRuns, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
-  type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type BumpHuntFit, type ResultsDocument, type RocRecord,
+  type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type BumpHuntFit, type ResultsDocument, type RocRecord, type TemplateQuality,
 } from './results.js';
+import type { FlowResult } from './execute.js';
 
 /** Out-of-fold scores of one classify task, with the sample indices of its SR events. */
 interface ScoredCell {
@@ -377,6 +378,30 @@ function templateCorrelations(ctx: AssembleContext, cells: ScoredCell[]): Templa
   return out;
 }
 
+/**
+ * Per CATHODE flow task: the template draw's boundary check, the flows' validation log-likelihood per
+ * epoch, and (data sample, with the sideband closure) the out-of-fold AUC of short-sideband data vs
+ * flow samples with its Hanley–McNeil error.
+ */
+function templateQuality(ctx: AssembleContext, cells: ScoredCell[]): TemplateQuality[] {
+  const out: TemplateQuality[] = [];
+  for (const task of ctx.plan.tasks) {
+    if (task.kind !== 'flow') continue;
+    const flow = ctx.cache.get<FlowResult>(task.key)?.value;
+    if (!flow) continue;
+    const q: TemplateQuality = { windowId: task.windowId, run: task.run, sample: task.sample };
+    if (flow.check) Object.assign(q, { requested: flow.check.requested, nonFinite: flow.check.nonFinite, outOfRange: flow.check.outOfRange, redrawn: flow.check.redrawn, dropped: flow.check.dropped });
+    if (flow.flow.kind === 'conditional-maf-ensemble') q.validationLogLikelihood = flow.flow.flows.map((f) => f.history.validationLoss.map((v) => -v));
+    const closure = cells.find((c) => c.task.kind === 'sideband-closure' && c.task.windowId === task.windowId && c.task.run === task.run && c.task.sample === task.sample);
+    if (closure && closure.dataScores.length > 0 && closure.templateScores.length > 0) {
+      const auc = areaUnderRoc(closure.dataScores, closure.templateScores);
+      Object.assign(q, { closureAuc: auc, closureAucStdErr: aucStandardError(auc, closure.dataScores.length, closure.templateScores.length), closureNData: closure.dataScores.length, closureNTemplate: closure.templateScores.length });
+    }
+    out.push(q);
+  }
+  return out;
+}
+
 function featureHistograms(ctx: AssembleContext, cells: ScoredCell[]): FeatureHistogram[] {
   const out: FeatureHistogram[] = [];
   const names = featureNames(ctx.plan.config.features);
@@ -483,6 +508,8 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
     featureDependence: featureDependence(ctx),
     templateCorrelations: templateCorrelations(ctx, cells),
   };
+  const quality = templateQuality(ctx, cells);
+  if (quality.length) doc.templateQuality = quality;
   const bumpHunt = classicalBumpHunt(ctx, doc.mjjSpectra!, notes);
   if (bumpHunt.length) doc.bumpHunt = bumpHunt;
   const roc = rocCurves(ctx, cells);

@@ -12,7 +12,8 @@ import { featureMatrix, featureNames } from '../methods/features.js';
 import { iadTemplate } from '../methods/iad.js';
 import { cwolaTemplate } from '../methods/cwola.js';
 import { sidebandClosureTemplate, loadSidebandGenerator, type GeneratorDocument } from '../methods/cathode.js';
-import { CATHODE_FLOW_TASK, cathodeFlowPayload, trainAndSampleFlow, type CathodeFlowResult } from '../methods/cathodeTask.js';
+import { CATHODE_FLOW_TASK, cathodeFlowPayload, trainAndSampleFlow, assertFiniteTemplate, type CathodeFlowResult } from '../methods/cathodeTask.js';
+import type { SampleCheck } from '../ml/flows/index.js';
 import type { BackgroundTemplate } from '../methods/types.js';
 import { ConfigError, InputError, ShapeError, SidewinderError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
@@ -44,6 +45,8 @@ export interface FlowResult {
   readonly features: readonly string[];
   /** The trained sideband generator (FlowEnsemble or FittedGan toJSON()). */
   readonly flow: GeneratorDocument;
+  /** Events of the template draw redrawn (non-finite or outside the training range) or dropped (flows). */
+  readonly check?: SampleCheck;
 }
 
 /** The registered model kind and options behind a scan's classifier setting. */
@@ -136,12 +139,12 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
     // Sideband events in shared memory; the generator trains in a pool worker (several windows at once).
     // Unless set, the GAN trains on as many sideband events as the flow would.
     const payload = cathodeFlowPayload(events, window, features, {
-      ...config.cathode, seed: task.seed,
+      ...config.cathode, seed: task.seed, sample: task.sample,
       gan: { maxEvents: (config.cathode.flow as { maxEvents?: number }).maxEvents ?? 0, ...config.cathode.gan },
     });
     const r = ctx.pool ? await ctx.pool.run<CathodeFlowResult>(CATHODE_FLOW_TASK, payload) : await trainAndSampleFlow(payload);
     // The trained flow is kept with its samples: the sideband closure (data-driven δsys) samples it again.
-    const value: FlowResult = { nSamples: r.rows, cols: r.cols, features, flow: r.flow };
+    const value: FlowResult = { nSamples: r.rows, cols: r.cols, features, flow: r.flow, ...(r.check ? { check: r.check } : {}) };
     ctx.cache.put(task.key, value, { samples: r.samples });
     return 'computed';
   }
@@ -152,6 +155,7 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
     const closure = sidebandClosureTemplate(loadSidebandGenerator(flow.value.flow), events, window, features, ctx.plan.shortSidebandWidth, {
       oversampling: config.cathode.oversampling, seed: task.seed,
     });
+    assertFiniteTemplate(closure.template.x.data, closure.template.x.rows, closure.template.x.cols, `window ${window.id}, method cathode (sideband closure), ${task.sample} sample: the template`);
     return storeCrossFit(task, ctx, closure.data, closure.template);
   }
 
@@ -170,6 +174,7 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
       const flow = ctx.cache.get<FlowResult>(flowKey);
       if (!flow) throw new InputError(`scan: CATHODE task ${task.index} (window ${window.id}) needs the flow samples ${flowKey}, which are ${dependencyProblem(ctx, flowKey)}; run the flow task first`);
       const x: Matrix<Float64Array> = { data: flow.arrays.samples as Float64Array, rows: flow.value.nSamples, cols: flow.value.cols };
+      assertFiniteTemplate(x.data, x.rows, x.cols, `window ${window.id}, method cathode, ${task.sample} sample: the template`);
       template = { method: 'cathode', window, x, classWeight: 'balanced', meta: { nTemplate: x.rows, oversampling: config.cathode.oversampling } };
       break;
     }

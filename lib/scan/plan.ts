@@ -3,6 +3,7 @@ import { runSeed } from '../ml/crossFit.js';
 import type { Window } from '../windows/index.js';
 import type { MethodName } from '../methods/types.js';
 import { hashValue } from './hash.js';
+import { FLOW_DOC_VERSION } from '../ml/flows/index.js';
 import type { ScanConfig } from './config.js';
 
 /** Bumped when a task's computation changes, so caches from older code are not reused. */
@@ -66,7 +67,8 @@ export function buildPlan(
         if (config.methods.includes('cathode')) {
           const label = `${sample}/window:${w.id}/flow`;
           const seed = taskSeed(config.seed, run, label);
-          flowKey = hashValue({ ...common, kind: 'flow', sample: datasets[sample], bounds, cathode: config.cathode, seed });
+          // The flow document version is in the key: a flow of older code (other batch-norm statistics) is not reused.
+          flowKey = hashValue({ ...common, kind: 'flow', sample: datasets[sample], bounds, cathode: config.cathode, seed, flowDocument: FLOW_DOC_VERSION });
           tasks.push({ index: tasks.length, kind: 'flow', sample, windowId: w.id, run, seed, key: flowKey, dependsOn: [] });
         }
         for (const method of config.methods) {

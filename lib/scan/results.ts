@@ -8,6 +8,7 @@
  * per-window analysis. Everything the scan may not produce is optional and the report shows a plot
  * only when its data is present.
  */
+import type { SampleRole } from './plan.js';
 import { summarizeRuns } from '../stats/runs.js';
 
 /** The weakly-supervised methods compared in a scan. */
@@ -290,6 +291,30 @@ export interface TemplateCorrelation {
   nTemplate: number;
 }
 
+/**
+ * Quality of one CATHODE template (one flow task: window, run, sample): the boundary check of its
+ * draw, the flows' held-out log-likelihood per epoch, and — data sample, with the sideband closure —
+ * the out-of-fold AUC of the classifier separating flow samples from short-sideband data (ideal 0.5).
+ */
+export interface TemplateQuality {
+  windowId: number;
+  run: number;
+  sample: SampleRole;
+  /** Template events requested, and the events whose first draw was non-finite / out of the training range (redrawn), and dropped after every redraw failed. */
+  requested?: number;
+  nonFinite?: number;
+  outOfRange?: number;
+  redrawn?: number;
+  dropped?: number;
+  /** Per flow of the ensemble, per epoch: mean log p of the validation events in the flow's preprocessed space. */
+  validationLogLikelihood?: number[][];
+  /** Sideband closure: AUC of short-sideband data (positive) vs flow samples, with its Hanley–McNeil error, and the event counts. */
+  closureAuc?: number;
+  closureAucStdErr?: number;
+  closureNData?: number;
+  closureNTemplate?: number;
+}
+
 /** A classifier-input feature in the SR: data vs the method's background template. */
 export interface FeatureHistogram {
   windowId: number;
@@ -342,6 +367,8 @@ export interface ResultsDocument {
   featureDependence?: FeatureDependence[];
   /** dCor of feature pairs in the SR data vs in the CATHODE template, per window. */
   templateCorrelations?: TemplateCorrelation[];
+  /** Per CATHODE flow task: template boundary check, validation log-likelihood per epoch, sideband-closure AUC. */
+  templateQuality?: TemplateQuality[];
   bumpHunt?: BumpHuntFit[];
 }
 

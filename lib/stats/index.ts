@@ -19,7 +19,7 @@ export { deltaOfWindow, deltaSysByEpsilonB, combineDeltaSys } from './dsys.js';
 export type { ControlCount, DeltaSysEstimate, DeltaSysCombination } from './dsys.js';
 export { summarizeRuns } from './runs.js';
 export type { RunSummary } from './runs.js';
-export { rocCurve, areaUnderRoc, sicCurve, maxSic, SIC_MIN_BACKGROUND_DEFAULT } from './roc.js';
+export { rocCurve, areaUnderRoc, aucStandardError, sicCurve, maxSic, SIC_MIN_BACKGROUND_DEFAULT } from './roc.js';
 export type { RocCurve, RocOptions, SicCurve, SicOptions } from './roc.js';
 export {
   sidakGlobalPValue, poissonBootstrapWeights, binomialUpperLimit, globalSignificance, cutAndCountLocalZ,

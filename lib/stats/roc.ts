@@ -93,6 +93,18 @@ export function areaUnderRoc(curveOrSignal: RocCurve | ArrayLike<number>, backgr
   return a;
 }
 
+/**
+ * Statistical error of an AUC estimated from nPositive and nNegative independent events
+ * (Hanley & McNeil 1982, Radiology 143, 29, eq. 1 with their exponential approximation of Q1, Q2).
+ * At AUC = ½ it is √((n⁺ + n⁻ + 1)/(12 n⁺ n⁻)), the Mann–Whitney null spread.
+ */
+export function aucStandardError(auc: number, nPositive: number, nNegative: number): number {
+  if (!(nPositive >= 1 && nNegative >= 1)) return NaN;
+  const q1 = auc / (2 - auc), q2 = (2 * auc * auc) / (1 + auc), a2 = auc * auc;
+  const v = (auc * (1 - auc) + (nPositive - 1) * (q1 - a2) + (nNegative - 1) * (q2 - a2)) / (nPositive * nNegative);
+  return Math.sqrt(Math.max(v, 0));
+}
+
 /** SIC options. */
 export interface SicOptions {
   /**

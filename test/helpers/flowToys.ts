@@ -49,3 +49,21 @@ export function numericalLogDet3(forwardZ: (x: Float64Array) => Float64Array, x0
   const det = J[0][0] * (J[1][1] * J[2][2] - J[1][2] * J[2][1]) - J[0][1] * (J[1][0] * J[2][2] - J[1][2] * J[2][0]) + J[0][2] * (J[1][0] * J[2][1] - J[1][1] * J[2][0]);
   return Math.log(Math.abs(det));
 }
+
+/**
+ * A sample built to provoke overflow in a flow's inverse (issue 21): a Cauchy feature (heavy tails:
+ * a few extreme events set the min–max range, so the bulk sits in a narrow logit peak), a feature
+ * pressed against its upper bound (1 − exponential·1e-3, most events within 1e-3 of the edge) and a
+ * log-normal one, all shifting with m ∈ (3, 4).
+ */
+export function overflowToy(n: number, seed: number): { x: Matrix<Float64Array>; m: Float64Array } {
+  const r = createRng(seed);
+  const x = new Float64Array(n * 3), m = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    m[i] = 3 + r.uniform();
+    x[3 * i] = 0.05 * Math.tan(Math.PI * (r.uniform() - 0.5)) + 0.1 * m[i];
+    x[3 * i + 1] = 1 - 1e-3 * (m[i] - 2.5) * -Math.log(1 - r.uniform());
+    x[3 * i + 2] = Math.exp(1.5 * r.normal() + 0.3 * m[i]);
+  }
+  return { x: { data: x, rows: n, cols: 3 }, m };
+}

@@ -78,6 +78,14 @@ describe('scan end to end (small generated data)', () => {
     expect(r.nTemplate).toBe(Math.round(cfg.cathode.oversampling * r.nSR));
     expect(results.notes!.some((n) => /no control sample.*cathode/.test(n))).toBe(true);
     expect(results.featureHistograms!.filter((h) => h.method === 'cathode')).toHaveLength(4);
+    // Template quality (issue 21): the draw's boundary check and the validation log-likelihood per epoch.
+    const q = results.templateQuality!;
+    expect(q).toHaveLength(1);
+    expect(q[0]).toMatchObject({ windowId: 5, run: 0, sample: 'data', requested: r.nTemplate, dropped: 0 });
+    expect(q[0].redrawn).toBe(q[0].nonFinite! + q[0].outOfRange!);
+    expect(q[0].validationLogLikelihood).toHaveLength(1);
+    expect(q[0].validationLogLikelihood![0]).toHaveLength(2);
+    expect(q[0].closureAuc).toBeUndefined(); // no sideband closure in this configuration
   });
 });
 

@@ -3,7 +3,7 @@
  * batch workspace and batch input buffers — all views from one kernel arena.
  */
 import {
-  MafLayout, MafWorkspace, allocatorFor, mafForward, mafBackward, mafInverseInPlace,
+  MafLayout, MafWorkspace, allocatorFor, mafForward, mafBackward, mafInverseInPlace, trainingSetBatchNormStatsInto,
   type BatchNormSettings, type BatchSplit, type Float32Allocator,
 } from './maf.js';
 
@@ -61,7 +61,7 @@ export class MafEngine {
     return loss;
   }
 
-  /** log p (flow space, running statistics) of contiguous rows [a, b) of (y, cond) into out[a..b). */
+  /** log p (flow space, stored batch-norm statistics) of contiguous rows [a, b) of (y, cond) into out[a..b). */
   evalContiguous(y: Float32Array, cond: Float32Array, a: number, b: number, out: Float64Array): void {
     const { D, C } = this.layout;
     for (let s = a; s < b; s += this.capacity) {
@@ -73,8 +73,13 @@ export class MafEngine {
     }
   }
 
-  /** Inverse of the gathered rows: x holds base-space values in, data-space (flow space) values out. */
-  inverseRows(n: number): void {
-    mafInverseInPlace(this.layout, this.params, this.bnStats, this.bn, this.ws, this.x, this.c, n);
+  /** Inverse of n rows: z holds base-space values in, flow-space values out (float64); condition from the gathered c. */
+  inverseRows(z: Float64Array, n: number): void {
+    mafInverseInPlace(this.layout, this.params, this.bnStats, this.bn, this.ws, z, this.c, n);
+  }
+
+  /** Set the batch-norm statistics to those of the whole training set (y, cond: n rows in flow space). */
+  setTrainingSetBatchNormStats(y: Float32Array, cond: Float32Array, n: number): void {
+    trainingSetBatchNormStatsInto(this.layout, this.params, this.bnStats, this.bn, this.ws, y, cond, n);
   }
 }

@@ -6,7 +6,9 @@ import type { Matrix } from '../matrix.js';
 import type { Rng } from '../../util/rng.js';
 import { createRng } from '../../util/rng.js';
 import { InputError, ShapeError } from '../../util/errors.js';
-import { FittedFlow, loadFlow, FLOW_DOC_VERSION, FLOW_DOC_READABLE, FLOW_WRITER, type FlowDocument } from './fittedFlow.js';
+import {
+  FittedFlow, loadFlow, addSampleChecks, FLOW_DOC_VERSION, FLOW_DOC_READABLE, FLOW_WRITER, type FlowDocument, type CheckedSample, type SampleCheck,
+} from './fittedFlow.js';
 import { fitConditionalFlow } from './fit.js';
 import type { FitFlowOptions } from './options.js';
 
@@ -15,6 +17,12 @@ export interface ConditionalDensity {
   readonly dims: number;
   logProb(x: Matrix, m: Float64Array): Float64Array;
   sample(m: Float64Array, rng: Rng): Matrix<Float64Array>;
+  /**
+   * Sampling with a boundary check (flows): only finite events inside the training range, invalid
+   * draws redrawn (see FittedFlow.sampleChecked), with counts. Generators without it are checked by
+   * their callers.
+   */
+  sampleChecked?(m: Float64Array, rng: Rng): CheckedSample;
 }
 
 /** Persisted ensemble document. */
@@ -72,9 +80,30 @@ export class FlowEnsemble implements ConditionalDensity {
     return out;
   }
 
-  /** One sample per mass; flow k draws rows [⌊kn/K⌋, ⌊(k+1)n/K⌋) with rng.fork(`flow:k`). */
+  /** One sample per mass (checked, see {@link FlowEnsemble.sampleChecked}). */
   sample(m: Float64Array, rng: Rng): Matrix<Float64Array> {
-    return this.byFlow(m, (f, k, a, b) => f.sample(m.subarray(a, b), rng.fork(`flow:${k}`)));
+    return this.sampleChecked(m, rng).x;
+  }
+
+  /** Checked sampling: flow k draws rows [⌊kn/K⌋, ⌊(k+1)n/K⌋) with rng.fork(`flow:k`) (FittedFlow.sampleChecked); counts summed. */
+  sampleChecked(m: Float64Array, rng: Rng): CheckedSample {
+    const n = m.length, D = this.dims, K = this.flows.length;
+    const parts: CheckedSample[] = [];
+    for (let k = 0; k < K; k++) {
+      const a = Math.floor((k * n) / K), b = Math.floor(((k + 1) * n) / K);
+      parts.push(this.flows[k].sampleChecked(m.subarray(a, b), rng.fork(`flow:${k}`)));
+    }
+    const rows = parts.reduce((t, p) => t + p.x.rows, 0);
+    const x = new Float64Array(rows * D), mm = new Float64Array(rows);
+    let at = 0;
+    let check: SampleCheck = { requested: 0, nonFinite: 0, outOfRange: 0, redrawn: 0, dropped: 0 };
+    for (const p of parts) {
+      x.set(p.x.data, at * D);
+      mm.set(p.m, at);
+      at += p.x.rows;
+      check = addSampleChecks(check, p.check);
+    }
+    return { x: { data: x, rows, cols: D }, m: mm, check };
   }
 
   /** Base-space noise z (n × D) → events, rows shared between the flows as in {@link FlowEnsemble.sample}. */

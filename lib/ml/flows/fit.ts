@@ -7,7 +7,7 @@ import { adamStepInto } from '../kernels/index.js';
 import { createRng } from '../../util/rng.js';
 import { InputError, ShapeError } from '../../util/errors.js';
 import { silent } from '../../util/reporter.js';
-import { MafLayout, initParams, initBatchNormStats, maskedIndices, zeroAtInto, type MafShape } from './maf.js';
+import { MafLayout, AFFINE_MAX_LOG_SCALE, initParams, initBatchNormStats, maskedIndices, zeroAtInto, type MafShape } from './maf.js';
 import { MafEngine } from './engine.js';
 import { fitPreprocessing, preprocess, type Preprocessed } from './preprocess.js';
 import { resolveFlowOptions, type FitFlowOptions, type FlowTrainingOptions } from './options.js';
@@ -75,7 +75,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
 
   const shape: MafShape = {
     dims: x.cols, condDims: 1, hidden: o.hidden, blocks: o.blocks,
-    ...(o.transform === 'rq-spline' ? { spline: { bins: o.splineBins, bound: o.splineBound } } : {}),
+    ...(o.transform === 'rq-spline' ? { spline: { bins: o.splineBins, bound: o.splineBound } } : { affineMaxLogScale: AFFINE_MAX_LOG_SCALE }),
   };
   const layout = new MafLayout(shape);
   const bn = { eps: o.batchNormEps, momentum: o.batchNormMomentum };
@@ -112,6 +112,8 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
         zeroAtInto(engine.params, masked); // masked MADE weights back to exactly 0
       }
       epochSeconds.push((performance.now() - t0) / 1000);
+      // Validation, best-epoch selection and sampling see the full training set's batch-norm statistics.
+      if (o.batchNormStatistics === 'training-set') engine.setTrainingSetBatchNormStats(tr.y, tr.c, nTrain);
       runner.evaluate(valLogP);
       let v = 0;
       for (let i = 0; i < nVal; i++) v -= valLogP[i];

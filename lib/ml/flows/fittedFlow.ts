@@ -18,16 +18,55 @@ import { resolveFlowOptions, type FlowTrainingOptions } from './options.js';
 export const FLOW_WRITER = 'sidewinder 0.1.0';
 /**
  * Current document version (bump on any layout change; keep a reader for old ones).
+ * v3: members' bnStats are the full training set's batch-norm statistics (options.batchNormStatistics
+ *     'training-set'), affine blocks bound their log-scale (shape.affineMaxLogScale).
+ *     v1 and v2 documents read as 'running' statistics and unbounded log-scales (what they were trained with).
  * v2: options.transform / splineBins / splineBound and shape.spline (rq-spline blocks).
  * v1: affine MAF only (no transform options; read as transform 'affine').
  */
-export const FLOW_DOC_VERSION = 2;
+export const FLOW_DOC_VERSION = 3;
 /** Versions `loadFlow` reads. */
-export const FLOW_DOC_READABLE: readonly number[] = Object.freeze([1, 2]);
+export const FLOW_DOC_READABLE: readonly number[] = Object.freeze([1, 2, 3]);
 /** Rows per inner pass in logProb / sample. */
 const CHUNK = 2048;
 
-/** One kept epoch: its weights and batch-norm running statistics. */
+/**
+ * Redraws of a sampled event that is non-finite or outside the training range (CATHODE's template
+ * keeps its size): up to this many fresh base-space draws, then the event is dropped (and counted).
+ */
+export const MAX_SAMPLE_REDRAWS = 20;
+
+/** What the boundary check of a checked draw found (counts of events, i.e. rows). */
+export interface SampleCheck {
+  /** Events requested. */
+  readonly requested: number;
+  /** First draws that were non-finite in the flow's space (an overflow in the inverse). */
+  readonly nonFinite: number;
+  /** First draws that were finite but outside the training range of a feature (pinned at its edge). */
+  readonly outOfRange: number;
+  /** Events redrawn (nonFinite + outOfRange). */
+  readonly redrawn: number;
+  /** Events still invalid after {@link MAX_SAMPLE_REDRAWS} redraws, left out of the sample. */
+  readonly dropped: number;
+}
+
+/** A checked draw: only finite events strictly inside the training range, with their masses. */
+export interface CheckedSample {
+  readonly x: Matrix<Float64Array>;
+  /** The mass of each returned row (= the requested masses unless events were dropped). */
+  readonly m: Float64Array;
+  readonly check: SampleCheck;
+}
+
+/** Sum of checks (ensembles, several windows). */
+export function addSampleChecks(a: SampleCheck, b: SampleCheck): SampleCheck {
+  return {
+    requested: a.requested + b.requested, nonFinite: a.nonFinite + b.nonFinite, outOfRange: a.outOfRange + b.outOfRange,
+    redrawn: a.redrawn + b.redrawn, dropped: a.dropped + b.dropped,
+  };
+}
+
+/** One kept epoch: its weights and batch-norm statistics (the training set's, or running averages for 'running'). */
 export interface FlowMember {
   readonly epoch: number;
   readonly validationLoss: number;
@@ -144,47 +183,116 @@ export class FittedFlow {
   }
 
   /**
-   * One sample x ~ p(x | m_i) per entry of `m` (original units, rows in the order of `m`). The
-   * kept epochs share the rows equally: epoch k draws rows [⌊kn/K⌋, ⌊(k+1)n/K⌋), its base-space
-   * noise from rng.fork(`member:k`).
+   * One sample x ~ p(x | m_i) per entry of `m` (original units, rows in the order of `m`), checked as
+   * {@link FittedFlow.sampleChecked} does: events that could not be redrawn into the training range
+   * are left out (a rare, counted case; use sampleChecked to see the counts and the masses kept).
    */
   sample(m: Float64Array, rng: Rng): Matrix<Float64Array> {
-    const n = m.length, D = this.dims, M = this.members.length;
-    const z = new Float32Array(n * D);
-    for (let k = 0; k < M; k++) {
-      const r = rng.fork(`member:${k}`);
-      for (let i = Math.floor((k * n) / M) * D, end = Math.floor(((k + 1) * n) / M) * D; i < end; i++) z[i] = r.normal();
-    }
-    return this.sampleFromNoise(z, m);
+    return this.sampleChecked(m, rng).x;
   }
 
   /**
-   * The deterministic part of sampling: base-space standard-normal draws z (n × D, row-major) at
-   * masses m → events in original units, the rows shared between the kept epochs as in
-   * {@link FittedFlow.sample}. This is what an exported ONNX sampling graph computes.
+   * Checked sampling. The kept epochs share the rows equally: epoch k draws rows
+   * [⌊kn/K⌋, ⌊(k+1)n/K⌋), its base-space noise from rng.fork(`member:k`). An event that is non-finite
+   * in the flow's space, or outside the training range of a feature (the preprocessing would drop
+   * it: it has no logit), is redrawn with fresh noise from rng.fork(`member:k/redraw:r`), r = 1 …
+   * {@link MAX_SAMPLE_REDRAWS}, at the same mass — deterministic given the seed; if all redraws fail
+   * it is dropped. Without invalid events this is exactly sampleFromNoise of the first draws.
+   */
+  sampleChecked(m: Float64Array, rng: Rng): CheckedSample {
+    const n = m.length, D = this.dims, M = this.members.length;
+    const c = standardiseCondition(this.preprocessing, m);
+    const out = new Float64Array(n * D);
+    const valid = new Uint8Array(n);
+    let nonFinite = 0, outOfRange = 0, dropped = 0;
+    for (let k = 0; k < M; k++) {
+      const a = Math.floor((k * n) / M), b = Math.floor(((k + 1) * n) / M);
+      const r = rng.fork(`member:${k}`);
+      const z = new Float64Array((b - a) * D);
+      for (let i = 0; i < z.length; i++) z[i] = r.normal();
+      this.loadForSampling(k);
+      let bad = this.placeChecked(z, c.subarray(a, b), Uint32Array.from({ length: b - a }, (_, i) => a + i), out, valid);
+      for (const i of bad) { if (valid[i] === 2) nonFinite++; else outOfRange++; }
+      for (let round = 1; round <= MAX_SAMPLE_REDRAWS && bad.length > 0; round++) {
+        const rr = rng.fork(`member:${k}/redraw:${round}`);
+        const zb = new Float64Array(bad.length * D);
+        for (let i = 0; i < zb.length; i++) zb[i] = rr.normal();
+        bad = this.placeChecked(zb, Float32Array.from(bad, (i) => c[i]), bad, out, valid);
+      }
+      dropped += bad.length;
+    }
+    const redrawn = nonFinite + outOfRange;
+    const check: SampleCheck = { requested: n, nonFinite, outOfRange, redrawn, dropped };
+    if (dropped === 0) return { x: { data: out, rows: n, cols: D }, m: Float64Array.from(m), check };
+    const keep: number[] = [];
+    for (let i = 0; i < n; i++) if (valid[i] === 1) keep.push(i);
+    const x = new Float64Array(keep.length * D);
+    keep.forEach((i, r) => x.set(out.subarray(i * D, (i + 1) * D), r * D));
+    return { x: { data: x, rows: keep.length, cols: D }, m: Float64Array.from(keep, (i) => m[i]), check };
+  }
+
+  /**
+   * Invert noise z (rows × D) of the loaded member at conditions c, map to original units, and write
+   * the valid rows into out at rows[i]; valid[row] = 1 (valid), 2 (non-finite), 3 (out of range).
+   * Returns the rows that are not valid.
+   */
+  private placeChecked(z: Float64Array, c: Float32Array, rows: Uint32Array, out: Float64Array, valid: Uint8Array): Uint32Array {
+    const D = this.dims, n = rows.length;
+    this.invertLoaded(z, c, n);
+    const x = inversePreprocess(this.preprocessing, z, n).data;
+    const { min, max } = this.preprocessing;
+    const bad: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let state = 1;
+      for (let j = 0; j < D; j++) {
+        if (!Number.isFinite(z[i * D + j]) || !Number.isFinite(x[i * D + j])) { state = 2; break; }
+        // The preprocessing's own criterion: strictly inside (0, 1) after min–max scaling.
+        const sc = (x[i * D + j] - min[j]) / (max[j] - min[j]);
+        if (!(sc > 0 && sc < 1)) state = 3;
+      }
+      valid[rows[i]] = state;
+      if (state === 1) out.set(x.subarray(i * D, (i + 1) * D), rows[i] * D);
+      else bad.push(rows[i]);
+    }
+    return Uint32Array.from(bad);
+  }
+
+  /** Load member k into the engine (and the fast sampler) for {@link FittedFlow.invertLoaded}. */
+  private loadForSampling(k: number): void {
+    const e = this.getEngine();
+    this.loadMember(e, k);
+    // Degree-grouped inverse (≈ one network pass); D = 1 has no autoregression to exploit.
+    if (this.dims > 1) (this.sampler ??= new MafSampler(this.layout, CHUNK)).load(e.params);
+  }
+
+  /** Base space → flow space in place (float64), rows at standardised conditions c, with the loaded member. */
+  private invertLoaded(z: Float64Array, c: Float32Array, n: number): void {
+    const D = this.dims, e = this.getEngine();
+    const bn = { eps: this.options.batchNormEps, momentum: this.options.batchNormMomentum };
+    for (let s = 0; s < n; s += CHUNK) {
+      const rows = Math.min(CHUNK, n - s);
+      e.c.set(c.subarray(s, s + rows));
+      const zc = z.subarray(s * D, (s + rows) * D);
+      if (this.dims > 1) this.sampler!.inverseInPlace(e.bnStats, bn, zc, e.c, rows);
+      else e.inverseRows(zc, rows);
+    }
+  }
+
+  /**
+   * The deterministic part of sampling, unchecked: base-space standard-normal draws z (n × D,
+   * row-major) at masses m → events in original units, the rows shared between the kept epochs as
+   * in {@link FittedFlow.sampleChecked}. This is what an exported ONNX sampling graph computes.
    */
   sampleFromNoise(z: ArrayLike<number>, m: Float64Array): Matrix<Float64Array> {
     const n = m.length, D = this.dims;
     if (z.length !== n * D) throw new ShapeError(`FittedFlow.sampleFromNoise: z holds ${z.length} values, expected ${n} rows × ${D} = ${n * D}`);
     const c = standardiseCondition(this.preprocessing, m);
-    const y = new Float32Array(n * D);
-    const e = this.getEngine();
-    // Degree-grouped inverse (≈ one network pass); D = 1 has no autoregression to exploit.
-    const fast = D > 1 ? (this.sampler ??= new MafSampler(this.layout, CHUNK)) : null;
-    const bn = { eps: this.options.batchNormEps, momentum: this.options.batchNormMomentum };
+    const y = Float64Array.from(z);
     const M = this.members.length;
     for (let k = 0; k < M; k++) {
-      this.loadMember(e, k);
-      fast?.load(e.params);
       const a = Math.floor((k * n) / M), b = Math.floor(((k + 1) * n) / M);
-      for (let s = a; s < b; s += CHUNK) {
-        const rows = Math.min(CHUNK, b - s);
-        for (let i = 0; i < rows * D; i++) e.x[i] = z[s * D + i];
-        e.c.set(c.subarray(s, s + rows));
-        if (fast) fast.inverseInPlace(e.bnStats, bn, e.x, e.c, rows);
-        else e.inverseRows(rows);
-        y.set(e.x.subarray(0, rows * D), s * D);
-      }
+      this.loadForSampling(k);
+      this.invertLoaded(y.subarray(a * D, b * D), c.subarray(a, b), b - a);
     }
     return inversePreprocess(this.preprocessing, y, n);
   }
@@ -214,8 +322,10 @@ export function loadFlow(doc: unknown): FittedFlow {
   const stored = d.options as Partial<FlowTrainingOptions>;
   if (d.version === 1 && (stored.transform !== undefined || (d.shape as MafShape).spline !== undefined))
     throw new InputError('loadFlow: a version-1 document holds an affine MAF only, but this one names a transform or spline');
-  // Stored options go through the same validation table as fit options (names a bad key); v1: affine.
-  const options = resolveFlowOptions({ ...stored, seed: 0 });
+  // Stored options go through the same validation table as fit options (names a bad key); v1: affine;
+  // v1 and v2 were trained with running-average batch-norm statistics.
+  const legacy = (d.version as number) < 3 ? { batchNormStatistics: 'running' as const } : {};
+  const options = resolveFlowOptions({ ...stored, ...legacy, seed: 0 });
   const shape = d.shape as MafShape;
   const spline = shape.spline;
   if ((options.transform === 'rq-spline') !== (spline !== undefined) ||

@@ -35,6 +35,30 @@ export interface MafShape {
    * transform: `bins` bins on [−bound, bound], identity tails. Absent: affine.
    */
   readonly spline?: SplineShape;
+  /**
+   * Upper bound A on the affine log-scale α (affine blocks): the MADE output a enters as
+   * α = A − softplus(A − a) (≈ a well below A), in the density and in sampling alike, so one block's
+   * inverse stretches by at most e^A (nflows bounds its scale the same way, scale ≥ 1e-3). Absent:
+   * unbounded (documents written before version 3).
+   */
+  readonly affineMaxLogScale?: number;
+}
+
+/** The bound of newly trained affine flows: a block's inverse stretches by at most 1000 (nflows' 1e-3 minimum scale). */
+export const AFFINE_MAX_LOG_SCALE = Math.log(1000);
+
+const softplus = (a: number): number => (a > 0 ? a + Math.log1p(Math.exp(-a)) : Math.log1p(Math.exp(a)));
+
+/** The bounded affine log-scale α = A − softplus(A − a) (identity when A = Infinity). */
+export function boundedLogScale(a: number, A: number): number {
+  return A === Infinity ? a : A - softplus(A - a);
+}
+
+/** dα/da of {@link boundedLogScale}: sigmoid(A − a). */
+function boundedLogScaleSlope(a: number, A: number): number {
+  if (A === Infinity) return 1;
+  const t = A - a;
+  return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
 }
 
 /** Elementwise transform of an RQ-NSF block. */
@@ -61,6 +85,8 @@ export class MafLayout {
   readonly P: number;
   /** The spline of RQ-NSF blocks, or null for affine blocks. */
   readonly spline: SplineShape | null;
+  /** Bound on the affine log-scale (Infinity: unbounded; see {@link MafShape.affineMaxLogScale}). */
+  readonly maxLogScale: number;
   readonly shape: MafShape;
   readonly blockSize: number;
   readonly off: BlockOffsets;
@@ -73,6 +99,7 @@ export class MafLayout {
     this.D = D; this.C = C; this.H = H; this.K = K;
     this.shape = shape;
     this.spline = shape.spline ? { bins: shape.spline.bins, bound: shape.spline.bound } : null;
+    this.maxLogScale = shape.affineMaxLogScale ?? Infinity;
     const P = this.spline ? splineParamsPerDim(this.spline.bins) : 2;
     this.P = P;
     let o = 0;
@@ -187,7 +214,11 @@ export function zeroAtInto(p: Float32Array, idx: Uint32Array): void {
   for (let k = 0; k < idx.length; k++) p[idx[k]] = 0;
 }
 
-/** Batch-norm running statistics: per block mean (D) then variance (D). */
+/**
+ * Batch-norm statistics used outside training (evaluation, sampling): per block mean (D) then
+ * variance (D). Initial values; fitting replaces them with the training set's ({@link trainingSetBatchNormStatsInto})
+ * or, with `batchNormStatistics: 'running'`, running averages.
+ */
 export function initBatchNormStats(layout: MafLayout): Float32Array {
   const s = new Float32Array(layout.K * 2 * layout.D);
   for (let k = 0; k < layout.K; k++) s.fill(1, k * 2 * layout.D + layout.D, (k + 1) * 2 * layout.D);
@@ -295,8 +326,8 @@ export function madeForward(
 
 /**
  * Forward pass x → z of B rows (x: B × D flow space, c: B × C standardised condition).
- * `training`: batch statistics in batch norm (and the running statistics updated); otherwise the
- * running statistics. Writes per-row log p into `logProbOut` (float64) and returns Σ(−log p).
+ * `training`: batch statistics in batch norm (and the running averages in `bnStats` updated);
+ * otherwise the statistics stored in `bnStats`. Writes per-row log p into `logProbOut` (float64) and returns Σ(−log p).
  */
 export function mafForward(
   layout: MafLayout, params: Float32Array, bnStats: Float32Array, bn: BatchNormSettings,
@@ -331,11 +362,12 @@ export function mafForward(
         logDet[i] += ld;
       }
     } else {
-      // Affine: u = (z − μ)·exp(−α); log-det −Σα.
+      // Affine: u = (z − μ)·exp(−α), α bounded above; log-det −Σα.
+      const A = layout.maxLogScale;
       for (let i = 0; i < B; i++) {
         let ld = 0;
         for (let j = 0; j < D; j++) {
-          const a = o[i * 2 * D + D + j];
+          const a = boundedLogScale(o[i * 2 * D + D + j], A);
           u[i * D + j] = (z[i * D + j] - o[i * 2 * D + j]) * Math.exp(-a);
           ld -= a;
         }
@@ -438,14 +470,17 @@ export function mafBackward(
         for (let j = 0; j < D; j++)
           gz[i * D + j] = spline.backward(o, i * P * D + j, D, zin[i * DC + j], gu[i * D + j], -invB, go, i * P * D + j, D, cache, (i * D + j) * cs);
     } else {
-      // Affine: u = (z − μ)e^{−α}: ∂z = gu·e^{−α}, ∂μ = −gu·e^{−α}, ∂α = −gu·u + 1/B (log-det).
+      // Affine: u = (z − μ)e^{−α}: ∂z = gu·e^{−α}, ∂μ = −gu·e^{−α}, ∂α = −gu·u + 1/B (log-det),
+      // times dα/da for the MADE output a (bounded log-scale).
+      const A = layout.maxLogScale;
       for (let i = 0; i < B; i++) {
         for (let j = 0; j < D; j++) {
-          const e = Math.exp(-o[i * 2 * D + D + j]);
+          const raw = o[i * 2 * D + D + j];
+          const e = Math.exp(-boundedLogScale(raw, A));
           const g = gu[i * D + j];
           gz[i * D + j] = g * e;
           go[i * 2 * D + j] = -g * e;
-          go[i * 2 * D + D + j] = -g * u[i * D + j] + invB;
+          go[i * 2 * D + D + j] = (-g * u[i * D + j] + invB) * boundedLogScaleSlope(raw, A);
         }
       }
     }
@@ -484,17 +519,20 @@ export interface BatchSplit {
 const wholeBatch = (rows: number): BatchSplit => ({ part: 0, totalRows: rows, allReduce() {} });
 
 /**
- * Inverse pass z → x (sampling), running statistics in batch norm. z: B × D base-space values
- * (overwritten with the result x); c: B × C standardised condition. Each block's MADE inverse is
- * D sequential network passes (dimension d needs dimensions < d).
+ * Inverse pass z → x (sampling) with the stored batch-norm statistics. z: B × D base-space values
+ * (overwritten with the result x), float64 so that a large intermediate value stays finite (the
+ * sampler's boundary check then rejects it); c: B × C standardised condition. Each block's MADE
+ * inverse is D sequential network passes (dimension d needs dimensions < d).
  */
 export function mafInverseInPlace(
   layout: MafLayout, params: Float32Array, bnStats: Float32Array, bn: BatchNormSettings,
-  ws: MafWorkspace, z: Float32Array, c: Float32Array, B: number,
+  ws: MafWorkspace, z: Float64Array, c: Float32Array, B: number,
 ): void {
   const { D, C, K, P, off } = layout;
   const DC = D + C;
-  const u = ws.gu, inp = ws.ginp, h1 = ws.gh1, h2 = ws.gh2, o = ws.go;
+  const A = layout.maxLogScale;
+  const inp = ws.ginp, h1 = ws.gh1, h2 = ws.gh2, o = ws.go;
+  const u = new Float64Array(B * D), x = new Float64Array(B * D);
   const spline = ws.spline;
   for (let k = K - 1; k >= 0; k--) {
     const base = k * layout.blockSize;
@@ -511,9 +549,67 @@ export function mafInverseInPlace(
     }
     for (let d = 0; d < D; d++) {
       madeForward(layout, params, k, inp, B, h1, h2, o, ws.limits);
-      if (spline) for (let i = 0; i < B; i++) inp[i * DC + d] = spline.inverse(o, i * P * D + d, D, u[i * D + d]);
-      else for (let i = 0; i < B; i++) inp[i * DC + d] = u[i * D + d] * Math.exp(o[i * 2 * D + D + d]) + o[i * 2 * D + d];
+      for (let i = 0; i < B; i++) {
+        const v = spline
+          ? spline.inverse(o, i * P * D + d, D, u[i * D + d])
+          : u[i * D + d] * Math.exp(boundedLogScale(o[i * 2 * D + D + d], A)) + o[i * 2 * D + d];
+        x[i * D + d] = v;
+        inp[i * DC + d] = v;
+      }
     }
-    for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) z[i * D + j] = inp[i * DC + j];
+    z.set(x);
+  }
+}
+
+/**
+ * Batch-norm statistics of the whole training set, as the CATHODE reference sets them after each
+ * epoch (one pass in training mode with momentum 0): block k's mean and (biased) variance of its
+ * transform output u over all n rows, with blocks < k already normalised by their new statistics.
+ * Writes them into `bnStats` (where the running averages lived; evaluation and sampling then use
+ * them). Rows pass in chunks of the workspace's capacity; the block-to-block state is float64.
+ */
+export function trainingSetBatchNormStatsInto(
+  layout: MafLayout, params: Float32Array, bnStats: Float32Array, bn: BatchNormSettings,
+  ws: MafWorkspace, y: Float32Array, c: Float32Array, n: number,
+): void {
+  const { D, C, K, P, off } = layout;
+  const DC = D + C;
+  const A = layout.maxLogScale;
+  const cap = ws.capacity;
+  const inp = ws.inp[0], h1 = ws.h1[0], h2 = ws.h2[0], o = ws.o[0];
+  const spline = ws.spline;
+  const z = Float64Array.from(y.subarray(0, n * D));
+  const u = new Float64Array(n * D);
+  for (let k = 0; k < K; k++) {
+    const base = k * layout.blockSize, st = k * 2 * D;
+    for (let s = 0; s < n; s += cap) {
+      const B = Math.min(cap, n - s);
+      for (let i = 0; i < B; i++) {
+        for (let j = 0; j < D; j++) inp[i * DC + j] = z[(s + i) * D + j];
+        for (let j = 0; j < C; j++) inp[i * DC + D + j] = c[(s + i) * C + j];
+      }
+      madeForward(layout, params, k, inp, B, h1, h2, o, ws.limits);
+      for (let i = 0; i < B; i++)
+        for (let j = 0; j < D; j++) {
+          const zi = z[(s + i) * D + j];
+          u[(s + i) * D + j] = spline
+            ? spline.forward(o, i * P * D + j, D, zi)
+            : (zi - o[i * 2 * D + j]) * Math.exp(-boundedLogScale(o[i * 2 * D + D + j], A));
+        }
+    }
+    for (let j = 0; j < D; j++) {
+      // Two passes (mean, then squared deviations): no cancellation when |mean| ≫ sd.
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += u[i * D + j];
+      const mean = sum / n;
+      let ss = 0;
+      for (let i = 0; i < n; i++) { const t = u[i * D + j] - mean; ss += t * t; }
+      bnStats[st + j] = mean;
+      bnStats[st + D + j] = ss / n;
+      // Normalise with the stored (float32) values, exactly as evaluation will, then reverse into z.
+      const m32 = bnStats[st + j], sd = Math.sqrt(bnStats[st + D + j] + bn.eps);
+      const g = Math.exp(params[base + off.logGamma + j]), be = params[base + off.beta + j];
+      for (let i = 0; i < n; i++) z[i * D + (D - 1 - j)] = ((u[i * D + j] - m32) / sd) * g + be;
+    }
   }
 }

@@ -26,7 +26,14 @@ export interface FlowTrainingOptions {
   patience: number | null;
   /** Use at most this many events (a seeded random subset; null: all). */
   maxEvents: number | null;
-  /** Batch-norm running-statistics weight of the current batch (torch convention). */
+  /**
+   * Which batch-norm statistics evaluation, best-epoch selection and sampling use. 'training-set'
+   * (the CATHODE reference): after each epoch the whole training set passes through the flow block
+   * by block and each batch norm takes its mean and variance. 'running': running averages over the
+   * training batches (weight `batchNormMomentum`), which lag the parameters and bias the template.
+   */
+  batchNormStatistics: 'training-set' | 'running';
+  /** Batch-norm running-statistics weight of the current batch (torch convention; 'running' statistics only). */
   batchNormMomentum: number;
   /** Batch-norm ε. */
   batchNormEps: number;
@@ -64,13 +71,13 @@ export interface FlowTrainingOptions {
 export const FLOW_PRESETS: Readonly<Record<'paper' | 'default', Readonly<FlowTrainingOptions>>> = Object.freeze({
   paper: Object.freeze({
     blocks: 15, hidden: 128, epochs: 100, batchSize: 256, learningRate: 1e-4, weightDecay: 1e-6,
-    keepBestEpochs: 10, validationFraction: 0.2, patience: null, maxEvents: null,
+    keepBestEpochs: 10, validationFraction: 0.2, patience: null, maxEvents: null, batchNormStatistics: 'training-set',
     batchNormMomentum: 0.1, batchNormEps: 1e-5, threads: 1, dataParallel: 'syncBatchNorm',
     transform: 'affine', splineBins: 8, splineBound: 3,
   }),
   default: Object.freeze({
     blocks: 6, hidden: 64, epochs: 8, batchSize: 256, learningRate: 1e-3, weightDecay: 1e-6,
-    keepBestEpochs: 3, validationFraction: 0.2, patience: null, maxEvents: 300_000,
+    keepBestEpochs: 3, validationFraction: 0.2, patience: null, maxEvents: 300_000, batchNormStatistics: 'training-set',
     batchNormMomentum: 0.1, batchNormEps: 1e-5, threads: 1, dataParallel: 'replicas',
     transform: 'affine', splineBins: 8, splineBound: 3,
   }),
@@ -108,6 +115,7 @@ const TABLE: Record<keyof FlowTrainingOptions, [Check, string]> = {
   validationFraction: [(v) => typeof v === 'number' && v > 0 && v < 1, 'a number in (0, 1)'],
   patience: [(v) => v === null || posInt(v), 'null or an integer ≥ 1'],
   maxEvents: [(v) => v === null || (posInt(v) && (v as number) >= 4), 'null or an integer ≥ 4'],
+  batchNormStatistics: [(v) => v === 'training-set' || v === 'running', '"training-set" or "running"'],
   batchNormMomentum: [(v) => typeof v === 'number' && v > 0 && v <= 1, 'a number in (0, 1]'],
   batchNormEps: [posNum, 'a number > 0'],
   threads: [(v) => posInt(v) && (v as number) <= 64, 'an integer in [1, 64]'],

@@ -6,7 +6,7 @@
  * masks leave non-zero. Total work ≈ one forward pass instead of D.
  */
 import { gemmNNInto, biasActivationInto } from '../kernels/index.js';
-import { allocatorFor, type MafLayout, type BatchNormSettings, type Float32Allocator } from './maf.js';
+import { allocatorFor, boundedLogScale, type MafLayout, type BatchNormSettings, type Float32Allocator } from './maf.js';
 import { RqSpline } from './spline.js';
 
 export class MafSampler {
@@ -28,7 +28,9 @@ export class MafSampler {
   private readonly h2: Float32Array[] = [];
   private readonly out: Float32Array;
   private readonly inp: Float32Array;
-  private readonly u: Float32Array;
+  /** Undone batch norm (u) and the block's output (x), B × D: float64 between blocks. */
+  private readonly u: Float64Array;
+  private readonly x: Float64Array;
   private params: Float32Array | null = null;
   private readonly spline: RqSpline | null;
 
@@ -69,15 +71,15 @@ export class MafSampler {
       for (let d = 0; d < D; d++) take(P, (v) => b3.push(v));
     }
     for (let g = 0; g < G; g++) { take(B * n(g), (v) => this.h1.push(v)); take(B * n(g), (v) => this.h2.push(v)); }
-    let out: Float32Array | null = null, inp: Float32Array | null = null, u: Float32Array | null = null;
+    let out: Float32Array | null = null, inp: Float32Array | null = null;
     take(B * P, (v) => { out = v; });
     take(B * (D + C), (v) => { inp = v; });
-    take(B * D, (v) => { u = v; });
     a = allocatorFor(lengths);
     for (const p of plan) p();
     this.out = out as unknown as Float32Array;
     this.inp = inp as unknown as Float32Array;
-    this.u = u as unknown as Float32Array;
+    this.u = new Float64Array(B * D);
+    this.x = new Float64Array(B * D);
   }
 
   /** Copy the non-zero weight blocks of `params` into the compact layout. */
@@ -109,14 +111,19 @@ export class MafSampler {
     this.params = params;
   }
 
-  /** z (B × D, base space) → x (flow space) in place; c: B × C standardised condition. */
-  inverseInPlace(bnStats: Float32Array, bn: BatchNormSettings, z: Float32Array, c: Float32Array, B: number): void {
+  /**
+   * z (B × D, base space) → x (flow space) in place; c: B × C standardised condition. The values
+   * between blocks are float64 (the network itself runs in float32), so a stretched value stays
+   * finite and the caller's range check can reject it instead of an overflow turning into NaN.
+   */
+  inverseInPlace(bnStats: Float32Array, bn: BatchNormSettings, z: Float64Array, c: Float32Array, B: number): void {
     const params = this.params;
     if (!params) throw new Error('MafSampler: load(params) first');
     const { D, C, K, P, off, blockSize } = this.layout;
     const DC = D + C, s = this.start, G = this.G;
     const spline = this.spline;
-    const u = this.u, inp = this.inp, out = this.out;
+    const u = this.u, x = this.x, inp = this.inp, out = this.out;
+    const A = this.layout.maxLogScale;
     for (let k = K - 1; k >= 0; k--) {
       const base = k * blockSize, st = k * 2 * D;
       for (let j = 0; j < D; j++) {
@@ -147,11 +154,13 @@ export class MafSampler {
         if (spline) {
           for (let i = 0; i < B; i++) {
             for (let q = 0; q < P; q++) out[P * i + q] += b[q];
-            inp[i * DC + d] = spline.inverse(out, P * i, 1, u[i * D + d]);
+            inp[i * DC + d] = x[i * D + d] = spline.inverse(out, P * i, 1, u[i * D + d]);
           }
-        } else for (let i = 0; i < B; i++) inp[i * DC + d] = u[i * D + d] * Math.exp(out[2 * i + 1] + b[1]) + out[2 * i] + b[0];
+        } else
+          for (let i = 0; i < B; i++)
+            inp[i * DC + d] = x[i * D + d] = u[i * D + d] * Math.exp(boundedLogScale(out[2 * i + 1] + b[1], A)) + (out[2 * i] + b[0]);
       }
-      for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) z[i * D + j] = inp[i * DC + j];
+      z.set(x.subarray(0, B * D));
     }
   }
 }

@@ -7,6 +7,7 @@ import type { Rng } from '../../util/rng.js';
 import { createRng } from '../../util/rng.js';
 import { ConfigError, InputError } from '../../util/errors.js';
 import type { ConditionalDensity } from './ensemble.js';
+import type { SampleCheck } from './fittedFlow.js';
 
 /** An m_JJ window (open interval), in the units of the masses (TeV in sidewinder). */
 export interface MassWindow {
@@ -56,14 +57,15 @@ export function sampleMassesKde(srMasses: Float64Array, window: MassWindow, n: n
 
 /**
  * The CATHODE background template for one window: n = round(oversampling · N_SR) events with
- * masses from the SR KDE and features sampled from the flow at those masses.
+ * masses from the SR KDE and features sampled from the flow at those masses. For a flow, `check`
+ * counts the events that were redrawn (non-finite or outside the training range) or dropped.
  *
  * @example
  * const { x, m } = sampleIntoWindow(flow, srMJJ, { lo: 3.3, hi: 3.7 }, { seed: 7 });
  */
 export function sampleIntoWindow(
   flow: ConditionalDensity, srMasses: Float64Array, window: MassWindow, opts: WindowSamplingOptions,
-): { x: Matrix<Float64Array>; m: Float64Array } {
+): { x: Matrix<Float64Array>; m: Float64Array; check?: SampleCheck } {
   const oversampling = opts.oversampling ?? WINDOW_SAMPLING_DEFAULTS.oversampling;
   const bandwidth = opts.bandwidth ?? WINDOW_SAMPLING_DEFAULTS.bandwidth;
   if (!(oversampling > 0) || !Number.isFinite(oversampling)) throw new ConfigError(`sampleIntoWindow: oversampling must be a number > 0, got ${oversampling}`);
@@ -71,5 +73,7 @@ export function sampleIntoWindow(
   const root = createRng(opts.seed);
   const n = Math.round(oversampling * srMasses.length);
   const m = sampleMassesKde(srMasses, window, n, bandwidth, root.fork('kde'));
+  // Flows redraw events that are non-finite or outside the training range (the template keeps its size) and count them.
+  if (flow.sampleChecked) return flow.sampleChecked(m, root.fork('flow'));
   return { x: flow.sample(m, root.fork('flow')), m };
 }

@@ -6,12 +6,15 @@
  * - `logProb`: inputs `x` [N, D] (original feature units) and `m` [N, C] (the condition, e.g. m_JJ
  *   in TeV) → `log_prob` [N] = log p(x | m) of the equal-weight mixture of the kept epochs (and of the
  *   flows of an ensemble), including the min–max/logit/standardise log-Jacobian; −∞ outside the
- *   training range, as {@link FittedFlow.logProb}. Batch norm is in inference mode (running
- *   statistics), so each block adds a constant log-determinant.
+ *   training range, as {@link FittedFlow.logProb}. Batch norm is in inference mode (the stored
+ *   statistics: the training set's, or running averages for old documents), so each block adds a
+ *   constant log-determinant. Bounded affine log-scales (flow documents ≥ v3) are bounded here too.
  * - `sample`: inputs `z` [N, D] (standard-normal base-space draws) and `m` [N, C] → `x` [N, D]
  *   events in original units; the rows are shared between flows and kept epochs exactly as
  *   {@link FittedFlow.sampleFromNoise} shares them (row bounds ⌊kN/K⌋ computed in the graph). Each
- *   MADE inverse is D passes, pass d using only the hidden units of MADE degree < d.
+ *   MADE inverse is D passes, pass d using only the hidden units of MADE degree < d. This is the
+ *   unchecked map: the redraw of non-finite or out-of-range events (FittedFlow.sampleChecked) is
+ *   left to the caller.
  * Rational-quadratic spline blocks (`transform: 'rq-spline'`) are exported with the same graphs:
  * softmax, cumulative sums and softplus build the knots, the bin is the count of interior knots ≤ the
  * value, its knots are gathered, and the bin formula (forward) or the stable quadratic root (inverse)
@@ -150,6 +153,14 @@ function splineOnnx(g: OnnxGraphBuilder, theta: string, v: string, K: number, B:
   return { out: squeeze(g.op('Where', [inside, add(x0, mul(xi, w)), v3])), logDerivative: null };
 }
 
+/** The affine log-scale α from the MADE output a: A − softplus(A − a) when bounded (lib/ml/flows/maf.ts boundedLogScale). */
+function boundedAlpha(g: OnnxGraphBuilder, layout: MafLayout, raw: string): string {
+  const A = layout.maxLogScale;
+  if (A === Infinity) return raw;
+  const bound = g.float('alpha_bound', [1], [A]);
+  return g.op('Sub', [bound, g.op('Softplus', [g.op('Sub', [bound, raw])])]);
+}
+
 /** log p of one kept epoch in the flow's space: y [N, D], c [N, C] → [N, 1]. */
 function memberLogProb(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k: number, y: string, c: string): string {
   const { D, C, H, K, P, spline } = layout;
@@ -174,7 +185,7 @@ function memberLogProb(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k:
       logDerivatives.push(r.logDerivative as string);
     } else {
       const mu = g.op('Gemm', [h2, g.float(`${tag}_W3mu`, [H, D], columns(w.w3, 2 * D, all, range(0, D))), g.float(`${tag}_b3mu`, [D], w.b3.subarray(0, D))]);
-      const alpha = g.op('Gemm', [h2, g.float(`${tag}_W3alpha`, [H, D], columns(w.w3, 2 * D, all, range(D, 2 * D))), g.float(`${tag}_b3alpha`, [D], w.b3.subarray(D, 2 * D))]);
+      const alpha = boundedAlpha(g, layout, g.op('Gemm', [h2, g.float(`${tag}_W3alpha`, [H, D], columns(w.w3, 2 * D, all, range(D, 2 * D))), g.float(`${tag}_b3alpha`, [D], w.b3.subarray(D, 2 * D))]));
       alphas.push(alpha);
       u = g.op('Mul', [g.op('Sub', [z, mu]), g.op('Exp', [g.op('Neg', [alpha])])]);
     }
@@ -268,7 +279,7 @@ function memberInverse(g: OnnxGraphBuilder, layout: MafLayout, f: FittedFlow, k:
         mu = g.op('Gemm', [h2, g.float(`${tag}_d${d}_W3mu`, [units, 1], columns(w.w3, 2 * D, hidden, [d])), g.float(`${tag}_d${d}_b3mu`, [1], [w.b3[d]])]);
         alpha = g.op('Gemm', [h2, g.float(`${tag}_d${d}_W3alpha`, [units, 1], columns(w.w3, 2 * D, hidden, [D + d])), g.float(`${tag}_d${d}_b3alpha`, [1], [w.b3[D + d]])]);
       }
-      x.push(g.op('Add', [g.op('Mul', [ud, g.op('Exp', [alpha])]), mu]));
+      x.push(g.op('Add', [g.op('Mul', [ud, g.op('Exp', [boundedAlpha(g, layout, alpha)])]), mu]));
     }
     cur = D === 1 ? x[0] : g.op('Concat', x, { axis: 1 });
   }
