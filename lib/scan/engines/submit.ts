@@ -1,15 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT, RUNS_COMPILED } from '../../util/packageRoot.js';
 import type { ScanPlan } from '../plan.js';
 import { renderCondorJobs, submitCondorDag, writeCondorJobs } from './condor.js';
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions, type JobPaths } from './groups.js';
 import { renderSlurmJobs, submitSlurmJobs, writeSlurmJobs, type SubmittedJob } from './slurm.js';
 import { readSubmission, writeSubmission, type SubmissionRecord } from './status.js';
 
-const REPO_ROOT = resolve(new URL('../../../', import.meta.url).pathname);
-
-/** argv that runs this checkout's CLI with this Node (the jobs run the code that made the plan). */
-export const defaultCommand = (): string[] => [process.execPath, join(REPO_ROOT, 'scripts', 'sidewinder.mjs')];
+/**
+ * argv that runs this package's CLI with this Node (the jobs run the code that made the plan): the
+ * compiled `dist/scripts/cli.js` (no TypeScript loader, sub-second start) when this code is the
+ * compiled package, the TypeScript sources through `scripts/sidewinder.mjs` (tsx) when it is not.
+ */
+export const defaultCommand = (): string[] =>
+  [process.execPath, join(PACKAGE_ROOT, ...(RUNS_COMPILED ? ['dist', 'scripts', 'cli.js'] : ['scripts', 'sidewinder.mjs']))];
 
 export interface SubmitOptions {
   readonly engine: 'slurm' | 'condor';
@@ -47,7 +51,7 @@ export async function submitPlan(plan: ScanPlan, o: SubmitOptions): Promise<Subm
   const jobDir = resolve(o.jobDir ?? join(outDir, 'jobs', o.engine));
   const cluster = o.cluster ?? DEFAULT_CLUSTER_OPTIONS;
   const paths: JobPaths = {
-    planPath: resolve(o.planPath), cacheDir: resolve(o.cacheDir), outDir, logDir: join(outDir, 'logs'), workDir: REPO_ROOT, command: o.command ?? defaultCommand(),
+    planPath: resolve(o.planPath), cacheDir: resolve(o.cacheDir), outDir, logDir: join(outDir, 'logs'), workDir: PACKAGE_ROOT, command: o.command ?? defaultCommand(),
   };
   // Slurm does not create the directory of --output; a job writing there would fail at once.
   mkdirSync(paths.logDir, { recursive: true });
