@@ -5,7 +5,7 @@
 // Run by `npm run build` and by `prepare` (so `npm ci` and `npm pack` build it). dist/ is wiped first,
 // so no file of an older build survives. With --if-stale (`npm start` runs it first) it builds only when a
 // source is newer than the last build, so `npm start` after an edit runs the edited code.
-import { cpSync, chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,23 @@ function* walk(dir, keep) {
     else if (keep(e.name)) yield p;
   }
 }
+
+// One build at a time (tests that need dist/ may ask for it concurrently): a lock directory, created atomically.
+const LOCK = '.build-lock';
+for (const t0 = Date.now(); ;) {
+  try {
+    mkdirSync(LOCK);
+    break;
+  } catch (e) {
+    if (e.code !== 'EEXIST') throw e;
+    if (Date.now() - t0 > 600_000) {
+      console.error(`build: ${LOCK} has existed for 10 minutes; remove it if no build is running`);
+      process.exit(1);
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+  }
+}
+process.on('exit', () => rmSync(LOCK, { recursive: true, force: true }));
 
 const STAMP = 'dist/.build-stamp';
 if (process.argv.includes('--if-stale') && existsSync(STAMP)) {

@@ -7,7 +7,8 @@
  *
  * Each call is a fresh process; figures are the median of the repeats, wall time and the child's own
  * CPU time (user + system, read by a preload module at exit), since the development machine is shared
- * and wall times there are noisy. Set STARTUP_BENCH_REPEATS (default 5).
+ * and wall times there are noisy. Set STARTUP_BENCH_REPEATS (default 5). STARTUP_BENCH_BEFORE=<dir of another
+ * checkout> adds a column for that checkout's `scripts/sidewinder.mjs` (e.g. the commit before dist/ existed).
  * Needs dist/ (`npm run build`).
  */
 import { spawnSync } from 'node:child_process';
@@ -62,9 +63,11 @@ export default async function bench(): Promise<void> {
       ['sidewinder task (cached task: Slurm start-up)', taskArgs],
     ];
     console.log(`median of ${repeats} fresh processes each; wall s / CPU s (user + system of the process)`);
-    console.log(`${'command'.padEnd(48)}  ${'compiled dist/'.padStart(16)}  ${'sources via tsx'.padStart(16)}`);
+    const before = process.env.STARTUP_BENCH_BEFORE;
+    const entries = [COMPILED, SOURCES, ...(before ? [join(before, 'scripts', 'sidewinder.mjs')] : [])];
+    console.log(`${'command'.padEnd(48)}  ${'compiled dist/'.padStart(16)}  ${'sources via tsx'.padStart(16)}${before ? `  ${'before (tsx)'.padStart(16)}` : ''}`);
     for (const [label, args] of cases) {
-      const cells = [COMPILED, SOURCES].map((entry) => {
+      const cells = entries.map((entry) => {
         timeOnce(entry, args, dir, cpuFile); // warm the file cache
         const ts = Array.from({ length: repeats }, () => timeOnce(entry, args, dir, cpuFile));
         return `${median(ts.map((t) => t.wall)).toFixed(2)} / ${median(ts.map((t) => t.cpu)).toFixed(2)}`.padStart(16);
