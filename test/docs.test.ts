@@ -16,7 +16,7 @@ const DOCS = readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md')).ma
 
 /** GitHub's anchor of a heading: lower case, punctuation dropped (letters of any script kept), spaces → '-'. */
 const slug = (heading: string): string =>
-  heading.trim().toLowerCase().replace(/[`*_]/g, '').replace(/[^\p{L}\p{N} -]/gu, '').replace(/ /g, '-');
+  heading.trim().toLowerCase().replace(/[`*]/g, '').replace(/[^\p{L}\p{N}_ -]/gu, '').replace(/ /g, '-');
 
 function anchors(file: string): Set<string> {
   const text = readFileSync(file, 'utf8').replace(/```[\s\S]*?```/g, '');
