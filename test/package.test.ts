@@ -81,19 +81,28 @@ describe('the packed tarball, installed in an empty directory', () => {
       expect(existsSync(join(app, 'scan', 'report', 'report.html'))).toBe(true);
       expect(readdirSync(join(app, 'scan', 'report')).filter((f) => f.endsWith('.png')).length).toBeGreaterThan(0);
 
-      // 5. Plain Node ESM: the API, a reader/writer that loads its WASM module on first use, a closed form.
+      // 5. Plain Node ESM: the API, a reader/writer that loads its WASM module on first use, a closed form,
+      //    and a PyTorch-exported ONNX classifier scored synchronously (through dist's worker bootstrap).
+      const fixture = (f: string) => JSON.stringify(join(REPO, 'test', 'fixtures', f));
       writeFileSync(join(app, 'use.mjs'), [
-        "import { zCowan, presetConfig, runScan, EventTable, writeEvents, readEvents } from 'sidewinder';",
+        "import { readFileSync } from 'node:fs';",
+        "import { zCowan, presetConfig, runScan, EventTable, writeEvents, readEvents, loadOnnxClassifier } from 'sidewinder';",
         "const t = new EventTable(new Map([['mJJ', Float64Array.of(3.4, 3.5, 3.6)]]), { mJJ: 'TeV' });",
         "await writeEvents(t, 'events.h5');",
         "const back = await readEvents('events.h5');",
-        "console.log(JSON.stringify({ z: zCowan(30, 10), preset: presetConfig('ci').preset, runScan: typeof runScan, mJJ: Array.from(back.column('mJJ')) }));",
+        `const ref = JSON.parse(readFileSync(${fixture('torch_mlp_classifier.json')}, 'utf8'));`,
+        `const clf = await loadOnnxClassifier(${fixture('torch_mlp_classifier.onnx')});`,
+        'const p = clf.predictProba({ data: Float64Array.from(ref.x.flat()), rows: ref.x.length, cols: ref.cols });',
+        'await clf.close();',
+        'const onnxMaxDiff = Math.max(...ref.proba.map((q, i) => Math.abs(q - p[i])));',
+        "console.log(JSON.stringify({ z: zCowan(30, 10), preset: presetConfig('ci').preset, runScan: typeof runScan, mJJ: Array.from(back.column('mJJ')), onnxMaxDiff }));",
       ].join('\n'));
-      const out = JSON.parse(run(process.execPath, ['use.mjs'], app).stdout) as { z: number; preset: string; runScan: string; mJJ: number[] };
+      const out = JSON.parse(run(process.execPath, ['use.mjs'], app).stdout) as { z: number; preset: string; runScan: string; mJJ: number[]; onnxMaxDiff: number };
       // σ → 0: Z = sqrt(2 (n ln(n/b) − (n − b)))
       expect(out.z).toBeCloseTo(Math.sqrt(2 * (30 * Math.log(3) - 20)), 12);
       expect(out.z).toBe(zCowan(30, 10));
       expect(out).toMatchObject({ preset: 'ci', runScan: 'function', mJJ: [3.4, 3.5, 3.6] });
+      expect(out.onnxMaxDiff).toBeLessThan(1e-5); // onnxruntime reproduces torch's probabilities
 
       // 6. TypeScript against the installed declarations: a correct file compiles, a wrong one fails
       //    with a type error (so the types are real, not `any`).
