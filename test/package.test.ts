@@ -30,6 +30,12 @@ const NETWORK = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREA
 describe('the packed tarball, installed in an empty directory', () => {
   it('runs the bin, a one-window ci scan, a plain .mjs import and a type-checked .ts file', async (ctx) => {
     const t0 = Date.now();
+    const stages: string[] = [];
+    let tStage = t0;
+    const stage = (name: string): void => {
+      stages.push(`${name} ${((Date.now() - tStage) / 1000).toFixed(0)} s`);
+      tStage = Date.now();
+    };
     const work = mkdtempSync(join(tmpdir(), 'sidewinder-pack-'));
     try {
       // 1. Pack: dist/ must match the sources (rebuilt only when one is newer), then the tarball of it.
@@ -37,6 +43,7 @@ describe('the packed tarball, installed in an empty directory', () => {
       run('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--loglevel=error'], REPO);
       const tarball = join(work, `${PKG.name}-${PKG.version}.tgz`);
       expect(existsSync(tarball)).toBe(true);
+      stage('pack');
 
       // 2. Install into an empty project. Its allowScripts is what the README tells users: skip
       //    onnxruntime-node's CUDA download (the CPU runtime ships in the package) and the optional
@@ -59,6 +66,7 @@ describe('the packed tarball, installed in an empty directory', () => {
       expect(existsSync(join(installed, 'dist', 'lib', 'index.js'))).toBe(true);
       expect(existsSync(join(installed, 'lib')), 'the TypeScript sources are not published').toBe(false);
       expect(existsSync(join(app, 'node_modules', 'tsx')), 'tsx is a devDependency only').toBe(false);
+      stage('install');
 
       // 3. The bin.
       const version = run('npx', ['--no-install', 'sidewinder', '--version'], app);
@@ -79,6 +87,7 @@ describe('the packed tarball, installed in an empty directory', () => {
       expect(results.aggregates.every((a) => a.windowId === 5 && a.nObs.mean > 0)).toBe(true);
       expect(existsSync(join(app, 'scan', 'report', 'report.html'))).toBe(true);
       expect(readdirSync(join(app, 'scan', 'report')).filter((f) => f.endsWith('.png')).length).toBeGreaterThan(0);
+      stage('bin + scan');
 
       // 5. Plain Node ESM: the API, a reader/writer that loads its WASM module on first use, a closed form,
       //    and a PyTorch-exported ONNX classifier scored synchronously (through dist's worker bootstrap).
@@ -102,6 +111,7 @@ describe('the packed tarball, installed in an empty directory', () => {
       expect(out.z).toBe(zCowan(30, 10));
       expect(out).toMatchObject({ preset: 'ci', runScan: 'function', mJJ: [3.4, 3.5, 3.6] });
       expect(out.onnxMaxDiff).toBeLessThan(1e-5); // onnxruntime reproduces torch's probabilities
+      stage('.mjs');
 
       // 6. TypeScript against the installed declarations: a correct file compiles, a wrong one fails
       //    with a type error (so the types are real, not `any`).
@@ -123,9 +133,11 @@ describe('the packed tarball, installed in an empty directory', () => {
       const bad = spawnSync(process.execPath, [TSC, '-p', '.'], { cwd: app, encoding: 'utf8' });
       expect(bad.status).not.toBe(0);
       expect(bad.stdout).toMatch(/use\.ts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/);
-      console.log(`packed-tarball test: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      stage('.ts');
     } finally {
       rmSync(work, { recursive: true, force: true });
+      stage('clean-up');
+      console.log(`packed-tarball test: ${((Date.now() - t0) / 1000).toFixed(0)} s (${stages.join(', ')})`);
     }
   }, 600_000);
 });
