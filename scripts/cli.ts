@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The sidewinder command line (the `sidewinder` bin and `npm start`). The commands are assembled in
  * scripts/program.ts; every error ends as one line and an exit code (scripts/cliErrors.ts).

@@ -6,28 +6,10 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { EXIT_CODE_HELP, reportCliError } from './cliErrors.js';
-import { register as start } from './commands/start.js';
-import { register as scan } from './commands/scan.js';
-import { register as dsys } from './commands/dsys.js';
-import { register as inspect } from './commands/inspect.js';
-import { register as fit } from './commands/fit.js';
-import { register as bumphunter } from './commands/bumphunter.js';
-import { register as abcd } from './commands/abcd.js';
-import { register as matrixMethod } from './commands/matrixMethod.js';
-import { register as fakeFactor } from './commands/fakeFactor.js';
-import { register as gp } from './commands/gp.js';
-import { register as report } from './commands/report.js';
-import { register as generate } from './commands/generate.js';
-import { register as submit } from './commands/submit.js';
-import { register as task } from './commands/task.js';
-import { register as status } from './commands/status.js';
-import { register as merge } from './commands/merge.js';
-import { register as dcor } from './commands/dcor.js';
-import { register as chargeFlip } from './commands/chargeFlip.js';
-import { register as exportOnnx } from './commands/exportOnnx.js';
-import { register as search } from './commands/search.js';
+import { COMMANDS } from './commands/index.js';
+import { packageFileUrl } from '../lib/util/packageRoot.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(packageFileUrl('package.json'), 'utf8')) as { version: string };
 
 /** Where a run's stdout/stderr go (the process's by default; tests capture them). */
 export interface CliIo {
@@ -37,8 +19,12 @@ export interface CliIo {
 
 const processIo: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
 
-/** A fresh program with every command (commander keeps parsed option values on the objects). */
-export function buildProgram(io: CliIo = processIo): Command {
+/**
+ * A fresh program (commander keeps parsed option values on the objects). Start-up: a command module
+ * imports the library code it runs, so only the module of the command named in `argv` is imported;
+ * `--help`, `help`, no argv and unknown names import them all (help lists every command).
+ */
+export async function buildProgram(io: CliIo = processIo, argv?: readonly string[]): Promise<Command> {
   const program = new Command()
     .name('sidewinder')
     .description('Weakly-supervised anomaly-detection bump hunts: IAD, CWoLa Hunting and CATHODE over sliding m_JJ windows')
@@ -50,27 +36,10 @@ export function buildProgram(io: CliIo = processIo): Command {
     .showHelpAfterError(false)
     .addHelpText('after', EXIT_CODE_HELP);
 
-  // One line per command (keeps merges of new commands conflict-free).
-  start(program);
-  scan(program);
-  dsys(program);
-  inspect(program);
-  fit(program);
-  bumphunter(program);
-  abcd(program);
-  matrixMethod(program);
-  fakeFactor(program);
-  gp(program);
-  report(program);
-  generate(program);
-  submit(program);
-  task(program);
-  status(program);
-  merge(program);
-  dcor(program);
-  chargeFlip(program);
-  exportOnnx(program);
-  search(program);
+  const first = argv?.[2];
+  const named = COMMANDS.find(([name]) => name === first);
+  if (named) (await named[1]()).register(program);
+  else if (first !== '--version' && first !== '-V') for (const [, load] of COMMANDS) (await load()).register(program);
   return program;
 }
 
@@ -81,7 +50,7 @@ export function buildProgram(io: CliIo = processIo): Command {
  */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   try {
-    await buildProgram(io).parseAsync([...argv]);
+    await (await buildProgram(io, argv)).parseAsync([...argv]);
     return 0;
   } catch (err) {
     return reportCliError(err, io.stderr);

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The `sidewinder` bin: registers the TypeScript loader, then runs the CLI.
+// Runs the CLI from the TypeScript sources (registers tsx, then imports scripts/cli.ts): for development
+// and the tests, which exercise the code as it is in the work tree. The installed `sidewinder` bin is the
+// compiled dist/scripts/cli.js (`npm run build`; `npm ci` builds it), which needs no TypeScript loader.
 import { register } from 'tsx/esm/api';
 
 register();

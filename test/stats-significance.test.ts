@@ -10,7 +10,7 @@ const ref = JSON.parse(readFileSync(new URL('./fixtures/stats-reference.json', i
   cowan: { n: number; b: number; sigma: number; z: number }[];
 };
 
-/** DESIGN.md §4 Cowan formula, typed in literally (fine where it does not cancel). */
+/** docs/physics.md#significance Cowan formula, typed in literally (fine where it does not cancel). */
 const cowanLiteral = (n: number, b: number, s: number): number => {
   const t = s * s;
   const z2 = 2 * (n * Math.log((n * (1 / b + t)) / (1 + n * t)) - (1 / t) * Math.log((1 + n * t) / (1 + b * t)));
@@ -28,7 +28,7 @@ const relClose = (a: number, b: number, tol: number): void => {
 
 describe('anchor worked example (arXiv:2411.00085 style): N_obs = 329, N_exp = 125.2, 41 template events pass', () => {
   const sigmaExp = Math.sqrt(1 / 41); // σ_exp = sqrt(1/N_template,pass + δsys²), δsys = 0
-  it('Z_simple ≈ 9.05 and Z_Cowan ≈ 6.60 from the DESIGN.md formulas', () => {
+  it('Z_simple ≈ 9.05 and Z_Cowan ≈ 6.60 from the docs/physics.md formulas', () => {
     const zs = zSimple(329, 125.2, sigmaExp);
     const zc = zCowan(329, 125.2, sigmaExp);
     // closed forms typed out: (n − b)/sqrt(b + b²/41)
@@ -41,7 +41,7 @@ describe('anchor worked example (arXiv:2411.00085 style): N_obs = 329, N_exp = 1
 });
 
 describe('zCowan', () => {
-  it('matches an 80-digit mpmath evaluation of the DESIGN.md formula, including cancelling regimes', () => {
+  it('matches an 80-digit mpmath evaluation of the docs/physics.md formula, including cancelling regimes', () => {
     for (const c of ref.cowan) relClose(zCowan(c.n, c.b, c.sigma), c.z, 2e-13);
   });
 

@@ -140,7 +140,7 @@ describe('working points', () => {
 });
 
 describe('expected background', () => {
-  it('N_exp, σ_exp, σ_b as DESIGN.md §4', () => {
+  it('N_exp, σ_exp, σ_b as docs/physics.md#expected-background', () => {
     const r = expectedBackground({ epsilonEff: 0.01, nSR: 12520, nTemplatePassEff: 41, deltaSys: 0 });
     expect(r.nExp).toBeCloseTo(125.2, 12);
     expect(r.sigmaExp).toBe(Math.sqrt(1 / 41));

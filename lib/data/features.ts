@@ -1,5 +1,5 @@
 /**
- * Derived dijet features of the LHCO R&D analyses (DESIGN.md §1), computed from the raw LHCO
+ * Derived dijet features of the LHCO R&D analyses (docs/physics.md#data-and-features), computed from the raw LHCO
  * columns `pxj1 pyj1 pzj1 mj1 tau1j1 tau2j1 tau3j1 pxj2 pyj2 pzj2 mj2 tau1j2 tau2j2 tau3j2 [label]`.
  *
  * Jets are ordered by mass (J1 = lighter), so the features do not depend on the pT ordering of the

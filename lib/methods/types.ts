@@ -1,7 +1,7 @@
 import type { Matrix } from '../ml/matrix.js';
 import type { Window } from '../windows/index.js';
 
-/** The three weakly-supervised methods (DESIGN.md §3). */
+/** The three weakly-supervised methods (docs/physics.md#methods). */
 export type MethodName = 'iad' | 'cwola' | 'cathode';
 
 /**

@@ -5,9 +5,13 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
-import { Resvg } from '@resvg/resvg-js';
+import type { TopLevelSpec } from 'vega-lite';
+
+// vega, vega-lite (≈ 0.4 s to import together) and resvg load on first use, so commands that draw
+// nothing do not pay for them. resvg is CommonJS: a synchronous require keeps svgToPng synchronous.
+type ResvgModule = typeof import('@resvg/resvg-js');
+let resvgModule: ResvgModule | undefined;
+const resvg = (): ResvgModule => (resvgModule ??= createRequire(import.meta.url)('@resvg/resvg-js') as ResvgModule);
 
 /** The font family every plot uses (its files are passed to resvg). */
 export const REPORT_FONT_FAMILY = 'DejaVu Sans';
@@ -36,7 +40,8 @@ export function reportFontFiles(): string[] {
 }
 
 /** Render a Vega-Lite spec to an SVG string (no browser, no network). */
-export async function renderSvg(spec: vl.TopLevelSpec): Promise<string> {
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
@@ -58,7 +63,7 @@ export const PNG_DEFAULTS: Readonly<PngOptions> = Object.freeze({ scale: 2 });
 /** Rasterise an SVG to PNG bytes with resvg, using only the given font files. */
 export function svgToPng(svg: string, options: Partial<PngOptions> = {}): Uint8Array {
   const { scale, fontFiles = reportFontFiles() } = { ...PNG_DEFAULTS, ...options };
-  const resvg = new Resvg(svg, {
+  const image = new (resvg().Resvg)(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: scale },
     font: {
@@ -68,5 +73,5 @@ export function svgToPng(svg: string, options: Partial<PngOptions> = {}): Uint8A
       sansSerifFamily: REPORT_FONT_FAMILY,
     },
   });
-  return resvg.render().asPng();
+  return image.render().asPng();
 }

@@ -1,7 +1,7 @@
 import { ConfigError, didYouMean } from '../util/errors.js';
 import { formatSchemaErrors, schemaValidator } from '../util/schema.js';
 
-/** The three weakly-supervised methods of a scan (DESIGN.md §3). */
+/** The three weakly-supervised methods of a scan (docs/physics.md#methods). */
 import type { MethodName } from '../methods/types.js';
 export type { MethodName };
 export const METHODS: readonly MethodName[] = Object.freeze(['iad', 'cwola', 'cathode']);

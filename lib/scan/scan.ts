@@ -6,6 +6,7 @@ import { ConfigError, InputError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { validateSchema } from '../util/schema.js';
+import { PACKAGE_ROOT, packageFileUrl } from '../util/packageRoot.js';
 import { ResultCache } from './cache.js';
 import { checkScanConfig, type DatasetSpec, type ScanConfig } from './config.js';
 import { loadScanDataset, requireDistinctSamples, sampleIdentity, type ScanDataset } from './dataset.js';
@@ -17,9 +18,7 @@ import type { ResultsDocument } from './results.js';
 import { validateResults } from './validateResults.js';
 import { windowSummary, type WindowSummary } from './summary.js';
 
-const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; dependencies: Record<string, string> };
-/** Repository root: relative paths in configs (windows files) resolve against it, then the cwd. */
-const REPO_ROOT = new URL('../../', import.meta.url).pathname;
+const PACKAGE = JSON.parse(readFileSync(packageFileUrl('package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
 
 export interface ScanRunOptions {
   /** Content-addressed cache of task results (reused by reruns). */
@@ -47,7 +46,7 @@ export interface ScanOutcome {
 }
 
 function resolveConfigPath(p: string): string {
-  return p.startsWith('/') ? p : resolve(REPO_ROOT, p);
+  return p.startsWith('/') ? p : resolve(PACKAGE_ROOT, p);
 }
 
 /** Load the samples a scan needs. */

@@ -8,11 +8,12 @@ import Ajv2020Module from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError } from '../util/errors.js';
+import { packageFileUrl } from '../util/packageRoot.js';
 import { RESULTS_SCHEMA, RESULTS_VERSION, type ResultsDocument } from './results.js';
 
 /** Path of the results schema, relative to the repository root (for messages). */
 export const RESULTS_SCHEMA_PATH = 'data-schemas/results.schema.json';
-const SCHEMA_URL = new URL('../../data-schemas/results.schema.json', import.meta.url);
+const SCHEMA_URL = packageFileUrl(RESULTS_SCHEMA_PATH);
 
 // ajv and ajv-formats are CommonJS with `exports.default`; under NodeNext the default import is the module.
 const Ajv2020 = Ajv2020Module.default;

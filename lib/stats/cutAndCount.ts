@@ -1,7 +1,7 @@
 /**
  * The whole cut-and-count of one window in one call, in the shape results store it: working points
  * (thresholds, counts summed over folds), expected background with its uncertainty, and the simple
- * and Cowan significances, signed and one-sided, per ε_B. Formulas: DESIGN.md §4 and arXiv:2411.00085;
+ * and Cowan significances, signed and one-sided, per ε_B. Formulas: docs/physics.md (#working-points to #significance) and arXiv:2411.00085;
  * see workingPoints.ts, expectedBackground.ts and significance.ts for each step.
  */
 import { ConfigError } from '../util/errors.js';

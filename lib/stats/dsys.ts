@@ -1,6 +1,6 @@
 /**
  * Systematic bias of the background estimate, δsys (anchor analysis Das et al., arXiv:2411.00085;
- * DESIGN.md §4). On a signal-free control run the method's expected background should equal the
+ * docs/physics.md#systematic-uncertainty). On a signal-free control run the method's expected background should equal the
  * observation; the relative shift per window n is
  *   δ_n = (N_obs,n − ε_eff N_SR,n) / (ε_eff N_SR,n),
  * and δsys is the mean of δ_n over windows (and runs), reported with its spread (std, ddof = 1),
@@ -76,7 +76,7 @@ export function deltaSysByEpsilonB(counts: readonly ControlCount[]): DeltaSysEst
 export type DeltaSysCombination = 'quadrature' | 'max';
 
 /**
- * Combine independent δsys sources (e.g. MC ⊕ data-driven sideband, DESIGN.md §4):
+ * Combine independent δsys sources (e.g. MC ⊕ data-driven sideband, docs/physics.md#systematic-uncertainty):
  * `quadrature` → sqrt(Σ δ_i²) (independent uncertainties); `max` → max |δ_i| (conservative envelope).
  * The result is a magnitude (≥ 0): signs of the individual biases do not survive a quadrature sum.
  */

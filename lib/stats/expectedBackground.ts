@@ -1,5 +1,5 @@
 /**
- * Expected background of a cut-and-count and its uncertainty (DESIGN.md §4; anchor analysis
+ * Expected background of a cut-and-count and its uncertainty (docs/physics.md#expected-background; anchor analysis
  * Das et al., arXiv:2411.00085):
  *   N_exp = ε_eff · N_SR · (1 + δsys),
  *   σ_exp = sqrt(1/N_template,pass + σ_sys²)  (relative; σ_sys = δsys by default, IAD: δsys = 0),
@@ -32,7 +32,7 @@ export interface ExpectedBackground {
 
 /**
  * N_exp = ε_eff N_SR (1 + δsys); σ_exp = sqrt(1/N_eff + σ_sys²); σ_b = N_exp σ_exp
- * (arXiv:2411.00085; DESIGN.md §4). N_eff = 0 (no passing template weight) gives σ_exp = ∞.
+ * (arXiv:2411.00085; docs/physics.md#expected-background). N_eff = 0 (no passing template weight) gives σ_exp = ∞.
  */
 export function expectedBackground(input: ExpectedBackgroundInput): ExpectedBackground {
   const { epsilonEff, nSR, nTemplatePassEff, deltaSys } = input;

@@ -1,6 +1,6 @@
 /**
  * Cut-and-count significances of an observed count n against an expected background b with a
- * *relative* background uncertainty σ (σ_b = b·σ), as in DESIGN.md §4 and the anchor analysis
+ * *relative* background uncertainty σ (σ_b = b·σ), as in docs/physics.md#significance and the anchor analysis
  * (Das et al., arXiv:2411.00085, eqs. for "simple" and "Cowan" significance).
  *
  * Signed values are positive for excesses and negative for deficits; the `…OneSided` variants clip
@@ -18,7 +18,7 @@ function checkCounts(fn: string, nObs: number, nExp: number, sigmaRel: number): 
 /**
  * "Simple" significance with a relative background uncertainty σ:
  *   Z = (n − b) / sqrt(b²(1/b + σ²)) = (n − b) / sqrt(b + b²σ²).
- * Source: DESIGN.md §4; arXiv:2411.00085 (simple significance with σ_exp).
+ * Source: docs/physics.md#significance; arXiv:2411.00085 (simple significance with σ_exp).
  * Limits: b = 0 gives +∞ for n > 0 and 0 for n = 0; σ = ∞ gives 0.
  * @param nObs observed count n ≥ 0 (may be a weighted sum).
  * @param nExp expected background b ≥ 0.
@@ -66,7 +66,7 @@ function gCowan(u: number, c: number, eps: number): number {
 }
 
 /**
- * Cowan asymptotic significance with a relative background uncertainty σ (DESIGN.md §4):
+ * Cowan asymptotic significance with a relative background uncertainty σ (docs/physics.md#significance):
  *   Z² = 2( n ln[n(1/b + σ²)/(1 + nσ²)] − (1/σ²) ln[(1 + nσ²)/(1 + bσ²)] ),
  * signed by n − b. Sources: for σ = 0 it is Z = sqrt(2(n ln(n/b) − (n − b))), the Poisson likelihood-ratio
  * significance of Cowan, Cranmer, Gross, Vitells, arXiv:1007.1727 (eq. 97, there written for n = s + b);

@@ -1,5 +1,5 @@
 /**
- * Working points of a cut-and-count (DESIGN.md §3–4; anchor analysis Das et al., arXiv:2411.00085):
+ * Working points of a cut-and-count (docs/physics.md#working-points; anchor analysis Das et al., arXiv:2411.00085):
  * the threshold t at background efficiency ε_B is the (1 − ε_B) quantile of the background template's
  * out-of-fold scores, by NumPy's `method="nearest"` (round-half-to-even of (n − 1)(1 − ε_B));
  * an event passes when score ≥ t. Counts are per fold (each fold's threshold from that fold's
@@ -265,7 +265,7 @@ function checkLabels(labels: ArrayLike<number>, n: number, name: string, scoresN
 }
 
 /**
- * Working points with per-fold thresholds and counts summed over folds (DESIGN.md §3–4: k-fold
+ * Working points with per-fold thresholds and counts summed over folds (docs/physics.md#working-points: k-fold
  * cross-fitting, each event scored by the model that did not train on it; data events of fold k
  * are cut at the threshold from the template events of fold k). Without `folds` the scores are pooled.
  */

@@ -8,12 +8,13 @@ import addFormatsModule from 'ajv-formats';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { FormatsPlugin } from 'ajv-formats';
 import { ConfigError } from './errors.js';
+import { packageFileUrl } from './packageRoot.js';
 
 // ajv-formats is CommonJS with a `default` export; under NodeNext the default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
 
-/** Directory of the schemas: `<repo>/data-schemas/`. */
-export const SCHEMA_DIR = new URL('../../data-schemas/', import.meta.url);
+/** Directory of the schemas: `<package>/data-schemas/`. */
+export const SCHEMA_DIR = packageFileUrl('data-schemas/');
 
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();

@@ -5,6 +5,7 @@
 import { ConfigError } from '../util/errors.js';
 import { validateSchema } from '../util/schema.js';
 import { readJsonFile } from '../util/json.js';
+import { packageFile } from '../util/packageRoot.js';
 
 /** Units windows may be declared in. */
 export type MassUnit = 'TeV' | 'GeV';
@@ -32,7 +33,7 @@ export interface WindowsConfig {
 }
 
 /** The default nine-window config (centres 3.1 … 3.9 TeV, width 0.4 TeV). */
-export const DEFAULT_WINDOWS_PATH = new URL('../../windows/lhco-nine.json', import.meta.url).pathname;
+export const DEFAULT_WINDOWS_PATH = packageFile('windows/lhco-nine.json');
 
 /**
  * Round to 12 significant digits: window edges are decimals (3.3, 0.2), and sums such as 3.3 − 0.2 =

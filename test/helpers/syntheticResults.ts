@@ -5,8 +5,8 @@
  * The toy world: an LHCO-like dijet spectrum (the dijet function, ≈ 120k background events in the
  * standard SR 3.3–3.7 TeV) with a W′ → XY signal of `nSignal` events, Gaussian in m_JJ at 3.45 TeV.
  * Each method's classifier is a binormal ROC with a method-dependent separation and run-to-run
- * jitter; pass counts are Poisson; δsys takes the anchor values of DESIGN.md §4; significances use
- * the simple and Cowan formulas of DESIGN.md §4. Look-elsewhere pseudo-experiments draw nine
+ * jitter; pass counts are Poisson; δsys takes the anchor values of docs/physics.md#anchor-numbers; significances use
+ * the simple and Cowan formulas of docs/physics.md#significance. Look-elsewhere pseudo-experiments draw nine
  * overlapping-window Z values from shared 0.1 TeV slices, as overlapping windows are correlated.
  */
 import { createHash } from 'node:crypto';
@@ -93,12 +93,12 @@ export function normalQuantile(p: number): number {
   return x - u / (1 + (x * u) / 2);
 }
 
-/** Simple significance of DESIGN.md §4. */
+/** Simple significance of docs/physics.md#significance. */
 function zSimple(nObs: number, nExp: number, sigmaRel: number): number {
   return (nObs - nExp) / Math.sqrt(nExp * nExp * (1 / nExp + sigmaRel * sigmaRel));
 }
 
-/** Cowan asymptotic significance with relative background uncertainty, signed (DESIGN.md §4). */
+/** Cowan asymptotic significance with relative background uncertainty, signed (docs/physics.md#significance). */
 function zCowan(n: number, b: number, s2: number): number {
   let q: number;
   if (s2 === 0) q = 2 * ((n > 0 ? n * Math.log(n / b) : 0) - (n - b));
@@ -136,7 +136,7 @@ const signalFraction = (lo: number, hi: number): number =>
 
 /** Binormal separation d′ of each method's classifier (weakly supervised at S/B ~ 1 %). */
 const SEPARATION: Record<MethodName, number> = { iad: 1.55, cathode: 1.4, cwola: 1.25 };
-/** δsys anchors (DESIGN.md §4) at ε_B = 1e-2, 1e-3, 1e-4, interpolated in log ε_B. */
+/** δsys anchors (docs/physics.md#anchor-numbers) at ε_B = 1e-2, 1e-3, 1e-4, interpolated in log ε_B. */
 const DELTA_SYS_ANCHORS: Record<MethodName, [number, number, number]> = { iad: [0, 0, 0], cwola: [0.14, 0.14, 0.12], cathode: [0.07, 0.14, 0.25] };
 function deltaSysAnchor(method: MethodName, epsilonB: number): number {
   const a = DELTA_SYS_ANCHORS[method];
@@ -259,7 +259,7 @@ function syntheticDeltaSys(rng: Rng, o: SyntheticOptions, windows: WindowRecord[
           const dd = byWindow.get('data-driven')!;
           values = mc.map((v, i) => Math.hypot(v, dd[i]));
         } else {
-          // Data-driven CATHODE δsys grows to ≈ 0.7–0.8 at ε_B = 1e-4 (DESIGN.md §4).
+          // Data-driven CATHODE δsys grows to ≈ 0.7–0.8 at ε_B = 1e-4 (docs/physics.md#anchor-numbers).
           const centre = source === 'data-driven' ? 0.75 * (-Math.log10(epsilonB) - 1) / 3 : deltaSysAnchor(method, epsilonB);
           const stat = 1 / Math.sqrt(epsilonB * 1.2e5);
           values = windows.map(() => centre + stat * rng.normal());

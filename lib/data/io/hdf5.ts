@@ -7,7 +7,6 @@
  * Table format (`format='table'`): a compound dataset `/<key>/table` with `values_block_{k}` arrays,
  * column names pickled (protocol 0) in the attr `values_block_{k}_kind`.
  */
-import h5wasm from 'h5wasm/node';
 import type { Dataset, Group } from 'h5wasm/node';
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -23,11 +22,19 @@ const SUPPORTED_FILTERS = new Map<number, string>([[1, 'deflate'], [2, 'shuffle'
 const UNITS_ATTR = 'sidewinder_units';
 const SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
-let ready: Promise<unknown> | undefined;
-async function h5(): Promise<typeof h5wasm> {
-  ready ??= h5wasm.ready;
-  await ready;
-  return h5wasm;
+type H5wasm = typeof import('h5wasm/node').default;
+/**
+ * h5wasm, loaded by {@link h5} on first use: importing it costs ≈ 0.2 s, which every CLI command and
+ * Slurm task would otherwise pay. The synchronous helpers below run only after `await h5()`.
+ */
+let h5wasm: H5wasm;
+let ready: Promise<H5wasm> | undefined;
+async function h5(): Promise<H5wasm> {
+  ready ??= import('h5wasm/node').then(async (m) => {
+    await m.default.ready;
+    return (h5wasm = m.default);
+  });
+  return ready;
 }
 
 /**

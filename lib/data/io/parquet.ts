@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
-import * as parquet from 'parquet-wasm/node';
 import { ConfigError, InputError } from '../../util/errors.js';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
 import type { EventTable } from '../eventTable.js';
@@ -14,6 +13,9 @@ import { fromArrow, registerLz4Codec, toArrow } from './arrow.js';
 
 const PAR1 = 'PAR1';
 const READ_BATCH_ROWS = 1 << 20;
+
+/** parquet-wasm, imported on first use (it costs ≈ 0.1 s of start-up to every command otherwise). */
+const parquetWasm = () => import('parquet-wasm/node');
 
 /** Read a Parquet file (snappy, zstd, gzip, brotli, lz4 or uncompressed). */
 export async function readParquet(path: string): Promise<EventTable> {
@@ -28,6 +30,7 @@ export async function readParquet(path: string): Promise<EventTable> {
     throw new InputError(`${path}: not a Parquet file (no PAR1 magic at the start)`);
   if (buf.subarray(buf.length - 4).toString('latin1') !== PAR1)
     throw new InputError(`${path}: truncated Parquet file (no PAR1 magic at the end; ${buf.length} bytes)`);
+  const parquet = await parquetWasm();
   let ipc: Uint8Array;
   try {
     // Large batches: one Arrow record batch per ~1M rows keeps columns zero-copy (the default 1024-row
@@ -40,16 +43,18 @@ export async function readParquet(path: string): Promise<EventTable> {
   return fromArrow(tableFromIPC(ipc), path);
 }
 
-const CODECS = { none: parquet.Compression.UNCOMPRESSED, snappy: parquet.Compression.SNAPPY, zstd: parquet.Compression.ZSTD } as const;
+/** parquet-wasm's `Compression` member of each codec name. */
+const CODECS = { none: 'UNCOMPRESSED', snappy: 'SNAPPY', zstd: 'ZSTD' } as const;
 
 /** Write `table` as Parquet (default snappy, like pandas). Atomic. */
 export async function writeParquet(table: EventTable, path: string, options: { compression?: 'none' | 'snappy' | 'zstd' } = {}): Promise<void> {
   const compression = options.compression ?? 'snappy';
   if (!Object.hasOwn(CODECS, compression))
     throw new ConfigError(`writeParquet: compression "${compression}" not supported; use ${Object.keys(CODECS).join(', ')}`);
+  const parquet = await parquetWasm();
   const wasmTable = parquet.Table.fromIPCStream(tableToIPC(toArrow(table), 'stream'));
   // No dictionary encoding: continuous physics values rarely repeat, and trying it doubles the write time.
-  const props = new parquet.WriterPropertiesBuilder().setCompression(CODECS[compression]).setDictionaryEnabled(false).build();
+  const props = new parquet.WriterPropertiesBuilder().setCompression(parquet.Compression[CODECS[compression]]).setDictionaryEnabled(false).build();
   const bytes = parquet.writeParquet(wasmTable, props);
   await writeFileAtomic(path, bytes);
 }

@@ -23,12 +23,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import type { FittedClassifier, ModelDocument } from '../classifier.js';
 import { MODEL_WRITER, registerModelKind } from '../classifier.js';
 import type { Matrix } from '../matrix.js';
 import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
 import { sigmoid } from '../nn/loss.js';
+
+/** onnxruntime-node, imported when the first session is created (not at start-up of every command). */
+const onnxruntime = async () => (await import('onnxruntime-node')).default;
 
 export interface OnnxClassifierOptions {
   /** Graph input to feed (default: the only input). */
@@ -77,7 +80,7 @@ export class FittedOnnxClassifier implements FittedClassifier {
   /** The ONNX model bytes. */
   readonly model: Uint8Array;
   private readonly source: string;
-  private session: Promise<ort.InferenceSession> | null = null;
+  private session: Promise<Ort.InferenceSession> | null = null;
   private features: number | null = null;
   private sync: { worker: Worker; port: MessagePort; ctrl: Int32Array; info: ModelInfo } | null = null;
 
@@ -96,8 +99,8 @@ export class FittedOnnxClassifier implements FittedClassifier {
   }
 
   /** The main-thread session (created on first use). */
-  private getSession(): Promise<ort.InferenceSession> {
-    this.session ??= ort.InferenceSession.create(this.model, this.sessionOptions()).catch((e: Error) => {
+  private getSession(): Promise<Ort.InferenceSession> {
+    this.session ??= onnxruntime().then((ort) => ort.InferenceSession.create(this.model, this.sessionOptions())).catch((e: Error) => {
       this.session = null;
       throw new InputError(`${this.source}: onnxruntime cannot load the model: ${e.message}`);
     });
@@ -122,8 +125,9 @@ export class FittedOnnxClassifier implements FittedClassifier {
     const io = resolveIo(s, this.options, this.source);
     this.checkCols(X, io.features);
     const data = io.type === 'float64' ? Float64Array.from(X.data) : Float32Array.from(X.data);
+    const ort = await onnxruntime();
     const out = await s.run({ [io.inputName]: new ort.Tensor(io.type, data, [X.rows, X.cols]) }, [io.outputName]);
-    const t = out[io.outputName] as ort.Tensor;
+    const t = out[io.outputName] as Ort.Tensor;
     return this.toProba(t.data as ArrayLike<number | bigint>, t.dims, X.rows);
   }
 

@@ -1,15 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT, RUNS_COMPILED } from '../../util/packageRoot.js';
 import type { ScanPlan } from '../plan.js';
 import { checkCondorInputs, renderCondorJobs, submitCondorDag, writeCondorJobs } from './condor.js';
 import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions, type JobPaths } from './groups.js';
 import { checkSlurmInputs, renderSlurmJobs, submitSlurmJobs, writeSlurmJobs, type SubmittedJob } from './slurm.js';
 import { readSubmission, writeSubmission, type SubmissionRecord } from './status.js';
 
-const REPO_ROOT = resolve(new URL('../../../', import.meta.url).pathname);
-
-/** argv that runs this checkout's CLI with this Node (the jobs run the code that made the plan). */
-export const defaultCommand = (): string[] => [process.execPath, join(REPO_ROOT, 'scripts', 'sidewinder.mjs')];
+/**
+ * argv that runs this package's CLI with this Node (the jobs run the code that made the plan): the
+ * compiled `dist/scripts/cli.js` (no TypeScript loader, sub-second start) when this code is the
+ * compiled package, the TypeScript sources through `scripts/sidewinder.mjs` (tsx) when it is not.
+ */
+export const defaultCommand = (): string[] =>
+  [process.execPath, join(PACKAGE_ROOT, ...(RUNS_COMPILED ? ['dist', 'scripts', 'cli.js'] : ['scripts', 'sidewinder.mjs']))];
 
 /**
  * The paths the job files name, made absolute (the jobs start elsewhere): plan, cache, output, its
@@ -17,7 +21,7 @@ export const defaultCommand = (): string[] => [process.execPath, join(REPO_ROOT,
  */
 export function jobPathsFor(o: { readonly planPath: string; readonly cacheDir: string; readonly outDir: string; readonly command?: readonly string[] }): JobPaths {
   const outDir = resolve(o.outDir);
-  return { planPath: resolve(o.planPath), cacheDir: resolve(o.cacheDir), outDir, logDir: join(outDir, 'logs'), workDir: REPO_ROOT, command: o.command ?? defaultCommand() };
+  return { planPath: resolve(o.planPath), cacheDir: resolve(o.cacheDir), outDir, logDir: join(outDir, 'logs'), workDir: PACKAGE_ROOT, command: o.command ?? defaultCommand() };
 }
 
 /**
