@@ -100,13 +100,13 @@ function runSharedMember(p: CrossFitFoldPayload, shared: SharedFoldBins): CrossF
   const ytr: Labels = new Uint8Array(nTrain);
   const wtr = weight ? new Float64Array(nTrain) : undefined;
   for (let i = 0, j = 0, t = 0; i < rows; i++) {
-    const row = bins.subarray(i * cols, (i + 1) * cols);
+    const s = i * cols;
     if (fold[i] === foldIndex) {
-      teBins.set(row, t * cols);
+      for (let c = 0, o = t * cols; c < cols; c++) teBins[o + c] = bins[s + c];
       testRows[t++] = i;
       continue;
     }
-    trBins.set(row, j * cols);
+    for (let c = 0, o = j * cols; c < cols; c++) trBins[o + c] = bins[s + c];
     ytr[j] = y[i];
     if (wtr) wtr[j] = weight![i];
     j++;

@@ -159,17 +159,30 @@ function scaleLeafInto(expNegRaw: Float64Array, idx: Uint32Array, start: number,
 
 /** Stratified split: for each class, a seeded `fraction` (rounded, ≥ 1, leaving ≥ 1) goes to validation. */
 export function stratifiedSplit(y: Labels, fraction: number, rng: Rng): { train: Uint32Array; validation: Uint32Array } {
-  const byClass: number[][] = [[], []];
-  for (let i = 0; i < y.length; i++) byClass[y[i]].push(i);
-  const tr: number[] = [], va: number[] = [];
+  const n = y.length;
+  let n1 = 0;
+  for (let i = 0; i < n; i++) n1 += y[i];
+  const byClass = [new Uint32Array(n - n1), new Uint32Array(n1)];
+  for (let i = 0, k0 = 0, k1 = 0; i < n; i++) {
+    if (y[i]) byClass[1][k1++] = i;
+    else byClass[0][k0++] = i;
+  }
+  const isValidation = new Uint8Array(n);
+  let nVa = 0;
   for (const c of [0, 1]) {
-    const ids = Uint32Array.from(byClass[c]);
+    const ids = byClass[c];
     rng.fork(`class:${c}`).shuffleInPlace(ids);
-    const nVal = Math.min(ids.length - 1, Math.max(1, Math.round(fraction * ids.length)));
-    for (let i = 0; i < ids.length; i++) (i < nVal ? va : tr).push(ids[i]);
+    const nVal = Math.max(0, Math.min(ids.length - 1, Math.max(1, Math.round(fraction * ids.length))));
+    for (let i = 0; i < nVal; i++) isValidation[ids[i]] = 1;
+    nVa += nVal;
   }
   // Ascending order: training rows keep their original order (cache-friendly, reproducible).
-  return { train: Uint32Array.from(tr).sort(), validation: Uint32Array.from(va).sort() };
+  const train = new Uint32Array(n - nVa), validation = new Uint32Array(nVa);
+  for (let i = 0, t = 0, v = 0; i < n; i++) {
+    if (isValidation[i]) validation[v++] = i;
+    else train[t++] = i;
+  }
+  return { train, validation };
 }
 
 /** What a fit recorded, for diagnostics and tests. */
@@ -369,7 +382,7 @@ interface Validation { bins: Uint8Array; y: Labels; w: Float64Array }
 /** Rows idx of a row-major bin matrix with `cols` features. */
 function gatherRows(bins: Uint8Array, idx: Uint32Array, cols: number): Uint8Array {
   const out = new Uint8Array(idx.length * cols);
-  for (let i = 0; i < idx.length; i++) out.set(bins.subarray(idx[i] * cols, idx[i] * cols + cols), i * cols);
+  for (let i = 0, o = 0; i < idx.length; i++) for (let j = 0, s = idx[i] * cols; j < cols; j++) out[o++] = bins[s + j];
   return out;
 }
 
