@@ -78,7 +78,7 @@ function trainingRows(fold: Uint8Array, foldIndex: number): Uint32Array {
  */
 export async function runCrossFitBin(p: CrossFitBinPayload): Promise<{ edges: number[][] }> {
   const { X, rows, cols, y, fold, foldIndex } = p;
-  const train = trainingRows(fold.subarray(0, rows), foldIndex);
+  const train = trainingRows(fold, foldIndex);
   const C = X.constructor as { new (n: number): Float64Array | Float32Array };
   const Xtr = new C(train.length * cols);
   for (let j = 0; j < train.length; j++) Xtr.set(X.subarray(train[j] * cols, (train[j] + 1) * cols), j * cols);
