@@ -6,6 +6,13 @@
  * members' scores are averaged. Each (fold, member) task has its own seed derived by label from
  * the root seed, and writes its own slice of a shared output, so the scores do not depend on the
  * pool size or on scheduling: the same seed gives identical scores on 0, 1 or 2 workers.
+ *
+ * Ensembles of histogram trees (kind 'hgb', members > 1) share each fold's binning: one task per
+ * fold fits the bin edges with member 0's recipe (quantiles of member 0's training half of the
+ * fold's training rows — never of the fold's own events) and bins every event once into shared
+ * memory; every member of the fold then trains and scores on those bins. Member 0 is therefore
+ * bit-identical to an unshared fit (and so is every ensemble of one); members m ≥ 1 differ from an
+ * unshared fit only in using member 0's edges instead of edges from their own training half.
  */
 import type { Matrix } from './matrix.js';
 import type { Reporter } from '../util/reporter.js';
@@ -13,7 +20,7 @@ import { modelModules } from './classifier.js';
 import { createRng, type Rng } from '../util/rng.js';
 import { ConfigError, ShapeError, InputError } from '../util/errors.js';
 import { WorkerPool, sharedArray } from './pool/pool.js';
-import { CROSS_FIT_FOLD_TASK, type CrossFitFoldPayload, type CrossFitFoldResult } from './crossFitTask.js';
+import { CROSS_FIT_BIN_TASK, CROSS_FIT_FOLD_TASK, type CrossFitFoldPayload, type CrossFitFoldResult, type SharedFoldBins } from './crossFitTask.js';
 
 /** Which classifier to cross-fit: a registered model kind and its options. */
 export interface ClassifierSpec {
@@ -33,6 +40,11 @@ export interface CrossFitOptions {
   templateWeight?: Float64Array;
   /** Class weights applied inside each fit (default 'none'). */
   classWeight?: 'balanced' | 'none';
+  /**
+   * Share each fold's binning across its ensemble members (kind 'hgb' without standardize,
+   * members > 1; see the module doc). Default true; false bins per member (the slower, older path).
+   */
+  shareBinning?: boolean;
   /** Where tasks run: a WorkerPool (e.g. sharedPool()), or inline when absent. */
   pool?: WorkerPool;
   reporter?: Reporter;
@@ -123,24 +135,36 @@ export async function crossFit(spec: ClassifierSpec, data: Matrix, template: Mat
   const out = sharedArray(Float64Array, members * n).fill(NaN);
 
   const pool = opts.pool ?? new WorkerPool({ size: 0 });
-  const tasks: CrossFitFoldPayload[] = [];
-  for (let f = 0; f < k; f++)
-    for (let m = 0; m < members; m++)
-      tasks.push({
-        model: { kind: spec.kind, options: spec.options ?? {}, modules },
-        X, rows: n, cols, y, fold, weight, out, foldIndex: f, member: m,
-        classWeight: opts.classWeight ?? 'none',
-        seed: foldMemberSeed(opts.seed, f, m),
-      });
+  const model = { kind: spec.kind, options: spec.options ?? {}, modules };
+  const task = (f: number, m: number, shared?: SharedFoldBins): CrossFitFoldPayload => ({
+    model, X, rows: n, cols, y, fold, weight, out, foldIndex: f, member: m,
+    classWeight: opts.classWeight ?? 'none',
+    seed: foldMemberSeed(opts.seed, f, m),
+    shared,
+  });
+  const share = (opts.shareBinning ?? true) && members > 1 && spec.kind === 'hgb' && spec.options?.standardize !== true;
+  const nTasks = k * members;
   let done = 0;
-  await Promise.all(
-    tasks.map((t) =>
-      pool.run<CrossFitFoldResult>(CROSS_FIT_FOLD_TASK, t).then((r) => {
-        opts.reporter?.progress('cross-fit models', ++done, tasks.length);
-        return r;
+  const run = (t: CrossFitFoldPayload) =>
+    pool.run<CrossFitFoldResult>(CROSS_FIT_FOLD_TASK, t).then((r) => {
+      opts.reporter?.progress('cross-fit models', ++done, nTasks);
+      return r;
+    });
+  const folds = Array.from({ length: k }, (_, f) => f);
+  if (share) {
+    const bins = sharedArray(Uint8Array, k * n * cols);
+    await Promise.all(
+      folds.map(async (f) => {
+        const binsOut = bins.subarray(f * n * cols, (f + 1) * n * cols);
+        const { edges } = await pool.run<{ edges: number[][] }>(CROSS_FIT_BIN_TASK, {
+          options: model.options, X, rows: n, cols, y, fold, foldIndex: f, seed: foldMemberSeed(opts.seed, f, 0), binsOut,
+        });
+        await Promise.all(Array.from({ length: members }, (_, m) => run(task(f, m, { bins: binsOut, edges }))));
       }),
-    ),
-  );
+    );
+  } else {
+    await Promise.all(folds.flatMap((f) => Array.from({ length: members }, (_, m) => run(task(f, m)))));
+  }
 
   const dataMemberScores = new Float64Array(members * nD), templateMemberScores = new Float64Array(members * nT);
   const dataScores = new Float64Array(nD), templateScores = new Float64Array(nT);

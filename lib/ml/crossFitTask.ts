@@ -5,8 +5,34 @@
 import { registerTaskHandler } from './pool/registry.js';
 import { createClassifier, type Labels } from './classifier.js';
 import type { Matrix } from './matrix.js';
+import { HistGradientBoosting } from './trees/hgb.js';
+import { binRowsInto } from './trees/binning.js';
 
 export const CROSS_FIT_FOLD_TASK = 'ml.crossFit.fold';
+export const CROSS_FIT_BIN_TASK = 'ml.crossFit.bin';
+
+/** One fold's binning, shared by the fold's ensemble members (histogram trees, kind 'hgb'). */
+export interface SharedFoldBins {
+  /** Every row (data then template) binned with `edges`, row-major, shared; only rows of other folds train. */
+  bins: Uint8Array;
+  /** Bin edges per feature, fitted on the fold's training rows (member 0's recipe). */
+  edges: number[][];
+}
+
+export interface CrossFitBinPayload {
+  /** hgb options (the member recipe whose bin edges are shared). */
+  options: Record<string, unknown>;
+  X: Float64Array | Float32Array;
+  rows: number;
+  cols: number;
+  y: Uint8Array;
+  fold: Uint8Array;
+  foldIndex: number;
+  /** Seed of member 0 of this fold: its edges are exactly those of an unshared fit of member 0. */
+  seed: number;
+  /** Output: this fold's bins of every row (rows × cols, shared). */
+  binsOut: Uint8Array;
+}
 
 export interface CrossFitFoldPayload {
   /** Model kind, options, and the modules whose import registers the kind (for workers). */
@@ -27,6 +53,8 @@ export interface CrossFitFoldPayload {
   member: number;
   classWeight: 'balanced' | 'none';
   seed: number;
+  /** The fold's shared binning (hgb only); absent: the member bins its own training rows. */
+  shared?: SharedFoldBins;
 }
 
 export interface CrossFitFoldResult {
@@ -34,8 +62,67 @@ export interface CrossFitFoldResult {
   nScored: number;
 }
 
+/** Training rows of fold `foldIndex` (all rows of other folds), ascending. */
+function trainingRows(fold: Uint8Array, foldIndex: number): Uint32Array {
+  let n = 0;
+  for (let i = 0; i < fold.length; i++) if (fold[i] !== foldIndex) n++;
+  const idx = new Uint32Array(n);
+  for (let i = 0, j = 0; i < fold.length; i++) if (fold[i] !== foldIndex) idx[j++] = i;
+  return idx;
+}
+
+/**
+ * Fit one fold's bin edges (member 0's recipe: its early-stopping split of the fold's training
+ * rows) and bin every row with them, into the shared `binsOut`. Bin edges come from training rows
+ * only; the fold's own events are binned with them for scoring, never used to place edges.
+ */
+export async function runCrossFitBin(p: CrossFitBinPayload): Promise<{ edges: number[][] }> {
+  const { X, rows, cols, y, fold, foldIndex } = p;
+  const train = trainingRows(fold, foldIndex);
+  const C = X.constructor as { new (n: number): Float64Array | Float32Array };
+  const Xtr = new C(train.length * cols);
+  for (let j = 0; j < train.length; j++) Xtr.set(X.subarray(train[j] * cols, (train[j] + 1) * cols), j * cols);
+  const ytr: Labels = new Uint8Array(train.length);
+  for (let j = 0; j < train.length; j++) ytr[j] = y[train[j]];
+  const edges = new HistGradientBoosting(p.options).binEdges({ data: Xtr, rows: train.length, cols }, ytr, p.seed);
+  binRowsInto(p.binsOut, { data: X, rows, cols } as Matrix, edges);
+  return { edges: edges.map((e) => Array.from(e)) };
+}
+
+/** A member trained and scored on its fold's shared bins (no per-member binning or row copies). */
+function runSharedMember(p: CrossFitFoldPayload, shared: SharedFoldBins): CrossFitFoldResult {
+  const { rows, cols, y, fold, weight, out, foldIndex } = p;
+  const train = trainingRows(fold, foldIndex);
+  const nTrain = train.length, nTest = rows - nTrain;
+  const { bins } = shared;
+  const trBins = new Uint8Array(nTrain * cols), teBins = new Uint8Array(nTest * cols);
+  const testRows = new Uint32Array(nTest);
+  const ytr: Labels = new Uint8Array(nTrain);
+  const wtr = weight ? new Float64Array(nTrain) : undefined;
+  for (let i = 0, j = 0, t = 0; i < rows; i++) {
+    const s = i * cols;
+    if (fold[i] === foldIndex) {
+      for (let c = 0, o = t * cols; c < cols; c++) teBins[o + c] = bins[s + c];
+      testRows[t++] = i;
+      continue;
+    }
+    for (let c = 0, o = j * cols; c < cols; c++) trBins[o + c] = bins[s + c];
+    ytr[j] = y[i];
+    if (wtr) wtr[j] = weight![i];
+    j++;
+  }
+  const edges = shared.edges.map((e) => Float64Array.from(e));
+  const fitted = new HistGradientBoosting(p.model.options).fitBinned(trBins, edges, ytr, { seed: p.seed, sampleWeight: wtr, classWeight: p.classWeight });
+  const raw = fitted.predictRawBinned(teBins, nTest);
+  const o = p.member * rows;
+  // The same logistic map as predictProba, so a shared member scores exactly as an unshared one would.
+  for (let j = 0; j < nTest; j++) out[o + testRows[j]] = 1 / (1 + Math.exp(-raw[j]));
+  return { nTrain, nScored: nTest };
+}
+
 export async function runCrossFitFold(p: CrossFitFoldPayload): Promise<CrossFitFoldResult> {
   for (const m of p.model.modules) await import(m);
+  if (p.shared) return runSharedMember(p, p.shared);
   const { X, rows, cols, y, fold, weight, out, foldIndex } = p;
   let nTrain = 0;
   for (let i = 0; i < rows; i++) if (fold[i] !== foldIndex) nTrain++;
@@ -65,3 +152,4 @@ export async function runCrossFitFold(p: CrossFitFoldPayload): Promise<CrossFitF
 }
 
 registerTaskHandler(CROSS_FIT_FOLD_TASK, import.meta.url, runCrossFitFold);
+registerTaskHandler(CROSS_FIT_BIN_TASK, import.meta.url, runCrossFitBin);

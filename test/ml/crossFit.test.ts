@@ -89,6 +89,47 @@ describe('crossFit', () => {
     for (let i = 0; i < 10; i++) expect(inline.dataScores[i]).toBeCloseTo((inline.dataMemberScores[i] + inline.dataMemberScores[3000 + i]) / 2, 15);
   });
 
+  it('shared per-fold binning: identical on 0, 1 and 2 workers; member 0 is bit-identical to unshared binning; member m is the fit on member 0\'s edges', async () => {
+    const data = events(2500, 14, 0.4), template = events(2000, 15, 0);
+    const options = { maxIter: 15, earlyStopping: true, validationFraction: 0.5 };
+    const spec = { kind: 'hgb', options };
+    const opts = { seed: 21, members: 3, k: 4 };
+    const inline = await crossFit(spec, data, template, opts);
+    const one = await crossFit(spec, data, template, { ...opts, pool: pool1 });
+    const two = await crossFit(spec, data, template, { ...opts, pool: pool2 });
+    for (const r of [one, two]) {
+      expect(r.dataMemberScores).toEqual(inline.dataMemberScores);
+      expect(r.templateMemberScores).toEqual(inline.templateMemberScores);
+    }
+    const unshared = await crossFit(spec, data, template, { ...opts, pool: pool2, shareBinning: false });
+    const nD = 2500, nT = 2000;
+    // Member 0 (and so any one-member ensemble): exactly the unshared numbers.
+    expect(inline.dataMemberScores.subarray(0, nD)).toEqual(unshared.dataMemberScores.subarray(0, nD));
+    expect(inline.templateMemberScores.subarray(0, nT)).toEqual(unshared.templateMemberScores.subarray(0, nT));
+    const single = await crossFit(spec, data, template, { ...opts, members: 1 });
+    expect(single.dataScores).toEqual(inline.dataMemberScores.subarray(0, nD));
+    // Members 1, 2 use member 0's edges, so they differ from their unshared fits, but only by binning.
+    expect(inline.dataMemberScores.subarray(nD)).not.toEqual(unshared.dataMemberScores.subarray(nD));
+    // Member 2 of fold 1, rebuilt by hand through the public API: edges from member 0's recipe on the fold's training rows.
+    const f = 1, m = 2;
+    const all = new Float64Array((nD + nT) * 3);
+    all.set(data.data, 0);
+    all.set(template.data, nD * 3);
+    const folds = [...inline.dataFold, ...inline.templateFold];
+    const labels = Uint8Array.from(folds, (_, i) => (i < nD ? 1 : 0));
+    const tr = folds.flatMap((g, i) => (g === f ? [] : [i])), te = folds.flatMap((g, i) => (g === f ? [i] : []));
+    const rows = (idx: number[]) => matrix(Float64Array.from(idx.flatMap((i) => [all[i * 3], all[i * 3 + 1], all[i * 3 + 2]])), idx.length, 3);
+    const Xtr = rows(tr), ytr = Uint8Array.from(tr, (i) => labels[i]);
+    const clf = new HistGradientBoosting(options);
+    const edges = clf.binEdges(Xtr, ytr, foldMemberSeed(21, f, 0));
+    const { binRowsInto } = await import('../../lib/ml/trees/binning.js');
+    const bins = new Uint8Array(Xtr.rows * 3);
+    binRowsInto(bins, Xtr, edges);
+    const p = clf.fitBinned(bins, edges, ytr, { seed: foldMemberSeed(21, f, m) }).predictProba(rows(te));
+    const memberOf = (i: number) => (i < nD ? inline.dataMemberScores[m * nD + i] : inline.templateMemberScores[m * nT + i - nD]);
+    expect(Float64Array.from(te, memberOf)).toEqual(p);
+  });
+
   it('template weights reach the fits: unit weights = no weights, weight 3 changes the scores; bad lengths are named', async () => {
     const data = events(1500, 6, 0.5), template = events(1500, 7, 0);
     const spec = { kind: 'hgb', options: { maxIter: 10, earlyStopping: false } };

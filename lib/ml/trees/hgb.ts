@@ -159,17 +159,30 @@ function scaleLeafInto(expNegRaw: Float64Array, idx: Uint32Array, start: number,
 
 /** Stratified split: for each class, a seeded `fraction` (rounded, ≥ 1, leaving ≥ 1) goes to validation. */
 export function stratifiedSplit(y: Labels, fraction: number, rng: Rng): { train: Uint32Array; validation: Uint32Array } {
-  const byClass: number[][] = [[], []];
-  for (let i = 0; i < y.length; i++) byClass[y[i]].push(i);
-  const tr: number[] = [], va: number[] = [];
+  const n = y.length;
+  let n1 = 0;
+  for (let i = 0; i < n; i++) n1 += y[i];
+  const byClass = [new Uint32Array(n - n1), new Uint32Array(n1)];
+  for (let i = 0, k0 = 0, k1 = 0; i < n; i++) {
+    if (y[i]) byClass[1][k1++] = i;
+    else byClass[0][k0++] = i;
+  }
+  const isValidation = new Uint8Array(n);
+  let nVa = 0;
   for (const c of [0, 1]) {
-    const ids = Uint32Array.from(byClass[c]);
+    const ids = byClass[c];
     rng.fork(`class:${c}`).shuffleInPlace(ids);
-    const nVal = Math.min(ids.length - 1, Math.max(1, Math.round(fraction * ids.length)));
-    for (let i = 0; i < ids.length; i++) (i < nVal ? va : tr).push(ids[i]);
+    const nVal = Math.max(0, Math.min(ids.length - 1, Math.max(1, Math.round(fraction * ids.length))));
+    for (let i = 0; i < nVal; i++) isValidation[ids[i]] = 1;
+    nVa += nVal;
   }
   // Ascending order: training rows keep their original order (cache-friendly, reproducible).
-  return { train: Uint32Array.from(tr).sort(), validation: Uint32Array.from(va).sort() };
+  const train = new Uint32Array(n - nVa), validation = new Uint32Array(nVa);
+  for (let i = 0, t = 0, v = 0; i < n; i++) {
+    if (isValidation[i]) validation[v++] = i;
+    else train[t++] = i;
+  }
+  return { train, validation };
 }
 
 /** What a fit recorded, for diagnostics and tests. */
@@ -202,34 +215,88 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
 
   fit(X: Matrix, y: Labels, fitOpts: FitOptions): FittedHistGradientBoosting {
     checkFitInputs('HistGradientBoosting.fit', X, y, fitOpts);
+    if (this.options.standardize) return this.fitStandardized(X, y, fitOpts);
+    const edges = this.binEdges(X, y, fitOpts.seed);
+    const bins = new Uint8Array(X.rows * X.cols);
+    binRowsInto(bins, X, edges);
+    return this.fitBinned(bins, edges, y, fitOpts);
+  }
+
+  /**
+   * The bin edges `fit(X, y, { seed })` uses: quantiles of the rows it trains on (after the
+   * early-stopping split, as sklearn). Cross-fitting computes them once per fold with member 0's
+   * seed and shares them, binned, with every member (see crossFit's `shareBinning`).
+   */
+  binEdges(X: Matrix, y: Labels, seed: number): BinEdges {
+    if (this.options.standardize) throw new ConfigError('HistGradientBoosting.binEdges: not available with standardize: true (edges are in standardised units)');
+    const o = this.options;
+    const rng = createRng(seed);
+    const Xt = this.earlyStopping(X.rows) ? takeRows(X, stratifiedSplit(y, o.validationFraction, rng.fork('validation')).train) : X;
+    return fitBinEdges(Xt, { maxBins: o.maxBins, subsample: o.binSubsample, rng: rng.fork('binning') });
+  }
+
+  /** Whether a fit on `rows` training rows holds out a validation set. */
+  private earlyStopping(rows: number): boolean {
+    const e = this.options.earlyStopping;
+    return e === 'auto' ? rows > 10_000 : e;
+  }
+
+  /**
+   * Fit on already-binned rows: `bins` (row-major, bin of (i, f) at bins[i · nF + f]) are the rows
+   * of X binned with `edges`. With the edges of `binEdges(X, y, seed)` this is exactly
+   * `fit(X, y, { seed })`; with other edges (e.g. shared by ensemble members) it is the same
+   * recipe on those bins. The returned model scores raw events with `edges`.
+   */
+  fitBinned(bins: Uint8Array, edges: BinEdges, y: Labels, fitOpts: FitOptions): FittedHistGradientBoosting {
+    const nF = edges.length, rows = y.length;
+    if (bins.length !== rows * nF) throw new ShapeError(`HistGradientBoosting.fitBinned: ${bins.length} bins for ${rows} rows × ${nF} features`);
+    if (this.options.standardize) throw new ConfigError('HistGradientBoosting.fitBinned: not available with standardize: true');
+    // checkFitInputs reads only the length of X's data: the bins stand in for it.
+    checkFitInputs('HistGradientBoosting.fitBinned', { data: bins, rows, cols: nF } as unknown as Matrix, y, fitOpts);
+    const rng = createRng(fitOpts.seed);
+    const wAll = effectiveWeights(y, fitOpts);
+    if (!this.earlyStopping(rows)) return this.boost(bins, rows, y, wAll, null, edges, null, fitOpts);
+    const { train, validation } = stratifiedSplit(y, this.options.validationFraction, rng.fork('validation'));
+    const val: Validation = { bins: gatherRows(bins, validation, nF), y: gather(y, validation, Uint8Array), w: gather(wAll, validation, Float64Array) };
+    return this.boost(gatherRows(bins, train, nF), train.length, gather(y, train, Uint8Array), gather(wAll, train, Float64Array), val, edges, null, fitOpts);
+  }
+
+  /** The `standardize: true` path: standardise with training-set moments, then bin and boost. */
+  private fitStandardized(X: Matrix, y: Labels, fitOpts: FitOptions): FittedHistGradientBoosting {
     const o = this.options;
     const rng = createRng(fitOpts.seed);
-    const reporter = fitOpts.reporter;
     const wAll = effectiveWeights(y, fitOpts);
-    const early = o.earlyStopping === 'auto' ? X.rows > 10_000 : o.earlyStopping;
-
-    let Xt: Matrix = X, yt: Labels = y, wt = wAll;
-    let Xv: Matrix | null = null, yv: Labels | null = null, wv: Float64Array | null = null;
-    if (early) {
-      const { train, validation } = stratifiedSplit(y, o.validationFraction, rng.fork('validation'));
-      Xt = takeRows(X, train);
-      yt = gather(y, train, Uint8Array);
-      wt = gather(wAll, train, Float64Array);
+    let Xt: Matrix = X, yt: Labels = y, wt = wAll, Xv: Matrix | null = null, val: Validation | null = null;
+    let validation: Uint32Array | null = null;
+    if (this.earlyStopping(X.rows)) {
+      const split = stratifiedSplit(y, o.validationFraction, rng.fork('validation'));
+      validation = split.validation;
+      Xt = takeRows(X, split.train);
+      yt = gather(y, split.train, Uint8Array);
+      wt = gather(wAll, split.train, Float64Array);
       Xv = takeRows(X, validation);
-      yv = gather(y, validation, Uint8Array);
-      wv = gather(wAll, validation, Float64Array);
     }
-    let scaler: Standardizer | null = null;
-    if (o.standardize) {
-      scaler = Standardizer.fit(Xt);
-      Xt = scaler.transform(Xt);
-      if (Xv) Xv = scaler.transform(Xv);
-    }
-    const nT = Xt.rows, nF = X.cols;
+    const scaler = Standardizer.fit(Xt);
+    Xt = scaler.transform(Xt);
     const edges = fitBinEdges(Xt, { maxBins: o.maxBins, subsample: o.binSubsample, rng: rng.fork('binning') });
-    const nBins = Int32Array.from(edges, (e) => e.length + 1);
-    const bins = new Uint8Array(nT * nF);
+    const bins = new Uint8Array(Xt.rows * X.cols);
     binRowsInto(bins, Xt, edges);
+    if (Xv) {
+      Xv = scaler.transform(Xv);
+      const vb = new Uint8Array(Xv.rows * X.cols);
+      binRowsInto(vb, Xv, edges);
+      val = { bins: vb, y: gather(y, validation!, Uint8Array), w: gather(wAll, validation!, Float64Array) };
+    }
+    return this.boost(bins, Xt.rows, yt, wt, val, edges, scaler, fitOpts);
+  }
+
+  /** Boosting proper, on binned training rows and (with early stopping) binned validation rows. */
+  private boost(bins: Uint8Array, nT: number, yt: Labels, wt: Float64Array, val: Validation | null, edges: BinEdges, scaler: Standardizer | null, fitOpts: FitOptions): FittedHistGradientBoosting {
+    const o = this.options;
+    const reporter = fitOpts.reporter;
+    const nF = edges.length;
+    const nBins = Int32Array.from(edges, (e) => e.length + 1);
+    const yv = val ? val.y : null, wv = val ? val.w : null;
 
     // Baseline: logit of the weighted fraction of label 1 (clipped away from 0 and 1).
     let sw = 0, swy = 0;
@@ -251,11 +318,10 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
     const validationLoss: number[] = [];
     let rowBinsV: Uint8Array | null = null, rawV: Float64Array | null = null, expNegRawV: Float64Array | null = null;
     const leafExp = new Float64Array(2 * o.maxLeafNodes);
-    if (Xv) {
-      rowBinsV = new Uint8Array(Xv.rows * nF);
-      binRowsInto(rowBinsV, Xv, edges);
-      rawV = new Float64Array(Xv.rows).fill(baseline);
-      expNegRawV = new Float64Array(Xv.rows).fill(Math.exp(-baseline));
+    if (val) {
+      rowBinsV = val.bins;
+      rawV = new Float64Array(yv!.length).fill(baseline);
+      expNegRawV = new Float64Array(yv!.length).fill(Math.exp(-baseline));
       validationLoss.push(meanLogLossFromExp(rawV, expNegRawV, yv!, wv!));
     }
     let earlyStopped = false;
@@ -282,7 +348,7 @@ export class HistGradientBoosting implements Classifier<HgbOptions> {
       }
       reporter?.progress('boosting', it + 1, o.maxIter);
     }
-    const info: HgbFitInfo = { nIter: trees.length, earlyStopped, validationLoss, nTrain: nT, nValidation: Xv ? Xv.rows : 0 };
+    const info: HgbFitInfo = { nIter: trees.length, earlyStopped, validationLoss, nTrain: nT, nValidation: yv ? yv.length : 0 };
     return new FittedHistGradientBoosting(o, nF, edges, baseline, trees, info, scaler);
   }
 }
@@ -308,6 +374,16 @@ function shouldStop(losses: number[], nIterNoChange: number, tol: number): boole
   const reference = -losses[losses.length - nIterNoChange - 1];
   for (let i = losses.length - nIterNoChange; i < losses.length; i++) if (-losses[i] > reference + tol) return false;
   return true;
+}
+
+/** Validation rows of an early-stopping fit: their bins (row-major), labels and weights. */
+interface Validation { bins: Uint8Array; y: Labels; w: Float64Array }
+
+/** Rows idx of a row-major bin matrix with `cols` features. */
+function gatherRows(bins: Uint8Array, idx: Uint32Array, cols: number): Uint8Array {
+  const out = new Uint8Array(idx.length * cols);
+  for (let i = 0, o = 0; i < idx.length; i++) for (let j = 0, s = idx[i] * cols; j < cols; j++) out[o++] = bins[s + j];
+  return out;
 }
 
 function gather<T extends Uint8Array | Float64Array>(a: T, idx: Uint32Array, C: { new (n: number): T }): T {
@@ -352,9 +428,8 @@ export class FittedHistGradientBoosting implements FittedClassifier {
     const cols = this.nFeatures;
     const out = new Float64Array(X.rows);
     const rowBins = new Uint8Array(Math.min(CHUNK_ROWS, X.rows) * cols);
-    const acc = new Int32Array(Math.max(1, this.trees.length));
-    const rowOff = new Int32Array(cols);
     const buf = this.standardizer ? new Float64Array(Math.min(CHUNK_ROWS, X.rows) * cols) : null;
+    const scratch = this.scoringScratch(tables);
     for (let a = 0; a < X.rows; a += CHUNK_ROWS) {
       const b = Math.min(X.rows, a + CHUNK_ROWS);
       let chunk: Matrix = { data: X.data.subarray(a * cols, b * cols), rows: b - a, cols };
@@ -365,11 +440,32 @@ export class FittedHistGradientBoosting implements FittedClassifier {
       }
       const rb = rowBins.subarray(0, (b - a) * cols);
       binRowsInto(rb, chunk, this.edges, a);
-      const o = out.subarray(a, b);
-      if (tables) bitmaskRawInto(o, rb, b - a, cols, tables, nTrees, this.baseline, acc, rowOff);
-      else traverseRawInto(o, rb, b - a, cols, this.trees, nTrees, this.baseline);
+      this.rawFromBinsInto(out.subarray(a, b), rb, b - a, tables, nTrees, scratch);
     }
     return out;
+  }
+
+  /**
+   * Raw scores of rows already binned with this model's `edges` (row-major, `nFeatures` per row),
+   * identical to `predictRaw` of the raw rows: cross-fitting bins each fold's events once and
+   * scores them from the shared bins.
+   */
+  predictRawBinned(rowBins: Uint8Array, rows: number): Float64Array {
+    if (this.standardizer) throw new ConfigError('HistGradientBoosting.predictRawBinned: not available for a standardised model');
+    if (rowBins.length !== rows * this.nFeatures) throw new ShapeError(`HistGradientBoosting.predictRawBinned: ${rowBins.length} bins for ${rows} rows × ${this.nFeatures} features`);
+    if (this.tables === undefined) this.tables = buildBitmaskTables(this.trees, this.edges);
+    const out = new Float64Array(rows);
+    this.rawFromBinsInto(out, rowBins, rows, this.tables, this.trees.length, this.scoringScratch(this.tables));
+    return out;
+  }
+
+  private scoringScratch(tables: BitmaskTables | null): { acc: Int32Array; rowOff: Int32Array } | null {
+    return tables ? { acc: new Int32Array(Math.max(1, this.trees.length)), rowOff: new Int32Array(this.nFeatures) } : null;
+  }
+
+  private rawFromBinsInto(out: Float64Array, rb: Uint8Array, rows: number, tables: BitmaskTables | null, nTrees: number, scratch: { acc: Int32Array; rowOff: Int32Array } | null): void {
+    if (tables) bitmaskRawInto(out, rb, rows, this.nFeatures, tables, nTrees, this.baseline, scratch!.acc, scratch!.rowOff);
+    else traverseRawInto(out, rb, rows, this.nFeatures, this.trees, nTrees, this.baseline);
   }
 
   predictProba(X: Matrix): Float64Array {
