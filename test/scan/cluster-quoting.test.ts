@@ -130,7 +130,7 @@ describe('control characters are refused, naming the field, before anything is w
   it('regression (issue 16): `sidewinder submit --out` with a touch line is refused with one line; no plan, no job file, nothing runs', () => {
     const out = join(BASE, `cli\ntouch ${PWNED}`);
     const r = spawnSync(process.execPath, [join(REPO, 'scripts', 'sidewinder.mjs'), 'submit', '--engine', 'slurm', '--dry-run', '--preset', 'ci', '--out', out], { cwd: REPO, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2); // a bad option value is bad usage (exit 2, scripts/cliErrors.ts)
     expect(r.stderr.trim()).toMatch(new RegExp(`^sidewinder: --out \\(output directory\\): newline \\(U\\+000A\\) at character ${out.indexOf('\n') + 1} cannot go into a batch job file`));
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(out)).toBe(false);
