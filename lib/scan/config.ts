@@ -53,6 +53,12 @@ export interface ScanConfig {
   classifier: { kind: ClassifierKind; options: Record<string, unknown>; onnxPath?: string };
   /** k of the k-fold cross-fitting. */
   folds: number;
+  /**
+   * Minimum number of template events passing a working point (default 10,
+   * `DEFAULT_MIN_TEMPLATE_PASS`): a (window, method, ε_B) whose template cannot reach it is refused —
+   * no significance, the template size needed ⌈min/ε_B⌉ reported instead (lib/stats `templateResolution`).
+   */
+  minTemplatePass?: number;
   /** Classifiers averaged per fold. */
   ensemble: number;
   /** Independent runs (different seeds) giving mean ± std. */
@@ -85,6 +91,8 @@ export function checkScanConfig(cfg: ScanConfig, source = 'scan config'): ScanCo
     throw new ConfigError(`${source}: cathode.generator must be "flow" or "gan", got ${JSON.stringify(cfg.cathode.generator)}`);
   for (const e of cfg.epsilonB)
     if (!(e > 0 && e < 1)) throw new ConfigError(`${source}: epsilonB must lie in (0, 1), got ${e}`);
+  if (cfg.minTemplatePass !== undefined && !(Number.isInteger(cfg.minTemplatePass) && cfg.minTemplatePass >= 1))
+    throw new ConfigError(`${source}: minTemplatePass must be an integer ≥ 1, got ${cfg.minTemplatePass}`);
   if (!Number.isInteger(cfg.folds) || cfg.folds < 2) throw new ConfigError(`${source}: folds must be an integer ≥ 2, got ${cfg.folds}`);
   if (!Number.isInteger(cfg.runs) || cfg.runs < 1) throw new ConfigError(`${source}: runs must be an integer ≥ 1, got ${cfg.runs}`);
   if (!Number.isInteger(cfg.ensemble) || cfg.ensemble < 1) throw new ConfigError(`${source}: ensemble must be an integer ≥ 1, got ${cfg.ensemble}`);

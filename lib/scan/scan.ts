@@ -15,6 +15,7 @@ import { assembleResults } from './assemble.js';
 import type { ResultsDocument } from './results.js';
 import { validateResults } from './validateResults.js';
 import { windowSummary, type WindowSummary } from './summary.js';
+import { checkWorkingPointsResolvable } from './resolvable.js';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string; dependencies: Record<string, string> };
 /** Repository root: relative paths in configs (windows files) resolve against it, then the cwd. */
@@ -93,6 +94,7 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   const { windows, shortSidebandWidth } = await scanWindows(config);
   const datasets = await loadScanSamples(config, reporter);
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
+  checkWorkingPointsResolvable(config, windows, shortSidebandWidth, datasets, reporter);
   const plan: ScanPlan = buildPlan(config, windows, shortSidebandWidth, Object.fromEntries(Object.entries(datasets).map(([k, d]) => [k, d.sha256])));
   const planPath = join(options.outDir, 'plan.json');
   await writeFileAtomic(planPath, JSON.stringify(plan, null, 1));
