@@ -156,8 +156,8 @@ function deltaSysTable(results: ResultsDocument): string {
       const d = studies.find((x) => x.method === method && x.source === source && x.epsilonB === e);
       if (!d) return '<td>—</td>';
       // The counting error from the control counts when stored; older documents carry only std/√n.
-      const e = d.statError ?? d.stdErr;
-      const err = e === undefined ? '' : ` <span class="pm">± ${num(e, 2)}</span>`;
+      const sigma = d.statError ?? d.stdErr;
+      const err = sigma === undefined ? '' : ` <span class="pm">± ${num(sigma, 2)}</span>`;
       const mark = d.significant === false ? ' <span class="pm" title="|δsys| ≤ its error: not applied to N_exp">(n.s.)</span>' : '';
       return `<td>${d.mean.toFixed(3)}${err}${mark} <span class="pm">(spread ${num(d.std, 2)})</span></td>`;
     });
