@@ -12,6 +12,9 @@ import type { ScanDataset } from '../../lib/scan/dataset.js';
 import { validateResults } from '../../lib/scan/validateResults.js';
 import { syntheticResults } from '../helpers/syntheticResults.js';
 import type { Reporter } from '../../lib/util/reporter.js';
+import type { ResultsDocument } from '../../lib/scan/results.js';
+import { printScanTable, deltaSysLabel } from '../../scripts/commands/scanTable.js';
+import { renderHtml } from '../../lib/report/html.js';
 
 describe('working points the template can resolve', () => {
   it('N_needed = ⌈min/ε_B⌉ without floating-point round-up', () => {
@@ -174,5 +177,44 @@ describe('results documents with refused cells', () => {
     const ok = { ...doc, runs: doc.runs.filter((r) => key(r) !== key(victim)), aggregates: doc.aggregates.filter((a) => key(a) !== key(victim)), refusedCells: [refused] };
     expect(validateResults(JSON.parse(JSON.stringify(ok)), 'doc').refusedCells).toHaveLength(1);
     expect(() => validateResults({ ...ok, refusedCells: [{ ...refused, nTemplateNeeded: 0 }] }, 'doc')).toThrow(/nTemplateNeeded/);
+  });
+});
+
+describe('summary table and report with refused cells and δsys ± error', () => {
+  const doc = syntheticResults({ nRuns: 1 });
+  const victim = doc.aggregates.find((a) => a.method === 'cwola')!;
+  const key = (r: { windowId: number; method: string; epsilonB: number }): string => `${r.windowId}/${r.method}/${r.epsilonB}`;
+  const refused = {
+    windowId: victim.windowId, method: victim.method, epsilonB: victim.epsilonB, minTemplatePass: 10, nTemplate: 2456, nTemplatePass: 5,
+    epsilonEff: 5 / 2456, nTemplateNeeded: 100_000_000, runs: [0], reason: '2456 template events × ε_B 1e-7 = 0.000246 expected to pass, below the minimum of 10',
+  };
+  const other = doc.aggregates.find((a) => a.method === 'cathode')!;
+  const withSys = doc.aggregates.map((a) =>
+    a === other ? { ...a, deltaSys: 0, deltaSysMeasured: 0.042, deltaSysStatError: 0.05 } : a.method === 'cwola' ? { ...a, deltaSys: 0.12, deltaSysMeasured: 0.12, deltaSysStatError: 0.03 } : a,
+  );
+  const shown: ResultsDocument = { ...doc, runs: doc.runs.filter((r) => key(r) !== key(victim)), aggregates: withSys.filter((a) => key(a) !== key(victim)), refusedCells: [refused] };
+
+  it('the scan table shows "—" with a numbered footnote, never a Z, and δsys ± error (parenthesised when not applied)', () => {
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (s: string) => lines.push(s);
+    try {
+      printScanTable(shown);
+    } finally {
+      console.log = log;
+    }
+    const row = lines.find((l) => l.includes('—[1]'))!;
+    expect(row).toMatch(new RegExp(`^${victim.windowId}\\s.*CWoLa`));
+    expect(lines.some((l) => l.startsWith('[1] window') && l.includes('template needed ≥ 100000000 events'))).toBe(true);
+    expect(lines.some((l) => l.includes('(0.042±0.050)'))).toBe(true);
+    expect(lines.some((l) => l.includes(' 0.120±0.030 '))).toBe(true);
+    expect(deltaSysLabel({ deltaSys: 0.3 })).toBe('0.300');
+  });
+
+  it('the HTML comparison table shows the refusal as a footnote, not a number', () => {
+    const html = renderHtml(shown, [], []);
+    expect(html).toMatch(/<td colspan="4" title="2456 template events[^"]*">—<sup>1<\/sup><\/td>/);
+    expect(html).toMatch(/<sup>1<\/sup> CWoLa, window \d+: refused, no significance — 2456 template events/);
+    expect(html).toContain('(0.042 <span class="pm">± 0.05</span>)');
   });
 });
