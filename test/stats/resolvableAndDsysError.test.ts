@@ -218,3 +218,21 @@ describe('summary table and report with refused cells and δsys ± error', () =>
     expect(html).toContain('(0.042 <span class="pm">± 0.05</span>)');
   });
 });
+
+describe('a scan whose ε_B no window can resolve', () => {
+  it('is refused after loading the data and before any training, naming ε_B and the template size needed', async () => {
+    const { runScan } = await import('../../lib/scan/scan.js');
+    const { mkdtempSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const cfg = presetConfig('ci');
+    cfg.windows.ids = [5];
+    cfg.dataset.generate = { background: 20_000, signal: 0, seed: 1 };
+    cfg.template.generate = { ...cfg.template.generate!, background: 10_000 };
+    delete cfg.control;
+    cfg.epsilonB = [1e-2, 1e-7];
+    const out = mkdtempSync(join(tmpdir(), 'sw-refuse-'));
+    await expect(runScan(cfg, { outDir: out, cacheDir: join(out, 'cache') })).rejects.toThrow(/ε_B 1e-7 cannot be resolved in any window: the largest template has \d+ events.* need ≥ 100000000/);
+    expect(existsSync(join(out, 'cache'))).toBe(false); // no task ran
+  }, 60_000);
+});
