@@ -7,7 +7,7 @@
  * counted, not included.
  *
  *   node --import tsx scripts/toyStudy.ts [--toys 50] [--windows 4,5,6] [--background 120000]
- *       [--template 60000] [--control 120000] [--control-model same|alternative] [--flow ci|tiny|default]
+ *       [--template 60000] [--control 120000] [--control-model same|alternative|none] [--flow ci|tiny|default]
  *       [--epsilon-b 1e-2,1e-3] [--methods iad,cwola,cathode] [--first-seed 1000] [--out out/toys]
  *
  * The control sample comes by default from the *same* background model as the data (an ideal MC):
@@ -31,7 +31,8 @@ export interface ToyStudyOptions {
   readonly background: number;
   readonly template: number;
   readonly control: number;
-  readonly controlModel: 'same' | 'alternative';
+  /** Control sample's background model; 'none': no control sample (δsys = 0: the methods' raw bias shows). */
+  readonly controlModel: 'same' | 'alternative' | 'none';
   /** CATHODE flow: 'ci' (the ci preset's flow: default network, 4 epochs, ≤ 60k events), 'tiny' (3 blocks × 32, 3 epochs, ≤ 30k) or 'default'. */
   readonly flow: 'ci' | 'tiny' | 'default';
   readonly epsilonB: number[];
@@ -64,7 +65,8 @@ export function toyConfig(o: Omit<ToyStudyOptions, 'outDir'>, toy: number): Scan
   cfg.epsilonB = o.epsilonB;
   cfg.dataset = { generate: { background: o.background, signal: 0, seed: s + 1 } };
   cfg.template = { generate: { ...cfg.template.generate!, background: o.template, seed: s + 2 } };
-  cfg.control = { generate: { background: o.control, signal: 0, seed: s + 3, ...(o.controlModel === 'alternative' ? { backgroundModel: 'alternative' as const } : {}) } };
+  if (o.controlModel === 'none') delete cfg.control;
+  else cfg.control = { generate: { background: o.control, signal: 0, seed: s + 3, ...(o.controlModel === 'alternative' ? { backgroundModel: 'alternative' as const } : {}) } };
   cfg.seed = s + 4;
   cfg.cathode = { ...cfg.cathode, flow: FLOWS[o.flow] };
   cfg.lookElsewhere = { pseudoExperiments: 0 };
