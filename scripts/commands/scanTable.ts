@@ -47,7 +47,7 @@ export function printScanTable(results: ResultsDocument): void {
   if (results.aggregates.some((a) => a.deltaSysStatError !== undefined))
     console.log('δsys ± σ: measured shift ± its counting error; in parentheses when |δsys| ≤ σ (compatible with zero: N_exp not shifted, σ enters σ_b)');
   refused.forEach((r, i) =>
-    console.log(`[${i + 1}] window ${r.windowId}, ${METHOD_LABELS[r.method]}, ε_B=${r.epsilonB}: refused, no significance — ${r.reason} (ε_eff ${r.epsilonEff.toPrecision(2)}; template needed ≥ ${r.nTemplateNeeded} events)`),
+    console.log(`[${i + 1}] window ${r.windowId}, ${METHOD_LABELS[r.method]}, ε_B=${r.epsilonB}: refused, no significance — ${r.reason} (ε_eff would be ${r.epsilonEff.toPrecision(2)})`),
   );
   for (const l of results.lookElsewhere ?? [])
     console.log(`look-elsewhere ${METHOD_LABELS[l.method]} ε_B=${l.epsilonB}: max local Z ${fmt(l.localZMax, 2)} (window ${l.localZMaxWindowId}) → global Z ${l.globalZ !== null ? fmt(l.globalZ, 2) : l.globalZLower95 !== undefined ? `> ${fmt(l.globalZLower95, 2)} (95 % CL; no pseudo-experiment reached it)` : '∞ (local p-value underflows)'} (${l.nPseudoExperiments} pseudo-experiments; Šidák ${fmt(l.sidakBound.globalZ ?? Infinity, 2)})`);

@@ -205,7 +205,7 @@ describe('summary table and report with refused cells and δsys ± error', () =>
     }
     const row = lines.find((l) => l.includes('—[1]'))!;
     expect(row).toMatch(new RegExp(`^${victim.windowId}\\s.*CWoLa`));
-    expect(lines.some((l) => l.startsWith('[1] window') && l.includes('template needed ≥ 100000000 events'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('[1] window') && l.includes('2456 template events') && l.includes('ε_eff would be 0.0020'))).toBe(true);
     expect(lines.some((l) => l.includes('(0.042±0.050)'))).toBe(true);
     expect(lines.some((l) => l.includes(' 0.120±0.030 '))).toBe(true);
     expect(deltaSysLabel({ deltaSys: 0.3 })).toBe('0.300');
