@@ -73,6 +73,7 @@ table.cmp td.win { text-align: left; font-weight: bold; }
 table.cmp td.best { background: #ffe9a8; font-weight: bold; }
 table.cmp tr.bestrow td.win { background: #ffe9a8; }
 .pm { color: #555; font-weight: normal; }
+ul.tablenotes { font-size: 0.85em; color: #333; margin: -0.6em 0 1.2em; padding-left: 1.2em; list-style: none; }
 .missing li { color: #7a4b00; }
 footer { margin-top: 3em; border-top: 1px solid #ccc; font-size: 0.85em; color: #333; }
 footer pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.95em; }
@@ -90,8 +91,17 @@ export function bestWindows(results: ResultsDocument, epsilonB: number, statisti
   return best;
 }
 
+/** δsys cell: the measured shift ± its counting error, in parentheses when compatible with zero (not applied). */
+function deltaSysCell(a: CellAggregate): string {
+  if (a.deltaSysStatError === undefined) return num(a.deltaSys, 2);
+  const measured = a.deltaSysMeasured ?? a.deltaSys;
+  const s = `${num(measured, 2)} <span class="pm">± ${num(a.deltaSysStatError, 2)}</span>`;
+  return a.deltaSys === 0 && measured !== 0 ? `<span title="compatible with zero: not applied to N_exp; its error enters σ_b">(${s})</span>` : s;
+}
+
 function comparisonTable(results: ResultsDocument, epsilonB: number, statistic: PlotOptions['statistic']): string {
-  const methods = METHOD_NAMES.filter((m) => results.aggregates.some((a) => a.method === m && a.epsilonB === epsilonB));
+  const refused = (results.refusedCells ?? []).filter((r) => r.epsilonB === epsilonB);
+  const methods = METHOD_NAMES.filter((m) => results.aggregates.some((a) => a.method === m && a.epsilonB === epsilonB) || refused.some((r) => r.method === m));
   if (methods.length === 0) return '';
   const byKey = new Map(results.aggregates.filter((a) => a.epsilonB === epsilonB).map((a) => [`${a.windowId}/${a.method}`, a]));
   const best = bestWindows(results, epsilonB, statistic);
@@ -103,14 +113,22 @@ function comparisonTable(results: ResultsDocument, epsilonB: number, statistic: 
   const rows = windows.map((w) => {
     const cells = methods.map((m) => {
       const a = byKey.get(`${w.id}/${m}`);
+      const r = refused.findIndex((x) => x.windowId === w.id && x.method === m);
+      if (r >= 0) return `<td colspan="4" title="${escapeHtml(refused[r].reason)}">—<sup>${r + 1}</sup></td>`;
       if (!a) return '<td colspan="4">—</td>';
       const isBest = best.get(m) === a ? ' class="best"' : '';
-      return `<td>${count(a.nObs)}</td><td>${expected(a.nExp.mean)} <span class="pm">± ${num(a.sigmaB.mean, 2)}</span></td><td>${num(a.deltaSys, 2)}</td><td${isBest}>${zCell(a.z[statistic])}</td>`;
+      return `<td>${count(a.nObs)}</td><td>${expected(a.nExp.mean)} <span class="pm">± ${num(a.sigmaB.mean, 2)}</span></td><td>${deltaSysCell(a)}</td><td${isBest}>${zCell(a.z[statistic])}</td>`;
     });
     const rowClass = overall && overall.windowId === w.id ? ' class="bestrow"' : '';
     return `<tr${rowClass}><td class="win" title="window ${w.id}">${w.centre.toFixed(1)} (${w.srLow.toFixed(1)}–${w.srHigh.toFixed(1)})${rowClass ? ' ★' : ''}</td>${cells.join('')}</tr>`;
   });
-  return `<h3>${escapeHtml(epsilonLabel(epsilonB))}</h3>\n<table class="cmp">\n<thead>${head1}${head2}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  const notes = [
+    ...(results.aggregates.some((a) => a.epsilonB === epsilonB && a.deltaSysStatError !== undefined)
+      ? ['<li>δsys: measured shift ± its counting error; in parentheses when compatible with zero (|δsys| ≤ error): N_exp is not shifted, the error enters σ_b.</li>'] : []),
+    ...refused.map((x, i) => `<li id="refused-${epsilonB}-${i + 1}"><sup>${i + 1}</sup> ${METHOD_LABELS[x.method]}, window ${x.windowId}: refused, no significance — ${escapeHtml(x.reason)} (ε_eff ${num(x.epsilonEff, 2)}).</li>`),
+  ];
+  const foot = notes.length ? `\n<ul class="tablenotes">${notes.join('')}</ul>` : '';
+  return `<h3>${escapeHtml(epsilonLabel(epsilonB))}</h3>\n<table class="cmp">\n<thead>${head1}${head2}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody></table>${foot}`;
 }
 
 function lookElsewhereTable(results: ResultsDocument): string {
@@ -137,12 +155,15 @@ function deltaSysTable(results: ResultsDocument): string {
     const cells = eps.map((e) => {
       const d = studies.find((x) => x.method === method && x.source === source && x.epsilonB === e);
       if (!d) return '<td>—</td>';
-      const err = d.stdErr === undefined ? '' : ` <span class="pm">± ${num(d.stdErr, 2)}</span>`;
-      return `<td>${d.mean.toFixed(3)}${err} <span class="pm">(spread ${num(d.std, 2)})</span></td>`;
+      // The counting error from the control counts when stored; older documents carry only std/√n.
+      const sigma = d.statError ?? d.stdErr;
+      const err = sigma === undefined ? '' : ` <span class="pm">± ${num(sigma, 2)}</span>`;
+      const mark = d.significant === false ? ' <span class="pm" title="|δsys| ≤ its error: not applied to N_exp">(n.s.)</span>' : '';
+      return `<td>${d.mean.toFixed(3)}${err}${mark} <span class="pm">(spread ${num(d.std, 2)})</span></td>`;
     });
     return `<tr><td class="win">${METHOD_LABELS[method]}, ${escapeHtml(SOURCE[source] ?? source)}</td>${cells.join('')}</tr>`;
   });
-  return `<h3>Background systematic δsys (mean ± statistical error, spread over windows)</h3><table class="cmp"><thead><tr><th>method, source</th>${eps.map((e) => `<th>${escapeHtml(epsilonLabel(e))}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h3>Background systematic δsys (mean ± counting error, spread over windows; n.s. = compatible with zero, not applied)</h3><table class="cmp"><thead><tr><th>method, source</th>${eps.map((e) => `<th>${escapeHtml(epsilonLabel(e))}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function bumpHuntTable(results: ResultsDocument): string {

@@ -4,7 +4,8 @@ import { maskIndices, featureNames } from '../methods/features.js';
 import type { MethodName } from '../methods/types.js';
 import {
   cutAndCount, deltaSysByEpsilonB, deltaOfWindow, combineDeltaSys, summarizeRuns, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, oneSidedSignificance,
-  pValueFromSignificance, rocCurve, areaUnderRoc, aucStandardError, histogramFromCounts, fitBumpHunt, type CutAndCountRow, type WindowCut,
+  pValueFromSignificance, rocCurve, areaUnderRoc, aucStandardError, histogramFromCounts, fitBumpHunt, deltaSysStatError, appliedSystematics, DEFAULT_MIN_TEMPLATE_PASS,
+  type CutAndCountRow, type WindowCut, type ControlCount, type MeasuredShift,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
 import { distanceCorrelation } from '../stats/dcor.js';
@@ -14,7 +15,7 @@ import type { ClassifyResult } from './execute.js';
 import type { ScanPlan, ScanTask, SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import {
-  aggregateRuns, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
+  aggregateRuns, cellKey, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type RefusedCell, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
   type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type BumpHuntFit, type ResultsDocument, type RocRecord, type TemplateQuality,
 } from './results.js';
 import type { FlowResult } from './execute.js';
@@ -73,31 +74,78 @@ function windowById(plan: ScanPlan, id: number): Window {
   return w;
 }
 
-/** δsys applied per ε_B (the shift) and σ_sys (its uncertainty; |δsys| unless sources are combined). */
+/**
+ * δsys applied per ε_B (the shift, 0 unless significant) and σ_sys (its uncertainty, with the
+ * counting error of every δsys source: `appliedSystematics` of lib/stats/dsys.ts), plus what was
+ * measured: the MC mean and the counting error of all sources combined.
+ */
 interface AppliedSystematics {
   readonly deltaSys: number[];
   readonly sigmaSys: number[];
+  readonly measured?: (number | undefined)[];
+  readonly statError?: (number | undefined)[];
 }
 
-function countCell(cell: ScoredCell, epsilonB: readonly number[], sys?: AppliedSystematics): CutAndCountRow[] {
+/** Minimum number of passing template events of a working point (scan config `minTemplatePass`). */
+const minTemplatePassOf = (ctx: AssembleContext): number => ctx.plan.config.minTemplatePass ?? DEFAULT_MIN_TEMPLATE_PASS;
+
+function countCell(cell: ScoredCell, epsilonB: readonly number[], minTemplatePass: number, sys?: AppliedSystematics): CutAndCountRow[] {
   return cutAndCount(
     { templateScores: cell.templateScores, templateWeights: cell.templateWeights, dataScores: cell.dataScores, folds: { data: cell.dataFold, template: cell.templateFold } },
-    { epsilonB, deltaSys: sys?.deltaSys ?? 0, sigmaSys: sys?.sigmaSys },
+    { epsilonB, deltaSys: sys?.deltaSys ?? 0, sigmaSys: sys?.sigmaSys, minTemplatePass },
   );
 }
 
-/** δ per window and run of signal-free cells (δsys = 0 in the counting), as δsys studies per ε_B. */
-function measureShifts(cells: readonly ScoredCell[], epsilonB: readonly number[], method: MethodName, source: DeltaSysStudy['source']): DeltaSysStudy[] {
-  const counts = cells.flatMap((c) =>
-    countCell(c, epsilonB).map((r) => ({ epsilonB: r.epsilonB, nObs: r.nObs, epsilonEff: r.epsilonEff, nSR: r.nSR, window: c.task.windowId, run: c.task.run })),
-  );
-  return deltaSysByEpsilonB(counts).map((e) => {
-    const perWindow = [...new Set(counts.map((c) => c.window))].map((windowId) => {
-      const ds = counts.filter((c) => c.window === windowId && c.epsilonB === e.epsilonB).map((c) => deltaOfWindow(c.nObs, c.epsilonEff, c.nSR));
-      const s = summarizeRuns(ds, `δ of window ${windowId}`);
-      return { windowId, value: s.mean, std: s.std };
+/** Sample rows of a cell's SR (or short-sideband) events that pass working point `row`, ascending. */
+function passingRows(cell: ScoredCell, row: CutAndCountRow): Uint32Array {
+  const pass = passFlags(cell, row);
+  const out: number[] = [];
+  for (let i = 0; i < pass.length; i++) if (pass[i]) out.push(cell.srIndex[i]);
+  return Uint32Array.from(out);
+}
+
+/** Size of the intersection of two ascending row lists. */
+function sharedCount(a: Uint32Array, b: Uint32Array): number {
+  let i = 0, j = 0, n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) { n++; i++; j++; } else if (a[i] < b[j]) i++; else j++;
+  }
+  return n;
+}
+
+/**
+ * δ per window and run of signal-free cells (δsys = 0 in the counting), as δsys studies per ε_B,
+ * each with its counting error: control events passing the cuts of two overlapping windows (or two
+ * runs) are counted once per pair in the covariance (`deltaSysStatError`). Cells whose template
+ * cannot resolve ε_B are left out (their δ would measure template noise).
+ */
+function measureShifts(ctx: AssembleContext, cells: readonly ScoredCell[], method: MethodName, source: DeltaSysStudy['source'], notes: string[]): DeltaSysStudy[] {
+  const epsilonB = ctx.plan.config.epsilonB;
+  const rowsOf = new Map<ControlCount, Uint32Array>();
+  const counts: ControlCount[] = [];
+  const refused = new Map<number, number>();
+  for (const c of cells)
+    countCell(c, epsilonB, minTemplatePassOf(ctx)).forEach((r) => {
+      if (r.refused) { refused.set(r.epsilonB, (refused.get(r.epsilonB) ?? 0) + 1); return; }
+      const cc: ControlCount = { epsilonB: r.epsilonB, nObs: r.nObs, epsilonEff: r.epsilonEff, nSR: r.nSR, nTemplatePassEff: r.nTemplatePassEff, window: c.task.windowId, run: c.task.run };
+      counts.push(cc);
+      rowsOf.set(cc, passingRows(c, r));
     });
-    return { method, epsilonB: e.epsilonB, source, mean: e.deltaSys, std: e.std, stdErr: e.stdErr, n: e.n, perWindow };
+  for (const [e, n] of refused)
+    notes.push(`δsys of ${method} (${source}) at ε_B=${e}: ${n} of ${cells.length} ${source === 'mc' ? 'control' : 'sideband-closure'} cells left out, their template cannot resolve ε_B (fewer than ${minTemplatePassOf(ctx)} template events pass)`);
+  if (counts.length === 0) return [];
+  const sharedPass = (a: ControlCount, b: ControlCount): number => sharedCount(rowsOf.get(a)!, rowsOf.get(b)!);
+  return deltaSysByEpsilonB(counts, { sharedPass }).map((e) => {
+    const perWindow = [...new Set(counts.map((c) => c.window as number))].flatMap((windowId) => {
+      const mine = counts.filter((c) => c.window === windowId && c.epsilonB === e.epsilonB);
+      if (mine.length === 0) return [];
+      const s = summarizeRuns(mine.map((c) => deltaOfWindow(c.nObs, c.epsilonEff, c.nSR)), `δ of window ${windowId}`);
+      return [{ windowId, value: s.mean, std: s.std, stdErr: deltaSysStatError(mine, sharedPass) }];
+    });
+    return {
+      method, epsilonB: e.epsilonB, source, mean: e.deltaSys, std: e.std, stdErr: e.stdErr, n: e.n, perWindow,
+      statError: e.statError, significant: Math.abs(e.deltaSys) > e.statError,
+    };
   });
 }
 
@@ -111,8 +159,10 @@ function passFlags(cell: ScoredCell, row: CutAndCountRow): Uint8Array {
 
 /**
  * Per-method δsys per ε_B. Measured on the control sample (MC-based) when there is one; for CATHODE
- * with the sideband closure, the data-driven shift is combined with the MC one in quadrature into
- * σ_sys (the MC mean stays the applied shift). Configured values override both; IAD is always 0.
+ * with the sideband closure, the data-driven shift enters σ_sys beside the MC one (the MC mean is the
+ * only shift applied). Each source carries its counting error; a source shifts N_exp only when
+ * |δ| > σ_δ, and every σ_δ enters σ_sys (`appliedSystematics`). Configured values override both
+ * (applied as given, σ_sys = |δsys|); IAD is always 0.
  */
 function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[]): { table: Map<MethodName, AppliedSystematics>; studies: DeltaSysStudy[] } {
   const { config } = ctx.plan;
@@ -122,23 +172,33 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
   for (const method of config.methods) {
     const control = cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'control' && c.task.method === method);
     const closure = cells.filter((c) => c.task.kind === 'sideband-closure' && c.task.method === method);
-    const mc = control.length ? measureShifts(control, eps, method, 'mc') : [];
-    const dd = closure.length ? measureShifts(closure, eps, method, 'data-driven') : [];
+    const mc = control.length ? measureShifts(ctx, control, method, 'mc', notes) : [];
+    const dd = closure.length ? measureShifts(ctx, closure, method, 'data-driven', notes) : [];
     studies.push(...mc, ...dd);
-    const mcOf = (e: number): number => mc.find((s) => s.epsilonB === e)?.mean ?? 0;
-    const ddOf = (e: number): number | undefined => dd.find((s) => s.epsilonB === e)?.mean;
-    let deltaSys = eps.map(mcOf);
-    let sigmaSys = eps.map((e) => {
-      const d = ddOf(e);
-      return d === undefined ? Math.abs(mcOf(e)) : combineDeltaSys([mcOf(e), d]);
+    const shiftOf = (list: DeltaSysStudy[], e: number): MeasuredShift | undefined => {
+      const s = list.find((x) => x.epsilonB === e);
+      return s ? { value: s.mean, statError: s.statError ?? 0 } : undefined;
+    };
+    const applied = eps.map((e) => {
+      const m = shiftOf(mc, e), d = shiftOf(dd, e);
+      if (control.length && !m) notes.push(`${method}, ε_B=${e}: no control cell resolves this working point; no MC-based δsys is applied`);
+      return { m, d, ...appliedSystematics(m, d ? [d] : []) };
     });
-    if (dd.length)
-      for (const e of eps) {
-        const d = ddOf(e)!, m = mcOf(e);
-        studies.push({ method, epsilonB: e, source: 'combined', mean: combineDeltaSys([m, d]), std: 0, perWindow: [] });
-      }
+    let deltaSys = applied.map((a) => a.deltaSys);
+    let sigmaSys = applied.map((a) => a.sigmaSys);
+    const measured = applied.map((a) => a.m?.value);
+    const statError = applied.map((a) => (a.m || a.d ? Math.hypot(a.m?.statError ?? 0, a.d?.statError ?? 0) : undefined));
+    applied.forEach((a, i) => {
+      if (!a.m || !a.d) return;
+      // |(δ_MC, δ_dd)| and its error propagated: σ² = (δ_MC σ_MC)² + (δ_dd σ_dd)²) / (δ_MC² + δ_dd²).
+      const mean = combineDeltaSys([a.m.value, a.d.value]);
+      const err = mean === 0 ? Math.hypot(a.m.statError, a.d.statError) : Math.hypot(a.m.value * a.m.statError, a.d.value * a.d.statError) / mean;
+      studies.push({ method, epsilonB: eps[i], source: 'combined', mean, std: 0, perWindow: [], statError: err, significant: mean > err });
+    });
     const configured = config.deltaSys.values?.[method];
+    let fromConfig = false;
     if (configured) {
+      fromConfig = true;
       deltaSys = eps.map((e, i) => configured[String(e)] ?? deltaSys[i]);
       sigmaSys = deltaSys.map((d, i) => (configured[String(eps[i])] !== undefined ? Math.abs(d) : sigmaSys[i]));
       notes.push(`δsys of ${method} taken from the configuration where given (${eps.map((e, i) => `ε_B=${e}: ${deltaSys[i]}`).join(', ')})`);
@@ -147,44 +207,69 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
     }
     // IAD: a perfect template by construction, no shift.
     if (method === 'iad') table.set(method, { deltaSys: eps.map(() => 0), sigmaSys: eps.map(() => 0) });
-    else table.set(method, { deltaSys, sigmaSys });
+    else if (fromConfig) table.set(method, { deltaSys, sigmaSys, measured: eps.map((e, i) => (configured![String(e)] !== undefined ? undefined : measured[i])), statError: eps.map((e, i) => (configured![String(e)] !== undefined ? undefined : statError[i])) });
+    else table.set(method, { deltaSys, sigmaSys, measured, statError });
   }
   return { table, studies };
 }
 
-function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>): { runs: CellRun[]; rows: Map<ScoredCell, CutAndCountRow[]> } {
+/**
+ * Per-run cells of the data, and the cells refused because their template cannot resolve ε_B: a
+ * (window, method, ε_B) is refused as a whole when any of its runs is, so no Z is ever reported for
+ * it (it appears in `refusedCells`, not in `runs`).
+ */
+function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>): { runs: CellRun[]; rows: Map<ScoredCell, CutAndCountRow[]>; refused: RefusedCell[] } {
   const { config } = ctx.plan;
   const labels = ctx.samples.data.has('label') ? ctx.samples.data.column('label') : undefined;
   const runs: CellRun[] = [];
   const rows = new Map<ScoredCell, CutAndCountRow[]>();
+  const refusedByKey = new Map<string, RefusedCell>();
   for (const cell of cells) {
     if (cell.task.sample !== 'data' || cell.task.kind !== 'classify') continue;
     const method = cell.task.method!;
-    const r = countCell(cell, config.epsilonB, deltaSys.get(method)!);
+    const sys = deltaSys.get(method)!;
+    const r = countCell(cell, config.epsilonB, minTemplatePassOf(ctx), sys);
     rows.set(cell, r);
     let nSignalSR: number | undefined;
     if (labels) {
       nSignalSR = 0;
       for (const i of cell.srIndex) nSignalSR += labels[i] === 1 ? 1 : 0;
     }
-    for (const row of r) {
+    r.forEach((row, e) => {
+      const key = cellKey(cell.task.windowId, method, row.epsilonB);
+      if (row.refused) {
+        const prev = refusedByKey.get(key);
+        // Keep the run with the fewest passing template events: the one that decides the refusal.
+        if (!prev || row.nTemplatePassEff < prev.nTemplatePass)
+          refusedByKey.set(key, {
+            windowId: cell.task.windowId, method, epsilonB: row.epsilonB, reason: row.refused.reason, minTemplatePass: row.refused.minTemplatePass,
+            nTemplate: row.nTemplate, nTemplatePass: row.nTemplatePassEff, epsilonEff: row.epsilonEff, nTemplateNeeded: row.refused.nTemplateNeeded,
+            runs: [...(prev?.runs ?? []), cell.task.run].sort((a, b) => a - b),
+          });
+        else prev.runs = [...prev.runs, cell.task.run].sort((a, b) => a - b);
+        return;
+      }
       let nSignalPass: number | undefined;
       if (labels) {
         const pass = passFlags(cell, row);
         nSignalPass = 0;
         for (let i = 0; i < pass.length; i++) if (pass[i] && labels[cell.srIndex[i]] === 1) nSignalPass++;
       }
+      const measured = sys.measured?.[e], statError = sys.statError?.[e];
       runs.push({
         windowId: cell.task.windowId, method, epsilonB: row.epsilonB, run: cell.task.run, seed: cell.task.seed,
         nSR: row.nSR, nTemplate: row.nTemplate, nTemplatePass: row.nTemplatePass, nTemplatePassEff: row.nTemplatePassEff,
         threshold: row.threshold, foldThresholds: [...row.foldThresholds], foldIds: [...row.foldIds],
-        epsilonEff: row.epsilonEff, nObs: row.nObs, nExp: row.nExp, deltaSys: row.deltaSys, sigmaSys: row.sigmaSys, sigmaExp: row.sigmaExp, sigmaB: row.sigmaB,
+        epsilonEff: row.epsilonEff, nObs: row.nObs, nExp: row.nExp, deltaSys: row.deltaSys, sigmaSys: row.sigmaSys,
+        ...(measured !== undefined ? { deltaSysMeasured: measured } : {}), ...(statError !== undefined ? { deltaSysStatError: statError } : {}),
+        sigmaExp: row.sigmaExp, sigmaB: row.sigmaB,
         zSimple: row.zSimple, zSimpleOneSided: row.zSimpleOneSided, zCowan: row.zCowan, zCowanOneSided: row.zCowanOneSided,
         ...(labels ? { nSignalSR, nSignalPass } : {}),
       });
-    }
+    });
   }
-  return { runs, rows };
+  // Runs of a refused cell that resolved on their own are dropped too: one label per cell.
+  return { runs: runs.filter((x) => !refusedByKey.has(cellKey(x.windowId, x.method, x.epsilonB))), rows, refused: [...refusedByKey.values()] };
 }
 
 /**
@@ -203,15 +288,23 @@ function resultsZ(p: number): number | null {
  * windows' overlaps are respected. The list is the IAD template for IAD and the control sample for
  * CWoLa and CATHODE; without a control sample only the Šidák bound is available.
  */
-function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>, dataRows: Map<ScoredCell, CutAndCountRow[]>, notes: string[]): LookElsewhereResult[] {
+function lookElsewhere(
+  ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>, dataRows: Map<ScoredCell, CutAndCountRow[]>, refused: readonly RefusedCell[], notes: string[],
+): LookElsewhereResult[] {
   const { config } = ctx.plan;
   const out: LookElsewhereResult[] = [];
   const nToys = config.lookElsewhere.pseudoExperiments;
   for (const method of config.methods) {
-    const dataCells = cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'data' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
-    if (dataCells.length === 0) continue;
-    const nullCells = method === 'iad' ? dataCells : cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'control' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
+    const allData = cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'data' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
+    if (allData.length === 0) continue;
+    const allNull = method === 'iad' ? allData : cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'control' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
     config.epsilonB.forEach((eps, e) => {
+      // Windows whose template cannot resolve ε_B have no Z: the maximum runs over the others.
+      const refusedIds = new Set(refused.filter((r) => r.method === method && r.epsilonB === eps).map((r) => r.windowId));
+      const dataCells = allData.filter((c) => !refusedIds.has(c.task.windowId));
+      if (dataCells.length === 0) return;
+      const nullCells = allNull.filter((c) => !refusedIds.has(c.task.windowId));
+      const nullRows = nullCells.map((c) => countCell(c, config.epsilonB, minTemplatePassOf(ctx), deltaSys.get(method)!)[e]);
       const observed = dataCells.map((c) => dataRows.get(c)![e].zCowanOneSided);
       const zMax = Math.max(...observed);
       const localP = pValueFromSignificance(zMax);
@@ -222,14 +315,15 @@ function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<
         localZMaxWindowId: dataCells[observed.indexOf(zMax)].task.windowId, localP, nWindows: observed.length,
         sidakBound: { globalP: sidakP, globalZ: sidakZ },
       };
-      if (nToys === 0 || nullCells.length !== dataCells.length) {
+      if (nToys > 0 && nullRows.some((r) => r.refused)) notes.push(`${method}, ε_B=${eps}: a control cell cannot resolve this working point; look-elsewhere effect from the Šidák bound only`);
+      if (nToys === 0 || nullCells.length !== dataCells.length || nullRows.some((r) => r.refused)) {
         out.push({ ...base, globalP: sidakP, globalZ: sidakZ, nPseudoExperiments: 0 });
         return;
       }
       // Null event list: IAD → the template events (indices into the template sample's SR rows, pooled over windows);
       // CWoLa/CATHODE → the control sample's SR data events.
-      const windowCuts: WindowCut[] = nullCells.map((c) => {
-        const row = countCell(c, config.epsilonB, deltaSys.get(method)!)[e];
+      const windowCuts: WindowCut[] = nullCells.map((c, k) => {
+        const row = nullRows[k];
         if (method === 'iad') {
           const thr = new Map<number, number>(row.foldIds.map((f, i) => [f, row.foldThresholds[i]]));
           const pass = new Uint8Array(c.templateScores.length);
@@ -256,7 +350,7 @@ function lookElsewhere(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<
         nPseudoExperiments: g.nToys, maxLocalZHistogram: histogram(g.toyMaxZ, 0, Math.max(5, zMax + 0.5), 40),
       });
     });
-    if (nToys > 0 && method !== 'iad' && nullCells.length === 0) notes.push(`${method}: no control sample, look-elsewhere effect from the Šidák bound only`);
+    if (nToys > 0 && method !== 'iad' && allNull.length === 0) notes.push(`${method}: no control sample, look-elsewhere effect from the Šidák bound only`);
   }
   return out;
 }
@@ -483,7 +577,9 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
     notes.push('CATHODE template from the conditional GAN (experimental): on background-only generated data it models the SR less well than the flow; its δsys (MC and sideband closure) absorbs that at the cost of sensitivity — use the flow for physics results');
   const cells = loadCells(ctx);
   const { table, studies } = deltaSysTable(ctx, cells, notes);
-  const { runs, rows } = cellRuns(ctx, cells, table);
+  const { runs, rows, refused } = cellRuns(ctx, cells, table);
+  if (refused.length)
+    notes.push(`${refused.length} (window, method, ε_B) cell(s) refused: their template cannot resolve ε_B (fewer than ${minTemplatePassOf(ctx)} template events pass); no significance is reported for them (refusedCells: reason and template size needed)`);
   const data = ctx.datasets.data;
   const doc: ResultsDocument = {
     schema: RESULTS_SCHEMA, version: RESULTS_VERSION, writer: ctx.writer, createdAt: new Date().toISOString(), notes,
@@ -502,7 +598,8 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
     runs,
     aggregates: aggregateRuns(runs),
     deltaSys: studies,
-    lookElsewhere: lookElsewhere(ctx, cells, table, rows, notes),
+    ...(refused.length ? { refusedCells: refused } : {}),
+    lookElsewhere: lookElsewhere(ctx, cells, table, rows, refused, notes),
     mjjSpectra: spectra(ctx, cells, rows, runs),
     featureHistograms: featureHistograms(ctx, cells),
     featureDependence: featureDependence(ctx),

@@ -59,6 +59,12 @@ export interface ScanConfig {
   classifier: { kind: ClassifierKind; options: Record<string, unknown>; onnxPath?: string };
   /** k of the k-fold cross-fitting. */
   folds: number;
+  /**
+   * Minimum number of template events passing a working point (default 10,
+   * `DEFAULT_MIN_TEMPLATE_PASS`): a (window, method, ε_B) whose template cannot reach it is refused —
+   * no significance, the template size needed ⌈min/ε_B⌉ reported instead (lib/stats `templateResolution`).
+   */
+  minTemplatePass?: number;
   /** Classifiers averaged per fold. */
   ensemble: number;
   /** Independent runs (different seeds) giving mean ± std. */

@@ -121,8 +121,12 @@ export interface CellRun {
   nExp: number;
   /** δsys used for this cell (0 for IAD). */
   deltaSys: number;
-  /** σ_sys entering σ_exp (= δsys by default). */
+  /** σ_sys entering σ_exp: sqrt(δsys² + σ_δsys²) for a measured δsys (lib/stats/dsys.ts `appliedSystematics`); |δsys| when configured. */
   sigmaSys?: number;
+  /** The δsys measured on the control sample (MC), before the 1σ rule: applied only when |δ| > σ_δsys, else deltaSys = 0. */
+  deltaSysMeasured?: number;
+  /** Counting error σ_δsys of the measured δsys (all sources in quadrature); it always enters σ_sys. */
+  deltaSysStatError?: number;
   /** Relative uncertainty of N_exp: σ_exp = sqrt(1/N_template,pass(eff) + σ_sys²). */
   sigmaExp: number;
   /** σ_b = N_exp · σ_exp. */
@@ -177,7 +181,32 @@ export interface CellAggregate {
   epsilonEff: Summary;
   /** δsys used for the cell (the same in every run). */
   deltaSys: number;
+  /** The measured δsys and its counting error (as in {@link CellRun}), when δsys was measured. */
+  deltaSysMeasured?: number;
+  deltaSysStatError?: number;
   z: Record<SignificanceKind, Summary>;
+}
+
+/**
+ * A (window, method, ε_B) whose template cannot resolve ε_B (fewer than `minTemplatePass` template
+ * events pass, planned or realised): no significance is reported for it, and it is absent from
+ * `runs` and `aggregates`. Numbers are those of the run with the fewest passing template events.
+ */
+export interface RefusedCell {
+  windowId: number;
+  method: MethodName;
+  epsilonB: number;
+  /** One line naming the numbers and the template size needed. */
+  reason: string;
+  minTemplatePass: number;
+  nTemplate: number;
+  /** Effective number of passing template events. */
+  nTemplatePass: number;
+  epsilonEff: number;
+  /** ⌈minTemplatePass / ε_B⌉. */
+  nTemplateNeeded: number;
+  /** Runs refused (a cell is refused when any of its runs is). */
+  runs: number[];
 }
 
 /** Where a δsys estimate comes from. */
@@ -196,6 +225,10 @@ export interface DeltaSysStudy {
   stdErr?: number;
   /** Number of δ_n values (windows × runs). */
   n?: number;
+  /** Counting error σ_δsys of the mean from the control counts (lib/stats/dsys.ts `deltaSysStatError`). */
+  statError?: number;
+  /** |mean| > statError: only then is the shift applied to N_exp. */
+  significant?: boolean;
   /** δ_n averaged over runs, per window. */
   perWindow: { windowId: number; value: number; std?: number; stdErr?: number }[];
 }
@@ -359,6 +392,8 @@ export interface ResultsDocument {
   versions: VersionsRecord;
   runs: CellRun[];
   aggregates: CellAggregate[];
+  /** Cells refused because their template cannot resolve ε_B (no Z reported). */
+  refusedCells?: RefusedCell[];
   deltaSys?: DeltaSysStudy[];
   lookElsewhere?: LookElsewhereResult[];
   roc?: RocRecord[];
@@ -399,6 +434,8 @@ export function aggregateRuns(runs: readonly CellRun[]): CellAggregate[] {
       sigmaB: pick((r) => r.sigmaB),
       epsilonEff: pick((r) => r.epsilonEff),
       deltaSys: g[0].deltaSys,
+      ...(g[0].deltaSysMeasured !== undefined ? { deltaSysMeasured: g[0].deltaSysMeasured } : {}),
+      ...(g[0].deltaSysStatError !== undefined ? { deltaSysStatError: g[0].deltaSysStatError } : {}),
       z: {
         simple: pick((r) => r.zSimple),
         simpleOneSided: pick((r) => r.zSimpleOneSided),

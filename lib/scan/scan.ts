@@ -17,6 +17,7 @@ import { assembleResults } from './assemble.js';
 import type { ResultsDocument } from './results.js';
 import { validateResults } from './validateResults.js';
 import { windowSummary, type WindowSummary } from './summary.js';
+import { checkWorkingPointsResolvable } from './resolvable.js';
 
 const PACKAGE = JSON.parse(readFileSync(packageFileUrl('package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
 
@@ -99,6 +100,7 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   const { windows, shortSidebandWidth } = await scanWindows(config);
   const datasets = await loadScanSamples(config, reporter);
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
+  checkWorkingPointsResolvable(config, windows, shortSidebandWidth, datasets, reporter);
   const plan: ScanPlan = buildPlan(config, windows, shortSidebandWidth, Object.fromEntries(Object.entries(datasets).map(([k, d]) => [k, sampleIdentity(d)])));
   const planPath = join(options.outDir, 'plan.json');
   await writeFileAtomic(planPath, JSON.stringify(plan, null, 1));

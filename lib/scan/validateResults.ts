@@ -135,6 +135,15 @@ function crossReferenceProblems(doc: ResultsDocument): string[] {
     checkMethod(p, a.method);
     checkEpsilon(p, a.epsilonB);
   });
+  const reported = new Set(doc.runs.map((r) => `${r.windowId}/${r.method}/${r.epsilonB}`));
+  doc.refusedCells?.forEach((r, i) => {
+    const p = `/refusedCells/${i}`;
+    checkWindow(p, r.windowId);
+    checkMethod(p, r.method);
+    checkEpsilon(p, r.epsilonB);
+    if (reported.has(`${r.windowId}/${r.method}/${r.epsilonB}`))
+      out.push(`at ${p}: window ${r.windowId}, ${r.method}, ε_B ${r.epsilonB} is refused but also has runs with a significance`);
+  });
   doc.deltaSys?.forEach((d, i) => {
     const p = `/deltaSys/${i}`;
     checkMethod(p, d.method);

@@ -7,7 +7,7 @@
 import { ConfigError } from '../util/errors.js';
 import { expectedBackground } from './expectedBackground.js';
 import { significances } from './significance.js';
-import { checkEpsilonB, workingPoints, type FoldLabels } from './workingPoints.js';
+import { checkEpsilonB, templateResolution, workingPoints, type FoldLabels, type TemplateRefusal } from './workingPoints.js';
 
 /** Scores of one window. Template weights are optional (CATHODE samples may carry weights). */
 export interface CutAndCountInput {
@@ -30,6 +30,11 @@ export interface CutAndCountOptions {
   readonly sigmaSys?: number | readonly number[];
   /** Drop NaN scores instead of throwing (default false). */
   readonly skipNaN?: boolean;
+  /**
+   * Minimum number of template events passing a working point (see `templateResolution`); rows
+   * below it carry `refused`. Omitted: no row is refused.
+   */
+  readonly minTemplatePass?: number;
 }
 
 /** Every number of one working point. Counts are weighted sums where weights were given. */
@@ -58,6 +63,11 @@ export interface CutAndCountRow {
   readonly zSimpleOneSided: number;
   readonly zCowan: number;
   readonly zCowanOneSided: number;
+  /**
+   * Set when the template cannot resolve this ε_B (fewer than `minTemplatePass` template events
+   * pass): the row's ε_eff is not ε_B and its significances must not be reported.
+   */
+  readonly refused?: TemplateRefusal;
 }
 
 function perEpsilon(value: number | readonly number[] | undefined, m: number, name: string): (number | undefined)[] {
@@ -87,6 +97,7 @@ export function cutAndCount(input: CutAndCountInput, options: CutAndCountOptions
     const sigmaSys = sigmas[j] ?? Math.abs(deltaSys);
     const bg = expectedBackground({ epsilonEff: wp.epsilonEff[j], nSR: wp.nSR, nTemplatePassEff: wp.nTemplatePassEff[j], deltaSys, sigmaSys });
     const foldThresholds = wp.perFold.map((f) => f.thresholds[j]);
+    const refused = options.minTemplatePass === undefined ? undefined : templateResolution(wp.nTemplateEvents, wp.nTemplatePassEff[j], e, options.minTemplatePass);
     return {
       epsilonB: e,
       threshold: foldThresholds.length === 1 ? foldThresholds[0] : null,
@@ -104,6 +115,7 @@ export function cutAndCount(input: CutAndCountInput, options: CutAndCountOptions
       sigmaExp: bg.sigmaExp,
       sigmaB: bg.sigmaB,
       ...significances(wp.nObs[j], bg.nExp, bg.sigmaExp),
+      ...(refused ? { refused } : {}),
     };
   });
 }

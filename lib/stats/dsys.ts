@@ -6,6 +6,10 @@
  * and δsys is the mean of δ_n over windows (and runs), reported with its spread (std, ddof = 1),
  * separately per ε_B. Independent sources (MC: an alternative background sample; data-driven:
  * CATHODE sampled in the sideband vs sideband data) are combined in quadrature, or by `max`.
+ *
+ * δsys is itself a counting measurement (DESIGN.md §4): {@link deltaSysByEpsilonB} gives its
+ * statistical error σ_δsys, {@link significantShift} applies a δsys only when it exceeds that error,
+ * and {@link appliedSystematics} puts the error into σ_b.
  */
 import { ConfigError, InputError } from '../util/errors.js';
 import { summarizeRuns } from './runs.js';
@@ -30,6 +34,11 @@ export interface ControlCount {
   readonly nSR: number;
   readonly window?: string | number;
   readonly run?: string | number;
+  /**
+   * Effective number of template events passing (N_template,pass; (Σw)²/Σw² when weighted): the
+   * template's counting error of ε_eff. Omitted: the error of ε_eff is neglected.
+   */
+  readonly nTemplatePassEff?: number;
 }
 
 /** δsys at one ε_B: mean and spread of δ_n over windows × runs. */
@@ -43,15 +52,69 @@ export interface DeltaSysEstimate {
   readonly stdErr: number;
   readonly n: number;
   readonly deltas: readonly number[];
+  /**
+   * Counting (statistical) error σ_δsys of δsys from the control counts, propagated through the
+   * mean (see {@link deltaSysStatError}).
+   */
+  readonly statError: number;
+}
+
+/** Options of {@link deltaSysByEpsilonB}. */
+export interface DeltaSysOptions {
+  /**
+   * N_obs,ab: control events passing the cuts of both measurements a and b (same ε_B); they share
+   * events when windows overlap or runs reuse the control sample. Omitted: 0 (independent counts).
+   */
+  readonly sharedPass?: (a: ControlCount, b: ControlCount) => number;
+}
+
+/**
+ * Counting error of δsys = (1/n) Σ_i δ_i, δ_i = N_obs,i/B_i − 1, B_i = ε_eff,i N_SR,i (the
+ * background the template predicts before any shift). To first order (delta method), with the
+ * control counts Poisson (Var N_obs,i = N_obs,i), ε_eff,i binomial (Var ε_eff/ε_eff² =
+ * (1 − ε_eff)/N_tp,i ≤ 1/N_tp,i, the bound kept: conservative), and template counts of different
+ * measurements independent:
+ *   Var δ_i        = N_obs,i/B_i² + (N_obs,i/B_i)²/N_tp,i,
+ *   Cov(δ_i, δ_j)  = N_obs,ij/(B_i B_j)  (i ≠ j),
+ *   σ_δsys²        = (1/n²) Σ_i Σ_j Cov(δ_i, δ_j),
+ * where N_obs,ij counts the control events passing both cuts — under Poisson resampling of the
+ * control events Cov(N_obs,i, N_obs,j) = N_obs,ij exactly. Overlapping windows (and runs on the same
+ * control sample) share passing events, so their δ_i are positively correlated and σ_δsys lies
+ * between the independent value sqrt(Σ Var δ_i)/n and the fully correlated (1/n) Σ σ_i.
+ * Neglected: the correlation of a CWoLa template (short sidebands) with a neighbouring window's SR
+ * count. N_tp,i omitted (no `nTemplatePassEff`) drops the template term.
+ * @param sharedPass N_obs,ij for i ≠ j (default 0).
+ */
+export function deltaSysStatError(counts: readonly ControlCount[], sharedPass?: (a: ControlCount, b: ControlCount) => number): number {
+  const n = counts.length;
+  if (n === 0) throw new InputError('deltaSysStatError: counts is empty; need control measurements');
+  const b = counts.map((c) => c.epsilonEff * c.nSR);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const c = counts[i];
+    const r = c.nObs / b[i];
+    const tp = c.nTemplatePassEff;
+    if (tp !== undefined && !(tp > 0)) throw new ConfigError(`deltaSysStatError: counts[${i}].nTemplatePassEff must be > 0, got ${tp}`);
+    sum += c.nObs / (b[i] * b[i]) + (tp === undefined ? 0 : (r * r) / tp);
+    if (!sharedPass) continue;
+    for (let j = i + 1; j < n; j++) {
+      const shared = sharedPass(c, counts[j]);
+      if (!(shared >= 0 && shared <= Math.min(c.nObs, counts[j].nObs)))
+        throw new InputError(`deltaSysStatError: ${shared} events shared by counts[${i}] and counts[${j}], which pass ${c.nObs} and ${counts[j].nObs}`);
+      sum += (2 * shared) / (b[i] * b[j]);
+    }
+  }
+  return Math.sqrt(sum) / n;
 }
 
 /**
  * δsys per ε_B from signal-free control counts (windows × runs, any order), sorted by ε_B descending.
  * ε_B values are grouped by exact equality (use the same list for every window and run).
  */
-export function deltaSysByEpsilonB(counts: readonly ControlCount[]): DeltaSysEstimate[] {
+export function deltaSysByEpsilonB(counts: readonly ControlCount[], options: DeltaSysOptions = {}): DeltaSysEstimate[] {
   if (counts.length === 0) throw new InputError('deltaSysByEpsilonB: counts is empty; need control measurements');
   const groups = new Map<number, number[]>();
+  const members = new Map<number, ControlCount[]>();
   counts.forEach((c, i) => {
     if (!(c.epsilonB > 0 && c.epsilonB < 1)) throw new ConfigError(`deltaSysByEpsilonB: counts[${i}].epsilonB must be in (0, 1), got ${c.epsilonB}`);
     let d: number;
@@ -63,12 +126,16 @@ export function deltaSysByEpsilonB(counts: readonly ControlCount[]): DeltaSysEst
     const g = groups.get(c.epsilonB) ?? [];
     g.push(d);
     groups.set(c.epsilonB, g);
+    const m = members.get(c.epsilonB) ?? [];
+    m.push(c);
+    members.set(c.epsilonB, m);
   });
   return [...groups.entries()]
     .sort((a, b) => b[0] - a[0])
     .map(([epsilonB, deltas]) => {
       const s = summarizeRuns(deltas, `δ at ε_B = ${epsilonB}`);
-      return { epsilonB, deltaSys: s.mean, std: s.std, stdErr: s.stdErr, n: s.n, deltas };
+      const statError = deltaSysStatError(members.get(epsilonB)!, options.sharedPass);
+      return { epsilonB, deltaSys: s.mean, std: s.std, stdErr: s.stdErr, n: s.n, deltas, statError };
     });
 }
 
@@ -88,4 +155,45 @@ export function combineDeltaSys(sources: readonly number[], { mode = 'quadrature
   if (mode === 'max') return Math.max(...sources.map(Math.abs));
   if (mode !== 'quadrature') throw new ConfigError(`combineDeltaSys: mode must be "quadrature" or "max", got "${String(mode)}"`);
   return Math.hypot(...sources);
+}
+
+/** A measured shift with its statistical error (δsys ± σ_δsys of one source). */
+export interface MeasuredShift {
+  readonly value: number;
+  readonly statError: number;
+}
+
+/**
+ * The shift a measurement supports: δ when |δ| > σ_δ, else 0. A δsys within one standard error of
+ * zero is not evidence of a bias; applying it would move N_exp by noise. The 1σ rule (rather than,
+ * say, 2σ) is chosen so that a shift left unapplied is never larger than the σ_δ that
+ * {@link appliedSystematics} adds to σ_b for it: the neglected bias stays covered.
+ */
+export function significantShift(m: MeasuredShift): number {
+  checkShift(m, 'significantShift');
+  return Math.abs(m.value) > m.statError ? m.value : 0;
+}
+
+function checkShift(m: MeasuredShift, fn: string): void {
+  if (!Number.isFinite(m.value)) throw new ConfigError(`${fn}: δsys must be finite, got ${m.value}`);
+  if (!(m.statError >= 0) || !Number.isFinite(m.statError)) throw new ConfigError(`${fn}: σ_δsys must be finite and >= 0, got ${m.statError}`);
+}
+
+/**
+ * δsys and σ_sys to apply to a cut-and-count (N_exp = ε_eff N_SR (1 + δsys),
+ * σ_exp² = 1/N_template,pass + σ_sys²) from the measured sources:
+ *   δsys    = significantShift(shift)  (only the `shift` source moves N_exp: the MC control),
+ *   σ_sys²  = Σ_s [ significantShift(s)² + σ_δ,s² ]  over `shift` and every `others` source,
+ * so σ_exp² = 1/N_template,pass + δsys² + σ_δsys² for one source: a significant shift is applied and
+ * also kept as its own systematic (DESIGN.md §4, σ_sys = δsys), and the counting error of every
+ * δsys always enters σ_b. Sources are independent measurements, so they add in quadrature.
+ */
+export function appliedSystematics(shift: MeasuredShift | undefined, others: readonly MeasuredShift[] = []): { deltaSys: number; sigmaSys: number } {
+  const all = shift ? [shift, ...others] : [...others];
+  let v = 0;
+  for (const s of all) {
+    checkShift(s, 'appliedSystematics');
+    v += significantShift(s) ** 2 + s.statError ** 2;
+  }
+  return { deltaSys: shift ? significantShift(shift) : 0, sigmaSys: Math.sqrt(v) };
 }

@@ -11,12 +11,12 @@ export { zSimple, zSimpleOneSided, zCowan, zCowanOneSided, zCowanAbsolute, signi
 export type { Significances } from './significance.js';
 export { expectedBackground, effectiveCount } from './expectedBackground.js';
 export type { ExpectedBackground, ExpectedBackgroundInput } from './expectedBackground.js';
-export { checkEpsilonB, logSpacedEpsilonB, thresholdsFromSorted, foldWorkingPoints, workingPoints } from './workingPoints.js';
-export type { FoldScores, FoldWorkingPoints, FoldLabels, SummedWorkingPoints, WorkingPointOptions } from './workingPoints.js';
+export { checkEpsilonB, logSpacedEpsilonB, thresholdsFromSorted, foldWorkingPoints, workingPoints, templateResolution, templateEventsNeeded, DEFAULT_MIN_TEMPLATE_PASS } from './workingPoints.js';
+export type { FoldScores, FoldWorkingPoints, FoldLabels, SummedWorkingPoints, WorkingPointOptions, TemplateRefusal } from './workingPoints.js';
 export { cutAndCount } from './cutAndCount.js';
 export type { CutAndCountInput, CutAndCountOptions, CutAndCountRow } from './cutAndCount.js';
-export { deltaOfWindow, deltaSysByEpsilonB, combineDeltaSys } from './dsys.js';
-export type { ControlCount, DeltaSysEstimate, DeltaSysCombination } from './dsys.js';
+export { deltaOfWindow, deltaSysByEpsilonB, combineDeltaSys, deltaSysStatError, significantShift, appliedSystematics } from './dsys.js';
+export type { ControlCount, DeltaSysEstimate, DeltaSysCombination, DeltaSysOptions, MeasuredShift } from './dsys.js';
 export { summarizeRuns } from './runs.js';
 export type { RunSummary } from './runs.js';
 export { rocCurve, areaUnderRoc, aucStandardError, sicCurve, maxSic, SIC_MIN_BACKGROUND_DEFAULT } from './roc.js';

@@ -323,3 +323,58 @@ export function workingPoints(
   if (nTemplate === 0) throw new InputError('templateWeights sum to 0; ε_eff = N_template,pass/N_template is undefined');
   return { epsilonB: [...epsilonB], foldIds, perFold, nTemplate, nTemplateEvents, nTemplatePass, nTemplatePassEff, epsilonEff, nSR, nObs };
 }
+
+/** Default minimum number of template events passing a working point (see {@link templateResolution}). */
+export const DEFAULT_MIN_TEMPLATE_PASS = 10;
+
+/**
+ * Template size N_needed = ⌈min / ε_B⌉ for which N_template · ε_B reaches `minTemplatePass`
+ * (a relative 1e-12 slack keeps e.g. 10/1e-3 from rounding up to 10001).
+ */
+export function templateEventsNeeded(epsilonB: number, minTemplatePass: number): number {
+  if (!(epsilonB > 0 && epsilonB < 1)) throw new ConfigError(`templateEventsNeeded: epsilonB must be in (0, 1), got ${epsilonB}`);
+  checkMinTemplatePass(minTemplatePass, 'templateEventsNeeded');
+  return Math.ceil((minTemplatePass / epsilonB) * (1 - 1e-12));
+}
+
+function checkMinTemplatePass(min: number, fn: string): void {
+  if (!(Number.isInteger(min) && min >= 1)) throw new ConfigError(`${fn}: minTemplatePass must be an integer >= 1, got ${min}`);
+}
+
+/** Why a working point is refused, and what would resolve it. */
+export interface TemplateRefusal {
+  /** One line naming the numbers, e.g. "2456 template events × ε_B 1e-7 = 0.0002 < 10 …". */
+  readonly reason: string;
+  readonly minTemplatePass: number;
+  /** ⌈minTemplatePass / ε_B⌉: template events needed to resolve ε_B. */
+  readonly nTemplateNeeded: number;
+}
+
+/**
+ * Whether a template of `nTemplateEvents` resolves the working point ε_B: a threshold at ε_B means
+ * something only when ≥ `minTemplatePass` template events pass it, both as planned
+ * (N_template · ε_B ≥ min) and as realised (the effective passing count (Σw)²/Σw², which is the raw
+ * count for unit weights, ≥ min — ties and per-fold rounding can leave fewer). Below that the
+ * nearest-rank threshold sits on the template's last few events, ε_eff is not ε_B (2456 events at
+ * ε_B = 1e-7 give ε_eff = 2e-3) and σ_exp ≥ 1/√min is dominated by template statistics.
+ * @returns undefined when resolved, otherwise the refusal with the template size needed.
+ */
+export function templateResolution(
+  nTemplateEvents: number, nTemplatePassEff: number, epsilonB: number, minTemplatePass: number = DEFAULT_MIN_TEMPLATE_PASS,
+): TemplateRefusal | undefined {
+  checkMinTemplatePass(minTemplatePass, 'templateResolution');
+  const nTemplateNeeded = templateEventsNeeded(epsilonB, minTemplatePass);
+  const expected = nTemplateEvents * epsilonB;
+  const fmt = (x: number): string => (Number.isInteger(x) ? String(x) : x.toPrecision(3));
+  if (nTemplateEvents < nTemplateNeeded)
+    return {
+      reason: `${nTemplateEvents} template events × ε_B ${epsilonB} = ${fmt(expected)} expected to pass, below the minimum of ${minTemplatePass}; resolving ε_B needs ≥ ${nTemplateNeeded} template events`,
+      minTemplatePass, nTemplateNeeded,
+    };
+  if (nTemplatePassEff < minTemplatePass)
+    return {
+      reason: `only ${fmt(nTemplatePassEff)} template events pass the threshold at ε_B ${epsilonB} (minimum ${minTemplatePass}; N_template · ε_B = ${fmt(expected)}, so ties in the scores or weights left fewer); at least ${nTemplateNeeded} template events with untied scores are needed`,
+      minTemplatePass, nTemplateNeeded,
+    };
+  return undefined;
+}

@@ -45,10 +45,11 @@ export function register(program: Command): void {
         const out = await runScan(cfg, { outDir: o.out, cacheDir: o.cache ?? join(o.out, 'cache'), reporter, lock });
         reporter.stop();
         const studies = out.results.deltaSys ?? [];
-        console.log('method    source        ε_B      δsys      std    per window');
+        // δsys ± its counting error; "n.s." when |δsys| ≤ error (compatible with zero: not applied to N_exp).
+        console.log('method    source        ε_B      δsys ± stat. error      spread   per window');
         for (const s of studies)
           console.log(
-            `${METHOD_LABELS[s.method].padEnd(9)} ${s.source.padEnd(12)} ${s.epsilonB.toExponential(0).padStart(6)}  ${s.mean.toFixed(3).padStart(7)}  ${s.std.toFixed(3).padStart(7)}   ` +
+            `${METHOD_LABELS[s.method].padEnd(9)} ${s.source.padEnd(12)} ${s.epsilonB.toExponential(0).padStart(6)}  ${s.mean.toFixed(3).padStart(7)} ± ${(s.statError ?? NaN).toFixed(3)}${s.significant === false ? ' n.s.' : '     '}  ${s.std.toFixed(3).padStart(7)}   ` +
               s.perWindow.map((w) => `${w.windowId}:${w.value.toFixed(2)}`).join(' '),
           );
         printDropped(out.results.dataset.droppedInvalid);

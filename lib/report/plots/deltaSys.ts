@@ -12,10 +12,10 @@ export interface DeltaSysPoint {
   source: DeltaSysSource;
   epsilonB: number;
   mean: number;
-  /** mean ∓ the statistical uncertainty (stdErr, else the spread std when stdErr is absent). */
+  /** mean ∓ the statistical uncertainty (statError, else stdErr, else the spread std). */
   bandLo: number;
   bandHi: number;
-  /** mean ∓ the spread over windows (std), when a stdErr is given too. */
+  /** mean ∓ the spread over windows (std), when a statistical error is given too. */
   spreadLo: number | null;
   spreadHi: number | null;
 }
@@ -24,8 +24,10 @@ export interface DeltaSysPoint {
 export function deltaSysPoints(results: ResultsDocument): DeltaSysPoint[] {
   return (results.deltaSys ?? [])
     .map((d) => {
-      const band = d.stdErr ?? d.std;
-      const spread = d.stdErr !== undefined ? d.std : null;
+      // The counting error from the control counts (statError) where stored; older documents: std/√n.
+      const err = d.statError ?? d.stdErr;
+      const band = err ?? d.std;
+      const spread = err !== undefined ? d.std : null;
       return {
         method: METHOD_LABELS[d.method],
         source: d.source,
