@@ -7,7 +7,7 @@
  * separately per ε_B. Independent sources (MC: an alternative background sample; data-driven:
  * CATHODE sampled in the sideband vs sideband data) are combined in quadrature, or by `max`.
  *
- * δsys is itself a counting measurement (DESIGN.md §4): {@link deltaSysByEpsilonB} gives its
+ * δsys is itself a counting measurement (docs/physics.md, systematic uncertainty): {@link deltaSysByEpsilonB} gives its
  * statistical error σ_δsys, {@link significantShift} applies a δsys only when it exceeds that error,
  * and {@link appliedSystematics} puts the error into σ_b.
  */
@@ -185,7 +185,7 @@ function checkShift(m: MeasuredShift, fn: string): void {
  *   δsys    = significantShift(shift)  (only the `shift` source moves N_exp: the MC control),
  *   σ_sys²  = Σ_s [ significantShift(s)² + σ_δ,s² ]  over `shift` and every `others` source,
  * so σ_exp² = 1/N_template,pass + δsys² + σ_δsys² for one source: a significant shift is applied and
- * also kept as its own systematic (DESIGN.md §4, σ_sys = δsys), and the counting error of every
+ * also kept as its own systematic (docs/physics.md, expected background: σ_sys = δsys), and the counting error of every
  * δsys always enters σ_b. Sources are independent measurements, so they add in quadrature.
  */
 export function appliedSystematics(shift: MeasuredShift | undefined, others: readonly MeasuredShift[] = []): { deltaSys: number; sigmaSys: number } {
