@@ -5,10 +5,9 @@ import { sharedPool, type WorkerPool } from '../ml/pool/pool.js';
 import { ConfigError, InputError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
-import { validateSchema } from '../util/schema.js';
 import { PACKAGE_ROOT, packageFileUrl } from '../util/packageRoot.js';
 import { ResultCache } from './cache.js';
-import { checkScanConfig, type DatasetSpec, type ScanConfig } from './config.js';
+import { validateScanConfig, type DatasetSpec, type ScanConfig } from './config.js';
 import { loadScanDataset, requireDistinctSamples, sampleIdentity, type ScanDataset } from './dataset.js';
 import { buildPlan, describeTask, type ScanPlan, type ScanTask } from './plan.js';
 import { runTask, withTaskContext } from './execute.js';
@@ -95,8 +94,7 @@ export interface PrepareOptions {
  */
 export async function prepareScan(config: ScanConfig, options: PrepareOptions): Promise<PreparedScan> {
   const reporter = options.reporter ?? silent;
-  validateSchema('scan-config', config, 'scan configuration');
-  checkScanConfig(config);
+  validateScanConfig(config, 'scan configuration');
   const { windows, shortSidebandWidth } = await scanWindows(config);
   const datasets = await loadScanSamples(config, reporter);
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
@@ -279,8 +277,7 @@ export async function runScan(config: ScanConfig, options: ScanRunOptions): Prom
   const lock = options.lock ?? claimOutDir(options.outDir, { stage: 'run', reporter: options.reporter });
   try {
     // A configuration error must not move the previous run's results aside: check it first.
-    validateSchema('scan-config', config, 'scan configuration');
-    checkScanConfig(config);
+    validateScanConfig(config, 'scan configuration');
     lock.clearPrevious();
     const { plan, planPath, datasets } = await prepareScan(config, options);
     const { computed, cached } = await runPlanTasks(plan, datasets, options);
