@@ -1,7 +1,7 @@
 /**
  * The CLI's commands: name → module, in the order help lists them. scripts/cli.ts imports only the module of
  * the command it runs (start-up time), so each name here must be the one its module registers
- * (test/cli-commands.test.ts checks).
+ * (test/scripts/cliCommands.test.ts checks).
  */
 import type { Command } from 'commander';
 

@@ -2,7 +2,7 @@
  * Run under `node --import tsx`: uses a private pool (closed) and the shared pool (left open: its
  * idle workers must not keep the process alive), then prints a JSON summary (pool test).
  */
-import '../helpers/poolTasks.js';
+import './poolTasks.js';
 import { WorkerPool, sharedArray, sharedPool } from '../../lib/ml/pool/pool.js';
 
 const pool = new WorkerPool({ size: 2 });

@@ -2,7 +2,7 @@
  * Dense kernels used by the MLP and the flows. Import kernels from here, never from a backend
  * file: this module chooses the implementation — the WebAssembly SIMD kernels (./wasm.ts) when
  * the compiled module loads, else the plain-TypeScript reference (./dense.ts). Both give the same
- * results within float32 rounding (tested in test/kernels.test.ts).
+ * results within float32 rounding (tested in test/ml/kernels.test.ts).
  *
  * Force one with the environment variable `SIDEWINDER_KERNELS=js|wasm` (read once at load) or
  * {@link setKernelBackend}. For speed allocate hot buffers with {@link KernelArena} /
