@@ -187,7 +187,8 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
     let deltaSys = applied.map((a) => a.deltaSys);
     let sigmaSys = applied.map((a) => a.sigmaSys);
     const measured = applied.map((a) => a.m?.value);
-    const statError = applied.map((a) => (a.m || a.d ? Math.hypot(a.m?.statError ?? 0, a.d?.statError ?? 0) : undefined));
+    // The error the 1σ rule compared the applied (MC) shift with; the data-driven error enters σ_b via sigmaSys.
+    const statError = applied.map((a) => (a.m ? a.m.statError : a.d?.statError));
     applied.forEach((a, i) => {
       if (!a.m || !a.d) return;
       // |(δ_MC, δ_dd)| and its error propagated: σ² = (δ_MC σ_MC)² + (δ_dd σ_dd)²) / (δ_MC² + δ_dd²).

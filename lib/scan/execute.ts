@@ -111,11 +111,13 @@ const TASK_ERROR_CLASSES: Readonly<Record<string, new (message: string, options?
  */
 export function withTaskContext(err: unknown, task: ScanTask, plan: Pick<ScanPlan, 'windows'>): Error {
   const prefix = describeTask(task, plan);
-  if (!(err instanceof Error)) return new SidewinderError(`${prefix}: ${String(err)}`, { cause: err });
+  // Anything not known to be a SidewinderError stays a plain Error: the CLI reports it as internal (exit 70).
+  if (!(err instanceof Error)) return new Error(`${prefix}: ${String(err)}`, { cause: err });
   if (err.message.startsWith(`${prefix}: `)) return err;
   if (err instanceof WorkerTaskError) {
     const Remote = TASK_ERROR_CLASSES[err.remoteName];
-    return Remote ? new Remote(`${prefix}: ${err.remoteMessage}`, { cause: err }) : new SidewinderError(`${prefix}: ${err.message}`, { cause: err });
+    if (Remote) return new Remote(`${prefix}: ${err.remoteMessage}`, { cause: err });
+    return err.remoteName === 'SidewinderError' ? new SidewinderError(`${prefix}: ${err.remoteMessage}`, { cause: err }) : new Error(`${prefix}: ${err.message}`, { cause: err });
   }
   const Ctor = err.constructor as new (message: string, options?: { cause?: unknown }) => Error;
   try {
@@ -124,7 +126,7 @@ export function withTaskContext(err: unknown, task: ScanTask, plan: Pick<ScanPla
   } catch {
     /* a constructor with another signature: fall through */
   }
-  return new SidewinderError(`${prefix}: ${err.message}`, { cause: err });
+  return err instanceof SidewinderError ? new SidewinderError(`${prefix}: ${err.message}`, { cause: err }) : new Error(`${prefix}: ${err.message}`, { cause: err });
 }
 
 /** Run one task and store its result in the cache (skipped when the cache already holds it intact). */

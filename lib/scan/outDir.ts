@@ -24,11 +24,13 @@ import { silent, type Reporter } from '../util/reporter.js';
 export const RUN_OUTPUTS: readonly string[] = ['plan.json', 'results.json', 'report', 'dsys.json', 'submission.json', 'failed', 'jobs', 'logs'];
 /** What a merge writes: it reads the plan (and submission records) already there. */
 export const MERGE_OUTPUTS: readonly string[] = ['results.json', 'report'];
+/** What `sidewinder search` writes (its generated samples stay: they are reused by seed). */
+export const SEARCH_OUTPUTS: readonly string[] = ['search-results.json', 'report'];
 /** Previous runs kept under `<out>/previous/`. */
 export const PREVIOUS_RUNS_KEPT = 5;
 
 /** Which earlier outputs a claim moves aside: a whole run's, a merge's, or none (a resubmission continues the run). */
-export type OutDirStage = 'run' | 'merge' | 'continue';
+export type OutDirStage = 'run' | 'merge' | 'search' | 'continue';
 
 /** Options of {@link claimOutDir}. */
 export interface ClaimOptions {
@@ -72,7 +74,7 @@ export function claimOutDir(outDir: string, options: ClaimOptions): OutDirLock {
 }
 
 function movePreviousAside(outDir: string, stage: OutDirStage, since: string, reporter: Reporter): string | undefined {
-  const names = stage === 'run' ? RUN_OUTPUTS : stage === 'merge' ? MERGE_OUTPUTS : [];
+  const names = stage === 'run' ? RUN_OUTPUTS : stage === 'merge' ? MERGE_OUTPUTS : stage === 'search' ? SEARCH_OUTPUTS : [];
   const present = names.filter((n) => existsSync(join(outDir, n)));
   if (!present.length) return undefined;
   const previous = join(outDir, 'previous');

@@ -7,7 +7,7 @@ import { FLOW_DOC_VERSION } from '../ml/flows/index.js';
 import type { ScanConfig } from './config.js';
 
 /** Bumped when a task's computation changes, so caches from older code are not reused. */
-export const TASK_CODE_VERSION = 1;
+export const TASK_CODE_VERSION = 2;
 
 /** Which event sample a task runs on: the analysed data, or the signal-free control sample. */
 export type SampleRole = 'data' | 'control';

@@ -125,7 +125,7 @@ export interface CellRun {
   sigmaSys?: number;
   /** The δsys measured on the control sample (MC), before the 1σ rule: applied only when |δ| > σ_δsys, else deltaSys = 0. */
   deltaSysMeasured?: number;
-  /** Counting error σ_δsys of the measured δsys (all sources in quadrature); it always enters σ_sys. */
+  /** Counting error σ_δsys of the measured MC δsys: the error the 1σ rule compared it with (the data-driven error when only that source exists); every source's error enters σ_sys. */
   deltaSysStatError?: number;
   /** Relative uncertainty of N_exp: σ_exp = sqrt(1/N_template,pass(eff) + σ_sys²). */
   sigmaExp: number;

@@ -156,7 +156,11 @@ Examples:
     .option('--process <name>', 'lhco (dijets, one file) | llj (ATLAS-style H → Z(ℓℓ)V(qq) samples: --out is a directory, one CSV per process in MeV)', 'lhco')
     .action(async (o: { background: number; signal: number; seed: number; extraSrBackground: number; backgroundModel: string; out: string; format?: string; process: string }, cmd: Command) => {
       if (o.process === 'llj') {
-        const given = (k: string) => cmd.getOptionValueSource(k) !== 'default';
+        const given = (k: string) => cmd.getOptionValueSource(k) !== 'default' && cmd.getOptionValueSource(k) !== undefined;
+        // The ℓℓJ samples are MeV CSVs, one per process, with their own shower model: refuse what would be ignored.
+        const ignored = ['format', 'extraSrBackground', 'backgroundModel'].filter(given);
+        if (ignored.length)
+          throw new ConfigError(`--process llj writes one MeV CSV per process with its own background model; ${ignored.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} cannot be used with it`);
         await runGenerateLlj({ seed: o.seed, out: o.out, background: given('background') ? o.background : undefined, signal: given('signal') ? o.signal : undefined }, writeEvents, (m) => console.log(m));
         return;
       }

@@ -66,6 +66,7 @@ const OPTION_OF: Readonly<Record<string, string>> = Object.freeze({
 export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
   const source = o.config ?? `preset "${o.preset}"`;
   const cfg: ScanConfig = o.config ? validateScanConfig(readJsonFile(o.config, 'scan configuration', ConfigError), o.config) : presetConfig(o.preset);
+  if (o.key !== undefined && !o.data) throw new ConfigError('--key names the HDF5 object of --data; give --data as well (a config file sets dataset.key itself)');
   if (o.data) cfg.dataset = { paths: list(o.data).map((f) => resolve(f)), key: o.key };
   if (o.template) cfg.template = { paths: list(o.template).map((f) => resolve(f)) };
   if (o.control === false) delete cfg.control;

@@ -10,7 +10,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError, InputError } from '../../lib/util/errors.js';
 import { writeFileAtomic } from '../../lib/util/atomicWrite.js';
 import { readJsonFile } from '../../lib/util/json.js';
-import type { Reporter } from '../../lib/util/reporter.js';
+import { claimOutDir } from '../../lib/scan/outDir.js';
+import { consoleReporter, defaultMode } from '../reporter.js';
 import { readEvents, writeEvents } from '../../lib/data/io/index.js';
 import { LLJ_DEFAULTS } from '../../lib/data/generate/llj.js';
 import { checkSearchConfig, lljSamples, parseSearchConfig, SEARCH_PRESETS, type SearchConfig, type TrainingSample } from '../../lib/search/config.js';
@@ -32,7 +33,6 @@ interface SearchCliOptions {
   quiet?: boolean;
 }
 
-const consoleReporter = (quiet: boolean): Reporter => ({ progress() {}, log(level, msg) { if (!quiet || level === 'warn') console.error(`${level}: ${msg}`); } });
 
 /** Generate the ℓℓJ samples into `dir` unless a manifest there says they were made with this seed. */
 async function ensureLljSamples(dir: string, seed: number, say: (m: string) => void): Promise<void> {
@@ -87,7 +87,7 @@ export function register(program: Command): void {
     .option('--preset <name>', 'configuration preset: llj (ATLAS-style H → Z(ℓℓ)V(qq), 1 TeV)')
     .option('--config <file>', 'search config JSON (data-schemas/search-config.schema.json); may name "preset"')
     .option('--data <dir>', 'directory with signal.csv, zjets.csv, ttbar.csv, diboson.csv (when the config lists no samples); default: generate them')
-    .option('--out <dir>', 'output directory (results JSON, report, generated samples)', 'search-out')
+    .option('-o, --out <dir>', 'output directory (search-results.json, report/, generated samples/)', 'search-out')
     .option('--seeds <list>', 'classifier training seeds, e.g. 1,2,3')
     .option('--training-sample <which>', 'classifier training entries: before-cuts | after-cuts | loose-cuts (overrides the config)')
     .option('--score-cut <s>', 'keep events with classifier score ≥ s on top of the square cuts (overrides the config)')
@@ -97,28 +97,41 @@ export function register(program: Command): void {
       const t0 = performance.now();
       const say = (m: string) => { if (!o.quiet) console.error(m); };
       if (!o.preset && !o.config) throw new ConfigError('search: give --preset llj or --config <file>');
-      const samplesDir = join(o.out, 'samples');
+      const out = resolve(o.out);
+      const samplesDir = join(out, 'samples');
       const cfg = resolveSearchConfig(o, samplesDir);
-      const usesGenerated = cfg.samples.every((s) => resolve(s.path).startsWith(resolve(samplesDir)));
-      if (usesGenerated) {
-        const seed = Number(o.generateSeed);
-        if (!(Number.isInteger(seed) && seed >= 0)) throw new ConfigError(`--generate-seed: expected a non-negative integer, got "${o.generateSeed}"`);
-        await ensureLljSamples(samplesDir, seed, say);
+      const reporter = consoleReporter(o.quiet ? 'quiet' : defaultMode());
+      let stopped = false;
+      const stopBars = (): void => { if (!stopped) reporter.stop(); stopped = true; };
+      // One writer per --out; the previous run's results and report are moved aside before the first write.
+      const lock = claimOutDir(out, { stage: 'search', reporter });
+      try {
+        const usesGenerated = cfg.samples.every((s) => resolve(s.path).startsWith(samplesDir));
+        if (usesGenerated) {
+          const seed = Number(o.generateSeed);
+          if (!(Number.isInteger(seed) && seed >= 0)) throw new ConfigError(`--generate-seed: expected a non-negative integer, got "${o.generateSeed}"`);
+          await ensureLljSamples(samplesDir, seed, say);
+        }
+        const samples: ProcessSample[] = [];
+        for (const s of cfg.samples) {
+          if (!existsSync(s.path)) throw new InputError(`${s.path}: sample "${s.name}" not found`);
+          samples.push(processSample(s.name, await readEvents(s.path), cfg, s.path));
+        }
+        say(`read ${samples.length} samples in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        const results = await runSearch(samples, cfg, reporter);
+        results.timings.total = (performance.now() - t0) / 1000;
+        validateSearchResults(results, 'search results');
+        lock.clearPrevious();
+        const jsonPath = join(out, 'search-results.json');
+        await writeFileAtomic(jsonPath, JSON.stringify(results, null, 1));
+        const report = await writeSearchReport(results, join(out, 'report'));
+        results.timings.total = (performance.now() - t0) / 1000;
+        stopBars();
+        console.log(formatSearchTable(results));
+        console.log(`results: ${jsonPath}\nreport:  ${report.html}\n(${results.timings.total.toFixed(1)} s)`);
+      } finally {
+        stopBars();
+        lock.release();
       }
-      const samples: ProcessSample[] = [];
-      for (const s of cfg.samples) {
-        if (!existsSync(s.path)) throw new InputError(`${s.path}: sample "${s.name}" not found`);
-        samples.push(processSample(s.name, await readEvents(s.path), cfg, s.path));
-      }
-      say(`read ${samples.length} samples in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-      const results = await runSearch(samples, cfg, consoleReporter(!!o.quiet));
-      results.timings.total = (performance.now() - t0) / 1000;
-      validateSearchResults(results, 'search results');
-      const jsonPath = join(o.out, 'search-results.json');
-      await writeFileAtomic(jsonPath, JSON.stringify(results, null, 1));
-      const report = await writeSearchReport(results, o.out);
-      results.timings.total = (performance.now() - t0) / 1000;
-      console.log(formatSearchTable(results));
-      console.log(`wrote ${jsonPath} and ${report.html} in ${results.timings.total.toFixed(1)} s`);
     });
 }

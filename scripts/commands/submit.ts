@@ -8,7 +8,7 @@ import { ConfigError, didYouMean } from '../../lib/util/errors.js';
 import { writeReport } from '../../lib/report/index.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
 import { consoleReporter } from '../reporter.js';
-import { addScanOptions, reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
+import { addScanOptions, printDropped, reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
 import { printScanTable } from './scanTable.js';
 
 export interface ClusterCliOptions {
@@ -96,13 +96,14 @@ Examples:
       try {
         lock.clearPrevious();
         const prepared = await prepareScan(cfg, { outDir: o.out, reporter });
-        console.log(`plan:    ${prepared.planPath} (${prepared.plan.tasks.length} tasks)`);
+        console.log(`plan:    ${resolve(prepared.planPath)} (${prepared.plan.tasks.length} tasks)`);
         if (o.engine === 'local') {
           if (o.dryRun) return;
           const { computed, cached } = await runPlanTasks(prepared.plan, prepared.datasets, { cacheDir, reporter });
           const { results, resultsPath } = await mergeScan(prepared.plan, prepared.datasets, { cacheDir, outDir: o.out, reporter, lock });
           reporter.stop();
           printScanTable(results);
+          printDropped(results.dataset.droppedInvalid);
           console.log(`\n${computed} tasks computed, ${cached} from the cache`);
           const report = await writeReport(results, join(o.out, 'report'), { reporter });
           console.log(`report:  ${resolve(report.htmlPath)}\nresults: ${resolve(resultsPath)}`);

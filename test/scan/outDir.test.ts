@@ -8,6 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
 import { withTaskContext } from '../../lib/scan/execute.js';
+import { classifyCliError } from '../../scripts/cliErrors.js';
 import { WorkerTaskError, type WorkerPool } from '../../lib/ml/pool/pool.js';
 import { ConfigError, InputError, SidewinderError } from '../../lib/util/errors.js';
 import { LOCK_FILE } from '../../lib/util/dirLock.js';
@@ -68,12 +69,16 @@ describe('errors inside tasks carry the task context', () => {
     ['ConfigError', new ConfigError('folds must be ≥ 2'), ConfigError],
     ['TypeError (a bug)', new TypeError('x is undefined'), TypeError],
     ['worker ConfigError', new WorkerTaskError('k', { name: 'ConfigError', message: 'bad option' }), ConfigError],
-    ['worker RangeError', new WorkerTaskError('k', { name: 'RangeError', message: 'out of memory' }), SidewinderError],
+    ['worker RangeError (a bug)', new WorkerTaskError('k', { name: 'RangeError', message: 'out of memory' }), Error],
+    ['worker SidewinderError', new WorkerTaskError('k', { name: 'SidewinderError', message: 'bad file' }), SidewinderError],
   ])('%s keeps its class and message behind the context', (_what, err, Class) => {
     const wrapped = withTaskContext(err, task, plan);
     expect(wrapped).toBeInstanceOf(Class);
     expect(wrapped.constructor).toBe(Class);
     const original = err instanceof WorkerTaskError && err.remoteName !== 'RangeError' ? err.remoteMessage : err.message;
+    // Bugs stay bugs: the CLI exits 70 (internal) for them, 1 or 2 for bad input or usage.
+    const bug = err instanceof TypeError || (err instanceof WorkerTaskError && err.remoteName === 'RangeError');
+    expect(classifyCliError(wrapped).code === 70).toBe(bug);
     expect(wrapped.message).toBe(prefix + original);
     expect(wrapped.cause).toBe(err);
     expect(withTaskContext(wrapped, task, plan)).toBe(wrapped); // not wrapped twice

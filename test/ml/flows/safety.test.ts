@@ -77,6 +77,8 @@ describe('checked flow sampling', () => {
       const flow = await fitConditionalFlow(t.x, t.m, { seed, blocks: 4, hidden: 32, epochs: 3, keepBestEpochs: 2, transform });
       const held = overflowToy(30_000, 100 + seed);
       const s = flow.sampleChecked(held.m, createRng(seed));
+      // The first draws themselves are finite (the safe inverse), not only what the boundary check lets through.
+      expect(s.check.nonFinite).toBe(0);
       expect(audit(flow, s.x)).toEqual({ nonFinite: 0, outOfRange: 0 });
       expect(s.x.rows).toBe(30_000 - s.check.dropped);
       expect(s.check.dropped).toBe(0);
@@ -129,5 +131,7 @@ describe('sweep: affine and spline flows on 24 generated datasets', () => {
       total = { requested: total.requested + s.check!.requested, nonFinite: total.nonFinite + s.check!.nonFinite, outOfRange: total.outOfRange + s.check!.outOfRange, redrawn: total.redrawn + s.check!.redrawn, dropped: total.dropped + s.check!.dropped };
     }
     console.log(`${transform} sweep: ${JSON.stringify(total)}`);
+    // Redraws may fix out-of-range events; non-finite ones must never be drawn at all.
+    expect(total.nonFinite).toBe(0);
   });
 });
