@@ -1,15 +1,27 @@
 import type { EventTable } from '../data/eventTable.js';
-import { shortSidebandMask, type Window } from '../windows/index.js';
+import { shortSidebandMask, signalRegionMask, countMask, type Window } from '../windows/index.js';
 import { createRng } from '../util/rng.js';
-import { loadFlowEnsemble, type ConditionalDensity, type FlowEnsembleDocument } from '../ml/flows/index.js';
-import { loadGan, type GanDocument } from '../ml/gan/index.js';
+import { loadFlowEnsemble, FLOW_DOC_VERSION, type ConditionalDensity, type SampleCheck } from '../ml/flows/index.js';
+import { loadGan } from '../ml/gan/index.js';
 import type { Matrix } from '../ml/matrix.js';
 import { InputError } from '../util/errors.js';
 import { featureMatrix, maskedColumn } from './features.js';
 import type { BackgroundTemplate } from './types.js';
+import type { MethodDescriptor, StageSpec, StoredResult } from './method.js';
+import { CATHODE_FLOW_TASK, cathodeFlowPayload, trainAndSampleFlow, assertFiniteTemplate, type CathodeFlowResult, type GeneratorDocument } from './cathodeTask.js';
 
-/** A persisted sideband generator: a flow ensemble or a conditional GAN. */
-export type GeneratorDocument = FlowEnsembleDocument | GanDocument;
+export type { GeneratorDocument };
+
+/** Summary stored with a sideband generator task's template samples (array `samples`). */
+export interface SidebandGeneratorResult {
+  readonly nSamples: number;
+  readonly cols: number;
+  readonly features: readonly string[];
+  /** The trained sideband generator (FlowEnsemble or FittedGan toJSON()). */
+  readonly flow: GeneratorDocument;
+  /** Events of the template draw redrawn (non-finite or outside the training range) or dropped (flows). */
+  readonly check?: SampleCheck;
+}
 
 /** Rebuild the sideband generator from its `toJSON()` document (flow ensemble or GAN, by `kind`). */
 export function loadSidebandGenerator(doc: GeneratorDocument): ConditionalDensity {
@@ -39,3 +51,80 @@ export function sidebandClosureTemplate(
     template: { method: 'cathode', window, x, classWeight: 'balanced', meta: { nTemplate: x.rows, region: 'short sidebands', oversampling: reps } },
   };
 }
+
+/** The generator's template samples in the SR, as a matrix (events × features). */
+function storedTemplate(stored: StoredResult<SidebandGeneratorResult>): Matrix<Float64Array> {
+  return { data: stored.arrays.samples as Float64Array, rows: stored.value.nSamples, cols: stored.value.cols };
+}
+
+/**
+ * The sideband density of one window (arXiv:2109.00546), trained in a pool worker and sampled into
+ * the SR; the trained generator is stored with its samples (the sideband closure samples it again).
+ * Shared by every method that reads a sideband density: same settings, same task.
+ */
+export const SIDEBAND_DENSITY_STAGE: StageSpec = {
+  kind: 'flow', role: 'generator', usesClassifier: false, dependsOn: [],
+  seedLabel: () => 'flow',
+  runsOn: () => true,
+  // The flow document version is in the key: a flow of older code (other batch-norm statistics) is not reused.
+  keyInputs: (settings) => ({ cathode: settings.cathode, flowDocument: FLOW_DOC_VERSION }),
+  run: async ({ events, window, settings, seed, sampleRole, pool }) => {
+    // Unless set, the GAN trains on as many sideband events as the flow would.
+    const payload = cathodeFlowPayload(events, window, settings.features, {
+      ...settings.cathode, seed, sample: sampleRole,
+      gan: { maxEvents: (settings.cathode.flow as { maxEvents?: number }).maxEvents ?? 0, ...settings.cathode.gan },
+    });
+    const r = pool ? await pool.run<CathodeFlowResult>(CATHODE_FLOW_TASK, payload) : await trainAndSampleFlow(payload);
+    const value: SidebandGeneratorResult = { nSamples: r.rows, cols: r.cols, features: settings.features, flow: r.flow, ...(r.check ? { check: r.check } : {}) };
+    return { store: { value, arrays: { samples: r.samples } } };
+  },
+  quality: (stored) => {
+    const g = stored.value as SidebandGeneratorResult;
+    const q: Record<string, unknown> = {};
+    if (g.check) Object.assign(q, { requested: g.check.requested, nonFinite: g.check.nonFinite, outOfRange: g.check.outOfRange, redrawn: g.check.redrawn, dropped: g.check.dropped });
+    if (g.flow.kind === 'conditional-maf-ensemble') q.validationLogLikelihood = g.flow.flows.map((f) => f.history.validationLoss.map((v) => -v));
+    return q;
+  },
+};
+
+/** CATHODE in a scan: the sideband density, SR data vs its samples, and (data sample, on request) its sideband closure. */
+export const CATHODE: MethodDescriptor = {
+  name: 'cathode',
+  label: 'CATHODE',
+  stages: [
+    SIDEBAND_DENSITY_STAGE,
+    {
+      kind: 'classify', role: 'scores', usesClassifier: true, dependsOn: ['flow'],
+      seedLabel: (method) => `classify:${method}`,
+      runsOn: () => true,
+      keyInputs: () => ({}),
+      templateSize: ({ events, window, settings }) => Math.round(settings.cathode.oversampling * countMask(signalRegionMask(events, window))),
+      run: async ({ events, window, settings, sampleRole, dependency }) => {
+        const x = storedTemplate(dependency<SidebandGeneratorResult>('flow'));
+        assertFiniteTemplate(x.data, x.rows, x.cols, `window ${window.id}, method cathode, ${sampleRole} sample: the template`);
+        const template: BackgroundTemplate = { method: 'cathode', window, x, classWeight: 'balanced', meta: { nTemplate: x.rows, oversampling: settings.cathode.oversampling } };
+        return { crossFit: { data: featureMatrix(events, settings.features, signalRegionMask(events, window)), template } };
+      },
+    },
+    {
+      kind: 'sideband-closure', role: 'closure', usesClassifier: true, dependsOn: ['flow'], dataRegion: 'short-sidebands',
+      seedLabel: () => 'sideband-closure',
+      runsOn: (sample, settings) => sample === 'data' && settings.dataDrivenDeltaSys,
+      keyInputs: (settings) => ({ shortSidebandWidth: settings.shortSidebandWidth, oversampling: settings.cathode.oversampling }),
+      templateSize: ({ events, window, settings }) => Math.max(1, Math.round(settings.cathode.oversampling)) * countMask(shortSidebandMask(events, window, settings.shortSidebandWidth)),
+      run: async ({ events, window, settings, seed, sampleRole, dependency }) => {
+        const flow = dependency<SidebandGeneratorResult>('flow');
+        const closure = sidebandClosureTemplate(loadSidebandGenerator(flow.value.flow), events, window, settings.features, settings.shortSidebandWidth, { oversampling: settings.cathode.oversampling, seed });
+        assertFiniteTemplate(closure.template.x.data, closure.template.x.rows, closure.template.x.cols, `window ${window.id}, method cathode (sideband closure), ${sampleRole} sample: the template`);
+        return { crossFit: { data: closure.data, template: closure.template } };
+      },
+    },
+  ],
+  deltaSys: true,
+  lookElsewhereNull: { sample: 'control' },
+  generatedTemplate: true,
+  templateEvents: ({ stored }) => {
+    const flow = stored<SidebandGeneratorResult>('flow');
+    return flow ? { x: storedTemplate(flow) } : undefined;
+  },
+};

@@ -12,7 +12,11 @@ import { InputError } from '../util/errors.js';
 import { featureMatrix, maskedColumn } from './features.js';
 import { FlowEnsemble, sampleIntoWindow, type FitFlowOptions, type SampleCheck } from '../ml/flows/index.js';
 import { fitConditionalGan, type GanOptions } from '../ml/gan/index.js';
-import type { GeneratorDocument } from './cathode.js';
+import type { FlowEnsembleDocument } from '../ml/flows/index.js';
+import type { GanDocument } from '../ml/gan/index.js';
+
+/** A persisted sideband generator: a flow ensemble or a conditional GAN. */
+export type GeneratorDocument = FlowEnsembleDocument | GanDocument;
 
 export const CATHODE_FLOW_TASK = 'methods.cathode.flow';
 

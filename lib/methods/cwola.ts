@@ -1,8 +1,9 @@
 import type { EventTable } from '../data/eventTable.js';
-import { lowerShortSidebandMask, upperShortSidebandMask, countMask, type Window } from '../windows/index.js';
+import { lowerShortSidebandMask, upperShortSidebandMask, shortSidebandMask, signalRegionMask, countMask, type Window } from '../windows/index.js';
 import { InputError } from '../util/errors.js';
 import { featureMatrix } from './features.js';
 import type { BackgroundTemplate } from './types.js';
+import type { MethodDescriptor } from './method.js';
 
 /**
  * CWoLa Hunting (arXiv:1805.02664): the template is the data in the short sidebands, (lo − w, lo]
@@ -25,3 +26,26 @@ export function cwolaTemplate(data: EventTable, window: Window, features: readon
   for (let i = 0, k = 0; i < both.length; i++) if (both[i]) weights[k++] = lower[i] ? wLower : wUpper;
   return { method: 'cwola', window, x, weights, classWeight: 'balanced', meta: { nTemplate: nSB, nLowerSideband: nLower, nUpperSideband: nUpper, shortSidebandWidth } };
 }
+
+/** CWoLa Hunting in a scan: SR data vs the weighted short sidebands of the same sample (data and control). */
+export const CWOLA: MethodDescriptor = {
+  name: 'cwola',
+  label: 'CWoLa',
+  stages: [{
+    kind: 'classify', role: 'scores', usesClassifier: true, dependsOn: [],
+    seedLabel: (method) => `classify:${method}`,
+    runsOn: () => true,
+    keyInputs: (settings) => ({ shortSidebandWidth: settings.shortSidebandWidth }),
+    templateSize: ({ events, window, settings }) => countMask(shortSidebandMask(events, window, settings.shortSidebandWidth)),
+    run: async ({ events, window, settings }) => ({
+      crossFit: { data: featureMatrix(events, settings.features, signalRegionMask(events, window)), template: cwolaTemplate(events, window, settings.features, settings.shortSidebandWidth) },
+    }),
+  }],
+  deltaSys: true,
+  lookElsewhereNull: { sample: 'control' },
+  generatedTemplate: false,
+  templateEvents: ({ events, window, settings }) => {
+    const t = cwolaTemplate(events, window, settings.features, settings.shortSidebandWidth);
+    return { x: t.x, weights: t.weights };
+  },
+};

@@ -1,8 +1,34 @@
 import type { Matrix } from '../ml/matrix.js';
 import type { Window } from '../windows/index.js';
 
-/** The three weakly-supervised methods (docs/physics.md#methods). */
+/** The registered weakly-supervised methods (docs/physics.md#methods; lib/methods/registry.ts). */
 export type MethodName = 'iad' | 'cwola' | 'cathode';
+
+/**
+ * CATHODE's sideband density estimation: the generator (`flow`: the conditional MAF with `flow`
+ * options, default; `gan`: the conditional GAN of lib/ml/gan with `gan` options), the number of
+ * flows, and how it is sampled into the SR (oversampling × N_SR masses from a KDE of bandwidth).
+ */
+export interface CathodeSettings {
+  flow: Record<string, unknown>;
+  oversampling: number;
+  bandwidth: number;
+  flows: number;
+  maxTrainEvents?: number;
+  generator?: 'flow' | 'gan';
+  gan?: Record<string, unknown>;
+}
+
+/** What a method reads of the scan's configuration. */
+export interface MethodSettings {
+  /** Classifier inputs (feature names; m_JJ is never one). */
+  readonly features: readonly string[];
+  /** Width of each short sideband (TeV, the windows' units). */
+  readonly shortSidebandWidth: number;
+  readonly cathode: CathodeSettings;
+  /** CATHODE's sideband closure (data-driven δsys) is requested. */
+  readonly dataDrivenDeltaSys: boolean;
+}
 
 /**
  * A method's background template for one window: the events the classifier separates from SR

@@ -2,9 +2,12 @@ import type { EventTable } from '../data/eventTable.js';
 import { signalRegionMask, shortSidebandMask, type Window } from '../windows/index.js';
 import { maskIndices, featureNames } from '../methods/features.js';
 import type { MethodName } from '../methods/types.js';
+import type { MethodDescriptor, PlanInput, StageSpec, StoredResult } from '../methods/method.js';
+import { methodDescriptor, methodStage } from '../methods/registry.js';
 import {
-  cutAndCount, deltaSysByEpsilonB, deltaOfWindow, combineDeltaSys, summarizeRuns, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, oneSidedSignificance,
+  cutAndCount, deltaSysByEpsilonB, deltaOfWindow, summarizeRuns, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, oneSidedSignificance,
   pValueFromSignificance, rocCurve, areaUnderRoc, aucStandardError, histogramFromCounts, fitBumpHunt, deltaSysStatError, appliedSystematics, DEFAULT_MIN_TEMPLATE_PASS,
+  passingEvents, combinedShift, sharedPassCount, reportedGlobalPValue, fillUniformHistogram,
   type CutAndCountRow, type WindowCut, type ControlCount, type MeasuredShift,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
@@ -12,17 +15,17 @@ import { distanceCorrelation } from '../stats/dcor.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ResultCache } from './cache.js';
 import type { ClassifyResult } from './execute.js';
-import type { ScanPlan, ScanTask, SampleRole } from './plan.js';
+import { methodSettings, type ScanPlan, type ScanTask, type SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import {
   aggregateRuns, cellKey, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type RefusedCell, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
   type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type BumpHuntFit, type ResultsDocument, type RocRecord, type TemplateQuality,
 } from './results.js';
-import type { FlowResult } from './execute.js';
 
-/** Out-of-fold scores of one classify task, with the sample indices of its SR events. */
+/** Out-of-fold scores of one scores or closure task, with the sample indices of its SR (or short-sideband) events. */
 interface ScoredCell {
   readonly task: ScanTask;
+  readonly stage: StageSpec;
   readonly value: ClassifyResult;
   readonly dataScores: Float64Array;
   readonly dataFold: Uint8Array;
@@ -48,24 +51,45 @@ function loadCells(ctx: AssembleContext): ScoredCell[] {
   const srIndexCache = new Map<string, Uint32Array>();
   const cells: ScoredCell[] = [];
   for (const task of ctx.plan.tasks) {
-    if (task.kind === 'flow') continue;
+    const stage = methodStage(task.method, task.kind);
+    if (stage.role === 'generator') continue;
     const entry = ctx.cache.get<ClassifyResult>(task.key);
-    if (!entry) throw new Error(`scan: result of task ${task.index} (window ${task.windowId}, ${task.method}, run ${task.run}, ${task.sample}) is missing from the cache`);
+    if (!entry) throw new Error(`scan: result of task ${task.index} (window ${task.windowId}, ${task.method} ${task.kind}, run ${task.run}, ${task.sample}) is missing from the cache`);
     const w = windowById(ctx.plan, task.windowId);
-    const k = `${task.sample}/${task.kind}/${w.id}`;
+    const region = stage.dataRegion ?? 'signal-region';
+    const k = `${task.sample}/${region}/${w.id}`;
     let srIndex = srIndexCache.get(k);
-    // Rows of the events the task classified: the SR, or the short sidebands for the sideband closure.
-    const region = task.kind === 'sideband-closure' ? shortSidebandMask(ctx.samples[task.sample], w, ctx.plan.shortSidebandWidth) : signalRegionMask(ctx.samples[task.sample], w);
-    if (!srIndex) srIndexCache.set(k, (srIndex = maskIndices(region)));
+    // Rows of the events the task scored: the SR, or the short sidebands (a closure).
+    if (!srIndex) {
+      const events = ctx.samples[task.sample];
+      srIndexCache.set(k, (srIndex = maskIndices(region === 'short-sidebands' ? shortSidebandMask(events, w, ctx.plan.shortSidebandWidth) : signalRegionMask(events, w))));
+    }
     const a = entry.arrays;
     cells.push({
-      task, value: entry.value, srIndex,
+      task, stage, value: entry.value, srIndex,
       dataScores: a.dataScores as Float64Array, dataFold: a.dataFold as Uint8Array,
       templateScores: a.templateScores as Float64Array, templateFold: a.templateFold as Uint8Array,
       templateWeights: a.templateWeights as Float64Array | undefined,
     });
   }
   return cells;
+}
+
+/** The data cells of the cut-and-count: scores tasks on a sample (all runs unless given). */
+const scoresCells = (cells: readonly ScoredCell[], sample: SampleRole, method?: MethodName, run?: number): ScoredCell[] =>
+  cells.filter((c) => c.stage.role === 'scores' && c.task.sample === sample && (method === undefined || c.task.method === method) && (run === undefined || c.task.run === run));
+
+/** What a method's descriptor reads for one cell: its window, settings and samples, and its dependencies' stored results. */
+function cellInput(ctx: AssembleContext, task: ScanTask): PlanInput & { stored<T>(kind: string): StoredResult<T> | undefined } {
+  const stage = methodStage(task.method, task.kind);
+  return {
+    window: windowById(ctx.plan, task.windowId), settings: methodSettings(ctx.plan.config, ctx.plan.shortSidebandWidth),
+    events: ctx.samples[task.sample], sample: (role) => ctx.samples[role],
+    stored: <T>(kind: string) => {
+      const key = task.dependsOn[stage.dependsOn.indexOf(kind)];
+      return key === undefined ? undefined : ctx.cache.get<T>(key);
+    },
+  };
 }
 
 function windowById(plan: ScanPlan, id: number): Window {
@@ -98,19 +122,10 @@ function countCell(cell: ScoredCell, epsilonB: readonly number[], minTemplatePas
 
 /** Sample rows of a cell's SR (or short-sideband) events that pass working point `row`, ascending. */
 function passingRows(cell: ScoredCell, row: CutAndCountRow): Uint32Array {
-  const pass = passFlags(cell, row);
+  const pass = passingEvents(cell.dataScores, cell.dataFold, row);
   const out: number[] = [];
   for (let i = 0; i < pass.length; i++) if (pass[i]) out.push(cell.srIndex[i]);
   return Uint32Array.from(out);
-}
-
-/** Size of the intersection of two ascending row lists. */
-function sharedCount(a: Uint32Array, b: Uint32Array): number {
-  let i = 0, j = 0, n = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) { n++; i++; j++; } else if (a[i] < b[j]) i++; else j++;
-  }
-  return n;
 }
 
 /**
@@ -134,7 +149,7 @@ function measureShifts(ctx: AssembleContext, cells: readonly ScoredCell[], metho
   for (const [e, n] of refused)
     notes.push(`δsys of ${method} (${source}) at ε_B=${e}: ${n} of ${cells.length} ${source === 'mc' ? 'control' : 'sideband-closure'} cells left out, their template cannot resolve ε_B (fewer than ${minTemplatePassOf(ctx)} template events pass)`);
   if (counts.length === 0) return [];
-  const sharedPass = (a: ControlCount, b: ControlCount): number => sharedCount(rowsOf.get(a)!, rowsOf.get(b)!);
+  const sharedPass = (a: ControlCount, b: ControlCount): number => sharedPassCount(rowsOf.get(a)!, rowsOf.get(b)!);
   return deltaSysByEpsilonB(counts, { sharedPass }).map((e) => {
     const perWindow = [...new Set(counts.map((c) => c.window as number))].flatMap((windowId) => {
       const mine = counts.filter((c) => c.window === windowId && c.epsilonB === e.epsilonB);
@@ -147,14 +162,6 @@ function measureShifts(ctx: AssembleContext, cells: readonly ScoredCell[], metho
       statError: e.statError, significant: Math.abs(e.deltaSys) > e.statError,
     };
   });
-}
-
-/** Whether each SR data event of a cell passes its fold's threshold at working point `row`. */
-function passFlags(cell: ScoredCell, row: CutAndCountRow): Uint8Array {
-  const thr = new Map<number, number>(row.foldIds.map((f, i) => [f, row.foldThresholds[i]]));
-  const out = new Uint8Array(cell.dataScores.length);
-  for (let i = 0; i < out.length; i++) out[i] = cell.dataScores[i] >= (thr.get(cell.dataFold[i]) ?? Infinity) ? 1 : 0;
-  return out;
 }
 
 /**
@@ -170,8 +177,9 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
   const table = new Map<MethodName, AppliedSystematics>();
   const studies: DeltaSysStudy[] = [];
   for (const method of config.methods) {
-    const control = cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'control' && c.task.method === method);
-    const closure = cells.filter((c) => c.task.kind === 'sideband-closure' && c.task.method === method);
+    const descriptor = methodDescriptor(method);
+    const control = scoresCells(cells, 'control', method);
+    const closure = cells.filter((c) => c.stage.role === 'closure' && c.task.method === method);
     const mc = control.length ? measureShifts(ctx, control, method, 'mc', notes) : [];
     const dd = closure.length ? measureShifts(ctx, closure, method, 'data-driven', notes) : [];
     studies.push(...mc, ...dd);
@@ -191,10 +199,8 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
     const statError = applied.map((a) => (a.m ? a.m.statError : a.d?.statError));
     applied.forEach((a, i) => {
       if (!a.m || !a.d) return;
-      // |(δ_MC, δ_dd)| and its error propagated: σ² = (δ_MC σ_MC)² + (δ_dd σ_dd)²) / (δ_MC² + δ_dd²).
-      const mean = combineDeltaSys([a.m.value, a.d.value]);
-      const err = mean === 0 ? Math.hypot(a.m.statError, a.d.statError) : Math.hypot(a.m.value * a.m.statError, a.d.value * a.d.statError) / mean;
-      studies.push({ method, epsilonB: eps[i], source: 'combined', mean, std: 0, perWindow: [], statError: err, significant: mean > err });
+      const c = combinedShift(a.m, a.d);
+      studies.push({ method, epsilonB: eps[i], source: 'combined', mean: c.mean, std: 0, perWindow: [], statError: c.statError, significant: c.significant });
     });
     const configured = config.deltaSys.values?.[method];
     let fromConfig = false;
@@ -203,11 +209,11 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
       deltaSys = eps.map((e, i) => configured[String(e)] ?? deltaSys[i]);
       sigmaSys = deltaSys.map((d, i) => (configured[String(eps[i])] !== undefined ? Math.abs(d) : sigmaSys[i]));
       notes.push(`δsys of ${method} taken from the configuration where given (${eps.map((e, i) => `ε_B=${e}: ${deltaSys[i]}`).join(', ')})`);
-    } else if (!mc.length && !dd.length && method !== 'iad') {
+    } else if (!mc.length && !dd.length && descriptor.deltaSys) {
       notes.push(`no control sample and no configured δsys for ${method}: δsys = 0 (no systematic correction)`);
     }
-    // IAD: a perfect template by construction, no shift.
-    if (method === 'iad') table.set(method, { deltaSys: eps.map(() => 0), sigmaSys: eps.map(() => 0) });
+    // A perfect template by construction (IAD): no shift.
+    if (!descriptor.deltaSys) table.set(method, { deltaSys: eps.map(() => 0), sigmaSys: eps.map(() => 0) });
     else if (fromConfig) table.set(method, { deltaSys, sigmaSys, measured: eps.map((e, i) => (configured![String(e)] !== undefined ? undefined : measured[i])), statError: eps.map((e, i) => (configured![String(e)] !== undefined ? undefined : statError[i])) });
     else table.set(method, { deltaSys, sigmaSys, measured, statError });
   }
@@ -252,7 +258,7 @@ function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<Metho
       }
       let nSignalPass: number | undefined;
       if (labels) {
-        const pass = passFlags(cell, row);
+        const pass = passingEvents(cell.dataScores, cell.dataFold, row);
         nSignalPass = 0;
         for (let i = 0; i < pass.length; i++) if (pass[i] && labels[cell.srIndex[i]] === 1) nSignalPass++;
       }
@@ -296,9 +302,10 @@ function lookElsewhere(
   const out: LookElsewhereResult[] = [];
   const nToys = config.lookElsewhere.pseudoExperiments;
   for (const method of config.methods) {
-    const allData = cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'data' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
+    const nullEvents = methodDescriptor(method).lookElsewhereNull;
+    const allData = scoresCells(cells, 'data', method, 0).sort((a, b) => a.task.windowId - b.task.windowId);
     if (allData.length === 0) continue;
-    const allNull = method === 'iad' ? allData : cells.filter((c) => c.task.kind === 'classify' && c.task.sample === 'control' && c.task.method === method && c.task.run === 0).sort((a, b) => a.task.windowId - b.task.windowId);
+    const allNull = nullEvents.sample === 'template' ? allData : scoresCells(cells, 'control', method, 0).sort((a, b) => a.task.windowId - b.task.windowId);
     config.epsilonB.forEach((eps, e) => {
       // Windows whose template cannot resolve ε_B have no Z: the maximum runs over the others.
       const refusedIds = new Set(refused.filter((r) => r.method === method && r.epsilonB === eps).map((r) => r.windowId));
@@ -321,57 +328,45 @@ function lookElsewhere(
         out.push({ ...base, globalP: sidakP, globalZ: sidakZ, nPseudoExperiments: 0 });
         return;
       }
-      // Null event list: IAD → the template events (indices into the template sample's SR rows, pooled over windows);
-      // CWoLa/CATHODE → the control sample's SR data events.
+      // Null event list: the template's own events (rows of the template sample, pooled over windows),
+      // or the control sample's SR data events.
       const windowCuts: WindowCut[] = nullCells.map((c, k) => {
         const row = nullRows[k];
-        if (method === 'iad') {
-          const thr = new Map<number, number>(row.foldIds.map((f, i) => [f, row.foldThresholds[i]]));
-          const pass = new Uint8Array(c.templateScores.length);
-          for (let i = 0; i < pass.length; i++) pass[i] = c.templateScores[i] >= (thr.get(c.templateFold[i]) ?? Infinity) ? 1 : 0;
-          const tIndex = maskIndices(signalRegionMask(ctx.samples.template, windowById(ctx.plan, c.task.windowId)));
-          return { eventIndex: tIndex, pass, epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: 0, sigmaSys: 0 };
+        if (nullEvents.sample === 'template') {
+          const pass = passingEvents(c.templateScores, c.templateFold, row);
+          return { eventIndex: nullEvents.rows(cellInput(ctx, c.task)), pass, epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: 0, sigmaSys: 0 };
         }
-        return { eventIndex: c.srIndex, pass: passFlags(c, row), epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: row.deltaSys, sigmaSys: row.sigmaSys };
+        return { eventIndex: c.srIndex, pass: passingEvents(c.dataScores, c.dataFold, row), epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: row.deltaSys, sigmaSys: row.sigmaSys };
       });
-      const nullSample = method === 'iad' ? ctx.samples.template : ctx.samples.control;
+      const nullSample = ctx.samples[nullEvents.sample];
       const g = globalSignificance({
         observedLocalZ: observed, nEvents: nullSample.length, localZ: cutAndCountLocalZ(windowCuts), nToys,
         rng: createRng(config.seed).fork(`look-elsewhere/${method}/${eps}`),
       });
-      // The toys keep every window's classifier and threshold fixed and resample events, so they
-      // miss the retraining spread; a global p below the local p (trials factor < 1) is then an
-      // artefact of that approximation, and the local p is the honest bound.
-      const capped = g.pGlobal < localP;
+      const { globalP, capped } = reportedGlobalPValue(g.pGlobal, localP);
       if (capped) notes.push(`${method}, ε_B=${eps}: pseudo-experiments gave a global p (${g.pGlobal.toPrecision(3)}) below the local p; reported the local p instead (toys keep the classifiers fixed)`);
-      const globalP = capped ? localP : g.pGlobal;
       out.push({
         ...base, globalP, globalZ: capped ? zMax : resultsZ(g.pGlobal), nExceeding: g.nExceeding,
         globalPStdErr: g.pGlobalStdErr, globalPUpper95: g.pGlobalUpper95, globalZLower95: resultsZ(g.pGlobalUpper95) ?? undefined,
         nPseudoExperiments: g.nToys, maxLocalZHistogram: histogram(g.toyMaxZ, 0, Math.max(5, zMax + 0.5), 40),
       });
     });
-    if (nToys > 0 && method !== 'iad' && allNull.length === 0) notes.push(`${method}: no control sample, look-elsewhere effect from the Šidák bound only`);
+    if (nToys > 0 && nullEvents.sample === 'control' && allNull.length === 0) notes.push(`${method}: no control sample, look-elsewhere effect from the Šidák bound only`);
   }
   return out;
 }
 
+/** Equal-width histogram as the results store it (plain arrays). */
 function histogram(values: ArrayLike<number>, lo: number, hi: number, bins: number, weights?: ArrayLike<number>): { edges: number[]; counts: number[] } {
-  const edges = Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins);
-  const counts = new Array<number>(bins).fill(0);
-  for (let i = 0; i < values.length; i++) {
-    const b = Math.floor(((values[i] - lo) / (hi - lo)) * bins);
-    if (b >= 0 && b < bins) counts[b] += weights ? weights[i] : 1;
-  }
-  return { edges, counts };
+  const h = fillUniformHistogram(values, lo, hi, bins, { weights });
+  return { edges: Array.from(h.edges), counts: Array.from(h.values) };
 }
 
 function rocCurves(ctx: AssembleContext, cells: ScoredCell[]): RocRecord[] | undefined {
   if (!ctx.samples.data.has('label')) return undefined;
   const labels = ctx.samples.data.column('label');
   const out: RocRecord[] = [];
-  for (const c of cells) {
-    if (c.task.sample !== 'data' || c.task.kind !== 'classify' || c.task.run !== 0) continue;
+  for (const c of scoresCells(cells, 'data', undefined, 0)) {
     const sig: number[] = [], bkg: number[] = [];
     c.srIndex.forEach((row, i) => (labels[row] === 1 ? sig : bkg).push(c.dataScores[i]));
     if (sig.length === 0 || bkg.length === 0) continue;
@@ -385,9 +380,7 @@ function rocCurves(ctx: AssembleContext, cells: ScoredCell[]): RocRecord[] | und
       keep.add(j);
     }
     const idx = [...keep].sort((a, b) => a - b);
-    let auc = 0;
-    for (let j = 1; j < roc.fpr.length; j++) auc += (roc.fpr[j] - roc.fpr[j - 1]) * (roc.tpr[j] + roc.tpr[j - 1]) / 2;
-    out.push({ windowId: c.task.windowId, method: c.task.method!, run: 0, fpr: idx.map((j) => roc.fpr[j]), tpr: idx.map((j) => roc.tpr[j]), auc });
+    out.push({ windowId: c.task.windowId, method: c.task.method, run: 0, fpr: idx.map((j) => roc.fpr[j]), tpr: idx.map((j) => roc.tpr[j]), auc: areaUnderRoc(roc) });
   }
   return out;
 }
@@ -405,9 +398,9 @@ function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<Scored
       const mine = runs.filter((r) => r.method === method && r.epsilonB === eps && r.run === 0);
       if (mine.length === 0) return;
       const best = mine.reduce((a, b) => (b.zCowan > a.zCowan ? b : a));
-      const cell = cells.find((c) => c.task.kind === 'classify' && c.task.sample === 'data' && c.task.method === method && c.task.run === 0 && c.task.windowId === best.windowId)!;
+      const cell = scoresCells(cells, 'data', method, 0).find((c) => c.task.windowId === best.windowId)!;
       const row = dataRows.get(cell)![e];
-      const pass = passFlags(cell, row);
+      const pass = passingEvents(cell.dataScores, cell.dataFold, row);
       const passMass: number[] = [], srMass: number[] = [];
       cell.srIndex.forEach((i, k) => { srMass.push(mjj[i]); if (pass[k]) passMass.push(mjj[i]); });
       const scale = row.epsilonEff * (1 + row.deltaSys);
@@ -445,12 +438,12 @@ function featureDependence(ctx: AssembleContext): FeatureDependence[] {
 /** Events per sample in {@link templateCorrelations}: dCor then scatters by 0.003–0.006 (measured on Gaussian pairs), ≈ 0.01 for independent ones. */
 const TEMPLATE_DCOR_EVENTS = 20_000;
 
-/** dCor of every pair of classifier inputs in the SR data and in the CATHODE template, per window (run 0), on ≤ 20k evenly strided rows of each. */
+/** dCor of every pair of classifier inputs in the SR data and in each generated template (CATHODE), per window (run 0), on ≤ 20k evenly strided rows of each. */
 function templateCorrelations(ctx: AssembleContext, cells: ScoredCell[]): TemplateCorrelation[] {
   const out: TemplateCorrelation[] = [];
   const names = featureNames(ctx.plan.config.features);
-  for (const c of cells) {
-    if (c.task.sample !== 'data' || c.task.kind !== 'classify' || c.task.run !== 0 || c.task.method !== 'cathode') continue;
+  for (const c of scoresCells(cells, 'data', undefined, 0)) {
+    if (!methodDescriptor(c.task.method).generatedTemplate) continue;
     const template = templateFeatures(ctx, c);
     if (!template) continue;
     // Evenly strided rows over the whole sample: the template is stored in blocks (flow k, kept epoch
@@ -467,27 +460,26 @@ function templateCorrelations(ctx: AssembleContext, cells: ScoredCell[]): Templa
       for (let b = a + 1; b < names.length; b++) {
         const dd = finitePairDCor(d[a], d[b]), tt = finitePairDCor(t[a], t[b]);
         if (!Number.isFinite(dd.dCor) || !Number.isFinite(tt.dCor)) continue;
-        out.push({ windowId: c.task.windowId, method: 'cathode', featureA: names[a], featureB: names[b], dCorData: dd.dCor, dCorTemplate: tt.dCor, nData: dd.n, nTemplate: tt.n });
+        out.push({ windowId: c.task.windowId, method: c.task.method, featureA: names[a], featureB: names[b], dCorData: dd.dCor, dCorTemplate: tt.dCor, nData: dd.n, nTemplate: tt.n });
       }
   }
   return out;
 }
 
 /**
- * Per CATHODE flow task: the template draw's boundary check, the flows' validation log-likelihood per
- * epoch, and (data sample, with the sideband closure) the out-of-fold AUC of short-sideband data vs
- * flow samples with its Hanley–McNeil error.
+ * Per generator task (CATHODE's flow): what its stage reports of the template (the draw's boundary
+ * check, the validation log-likelihood per epoch) and, with a closure task reading it, the
+ * out-of-fold AUC of that closure (short-sideband data vs generator samples) with its Hanley–McNeil error.
  */
 function templateQuality(ctx: AssembleContext, cells: ScoredCell[]): TemplateQuality[] {
   const out: TemplateQuality[] = [];
   for (const task of ctx.plan.tasks) {
-    if (task.kind !== 'flow') continue;
-    const flow = ctx.cache.get<FlowResult>(task.key)?.value;
-    if (!flow) continue;
-    const q: TemplateQuality = { windowId: task.windowId, run: task.run, sample: task.sample };
-    if (flow.check) Object.assign(q, { requested: flow.check.requested, nonFinite: flow.check.nonFinite, outOfRange: flow.check.outOfRange, redrawn: flow.check.redrawn, dropped: flow.check.dropped });
-    if (flow.flow.kind === 'conditional-maf-ensemble') q.validationLogLikelihood = flow.flow.flows.map((f) => f.history.validationLoss.map((v) => -v));
-    const closure = cells.find((c) => c.task.kind === 'sideband-closure' && c.task.windowId === task.windowId && c.task.run === task.run && c.task.sample === task.sample);
+    const stage = methodStage(task.method, task.kind);
+    if (stage.role !== 'generator') continue;
+    const stored = ctx.cache.get(task.key);
+    if (!stored) continue;
+    const q: TemplateQuality = { windowId: task.windowId, run: task.run, sample: task.sample, ...stage.quality?.(stored) };
+    const closure = cells.find((c) => c.stage.role === 'closure' && c.task.dependsOn.includes(task.key));
     if (closure && closure.dataScores.length > 0 && closure.templateScores.length > 0) {
       const auc = areaUnderRoc(closure.dataScores, closure.templateScores);
       Object.assign(q, { closureAuc: auc, closureAucStdErr: aucStandardError(auc, closure.dataScores.length, closure.templateScores.length), closureNData: closure.dataScores.length, closureNTemplate: closure.templateScores.length });
@@ -500,8 +492,7 @@ function templateQuality(ctx: AssembleContext, cells: ScoredCell[]): TemplateQua
 function featureHistograms(ctx: AssembleContext, cells: ScoredCell[]): FeatureHistogram[] {
   const out: FeatureHistogram[] = [];
   const names = featureNames(ctx.plan.config.features);
-  for (const c of cells) {
-    if (c.task.sample !== 'data' || c.task.kind !== 'classify' || c.task.run !== 0) continue;
+  for (const c of scoresCells(cells, 'data', undefined, 0)) {
     const template = templateFeatures(ctx, c);
     if (!template) continue;
     names.forEach((feature, j) => {
@@ -515,27 +506,16 @@ function featureHistograms(ctx: AssembleContext, cells: ScoredCell[]): FeatureHi
       const w = template.weights;
       const t = histogram(tVals, lo, hi, 30, w);
       const w2 = w ? histogram(tVals, lo, hi, 30, Array.from(w, (x) => x * x)).counts : undefined;
-      out.push({ windowId: c.task.windowId, method: c.task.method!, feature, unit: ctx.samples.data.unit(feature), edges: d.edges, dataCounts: d.counts, templateCounts: t.counts, ...(w2 ? { templateSumW2: w2 } : {}) });
+      out.push({ windowId: c.task.windowId, method: c.task.method, feature, unit: ctx.samples.data.unit(feature), edges: d.edges, dataCounts: d.counts, templateCounts: t.counts, ...(w2 ? { templateSumW2: w2 } : {}) });
     });
   }
   return out;
 }
 
-/** The template's feature rows of a cell (IAD: template SR events; CWoLa: short sidebands; CATHODE: flow samples). */
+/** The template's feature rows of a cell, as its method builds them (undefined when its inputs are gone). */
 function templateFeatures(ctx: AssembleContext, c: ScoredCell): { data: Float64Array; rows: number; cols: number; weights?: Float64Array } | undefined {
-  const names = featureNames(ctx.plan.config.features);
-  const w = windowById(ctx.plan, c.task.windowId);
-  if (c.task.method === 'cathode') {
-    const flow = ctx.cache.get<{ nSamples: number; cols: number }>(c.task.dependsOn[0]);
-    return flow ? { data: flow.arrays.samples as Float64Array, rows: flow.value.nSamples, cols: flow.value.cols } : undefined;
-  }
-  const source = c.task.method === 'iad' ? ctx.samples.template : ctx.samples.data;
-  const mask = c.task.method === 'iad' ? signalRegionMask(source, w) : shortSidebandMask(source, w, ctx.plan.shortSidebandWidth);
-  const idx = maskIndices(mask);
-  const cols = names.map((n) => source.column(n));
-  const data = new Float64Array(idx.length * names.length);
-  idx.forEach((row, i) => cols.forEach((col, j) => (data[i * names.length + j] = col[row])));
-  return { data, rows: idx.length, cols: names.length, weights: c.templateWeights };
+  const t = methodDescriptor(c.task.method).templateEvents(cellInput(ctx, c.task));
+  return t ? { data: t.x.data, rows: t.x.rows, cols: t.x.cols, weights: t.weights } : undefined;
 }
 
 /**
@@ -574,7 +554,9 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
   const { plan } = ctx;
   const { config } = plan;
   const notes: string[] = [];
-  if (config.methods.includes('cathode') && config.cathode.generator === 'gan')
+  // The sideband density settings apply when some method trains one (CATHODE).
+  const density = config.methods.some((m) => methodDescriptor(m).stages.some((st) => st.role === 'generator'));
+  if (density && config.cathode.generator === 'gan')
     notes.push('CATHODE template from the conditional GAN (experimental): on background-only generated data it models the SR less well than the flow; its δsys (MC and sideband closure) absorbs that at the cost of sensitivity — use the flow for physics results');
   const cells = loadCells(ctx);
   const { table, studies } = deltaSysTable(ctx, cells, notes);
@@ -589,7 +571,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
       windows: plan.windows.map((w) => ({ id: w.id, srLow: w.srLow, srHigh: w.srHigh, centre: w.centre, units: 'TeV' as const })),
       epsilonB: config.epsilonB, nRuns: config.runs, nFolds: config.folds, features: [...featureNames(config.features)],
       classifier: { ...config.classifier.options, kind: config.classifier.kind, ensemble: config.ensemble },
-      densityEstimator: config.methods.includes('cathode') ? { ...(config.cathode.generator === 'gan' ? { ...config.cathode.gan, kind: 'gan' } : { ...config.cathode.flow, kind: 'maf' }), flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth } : undefined,
+      densityEstimator: density ? { ...(config.cathode.generator === 'gan' ? { ...config.cathode.gan, kind: 'gan' } : { ...config.cathode.flow, kind: 'maf' }), flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth } : undefined,
       seeds: { root: config.seed },
       ...(data.nSignal !== undefined ? { signalInjection: { nSignal: data.nSignal } } : {}),
       scanConfig: config,

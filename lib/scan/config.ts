@@ -1,10 +1,11 @@
 import { ConfigError, didYouMean } from '../util/errors.js';
 import { formatSchemaErrors, schemaValidator } from '../util/schema.js';
 
-/** The three weakly-supervised methods of a scan (docs/physics.md#methods). */
-import type { MethodName } from '../methods/types.js';
+/** The weakly-supervised methods a scan can run (docs/physics.md#methods; lib/methods/registry.ts). */
+import type { CathodeSettings, MethodName } from '../methods/types.js';
+import { METHOD_NAMES } from '../methods/registry.js';
 export type { MethodName };
-export const METHODS: readonly MethodName[] = Object.freeze(['iad', 'cwola', 'cathode']);
+export const METHODS: readonly MethodName[] = METHOD_NAMES;
 
 /** Classifier families selectable for every method. */
 export type ClassifierKind = 'gbdt' | 'mlp' | 'cart' | 'onnx';
@@ -74,7 +75,7 @@ export interface ScanConfig {
    * CATHODE's template generator: `generator` 'flow' (default: the conditional MAF with `flow` options)
    * or 'gan' (the conditional GAN of lib/ml/gan with `gan` options); absent keys keep old plan keys.
    */
-  cathode: { flow: Record<string, unknown>; oversampling: number; bandwidth: number; flows: number; maxTrainEvents?: number; generator?: 'flow' | 'gan'; gan?: Record<string, unknown> };
+  cathode: CathodeSettings;
   /**
    * δsys per method and ε_B (keys are ε_B as written, e.g. "0.001"); IAD always 0. Without values,
    * δsys is measured on the control sample (MC-based). `dataDriven` adds CATHODE's sideband closure

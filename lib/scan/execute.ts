@@ -1,5 +1,5 @@
 import type { EventTable } from '../data/eventTable.js';
-import { signalRegionMask, type Window } from '../windows/index.js';
+import type { Window } from '../windows/index.js';
 import { crossFit, type ClassifierSpec } from '../ml/crossFit.js';
 // Model kinds register themselves on import; the scan offers these.
 import '../ml/trees/hgb.js';
@@ -8,18 +8,14 @@ import '../ml/nn/mlp.js';
 import { loadOnnxClassifier } from '../ml/onnx/index.js';
 import { WorkerTaskError, type WorkerPool } from '../ml/pool/pool.js';
 import type { Matrix } from '../ml/matrix.js';
-import { featureMatrix, featureNames } from '../methods/features.js';
-import { iadTemplate } from '../methods/iad.js';
-import { cwolaTemplate } from '../methods/cwola.js';
-import { sidebandClosureTemplate, loadSidebandGenerator, type GeneratorDocument } from '../methods/cathode.js';
-import { CATHODE_FLOW_TASK, cathodeFlowPayload, trainAndSampleFlow, assertFiniteTemplate, type CathodeFlowResult } from '../methods/cathodeTask.js';
-import type { SampleCheck } from '../ml/flows/index.js';
 import type { BackgroundTemplate } from '../methods/types.js';
+import type { ScoresSummary, StageInput, StageSpec } from '../methods/method.js';
+import { methodStage } from '../methods/registry.js';
 import { ConfigError, InputError, ShapeError, SidewinderError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import type { ResultCache } from './cache.js';
 import type { ScanConfig } from './config.js';
-import { describeTask, type ScanPlan, type ScanTask } from './plan.js';
+import { describeTask, methodSettings, type ScanPlan, type ScanTask } from './plan.js';
 
 /** What a task reads: the loaded samples, the cache, a worker pool and a reporter. */
 export interface TaskContext {
@@ -32,22 +28,7 @@ export interface TaskContext {
 }
 
 /** Summary stored with a classify task's scores. */
-export interface ClassifyResult {
-  readonly nSR: number;
-  readonly nTemplate: number;
-  readonly meta: Record<string, unknown>;
-}
-
-/** Summary stored with a flow task's samples. */
-export interface FlowResult {
-  readonly nSamples: number;
-  readonly cols: number;
-  readonly features: readonly string[];
-  /** The trained sideband generator (FlowEnsemble or FittedGan toJSON()). */
-  readonly flow: GeneratorDocument;
-  /** Events of the template draw redrawn (non-finite or outside the training range) or dropped (flows). */
-  readonly check?: SampleCheck;
-}
+export type ClassifyResult = ScoresSummary;
 
 /** The registered model kind and options behind a scan's classifier setting. */
 export function classifierSpec(config: ScanConfig): ClassifierSpec {
@@ -132,58 +113,28 @@ export function withTaskContext(err: unknown, task: ScanTask, plan: Pick<ScanPla
 /** Run one task and store its result in the cache (skipped when the cache already holds it intact). */
 export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached' | 'computed'> {
   if (cachedIntact(task, ctx)) return 'cached';
-  const { config } = ctx.plan;
-  const features = featureNames(config.features);
-  const window = windowOf(ctx.plan, task.windowId);
-  const events = sampleOf(ctx, task.sample);
-
-  if (task.kind === 'flow') {
-    // Sideband events in shared memory; the generator trains in a pool worker (several windows at once).
-    // Unless set, the GAN trains on as many sideband events as the flow would.
-    const payload = cathodeFlowPayload(events, window, features, {
-      ...config.cathode, seed: task.seed, sample: task.sample,
-      gan: { maxEvents: (config.cathode.flow as { maxEvents?: number }).maxEvents ?? 0, ...config.cathode.gan },
-    });
-    const r = ctx.pool ? await ctx.pool.run<CathodeFlowResult>(CATHODE_FLOW_TASK, payload) : await trainAndSampleFlow(payload);
-    // The trained flow is kept with its samples: the sideband closure (data-driven δsys) samples it again.
-    const value: FlowResult = { nSamples: r.rows, cols: r.cols, features, flow: r.flow, ...(r.check ? { check: r.check } : {}) };
-    ctx.cache.put(task.key, value, { samples: r.samples });
+  const stage = methodStage(task.method, task.kind);
+  const out = await stage.run(stageInput(task, stage, ctx));
+  if ('store' in out) {
+    ctx.cache.put(task.key, out.store.value, out.store.arrays);
     return 'computed';
   }
+  return storeCrossFit(task, ctx, out.crossFit.data, out.crossFit.template);
+}
 
-  if (task.kind === 'sideband-closure') {
-    const flow = ctx.cache.get<FlowResult>(task.dependsOn[0]);
-    if (!flow) throw new InputError(`scan: sideband closure of window ${window.id} needs the flow ${task.dependsOn[0]}, which is ${dependencyProblem(ctx, task.dependsOn[0])}; run the flow task first`);
-    const closure = sidebandClosureTemplate(loadSidebandGenerator(flow.value.flow), events, window, features, ctx.plan.shortSidebandWidth, {
-      oversampling: config.cathode.oversampling, seed: task.seed,
-    });
-    assertFiniteTemplate(closure.template.x.data, closure.template.x.rows, closure.template.x.cols, `window ${window.id}, method cathode (sideband closure), ${task.sample} sample: the template`);
-    return storeCrossFit(task, ctx, closure.data, closure.template);
-  }
-
-  const sr = signalRegionMask(events, window);
-  const data = featureMatrix(events, features, sr);
-  let template: BackgroundTemplate;
-  switch (task.method) {
-    case 'iad':
-      template = iadTemplate(sampleOf(ctx, 'template'), window, features);
-      break;
-    case 'cwola':
-      template = cwolaTemplate(events, window, features, ctx.plan.shortSidebandWidth);
-      break;
-    case 'cathode': {
-      const flowKey = task.dependsOn[0];
-      const flow = ctx.cache.get<FlowResult>(flowKey);
-      if (!flow) throw new InputError(`scan: CATHODE task ${task.index} (window ${window.id}) needs the flow samples ${flowKey}, which are ${dependencyProblem(ctx, flowKey)}; run the flow task first`);
-      const x: Matrix<Float64Array> = { data: flow.arrays.samples as Float64Array, rows: flow.value.nSamples, cols: flow.value.cols };
-      assertFiniteTemplate(x.data, x.rows, x.cols, `window ${window.id}, method cathode, ${task.sample} sample: the template`);
-      template = { method: 'cathode', window, x, classWeight: 'balanced', meta: { nTemplate: x.rows, oversampling: config.cathode.oversampling } };
-      break;
-    }
-    default:
-      throw new InputError(`scan: task ${task.index} has no method`);
-  }
-  return storeCrossFit(task, ctx, data, template);
+/** What a task's stage reads: its window, sample, settings, dependencies (from the cache), pool and reporter. */
+function stageInput(task: ScanTask, stage: StageSpec, ctx: TaskContext): StageInput {
+  const window = windowOf(ctx.plan, task.windowId);
+  return {
+    window, settings: methodSettings(ctx.plan.config, ctx.plan.shortSidebandWidth), events: sampleOf(ctx, task.sample),
+    sample: (role) => sampleOf(ctx, role), sampleRole: task.sample, seed: task.seed, pool: ctx.pool, reporter: ctx.reporter,
+    dependency: <T>(kind: string) => {
+      const key = task.dependsOn[stage.dependsOn.indexOf(kind)];
+      const found = key === undefined ? undefined : ctx.cache.get<T>(key);
+      if (!found) throw new InputError(`scan: ${task.method} ${task.kind} of window ${window.id} (task ${task.index}) needs the ${kind} result ${key}, which is ${key === undefined ? 'not planned' : dependencyProblem(ctx, key)}; run that task first`);
+      return found;
+    },
+  };
 }
 
 /**

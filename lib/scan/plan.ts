@@ -1,35 +1,37 @@
 import { createRng } from '../util/rng.js';
 import { runSeed } from '../ml/crossFit.js';
 import type { Window } from '../windows/index.js';
-import type { MethodName } from '../methods/types.js';
+import type { MethodName, MethodSettings } from '../methods/types.js';
+import type { SampleRole, StageSpec } from '../methods/method.js';
+import { methodDescriptor } from '../methods/registry.js';
+import { featureNames } from '../methods/features.js';
+import { ConfigError } from '../util/errors.js';
 import { hashValue } from './hash.js';
-import { FLOW_DOC_VERSION } from '../ml/flows/index.js';
 import type { ScanConfig } from './config.js';
+
+export type { SampleRole };
 
 /** Bumped when a task's computation changes, so caches from older code are not reused. */
 export const TASK_CODE_VERSION = 2;
 
-/** Which event sample a task runs on: the analysed data, or the signal-free control sample. */
-export type SampleRole = 'data' | 'control';
-
 /**
- * One independent, idempotent unit of a scan. `flow` trains CATHODE's sideband density for a
- * window and samples it into the SR; `classify` cross-fits a method's classifier (all k folds)
- * and stores out-of-fold scores; `sideband-closure` samples that flow in the short sidebands and
- * classifies the samples against the data there (CATHODE's data-driven δsys). A task's result
- * lives in the cache under `key`.
+ * One independent, idempotent unit of a scan: a stage (lib/methods/method.ts `StageSpec`) of a
+ * method for one (sample, window, run) — e.g. CATHODE's `flow` (the sideband density), a method's
+ * `classify` (cross-fitted out-of-fold scores), CATHODE's `sideband-closure`. A task's result lives
+ * in the cache under `key`. A stage shared by several methods (same settings) is one task, listed
+ * under the first method that needs it.
  */
 export interface ScanTask {
   readonly index: number;
-  readonly kind: 'flow' | 'classify' | 'sideband-closure';
+  readonly kind: string;
   readonly sample: SampleRole;
   readonly windowId: number;
-  readonly method?: MethodName;
+  readonly method: MethodName;
   readonly run: number;
   readonly seed: number;
   /** Content address: hash of everything the result depends on. */
   readonly key: string;
-  /** Keys of tasks whose results this one reads. */
+  /** Keys of tasks whose results this one reads, in the order of the stage's `dependsOn`. */
   readonly dependsOn: readonly string[];
 }
 
@@ -47,51 +49,52 @@ export interface ScanPlan {
 /** Seed of one task, derived by label from its run's seed. */
 export const taskSeed = (seed: number, run: number, label: string): number => createRng(runSeed(seed, run)).fork(label).nextUint32();
 
+/** What the methods read of a scan's configuration. */
+export function methodSettings(config: ScanConfig, shortSidebandWidth: number): MethodSettings {
+  return { features: featureNames(config.features), shortSidebandWidth, cathode: config.cathode, dataDrivenDeltaSys: !!config.deltaSys.dataDriven };
+}
+
+/** Generators first (the longest tasks start first), then the scores cells in method order, then closures. */
+const ROLE_ORDER: Readonly<Record<StageSpec['role'], number>> = { generator: 0, scores: 1, closure: 2 };
+
 /**
- * Windows × methods × runs (× samples) as tasks. Flow tasks come before the CATHODE classifiers
- * that read their samples; keys hash the dataset hashes, window bounds, method, features and every
- * setting the result depends on, so a rerun reuses finished work and a changed setting recomputes.
+ * Windows × runs × samples × the stages of every method, as tasks. Keys hash the dataset hashes,
+ * window bounds, the stage's own inputs, its dependencies' keys, the classifier settings where it
+ * cross-fits, and the seed, so a rerun reuses finished work and a changed setting recomputes.
  * @param datasets SHA-256 of each sample: `data`, `template` (IAD) and optionally `control`.
  */
 export function buildPlan(
   config: ScanConfig, windows: readonly Window[], shortSidebandWidth: number, datasets: Readonly<Record<string, string>>,
 ): ScanPlan {
   const samples: SampleRole[] = datasets.control ? ['data', 'control'] : ['data'];
+  const settings = methodSettings(config, shortSidebandWidth);
+  const stages = config.methods.flatMap((name) => methodDescriptor(name).stages.map((stage, order) => ({ method: name, stage, order })))
+    .sort((a, b) => ROLE_ORDER[a.stage.role] - ROLE_ORDER[b.stage.role]);
   const tasks: ScanTask[] = [];
   const common = { code: TASK_CODE_VERSION, features: config.features };
   for (const sample of samples)
     for (const w of windows)
       for (let run = 0; run < config.runs; run++) {
         const bounds = { lo: w.srLow, hi: w.srHigh, units: w.units };
-        let flowKey: string | undefined;
-        if (config.methods.includes('cathode')) {
-          const label = `${sample}/window:${w.id}/flow`;
-          const seed = taskSeed(config.seed, run, label);
-          // The flow document version is in the key: a flow of older code (other batch-norm statistics) is not reused.
-          flowKey = hashValue({ ...common, kind: 'flow', sample: datasets[sample], bounds, cathode: config.cathode, seed, flowDocument: FLOW_DOC_VERSION });
-          tasks.push({ index: tasks.length, kind: 'flow', sample, windowId: w.id, run, seed, key: flowKey, dependsOn: [] });
-        }
-        for (const method of config.methods) {
-          // IAD assumes a perfect background template; on the control sample (another background
-          // model) it would only measure the model mismatch, so it runs on data only.
-          if (sample === 'control' && method === 'iad') continue;
-          const label = `${sample}/window:${w.id}/classify:${method}`;
-          const seed = taskSeed(config.seed, run, label);
-          const template = method === 'iad' ? datasets.template : method === 'cathode' ? flowKey : undefined;
-          const key = hashValue({
-            ...common, kind: 'classify', sample: datasets[sample], template, bounds, method, seed,
-            classifier: config.classifier, folds: config.folds, ensemble: config.ensemble,
-            shortSidebandWidth: method === 'cwola' ? shortSidebandWidth : undefined,
+        // Keys of this (sample, window, run)'s tasks by method and kind, and by key (shared stages run once).
+        const keyOf = new Map<string, string>();
+        const planned = new Set<string>();
+        for (const { method, stage } of stages) {
+          if (!stage.runsOn(sample, settings)) continue;
+          const dependsOn = stage.dependsOn.map((kind) => {
+            const k = keyOf.get(`${method}/${kind}`);
+            if (!k) throw new ConfigError(`method ${method}: its "${stage.kind}" task needs a "${kind}" task, which it does not plan for the ${sample} sample`);
+            return k;
           });
-          tasks.push({ index: tasks.length, kind: 'classify', sample, windowId: w.id, method, run, seed, key, dependsOn: flowKey && method === 'cathode' ? [flowKey] : [] });
-        }
-        if (flowKey && sample === 'data' && config.deltaSys.dataDriven) {
-          const seed = taskSeed(config.seed, run, `${sample}/window:${w.id}/sideband-closure`);
+          const seed = taskSeed(config.seed, run, `${sample}/window:${w.id}/${stage.seedLabel(method)}`);
           const key = hashValue({
-            ...common, kind: 'sideband-closure', sample: datasets[sample], flow: flowKey, bounds, seed, shortSidebandWidth,
-            classifier: config.classifier, folds: config.folds, ensemble: config.ensemble, oversampling: config.cathode.oversampling,
+            ...common, kind: stage.kind, sample: datasets[sample], bounds, seed, dependsOn, ...stage.keyInputs(settings, datasets),
+            ...(stage.usesClassifier ? { classifier: config.classifier, folds: config.folds, ensemble: config.ensemble } : {}),
           });
-          tasks.push({ index: tasks.length, kind: 'sideband-closure', sample, windowId: w.id, method: 'cathode', run, seed, key, dependsOn: [flowKey] });
+          keyOf.set(`${method}/${stage.kind}`, key);
+          if (planned.has(key)) continue;
+          planned.add(key);
+          tasks.push({ index: tasks.length, kind: stage.kind, sample, windowId: w.id, method, run, seed, key, dependsOn });
         }
       }
   return { schema: 'sidewinder/scan-plan', version: 1, config, datasets, windows, shortSidebandWidth, tasks };
@@ -105,7 +108,7 @@ export function buildPlan(
 export function taskContext(task: ScanTask, plan?: Pick<ScanPlan, 'windows'>): string {
   const w = plan?.windows.find((x) => x.id === task.windowId);
   const where = w ? `window ${task.windowId} (${Number(w.centre.toFixed(3))} ${w.units})` : `window ${task.windowId}`;
-  const what = task.kind === 'flow' ? 'cathode flow' : task.kind === 'sideband-closure' ? 'cathode sideband closure' : task.method ?? 'classify';
+  const what = task.kind === 'classify' ? task.method : `${task.method} ${task.kind.replace(/-/g, ' ')}`;
   return `${where} · ${what} · ${task.sample} · run ${task.run}`;
 }
 

@@ -1,5 +1,6 @@
 import { ConfigError, didYouMean } from '../util/errors.js';
 import type { ScanConfig } from './config.js';
+import { DEFAULT_METHODS } from '../methods/registry.js';
 
 /**
  * Scan presets. `default` is sized for a laptop: the generated LHCO-like dataset (1M background +
@@ -15,7 +16,7 @@ const DEFAULT_PRESET: ScanConfig = {
   template: { generate: { background: 400_000, signal: 0, seed: 2, mJJRangeTeV: [2.9, 4.1] } },
   control: { generate: { background: 1_000_000, signal: 0, seed: 3, backgroundModel: 'alternative' } },
   windows: { file: 'windows/lhco-nine.json' },
-  methods: ['iad', 'cwola', 'cathode'],
+  methods: [...DEFAULT_METHODS],
   features: 'baseline',
   epsilonB: [1e-2, 1e-3, 1e-4],
   classifier: { kind: 'gbdt', options: { maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.5 } },

@@ -1,27 +1,28 @@
 /**
  * Plan-time check of the working points: can each window's background template resolve each
- * requested ε_B? Template sizes are known once the samples are loaded — IAD: the template sample's
- * SR events; CWoLa: the short-sideband events; CATHODE: round(oversampling · N_SR) flow samples (the
- * sideband closure: max(1, round(oversampling)) · N_SSB). A template of N events resolves ε_B only when
+ * requested ε_B? Template sizes are known once the samples are loaded; each method's stage gives its
+ * own (`templateSize`; e.g. IAD: the template sample's SR events; CATHODE: round(oversampling · N_SR)). A template of N events resolves ε_B only when
  * N · ε_B ≥ minTemplatePass (lib/stats `templateResolution`); the realised pass count is checked again
  * when the cells are counted.
  */
 import type { Window } from '../windows/index.js';
-import { countMask, shortSidebandMask, signalRegionMask } from '../windows/index.js';
+import { methodDescriptor } from '../methods/registry.js';
 import { DEFAULT_MIN_TEMPLATE_PASS, templateEventsNeeded } from '../stats/workingPoints.js';
 import { ConfigError } from '../util/errors.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ScanConfig } from './config.js';
 import type { ScanDataset } from './dataset.js';
 import { METHOD_LABELS, type MethodName } from './results.js';
+import { methodSettings } from './plan.js';
 
-/** The background template of one (sample, window, method) and its size. */
+/** The background template of one (sample, window, method, task kind) and its size. */
 export interface TemplateSize {
   readonly sample: 'data' | 'control';
   readonly windowId: number;
   readonly method: MethodName;
-  /** 'classify' (the method's template) or 'sideband-closure' (CATHODE's flow samples in the short sidebands). */
-  readonly kind: 'classify' | 'sideband-closure';
+  /** The task kind (`classify`, or e.g. CATHODE's `sideband-closure`) and its role: a scores cell or a closure. */
+  readonly kind: string;
+  readonly role: 'scores' | 'closure';
   readonly nTemplate: number;
 }
 
@@ -31,26 +32,19 @@ export interface UnresolvedWorkingPoint extends TemplateSize {
   readonly nTemplateNeeded: number;
 }
 
-/** Template sizes of every cell a scan will count (the tasks of lib/scan/plan.ts `buildPlan`). */
+/** Template sizes of every cell a scan will count (the scores and closure tasks of lib/scan/plan.ts `buildPlan`). */
 export function templateSizes(config: ScanConfig, windows: readonly Window[], shortSidebandWidth: number, datasets: Readonly<Record<string, ScanDataset>>): TemplateSize[] {
   const out: TemplateSize[] = [];
   const samples = (datasets.control ? ['data', 'control'] : ['data']) as ('data' | 'control')[];
-  const oversampled = (n: number): number => Math.round(config.cathode.oversampling * n);
-  for (const sample of samples) {
-    const events = datasets[sample].events;
-    for (const w of windows) {
-      for (const method of config.methods) {
-        if (method === 'iad' && sample === 'control') continue;
-        const nTemplate =
-          method === 'iad' ? countMask(signalRegionMask(datasets.template.events, w))
-          : method === 'cwola' ? countMask(shortSidebandMask(events, w, shortSidebandWidth))
-          : oversampled(countMask(signalRegionMask(events, w)));
-        out.push({ sample, windowId: w.id, method, kind: 'classify', nTemplate });
-      }
-      if (sample === 'data' && config.methods.includes('cathode') && config.deltaSys.dataDriven)
-        out.push({ sample, windowId: w.id, method: 'cathode', kind: 'sideband-closure', nTemplate: Math.max(1, Math.round(config.cathode.oversampling)) * countMask(shortSidebandMask(events, w, shortSidebandWidth)) });
-    }
-  }
+  const settings = methodSettings(config, shortSidebandWidth);
+  for (const sample of samples)
+    for (const w of windows)
+      for (const method of config.methods)
+        for (const stage of methodDescriptor(method).stages) {
+          if (stage.role === 'generator' || !stage.templateSize || !stage.runsOn(sample, settings)) continue;
+          const input = { window: w, settings, events: datasets[sample].events, sample: (role: string) => datasets[role].events };
+          out.push({ sample, windowId: w.id, method, kind: stage.kind, role: stage.role, nTemplate: stage.templateSize(input) });
+        }
   return out;
 }
 
@@ -74,11 +68,11 @@ export function checkWorkingPointsResolvable(
   const min = config.minTemplatePass ?? DEFAULT_MIN_TEMPLATE_PASS;
   const sizes = templateSizes(config, windows, shortSidebandWidth, datasets);
   const unresolved = unresolvedWorkingPoints(sizes, config.epsilonB, min);
-  const dataCells = sizes.filter((s) => s.sample === 'data' && s.kind === 'classify');
+  const dataCells = sizes.filter((s) => s.sample === 'data' && s.role === 'scores');
   for (const e of config.epsilonB) {
     const mine = unresolved.filter((u) => u.epsilonB === e);
     if (mine.length === 0) continue;
-    const refusedData = mine.filter((u) => u.sample === 'data' && u.kind === 'classify');
+    const refusedData = mine.filter((u) => u.sample === 'data' && u.role === 'scores');
     if (refusedData.length === dataCells.length) {
       const largest = Math.max(...dataCells.map((s) => s.nTemplate));
       throw new ConfigError(
@@ -89,7 +83,7 @@ export function checkWorkingPointsResolvable(
     for (const u of mine)
       reporter.log(
         'warn',
-        `ε_B ${e}: window ${u.windowId}, ${METHOD_LABELS[u.method]}${u.kind === 'sideband-closure' ? ' sideband closure' : ''} (${u.sample} sample): the template has ${u.nTemplate} events, ` +
+        `ε_B ${e}: window ${u.windowId}, ${METHOD_LABELS[u.method]}${u.role === 'closure' ? ` ${u.kind.replace(/-/g, ' ')}` : ''} (${u.sample} sample): the template has ${u.nTemplate} events, ` +
           `${min} passing events need ≥ ${u.nTemplateNeeded}; this cell will be refused (no significance reported)`,
         { windowId: u.windowId, method: u.method, sample: u.sample, epsilonB: e, nTemplate: u.nTemplate, nTemplateNeeded: u.nTemplateNeeded },
       );

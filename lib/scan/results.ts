@@ -11,12 +11,10 @@
 import type { SampleRole } from './plan.js';
 import { summarizeRuns } from '../stats/runs.js';
 
-/** The weakly-supervised methods compared in a scan. */
-export type MethodName = 'iad' | 'cwola' | 'cathode';
-/** All method names, in display order. */
-export const METHOD_NAMES: readonly MethodName[] = Object.freeze(['iad', 'cwola', 'cathode'] as const);
-/** Display labels of the methods. */
-export const METHOD_LABELS: Readonly<Record<MethodName, string>> = Object.freeze({ iad: 'IAD', cwola: 'CWoLa', cathode: 'CATHODE' });
+import type { MethodName } from '../methods/types.js';
+/** The registered methods (names in display order, labels): lib/methods/registry.ts. */
+export { METHOD_NAMES, METHOD_LABELS } from '../methods/registry.js';
+export type { MethodName };
 
 /** The `schema` tag of a results document. */
 export const RESULTS_SCHEMA = 'sidewinder/results';

@@ -10,6 +10,7 @@ import { ResultCache } from './cache.js';
 import { validateScanConfig, type DatasetSpec, type ScanConfig } from './config.js';
 import { loadScanDataset, requireDistinctSamples, sampleIdentity, type ScanDataset } from './dataset.js';
 import { buildPlan, describeTask, type ScanPlan, type ScanTask } from './plan.js';
+import { methodStage } from '../methods/registry.js';
 import { runTask, withTaskContext } from './execute.js';
 import { claimOutDir, type OutDirLock } from './outDir.js';
 import { assembleResults } from './assemble.js';
@@ -105,9 +106,9 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   return { plan, planPath, datasets };
 }
 
-/** The sample roles a task reads: its own sample, and the IAD template for IAD. */
+/** The sample roles a task reads: its own sample, and those its stage names (IAD's template). */
 export function taskSampleRoles(task: ScanTask): string[] {
-  return task.kind === 'classify' && task.method === 'iad' ? [task.sample, 'template'] : [task.sample];
+  return [task.sample, ...(methodStage(task.method, task.kind).extraSamples ?? [])];
 }
 
 /**

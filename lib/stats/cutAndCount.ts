@@ -119,3 +119,15 @@ export function cutAndCount(input: CutAndCountInput, options: CutAndCountOptions
     };
   });
 }
+
+/**
+ * Which events pass a working point: each event's score against the threshold of its own fold
+ * (`row.foldIds` / `row.foldThresholds`); an event of a fold without a threshold never passes.
+ * Used for the SR data (N_obs's events) and for a template's events alike.
+ */
+export function passingEvents(scores: ArrayLike<number>, folds: ArrayLike<number>, row: Pick<CutAndCountRow, 'foldIds' | 'foldThresholds'>): Uint8Array {
+  const thr = new Map<number, number>(row.foldIds.map((f, i) => [f, row.foldThresholds[i]]));
+  const out = new Uint8Array(scores.length);
+  for (let i = 0; i < out.length; i++) out[i] = scores[i] >= (thr.get(folds[i]) ?? Infinity) ? 1 : 0;
+  return out;
+}

@@ -197,3 +197,26 @@ export function appliedSystematics(shift: MeasuredShift | undefined, others: rea
   }
   return { deltaSys: shift ? significantShift(shift) : 0, sigmaSys: Math.sqrt(v) };
 }
+
+/**
+ * Two δsys sources of one working point (MC-based `mc`, data-driven `dataDriven`) combined as
+ * |(δ_MC, δ_dd)| = sqrt(δ_MC² + δ_dd²) ({@link combineDeltaSys}), with the error propagated:
+ * σ² = ((δ_MC σ_MC)² + (δ_dd σ_dd)²) / (δ_MC² + δ_dd²), or σ_MC ⊕ σ_dd when both shifts are 0.
+ */
+export function combinedShift(mc: MeasuredShift, dataDriven: MeasuredShift): { mean: number; statError: number; significant: boolean } {
+  const mean = combineDeltaSys([mc.value, dataDriven.value]);
+  const statError = mean === 0 ? Math.hypot(mc.statError, dataDriven.statError) : Math.hypot(mc.value * mc.statError, dataDriven.value * dataDriven.statError) / mean;
+  return { mean, statError, significant: mean > statError };
+}
+
+/**
+ * N_obs,ab of {@link DeltaSysOptions.sharedPass}: how many events pass both cuts, from the
+ * ascending sample rows of the events passing each.
+ */
+export function sharedPassCount(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let i = 0, j = 0, n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) { n++; i++; j++; } else if (a[i] < b[j]) i++; else j++;
+  }
+  return n;
+}

@@ -13,16 +13,16 @@ export { expectedBackground, effectiveCount } from './expectedBackground.js';
 export type { ExpectedBackground, ExpectedBackgroundInput } from './expectedBackground.js';
 export { checkEpsilonB, logSpacedEpsilonB, thresholdsFromSorted, foldWorkingPoints, workingPoints, templateResolution, templateEventsNeeded, DEFAULT_MIN_TEMPLATE_PASS } from './workingPoints.js';
 export type { FoldScores, FoldWorkingPoints, FoldLabels, SummedWorkingPoints, WorkingPointOptions, TemplateRefusal } from './workingPoints.js';
-export { cutAndCount } from './cutAndCount.js';
+export { cutAndCount, passingEvents } from './cutAndCount.js';
 export type { CutAndCountInput, CutAndCountOptions, CutAndCountRow } from './cutAndCount.js';
-export { deltaOfWindow, deltaSysByEpsilonB, combineDeltaSys, deltaSysStatError, significantShift, appliedSystematics } from './dsys.js';
+export { deltaOfWindow, deltaSysByEpsilonB, combineDeltaSys, deltaSysStatError, significantShift, appliedSystematics, combinedShift, sharedPassCount } from './dsys.js';
 export type { ControlCount, DeltaSysEstimate, DeltaSysCombination, DeltaSysOptions, MeasuredShift } from './dsys.js';
 export { summarizeRuns } from './runs.js';
 export type { RunSummary } from './runs.js';
 export { rocCurve, areaUnderRoc, aucStandardError, sicCurve, maxSic, SIC_MIN_BACKGROUND_DEFAULT } from './roc.js';
 export type { RocCurve, RocOptions, SicCurve, SicOptions } from './roc.js';
 export {
-  sidakGlobalPValue, poissonBootstrapWeights, binomialUpperLimit, globalSignificance, cutAndCountLocalZ,
+  sidakGlobalPValue, poissonBootstrapWeights, binomialUpperLimit, globalSignificance, cutAndCountLocalZ, reportedGlobalPValue,
 } from './lookElsewhere.js';
 export type { GlobalSignificance, GlobalSignificanceOptions, WindowCut } from './lookElsewhere.js';
 // Classical tools (seeds 000, 001, 004), each with its own explicit barrel.

@@ -230,3 +230,14 @@ export function cutAndCountLocalZ(
     return out;
   };
 }
+
+/**
+ * The global p-value to report from event-resampling pseudo-experiments. The toys keep every
+ * window's classifier and threshold fixed and resample events, so they miss the retraining spread;
+ * a global p below the local p (trials factor < 1) is then an artefact of that approximation, and
+ * the local p is the honest bound (`capped`).
+ */
+export function reportedGlobalPValue(pGlobalToys: number, pLocal: number): { globalP: number; capped: boolean } {
+  const capped = pGlobalToys < pLocal;
+  return { globalP: capped ? pLocal : pGlobalToys, capped };
+}

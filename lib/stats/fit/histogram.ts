@@ -3,7 +3,7 @@
  * of weights Σw (`values`) and the sum of squared weights Σw² (`variances`). For unweighted counts
  * Σw² = Σw = n, the Poisson variance.
  */
-import { InputError, ShapeError } from '../../util/errors.js';
+import { ConfigError, InputError, ShapeError } from '../../util/errors.js';
 
 /** Bin edges (ascending, length nBins + 1), Σw and Σw² per bin. Arrays are owned by the histogram. */
 export interface Histogram {
@@ -100,3 +100,24 @@ export function isUnweighted(h: Histogram): boolean {
 
 /** Total Σw. */
 export const histogramSum = (h: Histogram): number => h.values.reduce((a, b) => a + b, 0);
+
+/**
+ * Fill `bins` equal-width bins over [lo, hi) (bin = ⌊(x − lo)/(hi − lo) · bins⌋, O(1) per event;
+ * edges lo + (hi − lo)·i/bins). Events outside, and NaNs, are dropped; `variances` holds Σw².
+ */
+export function fillUniformHistogram(x: ArrayLike<number>, lo: number, hi: number, bins: number, opts: { weights?: ArrayLike<number> } = {}): Histogram {
+  if (!(hi > lo) || !Number.isInteger(bins) || bins < 1) throw new ConfigError(`fillUniformHistogram: need hi > lo and an integer bins ≥ 1, got [${lo}, ${hi}) in ${bins} bins`);
+  const w = opts.weights;
+  if (w && w.length !== x.length) throw new ShapeError(`fillUniformHistogram: weights has ${w.length} entries, x has ${x.length}`);
+  const edges = Float64Array.from({ length: bins + 1 }, (_, i) => lo + ((hi - lo) * i) / bins);
+  const values = new Float64Array(bins);
+  const variances = new Float64Array(bins);
+  for (let i = 0; i < x.length; i++) {
+    const b = Math.floor(((x[i] - lo) / (hi - lo)) * bins);
+    if (!(b >= 0 && b < bins)) continue;
+    const wi = w ? w[i] : 1;
+    values[b] += wi;
+    variances[b] += wi * wi;
+  }
+  return { edges, values, variances };
+}

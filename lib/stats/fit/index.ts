@@ -1,6 +1,6 @@
 /** Binned fits: weighted histograms, LM and Migrad minimisers, dijet/Gaussian models, fit-based bump hunt. */
 export type { Histogram } from './histogram.js';
-export { fillHistogram, histogramFromCounts, binCentres, binWidths, isUnweighted, histogramSum } from './histogram.js';
+export { fillHistogram, fillUniformHistogram, histogramFromCounts, binCentres, binWidths, isUnweighted, histogramSum } from './histogram.js';
 export type { LmOptions, LmResult } from './levenbergMarquardt.js';
 export { levenbergMarquardt, LM_DEFAULTS } from './levenbergMarquardt.js';
 export type { MigradOptions, MigradResult } from './migrad.js';
