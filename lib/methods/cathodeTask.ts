@@ -6,7 +6,7 @@
  */
 import { registerTaskHandler } from '../ml/pool/registry.js';
 import type { EventTable } from '../data/eventTable.js';
-import { signalRegionMask, sidebandMask, countMask, type Window } from '../windows/index.js';
+import { signalRegionMask, sidebandMask, countMask, windowInTeV, type Window } from '../windows/index.js';
 import { toShared } from '../ml/pool/pool.js';
 import { InputError } from '../util/errors.js';
 import { featureMatrix, maskedColumn } from './features.js';
@@ -65,12 +65,14 @@ export function cathodeFlowPayload(
   events: EventTable, window: Window, features: readonly string[],
   opts: Pick<CathodeFlowPayload, 'flow' | 'flows' | 'generator' | 'gan' | 'oversampling' | 'bandwidth' | 'seed' | 'sample'>,
 ): CathodeFlowPayload {
+  // The flow's SR bounds are compared with m_JJ in TeV: a window built in GeV is converted here.
+  const tev = windowInTeV(window);
   const sb = sidebandMask(events, window);
   if (countMask(sb) < 1000) throw new InputError(`CATHODE, window ${window.id}: only ${countMask(sb)} sideband events; a density estimate needs at least 1000`);
   const x = featureMatrix(events, features, sb);
   return {
     x: toShared(x.data), rows: x.rows, cols: x.cols, m: toShared(maskedColumn(events, 'mJJ', sb)),
-    srMasses: maskedColumn(events, 'mJJ', signalRegionMask(events, window)), window: { lo: window.srLow, hi: window.srHigh }, windowId: window.id, ...opts,
+    srMasses: maskedColumn(events, 'mJJ', signalRegionMask(events, window)), window: { lo: tev.srLow, hi: tev.srHigh }, windowId: window.id, ...opts,
   };
 }
 

@@ -11,6 +11,8 @@ import {
   type CutAndCountRow, type WindowCut, type ControlCount, type MeasuredShift,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
+import { schemaDefaults } from '../util/schema.js';
+import type { ScanSummaries } from './config.js';
 import { distanceCorrelation } from '../stats/dcor.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ResultCache } from './cache.js';
@@ -385,10 +387,14 @@ function rocCurves(ctx: AssembleContext, cells: ScoredCell[]): RocRecord[] | und
   return out;
 }
 
-const SPECTRUM_LO = 2.5, SPECTRUM_HI = 4.6, SPECTRUM_BINS = 42;
+/** The scan's `summaries` options, defaults from the schema (data-schemas/scan-config.schema.json `$defs/summaries`). */
+function summaryOptions(ctx: AssembleContext): ScanSummaries {
+  return { ...schemaDefaults<ScanSummaries>('scan-config', '/$defs/summaries'), ...ctx.plan.config.summaries };
+}
 
 function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<ScoredCell, CutAndCountRow[]>, runs: CellRun[]): MjjSpectra {
   const mjj = ctx.samples.data.column('mJJ');
+  const { spectrumTeV: [SPECTRUM_LO, SPECTRUM_HI], spectrumBins: SPECTRUM_BINS } = summaryOptions(ctx);
   const before = histogram(mjj, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS);
   const afterCut: MjjSpectra['afterCut'] = [];
   const { config } = ctx.plan;
@@ -420,10 +426,10 @@ function finitePairDCor(a: ArrayLike<number>, b: ArrayLike<number>): { dCor: num
   return { dCor: x.length < 2 ? NaN : Math.min(Math.max(distanceCorrelation(x, y).dCor, 0), 1), n: x.length };
 }
 
-/** dCor(feature, m_JJ) on (at most the first 200k events of) the data: the O(n log n) algorithm. */
+/** dCor(feature, m_JJ) on (at most the first `summaries.dependenceEvents` events of) the data: the O(n log n) algorithm. */
 function featureDependence(ctx: AssembleContext): FeatureDependence[] {
   const data = ctx.samples.data;
-  const n = Math.min(data.length, 200_000);
+  const n = Math.min(data.length, summaryOptions(ctx).dependenceEvents);
   if (n < 2) return [];
   const mjj = data.column('mJJ');
   const out: FeatureDependence[] = [];
@@ -523,6 +529,7 @@ function templateFeatures(ctx: AssembleContext, c: ScoredCell): { data: Float64A
  * centre, Wilks Z) on the inclusive m_JJ spectrum, fitted above the trigger turn-on.
  */
 function classicalBumpHunt(ctx: AssembleContext, spectrum: MjjSpectra, notes: string[]): BumpHuntFit[] {
+  const { bumpHuntFitFromTeV: BUMP_HUNT_FIT_FROM_TEV, sqrtSTeV } = summaryOptions(ctx);
   const first = spectrum.edgesTeV.findIndex((e) => e >= BUMP_HUNT_FIT_FROM_TEV);
   const counts = spectrum.countsBeforeCut.slice(first);
   // The background fit needs the spectrum around the windows, not just inside them (SR-only files).
@@ -533,15 +540,13 @@ function classicalBumpHunt(ctx: AssembleContext, spectrum: MjjSpectra, notes: st
     return [];
   }
   const h = histogramFromCounts(spectrum.edgesTeV.slice(first), counts);
-  const fit = fitBumpHunt(h, ctx.plan.windows.map((w) => ({ id: w.id, low: w.srLow, high: w.srHigh, mean: w.centre })), { dijetParams: 4 });
+  const fit = fitBumpHunt(h, ctx.plan.windows.map((w) => ({ id: w.id, low: w.srLow, high: w.srHigh, mean: w.centre })), { dijetParams: 4, sqrtS: sqrtSTeV });
   if (fit.windows.some((w) => !w.converged)) notes.push('fit-based bump hunt: some window fits did not converge (see bumpHunt)');
   return fit.windows.map((w) => ({
-    windowId: Number(w.id), z: w.zSigned, p0: w.params.p0, p1: w.params.p1, p2: w.params.p2, p3: w.params.p3, chi2: w.chi2, ndf: w.ndf, sqrtSTeV: 13,
+    windowId: Number(w.id), z: w.zSigned, p0: w.params.p0, p1: w.params.p1, p2: w.params.p2, p3: w.params.p3, chi2: w.chi2, ndf: w.ndf, sqrtSTeV,
   }));
 }
 
-/** The inclusive spectrum is fitted from here (above the trigger turn-on, ≈ 2.6 TeV). */
-const BUMP_HUNT_FIT_FROM_TEV = 2.8;
 
 /** `{ droppedInvalid: { role: count } }` for the samples read with dropInvalid, else nothing. */
 function droppedInvalid(datasets: Readonly<Record<string, ScanDataset>>): { droppedInvalid?: Record<string, number> } {

@@ -7,8 +7,11 @@ import { METHOD_NAMES } from '../methods/registry.js';
 export type { MethodName };
 export const METHODS: readonly MethodName[] = METHOD_NAMES;
 
-/** Classifier families selectable for every method. */
-export type ClassifierKind = 'gbdt' | 'mlp' | 'cart' | 'onnx';
+/**
+ * Classifier families selectable for every method, named as the model registry names them
+ * (`hgb`: histogram gradient boosting). `gbdt`, the old spelling, is read as `hgb`.
+ */
+export type ClassifierKind = 'hgb' | 'mlp' | 'cart' | 'onnx';
 
 /** Where the events come from: a file, or the embedded generator with its options. */
 export interface DatasetSpec {
@@ -34,6 +37,19 @@ export interface DatasetSpec {
   };
 }
 
+/** Ranges of the summaries stored beside the results; defaults in the schema (`$defs/summaries`). */
+export interface ScanSummaries {
+  /** m_JJ range (TeV) of the stored spectra. */
+  spectrumTeV: [number, number];
+  spectrumBins: number;
+  /** The classical dijet fit starts here (TeV), above the trigger turn-on. */
+  bumpHuntFitFromTeV: number;
+  /** √s (TeV) of the dijet function. */
+  sqrtSTeV: number;
+  /** Events used for dCor(feature, m_JJ). */
+  dependenceEvents: number;
+}
+
 /** A complete scan configuration (validated against data-schemas/scan-config.schema.json). */
 export interface ScanConfig {
   schema: 'sidewinder/scan-config';
@@ -53,6 +69,8 @@ export interface ScanConfig {
   /** Windows config file (relative to the repo root or absolute) and an optional subset of ids. */
   windows: { file: string; ids?: number[] };
   methods: MethodName[];
+  /** Summaries stored beside the results (spectra, bump-hunt fit, dependence); absent fields take the schema's defaults. */
+  summaries?: Partial<ScanSummaries>;
   /** Classifier inputs: a named feature set (baseline | deltaR | extended). */
   features: string;
   /** Working points ε_B. */
@@ -99,6 +117,8 @@ export function checkScanConfig(cfg: ScanConfig, source = 'scan config'): ScanCo
     const r = spec.generate?.mJJRangeTeV;
     if (r && !(r[0] < r[1])) throw new ConfigError(`${source}: ${name}.generate.mJJRangeTeV must be [low, high] with low < high, got [${r.join(', ')}]`);
   }
+  const spectrum = cfg.summaries?.spectrumTeV;
+  if (spectrum && !(spectrum[0] < spectrum[1])) throw new ConfigError(`${source}: summaries.spectrumTeV must be [low, high] with low < high, got [${spectrum.join(', ')}]`);
   if (cfg.classifier.onnxPath !== undefined && cfg.classifier.kind !== 'onnx')
     throw new ConfigError(`${source}: classifier.onnxPath is given but classifier.kind is "${cfg.classifier.kind}"; an ONNX classifier needs kind "onnx"`);
   // δsys values are looked up by String(ε_B): a key written otherwise ("1e-3") or for an ε_B not
@@ -182,5 +202,8 @@ export function validateScanConfig(cfg: unknown, source = 'scan configuration', 
     ];
     throw new ConfigError(clauses.length ? clauses.join('; ') : `${source}: does not match scan-config.schema.json: ${formatSchemaErrors(errors)}`);
   }
-  return checkScanConfig(cfg as ScanConfig, source);
+  const c = cfg as ScanConfig;
+  // The old spelling of the boosted trees: one name from here on (the model registry's).
+  if ((c.classifier.kind as string) === 'gbdt') c.classifier = { ...c.classifier, kind: 'hgb' };
+  return checkScanConfig(c, source);
 }

@@ -34,7 +34,7 @@ export type ClassifyResult = ScoresSummary;
 export function classifierSpec(config: ScanConfig): ClassifierSpec {
   const { kind, options } = config.classifier;
   switch (kind) {
-    case 'gbdt': return { kind: 'hgb', options };
+    case 'hgb': return { kind: 'hgb', options };
     case 'mlp': return { kind: 'mlp', options };
     case 'cart': return { kind: 'cart', options };
     case 'onnx': return { kind: 'onnx', options: { ...options, path: config.classifier.onnxPath } };

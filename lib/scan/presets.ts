@@ -19,7 +19,7 @@ const DEFAULT_PRESET: ScanConfig = {
   methods: [...DEFAULT_METHODS],
   features: 'baseline',
   epsilonB: [1e-2, 1e-3, 1e-4],
-  classifier: { kind: 'gbdt', options: { maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.5 } },
+  classifier: { kind: 'hgb', options: { maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.5 } },
   // Five boosted-tree members per fold (docs/stability.md): one member's training noise decided the
   // result (real LHCO window-5 IAD at ε_B = 1e-3: 2.28 ± 1.19 over 10 seeds with 1 member, 5.17 ± 0.98 with 5).
   folds: 5, ensemble: 5, runs: 1, seed: 1,
@@ -48,7 +48,7 @@ export const SCAN_PRESETS: Readonly<Record<'default' | 'paper' | 'ci', ScanConfi
     control: { generate: { background: 200_000, signal: 0, seed: 13, backgroundModel: 'alternative' } },
     epsilonB: [1e-2, 1e-3],
     ensemble: 1,
-    classifier: { kind: 'gbdt', options: { maxIter: 60, maxLeafNodes: 15, learningRate: 0.1, earlyStopping: true, validationFraction: 0.3 } },
+    classifier: { kind: 'hgb', options: { maxIter: 60, maxLeafNodes: 15, learningRate: 0.1, earlyStopping: true, validationFraction: 0.3 } },
     cathode: { flow: { preset: 'default', epochs: 4, maxEvents: 60_000 }, flows: 1, oversampling: 4, bandwidth: 0.01 },
     lookElsewhere: { pseudoExperiments: 50 },
   },

@@ -19,17 +19,45 @@ export const SCHEMA_DIR = packageFileUrl('data-schemas/');
 let ajv: Ajv2020 | undefined;
 const compiled = new Map<string, ValidateFunction>();
 
+const loaded = new Map<string, object>();
+
+/** The parsed `data-schemas/<name>.schema.json`. @throws ConfigError if it is missing or not JSON. */
+function loadSchema(name: string): object {
+  const hit = loaded.get(name);
+  if (hit) return hit;
+  const file = new URL(`${name}.schema.json`, SCHEMA_DIR);
+  try {
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as object;
+    loaded.set(name, schema);
+    return schema;
+  } catch (err) {
+    throw new ConfigError(`schema "${name}": cannot load ${file.pathname} (${(err as Error).message})`, { cause: err });
+  }
+}
+
+/**
+ * The `default` of every property of the object schema at `pointer` (e.g. `/$defs/summaries`) in
+ * `data-schemas/<name>.schema.json`: options whose defaults the schema states, read from there so
+ * the code and the documentation cannot disagree.
+ */
+export function schemaDefaults<T extends object>(name: string, pointer: string): T {
+  let node: unknown = loadSchema(name);
+  for (const part of pointer.split('/').slice(1)) node = (node as Record<string, unknown> | undefined)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  const props = (node as { properties?: Record<string, { default?: unknown }> } | undefined)?.properties;
+  if (!props) throw new ConfigError(`schema "${name}": no object schema with properties at ${pointer}`);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props)) {
+    if (v.default === undefined) throw new ConfigError(`schema "${name}": ${pointer}/properties/${k} states no default`);
+    out[k] = v.default;
+  }
+  return out as T;
+}
+
 /** The compiled validator of `data-schemas/<name>.schema.json`. @throws ConfigError if the schema is missing or invalid. */
 export function schemaValidator(name: string): ValidateFunction {
   const hit = compiled.get(name);
   if (hit) return hit;
-  const file = new URL(`${name}.schema.json`, SCHEMA_DIR);
-  let schema: object;
-  try {
-    schema = JSON.parse(readFileSync(file, 'utf8')) as object;
-  } catch (err) {
-    throw new ConfigError(`schema "${name}": cannot load ${file.pathname} (${(err as Error).message})`, { cause: err });
-  }
+  const schema = loadSchema(name);
   if (!ajv) {
     ajv = new Ajv2020({ allErrors: true, strict: true });
     addFormats(ajv);

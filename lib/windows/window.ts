@@ -20,16 +20,31 @@ export interface Window {
   readonly units: MassUnit;
 }
 
-/** A validated windows config. */
+/**
+ * A validated windows config, in TeV whatever units the file declared (`declaredUnits`): masses
+ * are converted once, here, so nothing downstream sees a GeV edge.
+ */
 export interface WindowsConfig {
   readonly name: string;
   readonly description?: string;
-  readonly units: MassUnit;
-  /** The column the windows cut on (e.g. "mJJ"). */
-  readonly variable: string;
-  /** Width of each short sideband, in `units`. */
+  readonly units: 'TeV';
+  /** The units the file was written in. */
+  readonly declaredUnits: MassUnit;
+  /** The column the windows cut on: the dijet mass `mJJ` (the only one the scan supports; the schema refuses others). */
+  readonly variable: 'mJJ';
+  /** Width of each short sideband, TeV. */
   readonly shortSidebandWidth: number;
   readonly windows: readonly Window[];
+}
+
+const PER_TEV: Readonly<Record<MassUnit, number>> = Object.freeze({ TeV: 1, GeV: 1000 });
+
+/** A window with its edges in TeV (edges rounded to 12 digits: 3300 GeV → 3.3 TeV exactly). */
+export function windowInTeV(w: Window): Window {
+  if (w.units === 'TeV') return w;
+  const d = PER_TEV[w.units];
+  if (d === undefined) throw new ConfigError(`window ${w.id}: units "${String(w.units)}"; expected TeV or GeV`);
+  return Object.freeze({ id: w.id, srLow: roundEdge(w.srLow / d), srHigh: roundEdge(w.srHigh / d), centre: roundEdge(w.centre / d), units: 'TeV' as const });
 }
 
 /** The default nine-window config (centres 3.1 … 3.9 TeV, width 0.4 TeV). */
@@ -47,13 +62,14 @@ interface WindowsDocument {
   name: string;
   description?: string;
   units: MassUnit;
-  variable: string;
+  variable: 'mJJ';
   shortSidebandWidth: number;
   windows: { id: number; srLow: number; srHigh: number; centre?: number }[];
 }
 
 /**
- * Validate a parsed windows document (schema, then srLow < srHigh, unique ids, centre consistent).
+ * Validate a parsed windows document (schema, then srLow < srHigh, unique ids, centre consistent)
+ * and express it in TeV.
  * @param source names the file in errors.
  * @throws ConfigError naming the source and the offending window.
  */
@@ -67,11 +83,11 @@ export function parseWindows(doc: unknown, source = 'windows config'): WindowsCo
     const centre = roundEdge((w.srLow + w.srHigh) / 2);
     if (w.centre !== undefined && roundEdge(w.centre) !== centre)
       throw new ConfigError(`${source}: window ${w.id}: centre ${w.centre} is not (srLow + srHigh) / 2 = ${centre}`);
-    return Object.freeze({ id: w.id, srLow: w.srLow, srHigh: w.srHigh, centre, units: d.units });
+    return windowInTeV(Object.freeze({ id: w.id, srLow: w.srLow, srHigh: w.srHigh, centre, units: d.units }));
   });
   return Object.freeze({
-    name: d.name, description: d.description, units: d.units, variable: d.variable,
-    shortSidebandWidth: d.shortSidebandWidth, windows: Object.freeze(windows),
+    name: d.name, description: d.description, units: 'TeV' as const, declaredUnits: d.units, variable: d.variable,
+    shortSidebandWidth: roundEdge(d.shortSidebandWidth / PER_TEV[d.units]), windows: Object.freeze(windows),
   });
 }
 

@@ -94,6 +94,7 @@ export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
   }
   if (o.classifier === 'onnx' && !o.onnx) throw new ConfigError('--classifier onnx needs --onnx <file> (the ONNX classifier to score with)');
   if (o.onnx && o.classifier && o.classifier !== 'onnx') throw new ConfigError(`--onnx scores with an ONNX classifier; it contradicts --classifier ${o.classifier}`);
+  if (o.classifier === 'gbdt') o.classifier = 'hgb';
   if (o.classifier) cfg.classifier = { kind: o.classifier as ScanConfig['classifier']['kind'], options: o.classifier === cfg.classifier.kind ? cfg.classifier.options : {} };
   if (o.onnx) cfg.classifier = { kind: 'onnx', options: {}, onnxPath: resolve(o.onnx) };
   if (o.folds) cfg.folds = int(o.folds, 'folds');
@@ -134,7 +135,7 @@ export function addScanOptions(command: Command): Command {
     .option('--methods <list>', 'iad, cwola, cathode, comma-separated (default: all three)')
     .option('--features <set>', 'baseline | deltaR | extended')
     .option('--generator <kind>', 'CATHODE template generator: flow (conditional MAF) | gan (conditional GAN)')
-    .option('--classifier <kind>', 'gbdt | mlp | cart (onnx: use --onnx)')
+    .option('--classifier <kind>', 'hgb (boosted trees; gbdt is read as hgb) | mlp | cart (onnx: use --onnx)')
     .option('--onnx <file>', 'score with an external ONNX binary classifier')
     .option('--folds <k>', 'k of the k-fold cross-fitting')
     .option('--ensemble <n>', 'classifiers averaged per fold')

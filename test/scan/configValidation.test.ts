@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkScanConfig, validateScanConfig, type ScanConfig } from '../../lib/scan/config.js';
 import { presetConfig } from '../../lib/scan/presets.js';
-import { validateSchema } from '../../lib/util/schema.js';
+import { schemaDefaults, validateSchema } from '../../lib/util/schema.js';
 
 type Edit = (c: ScanConfig) => void;
 const set = (path: string, value: unknown): Edit => (c) => {
@@ -58,7 +58,7 @@ const SCHEMA_CASES: [string, Edit, RegExp][] = [
 const CROSS_FIELD_CASES: [string, Edit, RegExp][] = [
   ['m_JJ range reversed', set('template', { generate: { background: 10, signal: 0, seed: 2, mJJRangeTeV: [4.1, 2.9] } }), /template\.generate\.mJJRangeTeV must be \[low, high\] with low < high, got \[4\.1, 2\.9\]/],
   ['a file and generated events at once', set('dataset', { path: 'a.h5', generate: { background: 10, signal: 0, seed: 1 } }), /dataset needs exactly one of "path", "paths" or "generate", got "path" and "generate"/],
-  ['onnxPath with another classifier', set('classifier', { kind: 'gbdt', options: {}, onnxPath: 'm.onnx' }), /classifier\.onnxPath is given but classifier\.kind is "gbdt"/],
+  ['onnxPath with another classifier', set('classifier', { kind: 'hgb', options: {}, onnxPath: 'm.onnx' }), /classifier\.onnxPath is given but classifier\.kind is "hgb"/],
   ['δsys key written otherwise than the ε_B', set('deltaSys', { values: { cwola: { '1e-3': 0.1 } } }), /deltaSys\.values\.cwola: write the key "1e-3" as "0\.001"/],
   ['δsys for an ε_B not scanned', set('deltaSys', { values: { cathode: { '0.05': 0.1 } } }), /deltaSys\.values\.cathode: "0\.05" is not a working point of the scan \(epsilonB: 0\.01, 0\.001\)/],
 ];
@@ -88,5 +88,20 @@ describe('scan configuration: duplicates and impossible values', () => {
     cfg.windows.ids = [5, 5];
     expect(() => validateScanConfig(cfg, 'preset "ci"', { '/epsilonB': '--epsilon-b', '/windows/ids': '--windows' }))
       .toThrow(/^--windows: 5 appears twice \(items 1 and 2\); --epsilon-b: 0\.01 appears twice \(items 1 and 2\)$/);
+  });
+});
+
+describe('one name per classifier family', () => {
+  it('"gbdt", the old spelling of the boosted trees, is read as the model registry\'s "hgb"', () => {
+    const cfg = presetConfig('ci');
+    (cfg.classifier as { kind: string }).kind = 'gbdt';
+    expect(validateScanConfig(cfg).classifier.kind).toBe('hgb');
+    expect(presetConfig('default').classifier.kind).toBe('hgb');
+  });
+  it('summaries take the schema\'s defaults; an inverted spectrum range is refused', () => {
+    const cfg = presetConfig('ci');
+    cfg.summaries = { spectrumTeV: [4.6, 2.5] };
+    expect(() => validateScanConfig(cfg)).toThrow(/summaries\.spectrumTeV must be \[low, high\] with low < high/);
+    expect(schemaDefaults('scan-config', '/$defs/summaries')).toEqual({ spectrumTeV: [2.5, 4.6], spectrumBins: 42, bumpHuntFitFromTeV: 2.8, sqrtSTeV: 13, dependenceEvents: 200_000 });
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EventTable } from '../../lib/data/eventTable.js';
 import {
   loadWindows, parseWindows, signalRegionMask, sidebandMask, shortSidebandMask, lowerShortSidebandMask,
-  upperShortSidebandMask, countMask, windowLabel, type Window,
+  upperShortSidebandMask, countMask, windowLabel, windowInTeV, type Window,
 } from '../../lib/windows/index.js';
 import { ConfigError, InputError } from '../../lib/util/errors.js';
 
@@ -85,9 +85,20 @@ describe('masks on hand-made m_JJ values (window 5: SR (3.3, 3.7) TeV, short sid
     expect([...shortSidebandMask(edgesGeV, w5, 0.2, { column: 'm' })]).toEqual([0, 1, 1, 0]);
   });
   it('windows declared in GeV select the same events', () => {
-    const g5 = parseWindows(doc([{ id: 5, srLow: 3300, srHigh: 3700 }], { units: 'GeV', shortSidebandWidth: 200 })).windows[0];
+    const cfg = parseWindows(doc([{ id: 5, srLow: 3300, srHigh: 3700 }], { units: 'GeV', shortSidebandWidth: 200 }));
+    const g5 = cfg.windows[0];
+    // Converted once, when parsed: nothing downstream sees a GeV edge.
+    expect(g5).toEqual({ id: 5, srLow: 3.3, srHigh: 3.7, centre: 3.5, units: 'TeV' });
+    expect(cfg).toMatchObject({ units: 'TeV', declaredUnits: 'GeV', shortSidebandWidth: 0.2 });
     expect(signalRegionMask(m, g5, { unit: 'TeV' })).toEqual(signalRegionMask(m, w5));
-    expect(shortSidebandMask(m, g5, 200, { unit: 'TeV' })).toEqual(shortSidebandMask(m, w5, 0.2));
+    expect(shortSidebandMask(m, g5, cfg.shortSidebandWidth, { unit: 'TeV' })).toEqual(shortSidebandMask(m, w5, 0.2));
+    // A hand-built GeV window still selects the same events (the masks convert), and converts to the same TeV window.
+    const hand = { id: 5, srLow: 3300, srHigh: 3700, centre: 3500, units: 'GeV' as const };
+    expect(signalRegionMask(m, hand, { unit: 'TeV' })).toEqual(signalRegionMask(m, w5));
+    expect(windowInTeV(hand)).toEqual(g5);
+  });
+  it('a window variable other than mJJ is refused by the schema', () => {
+    expect(() => parseWindows({ ...(doc([{ id: 5, srLow: 3.3, srHigh: 3.7 }]) as object), variable: 'mJ1' })).toThrow(/variable/);
   });
   it('a float32 column works', () => {
     expect(countMask(signalRegionMask(Float32Array.from(m), w5))).toBe(3);
