@@ -14,10 +14,9 @@
  * the study then tests the statistics — does the δsys correction with its error calibrate Z? — not
  * the model mismatch that `--control-model alternative` adds on purpose.
  */
-import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { runScan } from '../lib/scan/scan.js';
+import { runStudy } from '../lib/scan/study.js';
 import { presetConfig } from '../lib/scan/presets.js';
 import type { ScanConfig } from '../lib/scan/config.js';
 import type { MethodName } from '../lib/scan/results.js';
@@ -38,7 +37,7 @@ export interface ToyStudyOptions {
   readonly epsilonB: number[];
   readonly methods: MethodName[];
   readonly firstSeed: number;
-  /** Scratch directory for the toys' outputs and caches (each toy's is removed after it ran). */
+  /** The study's directory: each toy's outputs in variants/toy-<i>/, one shared cache (a rerun resumes). */
   readonly outDir: string;
   /** Called after each toy with its index and wall time. */
   readonly onToy?: (toy: number, seconds: number) => void;
@@ -95,21 +94,23 @@ export async function runToyStudy(options: ToyStudyOptions): Promise<ToyCellSumm
     return cells.get(k)!;
   };
   for (const m of options.methods) for (const e of options.epsilonB) cell(m, e);
-  mkdirSync(options.outDir, { recursive: true });
-  for (let toy = 0; toy < options.toys; toy++) {
-    const t0 = Date.now();
-    const out = join(options.outDir, `toy-${toy}`);
-    const { results } = await runScan(toyConfig(options, toy), { outDir: out, cacheDir: join(out, 'cache') });
-    for (const r of results.runs) {
-      const c = cell(r.method, r.epsilonB);
-      c.zCowan.push(r.zCowan);
-      c.zSimple.push(r.zSimple);
-      if (r.deltaSys !== 0) c.applied++;
-    }
-    for (const r of results.refusedCells ?? []) cell(r.method, r.epsilonB).refused++;
-    rmSync(out, { recursive: true, force: true });
-    options.onToy?.(toy, (Date.now() - t0) / 1000);
-  }
+  const variants = Array.from({ length: options.toys }, (_, toy) => ({ id: `toy-${toy}`, config: toyConfig(options, toy) }));
+  let t0 = Date.now();
+  // One study: every toy a scan with its own seeds, one shared cache, resumable.
+  await runStudy(variants, {
+    outDir: options.outDir,
+    onVariant: (toy, { results }) => {
+      for (const r of results.runs) {
+        const c = cell(r.method, r.epsilonB);
+        c.zCowan.push(r.zCowan);
+        c.zSimple.push(r.zSimple);
+        if (r.deltaSys !== 0) c.applied++;
+      }
+      for (const r of results.refusedCells ?? []) cell(r.method, r.epsilonB).refused++;
+      options.onToy?.(toy, (Date.now() - t0) / 1000);
+      t0 = Date.now();
+    },
+  });
   return [...cells.entries()].map(([k, c]) => {
     const [method, e] = k.split('/');
     return { method: method as MethodName, epsilonB: Number(e), zCowan: c.zCowan, zSimple: c.zSimple, refused: c.refused, deltaSysApplied: c.applied };
