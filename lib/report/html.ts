@@ -2,7 +2,7 @@
  * The HTML report: one self-contained file (inline SVG and CSS, no scripts, no network), with the
  * comparison table IAD / CWoLa / CATHODE per window and working point, and the provenance footer.
  */
-import { METHOD_LABELS, METHOD_NAMES, type CellAggregate, type MethodName, type ResultsDocument, type Summary } from '../scan/results.js';
+import { METHOD_LABELS, METHOD_NAMES, type CellAggregate, type LookElsewhereResult, type MethodName, type ResultsDocument, type Summary } from '../scan/results.js';
 import { epsilonLabel, PLOT_DEFAULTS, SIGNIFICANCE_LABELS, sortedEpsilons, type MissingPlot, type PlotOptions } from './plots/common.js';
 
 /** A rendered plot as the HTML shows it. */
@@ -91,6 +91,14 @@ export function bestWindows(results: ResultsDocument, epsilonB: number, statisti
   return best;
 }
 
+/** How a look-elsewhere entry's global p was obtained, in a few words. */
+function globalPSource(x: LookElsewhereResult): string {
+  if (x.globalMethod === 'single-window') return 'one window: global = local';
+  if (x.globalMethod === 'pseudo-experiments' || (x.globalMethod === undefined && x.nPseudoExperiments > 0)) return `${x.nPseudoExperiments.toLocaleString('en-US')} pseudo-experiments`;
+  if (x.globalMethod === 'correlated-gaussian') return `correlated windows (Gaussian), trials factor ${x.trialsFactor?.toFixed(1)}`;
+  return 'Šidák bound';
+}
+
 /** δsys cell: the measured shift ± its counting error, in parentheses when compatible with zero (not applied). */
 function deltaSysCell(a: CellAggregate): string {
   if (a.deltaSysStatError === undefined) return num(a.deltaSys, 2);
@@ -137,9 +145,9 @@ function lookElsewhereTable(results: ResultsDocument): string {
   const centre = new Map(results.config.windows.map((w) => [w.id, w.centre]));
   const rows = l.map(
     (x) =>
-      `<tr><td class="win">${METHOD_LABELS[x.method]}${x.epsilonB === undefined ? '' : `, ${escapeHtml(epsilonLabel(x.epsilonB))}`}</td><td>${x.localZMax.toFixed(2)}</td><td>${x.localZMaxWindowId === undefined ? '—' : centre.get(x.localZMaxWindowId)?.toFixed(1)}</td><td>${num(x.globalP, 2)}</td><td>${x.globalZ === null ? (x.globalZLower95 === undefined ? '∞' : `&gt; ${x.globalZLower95.toFixed(2)}`) : x.globalZ.toFixed(2)}</td><td>${num(x.sidakBound.globalP, 2)}</td><td>${x.sidakBound.globalZ === null ? '∞' : x.sidakBound.globalZ.toFixed(2)}</td><td>${x.nPseudoExperiments.toLocaleString('en-US')}</td></tr>`,
+      `<tr><td class="win">${METHOD_LABELS[x.method]}${x.epsilonB === undefined ? '' : `, ${escapeHtml(epsilonLabel(x.epsilonB))}`}</td><td>${x.localZMax.toFixed(2)}</td><td>${x.localZMaxWindowId === undefined ? '—' : centre.get(x.localZMaxWindowId)?.toFixed(1)}</td><td>${num(x.globalP, 2)}</td><td>${x.globalZ === null ? (x.globalZLower95 === undefined ? '∞' : `&gt; ${x.globalZLower95.toFixed(2)}`) : x.globalZ.toFixed(2)}</td><td>${num(x.sidakBound.globalP, 2)}</td><td>${x.sidakBound.globalZ === null ? '∞' : x.sidakBound.globalZ.toFixed(2)}</td><td>${escapeHtml(globalPSource(x))}</td></tr>`,
   );
-  return `<h3>Look-elsewhere effect</h3><table class="cmp"><thead><tr><th>method</th><th>local Z max</th><th>at SR centre [TeV]</th><th>global p</th><th>global Z</th><th>Šidák p</th><th>Šidák Z</th><th>pseudo-experiments</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h3>Look-elsewhere effect</h3><table class="cmp"><thead><tr><th>method</th><th>local Z max</th><th>at SR centre [TeV]</th><th>global p</th><th>global Z</th><th>Šidák p</th><th>Šidák Z</th><th>global p from</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function deltaSysTable(results: ResultsDocument): string {

@@ -5,10 +5,11 @@ import type { MethodName } from '../methods/types.js';
 import type { MethodDescriptor, PlanInput, StageSpec, StoredResult } from '../methods/method.js';
 import { methodDescriptor, methodStage } from '../methods/registry.js';
 import {
-  cutAndCount, deltaSysByEpsilonB, deltaOfWindow, summarizeRuns, globalSignificance, cutAndCountLocalZ, sidakGlobalPValue, oneSidedSignificance,
+  cutAndCount, deltaSysByEpsilonB, deltaOfWindow, summarizeRuns, sidakGlobalPValue, oneSidedSignificance,
+  windowCorrelations, correlatedMaxGlobalPValue,
   pValueFromSignificance, rocCurve, areaUnderRoc, aucStandardError, histogramFromCounts, fitBumpHunt, deltaSysStatError, appliedSystematics, DEFAULT_MIN_TEMPLATE_PASS,
-  passingEvents, combinedShift, sharedPassCount, reportedGlobalPValue, fillUniformHistogram,
-  type CutAndCountRow, type WindowCut, type ControlCount, type MeasuredShift,
+  passingEvents, combinedShift, sharedPassCount, fillUniformHistogram,
+  type CutAndCountRow, type ControlCount, type MeasuredShift,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
 import { schemaDefaults } from '../util/schema.js';
@@ -292,68 +293,38 @@ function resultsZ(p: number): number | null {
 }
 
 /**
- * Global significance per method and ε_B (run 0): the observed local Zs (one-sided Cowan) against
- * background-only pseudo-experiments that resample events of a signal-free event list, so the
- * windows' overlaps are respected. The list is the IAD template for IAD and the control sample for
- * CWoLa and CATHODE; without a control sample only the Šidák bound is available.
+ * Global significance per method and ε_B (run 0) of the largest local Z over the windows (one-sided
+ * Cowan), in the Gaussian approximation: P(max Z ≥ observed) for local Zs correlated as the windows'
+ * count fluctuations are (from the data events their cuts share: lib/stats `windowCorrelations`,
+ * `correlatedMaxGlobalPValue`), labelled as such; the Šidák bound (independent windows) beside it.
+ * `sidewinder lee` replaces it with pseudo-experiments that retrain everything on background-only pseudo-data.
  */
 function lookElsewhere(
-  ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<MethodName, AppliedSystematics>, dataRows: Map<ScoredCell, CutAndCountRow[]>, refused: readonly RefusedCell[], notes: string[],
+  ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<ScoredCell, CutAndCountRow[]>, refused: readonly RefusedCell[],
 ): LookElsewhereResult[] {
   const { config } = ctx.plan;
   const out: LookElsewhereResult[] = [];
-  const nToys = config.lookElsewhere.pseudoExperiments;
   for (const method of config.methods) {
-    const nullEvents = methodDescriptor(method).lookElsewhereNull;
     const allData = scoresCells(cells, 'data', method, 0).sort((a, b) => a.task.windowId - b.task.windowId);
-    if (allData.length === 0) continue;
-    const allNull = nullEvents.sample === 'template' ? allData : scoresCells(cells, 'control', method, 0).sort((a, b) => a.task.windowId - b.task.windowId);
     config.epsilonB.forEach((eps, e) => {
       // Windows whose template cannot resolve ε_B have no Z: the maximum runs over the others.
       const refusedIds = new Set(refused.filter((r) => r.method === method && r.epsilonB === eps).map((r) => r.windowId));
       const dataCells = allData.filter((c) => !refusedIds.has(c.task.windowId));
       if (dataCells.length === 0) return;
-      const nullCells = allNull.filter((c) => !refusedIds.has(c.task.windowId));
-      const nullRows = nullCells.map((c) => countCell(c, config.epsilonB, minTemplatePassOf(ctx), deltaSys.get(method)!)[e]);
-      const observed = dataCells.map((c) => dataRows.get(c)![e].zCowanOneSided);
+      const rows = dataCells.map((c) => dataRows.get(c)![e]);
+      const observed = rows.map((r) => r.zCowanOneSided);
       const zMax = Math.max(...observed);
       const localP = pValueFromSignificance(zMax);
       const sidakP = sidakGlobalPValue(localP, observed.length);
-      const sidakZ = resultsZ(sidakP);
-      const base = {
-        method, epsilonB: eps, statistic: 'cowanOneSided' as const, localZMax: zMax,
-        localZMaxWindowId: dataCells[observed.indexOf(zMax)].task.windowId, localP, nWindows: observed.length,
-        sidakBound: { globalP: sidakP, globalZ: sidakZ },
-      };
-      if (nToys > 0 && nullRows.some((r) => r.refused)) notes.push(`${method}, ε_B=${eps}: a control cell cannot resolve this working point; look-elsewhere effect from the Šidák bound only`);
-      if (nToys === 0 || nullCells.length !== dataCells.length || nullRows.some((r) => r.refused)) {
-        out.push({ ...base, globalP: sidakP, globalZ: sidakZ, nPseudoExperiments: 0 });
-        return;
-      }
-      // Null event list: the template's own events (rows of the template sample, pooled over windows),
-      // or the control sample's SR data events.
-      const windowCuts: WindowCut[] = nullCells.map((c, k) => {
-        const row = nullRows[k];
-        if (nullEvents.sample === 'template') {
-          const pass = passingEvents(c.templateScores, c.templateFold, row);
-          return { eventIndex: nullEvents.rows(cellInput(ctx, c.task)), pass, epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: 0, sigmaSys: 0 };
-        }
-        return { eventIndex: c.srIndex, pass: passingEvents(c.dataScores, c.dataFold, row), epsilonEff: row.epsilonEff, nTemplatePassEff: row.nTemplatePassEff, deltaSys: row.deltaSys, sigmaSys: row.sigmaSys };
-      });
-      const nullSample = ctx.samples[nullEvents.sample];
-      const g = globalSignificance({
-        observedLocalZ: observed, nEvents: nullSample.length, localZ: cutAndCountLocalZ(windowCuts), nToys,
-        rng: createRng(config.seed).fork(`look-elsewhere/${method}/${eps}`),
-      });
-      const { globalP, capped } = reportedGlobalPValue(g.pGlobal, localP);
-      if (capped) notes.push(`${method}, ε_B=${eps}: pseudo-experiments gave a global p (${g.pGlobal.toPrecision(3)}) below the local p; reported the local p instead (toys keep the classifiers fixed)`);
+      const correlation = windowCorrelations(dataCells.map((c, k) => ({ passRows: passingRows(c, rows[k]), variance: Math.max(rows[k].nExp + rows[k].sigmaB ** 2, 1) })));
+      const { globalP } = correlatedMaxGlobalPValue(zMax, correlation, { rng: createRng(config.seed).fork(`look-elsewhere/${method}/${eps}`) });
       out.push({
-        ...base, globalP, globalZ: capped ? zMax : resultsZ(g.pGlobal), nExceeding: g.nExceeding,
-        globalPStdErr: g.pGlobalStdErr, globalPUpper95: g.pGlobalUpper95, globalZLower95: resultsZ(g.pGlobalUpper95) ?? undefined,
-        nPseudoExperiments: g.nToys, maxLocalZHistogram: histogram(g.toyMaxZ, 0, Math.max(5, zMax + 0.5), 40),
+        method, epsilonB: eps, statistic: 'cowanOneSided', localZMax: zMax,
+        localZMaxWindowId: dataCells[observed.indexOf(zMax)].task.windowId, localP, nWindows: observed.length,
+        globalP, globalZ: resultsZ(globalP), globalMethod: observed.length === 1 ? 'single-window' : 'correlated-gaussian', ...(localP > 0 ? { trialsFactor: globalP / localP } : {}),
+        nPseudoExperiments: 0, sidakBound: { globalP: sidakP, globalZ: resultsZ(sidakP) },
       });
     });
-    if (nToys > 0 && nullEvents.sample === 'control' && allNull.length === 0) notes.push(`${method}: no control sample, look-elsewhere effect from the Šidák bound only`);
   }
   return out;
 }
@@ -564,6 +535,8 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
   if (density && config.cathode.generator === 'gan')
     notes.push('CATHODE template from the conditional GAN (experimental): on background-only generated data it models the SR less well than the flow; its δsys (MC and sideband closure) absorbs that at the cost of sensitivity — use the flow for physics results');
   const cells = loadCells(ctx);
+  if (plan.windows.length > 1)
+    notes.push('look-elsewhere: global p in the Gaussian approximation, the windows\' local Zs correlated through the events they share (no retraining); `sidewinder lee --toys N` computes it from background-only pseudo-experiments that retrain everything');
   const { table, studies } = deltaSysTable(ctx, cells, notes);
   const { runs, rows, refused } = cellRuns(ctx, cells, table);
   if (refused.length)
@@ -587,7 +560,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
     aggregates: aggregateRuns(runs),
     deltaSys: studies,
     ...(refused.length ? { refusedCells: refused } : {}),
-    lookElsewhere: lookElsewhere(ctx, cells, table, rows, refused, notes),
+    lookElsewhere: lookElsewhere(ctx, cells, rows, refused),
     mjjSpectra: spectra(ctx, cells, rows, runs),
     featureHistograms: featureHistograms(ctx, cells),
     featureDependence: featureDependence(ctx),

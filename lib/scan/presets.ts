@@ -28,7 +28,8 @@ const DEFAULT_PRESET: ScanConfig = {
   // 0.2–0.65 and its signal significance in window 5 fell from 5.7 to 1.7 (ε_B = 1e-3).
   cathode: { flow: { preset: 'default' }, flows: 1, oversampling: 4, bandwidth: 0.01 },
   deltaSys: {},
-  lookElsewhere: { pseudoExperiments: 200 },
+  // Pseudo-experiments of `sidewinder lee` (each a whole background-only scan: a cluster job).
+  lookElsewhere: { pseudoExperiments: 50 },
 };
 
 export const SCAN_PRESETS: Readonly<Record<'default' | 'paper' | 'ci', ScanConfig>> = Object.freeze({
@@ -50,7 +51,7 @@ export const SCAN_PRESETS: Readonly<Record<'default' | 'paper' | 'ci', ScanConfi
     ensemble: 1,
     classifier: { kind: 'hgb', options: { maxIter: 60, maxLeafNodes: 15, learningRate: 0.1, earlyStopping: true, validationFraction: 0.3 } },
     cathode: { flow: { preset: 'default', epochs: 4, maxEvents: 60_000 }, flows: 1, oversampling: 4, bandwidth: 0.01 },
-    lookElsewhere: { pseudoExperiments: 50 },
+    lookElsewhere: { pseudoExperiments: 12 },
   },
 });
 

@@ -242,8 +242,16 @@ export interface LookElsewhereResult {
   localZMaxWindowId?: number;
   /** One-sided p-value of localZMax. */
   localP?: number;
-  /** Fraction of pseudo-experiments whose largest local Z ≥ localZMax. */
+  /**
+   * Global p-value of localZMax, obtained as `globalMethod` says: `correlated-gaussian` (the scan's
+   * default: P(max Z ≥ localZMax) for Gaussian local Zs correlated as the windows' counts are, from
+   * the events they share), `pseudo-experiments` ((1 + nExceeding)/(1 + N) over background-only
+   * pseudo-experiments that retrain everything: `sidewinder lee`), or `single-window` (global = local).
+   */
   globalP: number;
+  globalMethod?: 'correlated-gaussian' | 'pseudo-experiments' | 'single-window';
+  /** globalP / localP: the trials factor at the observed Z. */
+  trialsFactor?: number;
   /** Φ⁻¹(1 − globalP), one-sided (0 when globalP ≥ 0.5); null when no pseudo-experiment exceeds (Z = ∞: see globalZLower95). */
   globalZ: number | null;
   /** Pseudo-experiments with largest local Z ≥ localZMax. */

@@ -23,6 +23,7 @@ export { rocCurve, areaUnderRoc, aucStandardError, sicCurve, maxSic, SIC_MIN_BAC
 export type { RocCurve, RocOptions, SicCurve, SicOptions } from './roc.js';
 export {
   sidakGlobalPValue, poissonBootstrapWeights, binomialUpperLimit, globalSignificance, cutAndCountLocalZ, reportedGlobalPValue,
+  windowCorrelations, bivariateNormalUpperTail, correlatedMaxGlobalPValue, pseudoExperimentGlobalPValue, ksUniformTest,
 } from './lookElsewhere.js';
 export type { GlobalSignificance, GlobalSignificanceOptions, WindowCut } from './lookElsewhere.js';
 // Classical tools (seeds 000, 001, 004), each with its own explicit barrel.

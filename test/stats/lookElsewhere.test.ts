@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   binomialUpperLimit, cutAndCountLocalZ, globalSignificance, poissonBootstrapWeights, sidakGlobalPValue,
+  bivariateNormalUpperTail, correlatedMaxGlobalPValue, windowCorrelations, ksUniformTest, pseudoExperimentGlobalPValue,
 } from '../../lib/stats/lookElsewhere.js';
 import { cutAndCount } from '../../lib/stats/cutAndCount.js';
 import { normalSf } from '../../lib/stats/special.js';
@@ -149,5 +150,66 @@ describe('cut-and-count local Z over nine overlapping m_JJ windows', () => {
   it('rejects inconsistent windows', () => {
     expect(() => cutAndCountLocalZ([])).toThrow(/windows is empty/);
     expect(() => cutAndCountLocalZ([{ eventIndex: [1, 2], pass: [1], epsilonEff: 0.1, nTemplatePassEff: 3 }])).toThrow(/windows\[0\].pass has 1 entries/);
+  });
+});
+
+describe('look-elsewhere without retraining: correlated windows in the Gaussian approximation', () => {
+  const sliding = (m: number, width: number) => Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => Math.max(0, (width - Math.abs(i - j)) / width)));
+
+  it('bivariate normal tail: closed forms at ρ = 0, 1 and P(X>0, Y>0) = 1/4 + asin(ρ)/2π', () => {
+    expect(bivariateNormalUpperTail(1.3, 0)).toBeCloseTo(normalSf(1.3) ** 2, 9);
+    expect(bivariateNormalUpperTail(2, 1)).toBeCloseTo(normalSf(2), 12);
+    for (const rho of [-0.5, 0.3, 0.75, 0.95]) expect(bivariateNormalUpperTail(0, rho)).toBeCloseTo(0.25 + Math.asin(rho) / (2 * Math.PI), 6);
+  });
+
+  it('independent windows give Šidák, identical windows give the local p, and the far tail uses the Hunter–Worsley bound', () => {
+    const id = sliding(5, 1);
+    const z = 1.5, p = normalSf(z);
+    const indep = correlatedMaxGlobalPValue(z, id, { rng: createRng(1) });
+    expect(indep.via).toBe('monte-carlo');
+    // 200k draws: binomial error ≈ 1e-3 at p ≈ 0.3.
+    expect(Math.abs(indep.globalP - sidakGlobalPValue(p, 5))).toBeLessThan(4e-3);
+    const same = Array.from({ length: 5 }, () => new Array<number>(5).fill(1));
+    expect(Math.abs(correlatedMaxGlobalPValue(z, same, { rng: createRng(2) }).globalP - p)).toBeLessThan(3e-3);
+    const tail = correlatedMaxGlobalPValue(5, id, { rng: createRng(3), draws: 20_000 });
+    expect(tail.via).toBe('tail-bound');
+    expect(tail.globalP / sidakGlobalPValue(normalSf(5), 5)).toBeCloseTo(1, 5);
+  });
+
+  it('windowCorrelations: shared events over sqrt(V_i V_j), V never below the observed count', () => {
+    const c = windowCorrelations([{ passRows: [1, 2, 3, 4], variance: 4 }, { passRows: [3, 4, 5, 6], variance: 16 }, { passRows: [9], variance: 1 }]);
+    expect(c[0][1]).toBeCloseTo(2 / Math.sqrt(4 * 16), 12);
+    expect(c[1][0]).toBe(c[0][1]);
+    expect(c[0][2]).toBe(0);
+    expect(c.map((r, i) => r[i])).toEqual([1, 1, 1]);
+  });
+
+  it('background only: the global p of sliding windows is uniform (KS) and the trials factor at Z = 3 lies between 1 and 9', () => {
+    // 12 Poisson bins of mean 200, nine windows of four adjacent bins (75 % overlap, as the LHCO windows);
+    // the correlation is estimated per toy from the events the windows share.
+    const rng = createRng(11);
+    const ps: number[] = [];
+    for (let t = 0; t < 400; t++) {
+      const n = Array.from({ length: 12 }, () => rng.poisson(200));
+      const start = [0];
+      for (const k of n) start.push(start[start.length - 1] + k);
+      const windows = Array.from({ length: 9 }, (_, i) => ({ passRows: Array.from({ length: start[i + 4] - start[i] }, (_, r) => start[i] + r), variance: 800 }));
+      const z = Math.max(...windows.map((w) => (w.passRows.length - 800) / Math.sqrt(800)));
+      ps.push(correlatedMaxGlobalPValue(z, windowCorrelations(windows), { rng: createRng(100 + t), draws: 20_000 }).globalP);
+    }
+    const ks = ksUniformTest(ps);
+    expect(ks.pValue).toBeGreaterThan(0.01);
+    const tf3 = correlatedMaxGlobalPValue(3, sliding(9, 4), { rng: createRng(5) }).globalP / normalSf(3);
+    expect(tf3).toBeGreaterThan(1);
+    expect(tf3).toBeLessThan(9);
+  });
+
+  it('ksUniformTest: uniform draws pass, squared ones fail; pseudo-experiment p never reaches 0', () => {
+    const rng = createRng(4);
+    const u = Array.from({ length: 500 }, () => rng.uniform());
+    expect(ksUniformTest(u).pValue).toBeGreaterThan(0.01);
+    expect(ksUniformTest(u.map((x) => x * x)).pValue).toBeLessThan(1e-6);
+    expect(pseudoExperimentGlobalPValue(4, [0.1, 2, 3.9])).toEqual({ globalP: 0.25, nExceeding: 0 });
+    expect(pseudoExperimentGlobalPValue(1, [0.1, 2, 3.9])).toEqual({ globalP: 0.75, nExceeding: 2 });
   });
 });
