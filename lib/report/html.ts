@@ -42,8 +42,10 @@ function num(x: number, digits = 3): string {
 }
 
 /** Counts: integers as integers, run means with one decimal. */
+/** A count: its mean over runs, ± the spread (std) when there are several runs. */
 function count(s: Summary): string {
-  return Number.isInteger(s.mean) ? String(s.mean) : s.mean.toFixed(1);
+  const mean = Number.isInteger(s.mean) ? String(s.mean) : s.mean.toFixed(1);
+  return s.n < 2 ? mean : `${mean} <span class="pm">± ${s.std.toFixed(1)}</span>`;
 }
 
 /** Expected counts: one decimal below 1000, whole numbers above. */
@@ -125,7 +127,7 @@ function comparisonTable(results: ResultsDocument, epsilonB: number, statistic: 
       if (r >= 0) return `<td colspan="4" title="${escapeHtml(refused[r].reason)}">—<sup>${r + 1}</sup></td>`;
       if (!a) return '<td colspan="4">—</td>';
       const isBest = best.get(m) === a ? ' class="best"' : '';
-      return `<td>${count(a.nObs)}</td><td>${expected(a.nExp.mean)} <span class="pm">± ${num(a.sigmaB.mean, 2)}</span></td><td>${deltaSysCell(a)}</td><td${isBest}>${zCell(a.z[statistic])}</td>`;
+      return `<td>${count(a.nObs)}</td><td>${expected(a.nExp.mean)}${a.nExp.n > 1 ? ` <span class="pm">(spread ${expected(a.nExp.std)})</span>` : ''} <span class="pm">± ${num(a.sigmaB.mean, 2)}</span></td><td>${deltaSysCell(a)}</td><td${isBest}>${zCell(a.z[statistic])}</td>`;
     });
     const rowClass = overall && overall.windowId === w.id ? ' class="bestrow"' : '';
     return `<tr${rowClass}><td class="win" title="window ${w.id}">${w.centre.toFixed(1)} (${w.srLow.toFixed(1)}–${w.srHigh.toFixed(1)})${rowClass ? ' ★' : ''}</td>${cells.join('')}</tr>`;
@@ -289,7 +291,7 @@ ${summary}
 </header>
 <main>
 <h2>Comparison of the methods</h2>
-<p>Per signal region and working point: observed events passing the cut N_obs, expected background N_exp = ε_eff N_SR (1 + δsys) ± σ_b, the background systematic δsys, and ${escapeHtml(SIGNIFICANCE_LABELS[statistic])}. Counts and Z are means over runs (Z ± std over runs). Highlighted: each method’s best window; ★: the best window overall.</p>
+<p>Per signal region and working point: observed events passing the cut N_obs, expected background N_exp = ε_eff N_SR (1 + δsys) ± σ_b, the background systematic δsys, and ${escapeHtml(SIGNIFICANCE_LABELS[statistic])}. With several runs every number is the mean over runs, ± its spread (std) over runs (N_exp: spread in parentheses, σ_b its uncertainty). Highlighted: each method’s best window; ★: the best window overall.</p>
 ${tables}
 ${deltaSysTable(results)}
 ${lookElsewhereTable(results)}

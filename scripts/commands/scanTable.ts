@@ -25,10 +25,11 @@ export function printScanTable(results: ResultsDocument): void {
   const lines: Line[] = [];
   for (const a of results.aggregates) {
     const nSR = results.runs.find((r) => r.windowId === a.windowId && r.method === a.method)?.nSR ?? NaN;
-    const z = (s: { mean: number; std: number }): string => (a.nRuns > 1 ? `${fmt(s.mean, 2)}±${fmt(s.std, 2)}` : fmt(s.mean, 2));
+    // Several runs: every number is the mean over runs ± its spread (std).
+    const spread = (s: { mean: number; std: number }, d: number): string => (a.nRuns > 1 ? `${fmt(s.mean, d)}±${fmt(s.std, d)}` : fmt(s.mean, d));
     lines.push({
       windowId: a.windowId, method: a.method, epsilonB: a.epsilonB,
-      cells: [String(nSR), fmt(a.nObs.mean, 0), `${fmt(a.nExp.mean, 1)} ± ${fmt(a.sigmaB.mean, 1)}`, deltaSysLabel(a), z(a.z.simple), z(a.z.cowan)],
+      cells: [String(nSR), spread(a.nObs, 0), `${spread(a.nExp, 1)} ± ${fmt(a.sigmaB.mean, 1)}`, deltaSysLabel(a), spread(a.z.simple, 2), spread(a.z.cowan, 2)],
     });
   }
   const refused = results.refusedCells ?? [];
@@ -49,7 +50,11 @@ export function printScanTable(results: ResultsDocument): void {
   refused.forEach((r, i) =>
     console.log(`[${i + 1}] window ${r.windowId}, ${METHOD_LABELS[r.method]}, ε_B=${r.epsilonB}: refused, no significance — ${r.reason} (ε_eff would be ${r.epsilonEff.toPrecision(2)})`),
   );
-  for (const l of results.lookElsewhere ?? [])
-    console.log(`look-elsewhere ${METHOD_LABELS[l.method]} ε_B=${l.epsilonB}: max local Z ${fmt(l.localZMax, 2)} (window ${l.localZMaxWindowId}) → global Z ${l.globalZ !== null ? fmt(l.globalZ, 2) : l.globalZLower95 !== undefined ? `> ${fmt(l.globalZLower95, 2)} (95 % CL; no pseudo-experiment reached it)` : '∞ (local p-value underflows)'} (${l.nPseudoExperiments} pseudo-experiments; Šidák ${fmt(l.sidakBound.globalZ ?? Infinity, 2)})`);
+  for (const l of results.lookElsewhere ?? []) {
+    const how = l.globalMethod === 'pseudo-experiments' ? `${l.nPseudoExperiments} pseudo-experiments with retraining`
+      : l.globalMethod === 'single-window' ? 'one window: global = local'
+      : `correlated windows, Gaussian approximation${l.trialsFactor !== undefined ? `, trials factor ${fmt(l.trialsFactor, 1)}` : ''}`;
+    console.log(`look-elsewhere ${METHOD_LABELS[l.method]} ε_B=${l.epsilonB}: max local Z ${fmt(l.localZMax, 2)} (window ${l.localZMaxWindowId}) → global Z ${l.globalZ !== null ? fmt(l.globalZ, 2) : l.globalZLower95 !== undefined ? `> ${fmt(l.globalZLower95, 2)} (95 % CL; no pseudo-experiment reached it)` : '∞ (local p-value underflows)'} (${how}; Šidák ${fmt(l.sidakBound.globalZ ?? Infinity, 2)})`);
+  }
   for (const n of results.notes ?? []) console.log(`note: ${n}`);
 }
