@@ -74,7 +74,7 @@ export interface ScanConfig {
    * CATHODE's template generator: `generator` 'flow' (default: the conditional MAF with `flow` options)
    * or 'gan' (the conditional GAN of lib/ml/gan with `gan` options); absent keys keep old plan keys.
    */
-  cathode: { flow: Record<string, unknown>; oversampling: number; bandwidth: number; flows: number; maxTrainEvents?: number; generator?: 'flow' | 'gan'; gan?: Record<string, unknown> };
+  cathode: { flow: Record<string, unknown>; oversampling: number; bandwidth: number; flows: number; generator?: 'flow' | 'gan'; gan?: Record<string, unknown> };
   /**
    * δsys per method and ε_B (keys are ε_B as written, e.g. "0.001"); IAD always 0. Without values,
    * δsys is measured on the control sample (MC-based). `dataDriven` adds CATHODE's sideband closure
@@ -92,9 +92,10 @@ export function checkScanConfig(cfg: ScanConfig, source = 'scan config'): ScanCo
   const samples: [string, DatasetSpec | undefined][] = [['dataset', cfg.dataset], ['template', cfg.template], ['control', cfg.control]];
   for (const [name, spec] of samples) {
     if (!spec) continue;
+    // The schema requires at least one source (anyOf); only "not two at once" is left to check here.
     const given = (['path', 'paths', 'generate'] as const).filter((k) => spec[k] !== undefined);
-    if (given.length !== 1)
-      throw new ConfigError(`${source}: ${name} needs exactly one of "path", "paths" or "generate", got ${given.length ? given.map((k) => `"${k}"`).join(' and ') : 'none'}`);
+    if (given.length > 1)
+      throw new ConfigError(`${source}: ${name} needs exactly one of "path", "paths" or "generate", got ${given.map((k) => `"${k}"`).join(' and ')}`);
     const r = spec.generate?.mJJRangeTeV;
     if (r && !(r[0] < r[1])) throw new ConfigError(`${source}: ${name}.generate.mJJRangeTeV must be [low, high] with low < high, got [${r.join(', ')}]`);
   }
