@@ -14,7 +14,6 @@ export interface CathodeSettings {
   oversampling: number;
   bandwidth: number;
   flows: number;
-  maxTrainEvents?: number;
   generator?: 'flow' | 'gan';
   gan?: Record<string, unknown>;
 }

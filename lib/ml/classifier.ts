@@ -1,14 +1,13 @@
 import type { Matrix } from './matrix.js';
 import type { Reporter } from '../util/reporter.js';
 import { ConfigError, InputError, ShapeError, didYouMean } from '../util/errors.js';
+import { checkModelDocument, type ModelDocument } from './modelDocument.js';
+
+export { MODEL_WRITER, MODEL_DOC_VERSION, MODEL_SCHEMA, checkModelDocument, modelHeader } from './modelDocument.js';
+export type { ModelDocument, ModelHeader } from './modelDocument.js';
 
 /** Training labels: 1 = SR data ("signal-like" class), 0 = background template. */
 export type Labels = Uint8Array;
-
-/** Writer tag stored in every model document. */
-export const MODEL_WRITER = 'sidewinder 0.1.0';
-/** Current version of the `sidewinder/model` document layout. */
-export const MODEL_DOC_VERSION = 1;
 
 /** Options every classifier's fit accepts. */
 export interface FitOptions {
@@ -30,16 +29,6 @@ export interface FittedClassifier {
   predictProba(X: Matrix): Float64Array;
   /** `{ schema: 'sidewinder/model', version, writer, kind, options, ... }` */
   toJSON(): ModelDocument;
-}
-
-/** Persisted model document; the envelope is checked by `checkModelDocument`, the body by each kind's loader. */
-export interface ModelDocument {
-  schema: 'sidewinder/model';
-  version: number;
-  writer: string;
-  kind: string;
-  options: Record<string, unknown>;
-  [key: string]: unknown;
 }
 
 /** An untrained classifier configuration: options stored, nothing learned. */
@@ -98,19 +87,6 @@ export function createClassifier(kind: string, options?: Record<string, unknown>
 export function loadModel(doc: unknown): FittedClassifier {
   const d = checkModelDocument(doc, 'loadModel');
   return modelKind(d.kind).load(d);
-}
-
-/** Check the common envelope of a model document; names the missing or wrong keys. */
-export function checkModelDocument(doc: unknown, where: string, kind?: string): ModelDocument {
-  if (typeof doc !== 'object' || doc === null) throw new InputError(`${where}: model document must be an object, got ${doc === null ? 'null' : typeof doc}`);
-  const d = doc as Record<string, unknown>;
-  const missing = ['schema', 'version', 'writer', 'kind', 'options'].filter((k) => !(k in d));
-  if (missing.length) throw new InputError(`${where}: model document lacks key(s) ${missing.join(', ')}`);
-  if (d.schema !== 'sidewinder/model') throw new InputError(`${where}: schema must be "sidewinder/model", got ${JSON.stringify(d.schema)}`);
-  if (typeof d.version !== 'number' || d.version < 1 || d.version > MODEL_DOC_VERSION)
-    throw new InputError(`${where}: document version ${JSON.stringify(d.version)} is not supported (this reader knows 1..${MODEL_DOC_VERSION})`);
-  if (kind !== undefined && d.kind !== kind) throw new InputError(`${where}: expected a "${kind}" model, got kind ${JSON.stringify(d.kind)}`);
-  return d as ModelDocument;
 }
 
 /** Check X / y / weights of a fit call; returns the number of rows. */

@@ -12,16 +12,17 @@ import {
   type Labels,
   type ModelDocument,
   MODEL_DOC_VERSION,
-  MODEL_WRITER,
   checkFitInputs,
   checkModelDocument,
   createClassifier,
   loadModel,
   modelKind,
+  modelHeader,
   modelModules,
   registerModelKind,
 } from './classifier.js';
 import { createRng } from '../util/rng.js';
+import { defaultsOf, resolveOptions, type OptionTable } from '../util/options.js';
 import { ConfigError, InputError, ShapeError } from '../util/errors.js';
 
 export interface EnsembleOptions {
@@ -33,7 +34,14 @@ export interface EnsembleOptions {
   baseOptions: Record<string, unknown>;
 }
 
-export const ENSEMBLE_DEFAULTS: Readonly<EnsembleOptions> = Object.freeze({ members: 10, base: 'hgb', baseOptions: {} });
+/** Declared constraints, defaults and meaning of every option (checked by `resolveOptions`). */
+export const ENSEMBLE_OPTIONS: OptionTable<EnsembleOptions> = Object.freeze({
+  members: { type: 'integer', min: 1, default: 10, description: 'Number of members.' },
+  base: { type: 'string', default: 'hgb', description: "Kind of every member (a registered model kind other than 'ensemble')." },
+  baseOptions: { type: 'object', default: Object.freeze({}), description: 'Options of every member (checked by the base kind).' },
+});
+
+export const ENSEMBLE_DEFAULTS: Readonly<EnsembleOptions> = defaultsOf(ENSEMBLE_OPTIONS);
 
 /** Seed of member m of an ensemble fitted with `seed`. */
 export const memberSeed = (seed: number, m: number): number => createRng(seed).fork(`ensemble/member:${m}`).nextUint32();
@@ -44,12 +52,10 @@ export class EnsembleClassifier implements Classifier<EnsembleOptions> {
   readonly options: Readonly<EnsembleOptions>;
 
   constructor(options: Partial<EnsembleOptions> = {}) {
-    const o = { ...ENSEMBLE_DEFAULTS, ...options };
-    for (const k of Object.keys(options)) if (!(k in ENSEMBLE_DEFAULTS)) throw new ConfigError(`EnsembleClassifier: unknown option "${k}" (known: members, base, baseOptions)`);
-    if (!Number.isInteger(o.members) || o.members < 1) throw new ConfigError(`EnsembleClassifier: members must be an integer ≥ 1, got ${JSON.stringify(o.members)}`);
+    const o = resolveOptions('EnsembleClassifier', ENSEMBLE_OPTIONS, options);
     if (o.base === 'ensemble') throw new ConfigError('EnsembleClassifier: base must not be "ensemble"');
     modelKind(o.base);
-    this.options = Object.freeze(o);
+    this.options = o;
   }
 
   async fit(X: Matrix, y: Labels, opts: FitOptions): Promise<FittedEnsemble> {
@@ -92,20 +98,16 @@ export class FittedEnsemble implements FittedClassifier {
 
   toJSON(): ModelDocument {
     return {
-      schema: 'sidewinder/model',
-      version: MODEL_DOC_VERSION,
-      writer: MODEL_WRITER,
-      kind: 'ensemble',
+      ...modelHeader('ensemble'),
       options: { ...this.options },
       members: this.members.map((m) => m.toJSON()),
     };
   }
 
   static fromJSON(doc: unknown): FittedEnsemble {
-    const d = checkModelDocument(doc, 'FittedEnsemble.fromJSON', 'ensemble');
-    if (!Array.isArray(d.members)) throw new InputError('FittedEnsemble.fromJSON: document lacks the "members" array');
-    const o = d.options as Partial<EnsembleOptions>;
-    return new FittedEnsemble({ ...ENSEMBLE_DEFAULTS, ...o }, d.members.map((m) => loadModel(m)));
+    const d = checkModelDocument(doc, 'FittedEnsemble.fromJSON', { kind: 'ensemble', versions: [MODEL_DOC_VERSION], keys: ['members'] });
+    if (!Array.isArray(d.members)) throw new InputError('FittedEnsemble.fromJSON: "members" must be an array of model documents');
+    return new FittedEnsemble(resolveOptions('FittedEnsemble.fromJSON', ENSEMBLE_OPTIONS, d.options), d.members.map((m) => loadModel(m)));
   }
 }
 

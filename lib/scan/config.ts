@@ -111,9 +111,10 @@ export function checkScanConfig(cfg: ScanConfig, source = 'scan config'): ScanCo
   const samples: [string, DatasetSpec | undefined][] = [['dataset', cfg.dataset], ['template', cfg.template], ['control', cfg.control]];
   for (const [name, spec] of samples) {
     if (!spec) continue;
+    // The schema requires at least one source (anyOf); only "not two at once" is left to check here.
     const given = (['path', 'paths', 'generate'] as const).filter((k) => spec[k] !== undefined);
-    if (given.length !== 1)
-      throw new ConfigError(`${source}: ${name} needs exactly one of "path", "paths" or "generate", got ${given.length ? given.map((k) => `"${k}"`).join(' and ') : 'none'}`);
+    if (given.length > 1)
+      throw new ConfigError(`${source}: ${name} needs exactly one of "path", "paths" or "generate", got ${given.map((k) => `"${k}"`).join(' and ')}`);
     const r = spec.generate?.mJJRangeTeV;
     if (r && !(r[0] < r[1])) throw new ConfigError(`${source}: ${name}.generate.mJJRangeTeV must be [low, high] with low < high, got [${r.join(', ')}]`);
   }

@@ -18,6 +18,7 @@
  * observation, so it measures how significantly the simulation itself shows the signal (its statistics
  * set the errors); with unit weights the Poisson likelihood is used (fitHistogram's `auto`).
  */
+import { SIDEWINDER_WRITER } from '../util/packageRoot.js';
 import { createRng, type Rng } from '../util/rng.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import { InputError, SidewinderError } from '../util/errors.js';
@@ -115,7 +116,7 @@ export interface SearchResults {
   timings: Record<string, number>;
 }
 
-export const SEARCH_WRITER = 'sidewinder 0.1.0';
+export const SEARCH_WRITER = SIDEWINDER_WRITER;
 
 const record = (h: Histogram): SpectrumRecord => ({ values: Array.from(h.values), variances: Array.from(h.variances) });
 

@@ -4,6 +4,7 @@
  * package (`dist/lib/util/packageRoot.js`, one directory deeper). Every read of a file shipped with
  * the package goes through here, so the two layouts cannot drift apart.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** True when running the compiled package (dist/), false when running the TypeScript sources. */
@@ -24,3 +25,9 @@ export function packageFileUrl(relativePath: string): URL {
 export function packageFile(relativePath: string): string {
   return fileURLToPath(packageFileUrl(relativePath));
 }
+
+/** The package's version, read from its package.json (one source: no version string typed in code). */
+export const PACKAGE_VERSION: string = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
+
+/** Writer tag of every document sidewinder writes (models, results): `sidewinder <version>`. */
+export const SIDEWINDER_WRITER = `sidewinder ${PACKAGE_VERSION}`;

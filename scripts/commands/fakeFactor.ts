@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../lib/util/errors.js';
 import { fakeFactorEstimate, fakeFactorFromRate, measureFakeFactors, type FakeFactorEvents } from '../../lib/stats/background/fakeFactor.js';
-import { fitFakeFactorModel, fakeFactorModelEstimate, type FakeFactorModelEvents } from '../../lib/stats/background/flowFakeFactor.js';
+import { fitFakeFactorModel, fakeFactorModelEstimate, type FakeFactorModelEvents } from '../../lib/stats/background/bdtFakeFactor.js';
+import { warnDeprecated } from '../cliErrors.js';
 import { fmt, numberList, numberOption, readCsvColumns, toJson } from './classicalInput.js';
 
 /** Events for the unbinned model: per object k the columns <variable>k and tightk [, weight]. */
@@ -56,17 +57,19 @@ export function register(program: Command): void {
     .option('--events <csv>', 'per-event mode: data events, columns pt1, eta1, tight1 [, pt2, eta2, tight2]')
     .option('--mc <csv>', 'per-event mode: prompt MC events, same columns plus weight')
     .option('--objects <n>', 'objects per event in --events/--mc: 1 or 2', '2')
-    .option('--model <kind>', 'per-event mode: binned (F(pT, η) map from --pt-edges/--eta-edges) or flow (unbinned F(x) from a tight-vs-loose classifier density ratio)', 'binned')
-    .option('--variables <list>', '--model flow: object variables (control columns; events columns <name>1, <name>2)', 'pt,eta')
-    .option('--seed <n>', '--model flow: seed', '1')
+    .option('--model <kind>', 'per-event mode: binned (F(pT, η) map from --pt-edges/--eta-edges) or bdt (unbinned F(x) = c/(1 − c) from a boosted-decision-tree tight-vs-loose classifier; "flow" is a deprecated alias)', 'binned')
+    .option('--variables <list>', '--model bdt: object variables (control columns; events columns <name>1, <name>2)', 'pt,eta')
+    .option('--seed <n>', '--model bdt: seed', '1')
     .option('--json', 'print JSON')
     .action((o: FfCliOptions) => {
       if (o.control || o.events) {
-        if (o.model !== 'binned' && o.model !== 'flow') throw new ConfigError(`--model: expected "binned" or "flow", got "${o.model}"`);
+        // 'flow' was the old, misleading name of the tree-classifier model (it never was a flow).
+        if (o.model === 'flow') { warnDeprecated('--model flow', '--model bdt (a boosted-decision-tree classifier; it never was a flow)'); o.model = 'bdt'; }
+        if (o.model !== 'binned' && o.model !== 'bdt') throw new ConfigError(`--model: expected "binned" or "bdt", got "${o.model}"`);
         if (!o.control || !o.events || (o.model === 'binned' && !o.ptEdges)) throw new ConfigError(`fake-factor per-event mode needs --control${o.model === 'binned' ? ', --pt-edges' : ''} and --events (and optionally --mc)`);
         const nObj = numberOption(o.objects, '--objects');
         if (nObj !== 1 && nObj !== 2) throw new ConfigError(`--objects: expected 1 or 2, got ${o.objects}`);
-        if (o.model === 'flow') {
+        if (o.model === 'bdt') {
           const vars = o.variables.split(',').map((s) => s.trim()).filter((s) => s !== '');
           let cr: Record<string, Float64Array>;
           try { cr = readCsvColumns(o.control, [...vars, 'tight', 'weight']); } catch { cr = readCsvColumns(o.control, [...vars, 'tight']); }
@@ -74,8 +77,8 @@ export function register(program: Command): void {
           vars.forEach((v, j) => { for (let i = 0; i < n; i++) x[i * d + j] = cr[v][i]; });
           const model = fitFakeFactorModel({ data: x, rows: n, cols: d }, cr.tight, vars, { weights: cr.weight, seed: numberOption(o.seed, '--seed') });
           const e = fakeFactorModelEstimate(readModelEvents(o.events, nObj, vars, false), model, o.mc ? readModelEvents(o.mc, nObj, vars, true) : undefined);
-          if (o.json) { console.log(toJson({ ...e, model: 'flow', variables: vars, closureRatio: model.closureRatio })); return; }
-          console.log(`unbinned F(${vars.join(', ')}) from ${n} control objects; closure Σ_loose F / N_tight = ${fmt(model.closureRatio, 4)}`);
+          if (o.json) { console.log(toJson({ ...e, model: 'bdt', variables: vars, closureRatio: model.closureRatio })); return; }
+          console.log(`unbinned BDT F(${vars.join(', ')}) from ${n} control objects; closure Σ_loose F / N_tight = ${fmt(model.closureRatio, 4)}`);
           console.log(`N_fakes = ${fmt(e.nFakes, 3)} ± ${fmt(e.sigmaStat, 3)} (stat) = data ${fmt(e.dataTerm, 3)} − prompt MC ${fmt(e.promptTerm, 3)}`);
           return;
         }

@@ -109,12 +109,15 @@ describe('conditional GAN', () => {
   });
 
   it('rejects bad input and options, naming them', () => {
-    expect(() => fitConditionalGan(toy.x, toy.m.subarray(0, 10))).toThrow(/x has 16000 rows, m has 10/);
-    expect(() => fitConditionalGan(toy.x, toy.m, { epochs: 0 })).toThrow(/epochs must be a positive integer/);
-    expect(() => fitConditionalGan(toy.x, toy.m, { loss: 'lsgan' as never })).toThrow(/loss must be/);
-    expect(() => fitConditionalGan(toy.x, toy.m, { selection: 'kl' as never })).toThrow(/selection must be/);
-    expect(() => fitConditionalGan(toy.x, toy.m, { gradientPenalty: -1 })).toThrow(/gradientPenalty must be/);
-    expect(() => fitConditionalGan({ data: new Float64Array(20), rows: 10, cols: 2 }, new Float64Array(10), { logitFeatures: false })).toThrow(/too few/);
+    expect(() => fitConditionalGan(toy.x, toy.m.subarray(0, 10), { seed: 1 })).toThrow(/x has 16000 rows, m has 10/);
+    expect(() => fitConditionalGan(toy.x, toy.m, { epochs: 0, seed: 1 })).toThrow(/epochs must be an integer ≥ 1, got 0/);
+    expect(() => fitConditionalGan(toy.x, toy.m, { loss: 'lsgan' as never, seed: 1 })).toThrow(/loss must be "wgan-gp", "wasserstein", "hinge" or "non-saturating", got "lsgan"/);
+    expect(() => fitConditionalGan(toy.x, toy.m, { selection: 'kl' as never, seed: 1 })).toThrow(/selection must be/);
+    expect(() => fitConditionalGan(toy.x, toy.m, { gradientPenalty: -1, seed: 1 })).toThrow(/gradientPenalty must be a number ≥ 0/);
+    // Unknown keys were silently ignored before, and an unseeded fit used seed 1.
+    expect(() => fitConditionalGan(toy.x, toy.m, { epoch: 3, seed: 1 } as never)).toThrow(/unknown option "epoch" \(did you mean "epochs".*valid options: noiseDim, hidden/);
+    expect(() => fitConditionalGan(toy.x, toy.m, {} as never)).toThrow(/option seed is required/);
+    expect(() => fitConditionalGan({ data: new Float64Array(20), rows: 10, cols: 2 }, new Float64Array(10), { logitFeatures: false, seed: 1 })).toThrow(/too few/);
   });
 });
 

@@ -11,7 +11,7 @@ const args = (...a: string[]) => ['--import', 'tsx', join(repo, 'scripts/cli.ts'
 const cli = (...a: string[]): string => execFileSync(process.execPath, args(...a), { cwd: repo, encoding: 'utf8' });
 const dir = mkdtempSync(join(tmpdir(), 'sw-bkg-cli-'));
 
-describe('sidewinder dcor / charge-flip / fake-factor --model flow', () => {
+describe('sidewinder dcor / charge-flip / fake-factor --model bdt', () => {
   it('dcor: 1 for a linear column, near 0 for an independent one, with a permutation p-value', () => {
     const rng = createRng(1), rows = ['a,b,c'];
     for (let i = 0; i < 2000; i++) { const a = rng.normal(); rows.push(`${a},${3 * a - 1},${rng.normal()}`); }
@@ -39,7 +39,7 @@ describe('sidewinder dcor / charge-flip / fake-factor --model flow', () => {
     expect(fit.errors[0]).toBeGreaterThan(0);
   });
 
-  it('fake-factor --model flow closes on a toy; --model is validated', () => {
+  it('fake-factor --model bdt closes on a toy; the old spelling --model flow warns and gives the same; --model is validated', () => {
     const rng = createRng(5), f = (pt: number) => 0.1 + 0.3 * Math.exp(-(pt - 20) / 30);
     const cr = ['pt,eta,tight'], ev = ['pt1,eta1,tight1'];
     for (let i = 0; i < 20000; i++) { const pt = 20 + rng.exponential(1 / 30); cr.push(`${pt},${rng.normal()},${rng.uniform() < f(pt) ? 1 : 0}`); }
@@ -47,9 +47,17 @@ describe('sidewinder dcor / charge-flip / fake-factor --model flow', () => {
     for (let i = 0; i < 10000; i++) { const pt = 20 + rng.exponential(1 / 30), t = rng.uniform() < f(pt) ? 1 : 0; nT += t; ev.push(`${pt},${rng.normal()},${t}`); }
     writeFileSync(join(dir, 'cr.csv'), cr.join('\n'));
     writeFileSync(join(dir, 'ev.csv'), ev.join('\n'));
-    const r = JSON.parse(cli('fake-factor', '--model', 'flow', '--control', join(dir, 'cr.csv'), '--events', join(dir, 'ev.csv'), '--objects', '1', '--json')) as { nFakes: number; sigmaStat: number };
+    const run = (model: string) => spawnSync(process.execPath, args('fake-factor', '--model', model, '--control', join(dir, 'cr.csv'), '--events', join(dir, 'ev.csv'), '--objects', '1', '--json'), { cwd: repo, encoding: 'utf8' });
+    const bdt = run('bdt');
+    expect(bdt.status).toBe(0);
+    expect(bdt.stderr).not.toMatch(/deprecated/);
+    const r = JSON.parse(bdt.stdout) as { nFakes: number; sigmaStat: number; model: string };
+    expect(r.model).toBe('bdt');
     expect(Math.abs(r.nFakes - nT)).toBeLessThan(3 * Math.sqrt(r.sigmaStat ** 2 + nT));
+    const old = run('flow');
+    expect(old.stderr).toMatch(/warning: --model flow is deprecated; use --model bdt/);
+    expect(JSON.parse(old.stdout)).toEqual(r);
     const bad = spawnSync(process.execPath, args('fake-factor', '--model', 'kde', '--control', join(dir, 'cr.csv'), '--events', join(dir, 'ev.csv')), { cwd: repo, encoding: 'utf8' });
-    expect(bad.stderr).toMatch(/--model: expected "binned" or "flow", got "kde"/);
+    expect(bad.stderr).toMatch(/--model: expected "binned" or "bdt", got "kde"/);
   });
 });

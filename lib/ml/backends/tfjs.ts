@@ -9,7 +9,9 @@ import type { Rng } from '../../util/rng.js';
 import type { Reporter } from '../../util/reporter.js';
 import { MlpNetwork } from '../nn/network.js';
 import { bceWithLogitsInto } from '../nn/loss.js';
-import { keepBest, type EpochSnapshot, type PreparedSet, type TrainResult, type TrainSettings } from '../nn/train.js';
+import type { EpochSnapshot, TrainResult, TrainSettings } from '../nn/train.js';
+import type { PreparedSet } from '../nn/gradient.js';
+import { BestEpochs } from '../epochEnsemble.js';
 
 /** The part of the tfjs API used here. */
 export type TfLike = Pick<typeof TF, 'tensor1d' | 'tensor2d' | 'variable' | 'train' | 'tidy' | 'relu' | 'matMul' | 'add' | 'sub' | 'mul' | 'mean' | 'log1p' | 'exp' | 'abs' | 'neg' | 'scalar' | 'dispose'>;
@@ -32,7 +34,7 @@ export async function trainNetworkTfjs(tf: TfLike, train: PreparedSet, val: Prep
     return h;
   };
   const xb = new Float32Array(st.batchSize * d), yb = new Float32Array(st.batchSize), wb = new Float32Array(st.batchSize);
-  const kept: EpochSnapshot[] = [];
+  const kept = new BestEpochs<EpochSnapshot>(st.ensembleEpochs);
   const trainLoss: number[] = [], valLoss: number[] = [];
   try {
     for (let epoch = 0; epoch < st.epochs; epoch++) {
@@ -80,7 +82,7 @@ export async function trainNetworkTfjs(tf: TfLike, train: PreparedSet, val: Prep
         vl = sum / wsum;
       }
       valLoss.push(vl);
-      keepBest(kept, { epoch, valLoss: vl, params }, st.ensembleEpochs);
+      kept.offer(vl, () => ({ epoch, valLoss: vl, params }));
       reporter.progress('epochs', epoch + 1, st.epochs);
       reporter.log('debug', `mlp[tfjs] epoch ${epoch + 1}/${st.epochs}: train loss ${trainLoss[epoch].toFixed(5)}, validation loss ${vl.toFixed(5)}`);
     }
@@ -88,7 +90,7 @@ export async function trainNetworkTfjs(tf: TfLike, train: PreparedSet, val: Prep
     tf.dispose(vars);
     (opt as unknown as { dispose?: () => void }).dispose?.();
   }
-  return { snapshots: kept, trainLoss, valLoss };
+  return { snapshots: kept.best(), trainLoss, valLoss };
 }
 
 /** Current tfjs variables in the kernels' flat parameter layout. */

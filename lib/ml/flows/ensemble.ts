@@ -6,8 +6,9 @@ import type { Matrix } from '../matrix.js';
 import type { Rng } from '../../util/rng.js';
 import { createRng } from '../../util/rng.js';
 import { InputError, ShapeError } from '../../util/errors.js';
+import { checkModelDocument, modelHeader } from '../modelDocument.js';
 import {
-  FittedFlow, loadFlow, addSampleChecks, FLOW_DOC_VERSION, FLOW_DOC_READABLE, FLOW_WRITER, type FlowDocument, type CheckedSample, type SampleCheck,
+  FittedFlow, loadFlow, addSampleChecks, FLOW_DOC_VERSION, FLOW_DOC_READABLE, type FlowDocument, type CheckedSample, type SampleCheck,
 } from './fittedFlow.js';
 import { fitConditionalFlow } from './fit.js';
 import type { FitFlowOptions } from './options.js';
@@ -126,7 +127,7 @@ export class FlowEnsemble implements ConditionalDensity {
 
   toJSON(): FlowEnsembleDocument {
     return {
-      schema: 'sidewinder/model', version: FLOW_DOC_VERSION, writer: FLOW_WRITER, kind: 'conditional-maf-ensemble',
+      ...modelHeader('conditional-maf-ensemble', FLOW_DOC_VERSION),
       options: { size: this.flows.length }, flows: this.flows.map((f) => f.toJSON()),
     };
   }
@@ -134,10 +135,7 @@ export class FlowEnsemble implements ConditionalDensity {
 
 /** Rebuild an ensemble from `FlowEnsemble.toJSON()` output. */
 export function loadFlowEnsemble(doc: unknown): FlowEnsemble {
-  const d = doc as Partial<FlowEnsembleDocument> | null;
-  if (!d || typeof d !== 'object') throw new InputError(`loadFlowEnsemble: expected an ensemble document object`);
-  if (d.kind !== 'conditional-maf-ensemble') throw new InputError(`loadFlowEnsemble: kind is ${JSON.stringify(d.kind)}, expected "conditional-maf-ensemble"`);
-  if (!FLOW_DOC_READABLE.includes(d.version as number)) throw new InputError(`loadFlowEnsemble: document version ${String(d.version)} is not supported (this reader knows ${FLOW_DOC_READABLE.join(', ')})`);
-  if (!Array.isArray(d.flows)) throw new InputError('loadFlowEnsemble: document lacks "flows"');
-  return new FlowEnsemble(d.flows.map((f) => loadFlow(f)));
+  const d = checkModelDocument(doc, 'loadFlowEnsemble', { kind: 'conditional-maf-ensemble', versions: FLOW_DOC_READABLE, keys: ['flows'] });
+  if (!Array.isArray(d.flows)) throw new InputError('loadFlowEnsemble: "flows" must be an array of flow documents');
+  return new FlowEnsemble(d.flows.map((f: unknown) => loadFlow(f)));
 }

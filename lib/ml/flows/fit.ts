@@ -13,6 +13,7 @@ import { fitPreprocessing, preprocess, type Preprocessed } from './preprocess.js
 import { resolveFlowOptions, type FitFlowOptions, type FlowTrainingOptions } from './options.js';
 import { FittedFlow, type FlowMember } from './fittedFlow.js';
 import { createStepRunner, type StepRunner } from './parallel.js';
+import { BestEpochs } from '../epochEnsemble.js';
 
 const ADAM_BETA1 = 0.9, ADAM_BETA2 = 0.999, ADAM_EPS = 1e-8;
 
@@ -90,10 +91,10 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   const stride = replicas ? o.batchSize * o.threads : o.batchSize;
   const minRows = replicas ? 2 * o.threads : 2;
 
-  const members: FlowMember[] = [];
+  const best = new BestEpochs<FlowMember>(o.keepBestEpochs);
   const trainLoss: number[] = [], validationLoss: number[] = [], epochSeconds: number[] = [];
   const valLogP = new Float64Array(nVal);
-  let step = 0, best = Infinity, sinceBest = 0, epochsRun = 0;
+  let step = 0, lowest = Infinity, sinceBest = 0, epochsRun = 0;
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const order = root.fork(`epoch:${epoch}`).permutation(nTrain);
@@ -122,16 +123,10 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
       trainLoss.push(lossSum / seen);
       validationLoss.push(v);
       epochsRun = epoch;
-      // Keep the best epochs (sorted by validation loss).
-      if (members.length < o.keepBestEpochs || v < members[members.length - 1].validationLoss) {
-        const snap: FlowMember = { epoch, validationLoss: v, params: engine.params.slice(), bnStats: engine.bnStats.slice() };
-        members.push(snap);
-        members.sort((p, q) => p.validationLoss - q.validationLoss || p.epoch - q.epoch);
-        if (members.length > o.keepBestEpochs) members.pop();
-      }
+      best.offer(v, () => ({ epoch, validationLoss: v, params: engine.params.slice(), bnStats: engine.bnStats.slice() }));
       reporter.progress('flow epochs', epoch, o.epochs);
       reporter.log('debug', `flow epoch ${epoch}: train ${trainLoss[epoch - 1].toFixed(4)}, validation ${v.toFixed(4)}`, { epoch, trainLoss: trainLoss[epoch - 1], validationLoss: v });
-      if (v < best) { best = v; sinceBest = 0; } else sinceBest++;
+      if (v < lowest) { lowest = v; sinceBest = 0; } else sinceBest++;
       if (o.patience !== null && sinceBest >= o.patience) {
         reporter.log('info', `flow: early stop after epoch ${epoch} (no improvement in ${o.patience} epochs)`);
         break;
@@ -140,7 +135,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   } finally {
     await runner.close();
   }
-  members.sort((p, q) => p.epoch - q.epoch);
+  const members = best.best().sort((p, q) => p.epoch - q.epoch);
   return new FittedFlow({
     options: o, shape, preprocessing: prep, members,
     history: {

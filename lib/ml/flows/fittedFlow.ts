@@ -6,6 +6,7 @@
 import type { Matrix } from '../matrix.js';
 import type { Rng } from '../../util/rng.js';
 import { InputError, ShapeError } from '../../util/errors.js';
+import { checkModelDocument, modelHeader, type ModelHeader } from '../modelDocument.js';
 import { MafLayout, type MafShape } from './maf.js';
 import { MafEngine } from './engine.js';
 import { MafSampler } from './sampler.js';
@@ -14,8 +15,6 @@ import {
 } from './preprocess.js';
 import { resolveFlowOptions, type FlowTrainingOptions } from './options.js';
 
-/** Writer tag stored in every document. */
-export const FLOW_WRITER = 'sidewinder 0.1.0';
 /**
  * Current document version (bump on any layout change; keep a reader for old ones).
  * v3: members' bnStats are the full training set's batch-norm statistics (options.batchNormStatistics
@@ -90,11 +89,7 @@ export interface FlowHistory {
 }
 
 /** Persisted flow document (options.transform and shape.spline say which transform the blocks use). */
-export interface FlowDocument {
-  schema: 'sidewinder/model';
-  version: number;
-  writer: string;
-  kind: 'conditional-maf';
+export interface FlowDocument extends ModelHeader<'conditional-maf'> {
   options: FlowTrainingOptions;
   shape: MafShape;
   preprocessing: FlowPreprocessing;
@@ -300,7 +295,7 @@ export class FittedFlow {
   /** Versioned JSON document (weights as base64 little-endian float32: exact round trip). */
   toJSON(): FlowDocument {
     return {
-      schema: 'sidewinder/model', version: FLOW_DOC_VERSION, writer: FLOW_WRITER, kind: 'conditional-maf',
+      ...modelHeader('conditional-maf', FLOW_DOC_VERSION),
       options: { ...this.options }, shape: { ...this.shape }, preprocessing: this.preprocessing, history: this.history,
       members: this.members.map((mb) => ({
         epoch: mb.epoch, validationLoss: mb.validationLoss, params: f32ToBase64(mb.params), bnStats: f32ToBase64(mb.bnStats),
@@ -311,14 +306,7 @@ export class FittedFlow {
 
 /** Rebuild a flow from `toJSON()` output (e.g. after JSON.parse), checking tag, version and keys. */
 export function loadFlow(doc: unknown): FittedFlow {
-  if (doc === null || typeof doc !== 'object') throw new InputError(`loadFlow: expected a flow document object, got ${doc === null ? 'null' : typeof doc}`);
-  const d = doc as Partial<FlowDocument>;
-  if (d.schema !== 'sidewinder/model') throw new InputError(`loadFlow: schema is ${JSON.stringify(d.schema)}, expected "sidewinder/model"`);
-  if (d.kind !== 'conditional-maf') throw new InputError(`loadFlow: kind is ${JSON.stringify(d.kind)}, expected "conditional-maf"`);
-  if (!FLOW_DOC_READABLE.includes(d.version as number))
-    throw new InputError(`loadFlow: document version ${String(d.version)} is not supported (this reader knows ${FLOW_DOC_READABLE.join(', ')})`);
-  const missing = (['options', 'shape', 'preprocessing', 'history', 'members'] as const).filter((k) => d[k] === undefined);
-  if (missing.length) throw new InputError(`loadFlow: document lacks ${missing.map((k) => `"${k}"`).join(', ')}`);
+  const d = checkModelDocument(doc, 'loadFlow', { kind: 'conditional-maf', versions: FLOW_DOC_READABLE, keys: ['shape', 'preprocessing', 'history', 'members'] }) as unknown as Partial<FlowDocument>;
   const stored = d.options as Partial<FlowTrainingOptions>;
   if (d.version === 1 && (stored.transform !== undefined || (d.shape as MafShape).spline !== undefined))
     throw new InputError('loadFlow: a version-1 document holds an affine MAF only, but this one names a transform or spline');

@@ -1,6 +1,6 @@
 /** Conditional density estimation for CATHODE: masked autoregressive flows. */
 export { fitConditionalFlow } from './fit.js';
-export { FittedFlow, loadFlow, addSampleChecks, FLOW_DOC_VERSION, FLOW_DOC_READABLE, FLOW_WRITER, MAX_SAMPLE_REDRAWS } from './fittedFlow.js';
+export { FittedFlow, loadFlow, addSampleChecks, FLOW_DOC_VERSION, FLOW_DOC_READABLE, MAX_SAMPLE_REDRAWS } from './fittedFlow.js';
 export type { FlowDocument, FlowHistory, FlowMember, SampleCheck, CheckedSample } from './fittedFlow.js';
 export { FLOW_PRESETS, FLOW_DEFAULTS, resolveFlowOptions } from './options.js';
 export type { FlowTrainingOptions, FitFlowOptions } from './options.js';

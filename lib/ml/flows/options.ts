@@ -2,6 +2,7 @@
  * Options of the conditional flow fit: presets, defaults and one validation table.
  */
 import { ConfigError, didYouMean } from '../../util/errors.js';
+import { defaultsOf, resolveOptions, type OptionTable } from '../../util/options.js';
 import type { Reporter } from '../../util/reporter.js';
 
 /** Numeric training and architecture options (all serialised with a trained flow). */
@@ -60,6 +61,31 @@ export interface FlowTrainingOptions {
 }
 
 /**
+ * Declared constraints, defaults (the `default` preset) and meaning of every option, checked by
+ * `resolveOptions`; the descriptions are those of {@link FlowTrainingOptions}.
+ */
+export const FLOW_OPTIONS: OptionTable<FlowTrainingOptions> = Object.freeze({
+  blocks: { type: 'integer', min: 1, default: 6, description: 'Number of MADE blocks (each followed by batch norm and a reversal).' },
+  hidden: { type: 'integer', min: 1, default: 64, description: 'Hidden units in each of the two MADE hidden layers.' },
+  epochs: { type: 'integer', min: 1, default: 8, description: 'Training epochs (an upper limit when `patience` is set).' },
+  batchSize: { type: 'integer', min: 2, default: 256, description: 'Mini-batch size (batch norm needs two rows).' },
+  learningRate: { type: 'number', min: 0, exclusiveMin: true, default: 1e-3, description: 'Adam learning rate.' },
+  weightDecay: { type: 'number', min: 0, default: 1e-6, description: 'Decoupled weight decay (AdamW form: w ← w − lr·wd·w each step).' },
+  keepBestEpochs: { type: 'integer', min: 1, default: 3, description: 'Keep this many epochs with the lowest validation loss; sample an equal share from each.' },
+  validationFraction: { type: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: 0.2, description: 'Fraction of the training events held out for the validation loss (when no validation set is given).' },
+  patience: { type: 'integer', min: 1, nullable: true, default: null, description: 'Stop after this many epochs without a new best validation loss (null: never).' },
+  maxEvents: { type: 'integer', min: 4, nullable: true, default: 300_000, description: 'Use at most this many events (a seeded random subset; null: all).' },
+  batchNormStatistics: { type: 'enum', values: ['training-set', 'running'], default: 'training-set', description: 'Which batch-norm statistics evaluation, best-epoch selection and sampling use.' },
+  batchNormMomentum: { type: 'number', min: 0, max: 1, exclusiveMin: true, default: 0.1, description: "Batch-norm running-statistics weight of the current batch (torch convention; 'running' statistics only)." },
+  batchNormEps: { type: 'number', min: 0, exclusiveMin: true, default: 1e-5, description: 'Batch-norm ε.' },
+  threads: { type: 'integer', min: 1, max: 64, default: 1, description: 'worker_threads for data-parallel training (1 = in this thread).' },
+  dataParallel: { type: 'enum', values: ['syncBatchNorm', 'replicas'], default: 'replicas', description: 'How a step is shared by `threads` > 1 threads.' },
+  transform: { type: 'enum', values: ['affine', 'rq-spline'], default: 'affine', description: "Elementwise transform of each MADE block: 'affine' (MAF) or 'rq-spline' (rational-quadratic spline)." },
+  splineBins: { type: 'integer', min: 2, max: 128, default: 8, description: "Spline bins K (transform 'rq-spline')." },
+  splineBound: { type: 'number', min: 0, max: 100, exclusiveMin: true, default: 3, description: "Spline tail bound B in the standardised flow space (transform 'rq-spline')." },
+});
+
+/**
  * `paper`: the CATHODE recipe (15 MADE blocks × 128 hidden, Adam 1e-4, weight decay 1e-6, batch 256,
  * 100 epochs, 10 best epochs). `default`: a laptop preset for a nine-window scan — smaller network,
  * larger learning rate, fewer epochs, at most 300k events.
@@ -70,17 +96,10 @@ export interface FlowTrainingOptions {
  */
 export const FLOW_PRESETS: Readonly<Record<'paper' | 'default', Readonly<FlowTrainingOptions>>> = Object.freeze({
   paper: Object.freeze({
-    blocks: 15, hidden: 128, epochs: 100, batchSize: 256, learningRate: 1e-4, weightDecay: 1e-6,
-    keepBestEpochs: 10, validationFraction: 0.2, patience: null, maxEvents: null, batchNormStatistics: 'training-set',
-    batchNormMomentum: 0.1, batchNormEps: 1e-5, threads: 1, dataParallel: 'syncBatchNorm',
-    transform: 'affine', splineBins: 8, splineBound: 3,
+    ...defaultsOf(FLOW_OPTIONS),
+    blocks: 15, hidden: 128, epochs: 100, learningRate: 1e-4, keepBestEpochs: 10, maxEvents: null, dataParallel: 'syncBatchNorm',
   }),
-  default: Object.freeze({
-    blocks: 6, hidden: 64, epochs: 8, batchSize: 256, learningRate: 1e-3, weightDecay: 1e-6,
-    keepBestEpochs: 3, validationFraction: 0.2, patience: null, maxEvents: 300_000, batchNormStatistics: 'training-set',
-    batchNormMomentum: 0.1, batchNormEps: 1e-5, threads: 1, dataParallel: 'replicas',
-    transform: 'affine', splineBins: 8, splineBound: 3,
-  }),
+  default: defaultsOf(FLOW_OPTIONS),
 });
 
 /** Defaults: the `default` preset. */
@@ -98,52 +117,15 @@ export interface FitFlowOptions extends Partial<FlowTrainingOptions> {
   reporter?: Reporter;
 }
 
-type Check = (v: unknown) => boolean;
-const posInt: Check = (v) => Number.isInteger(v) && (v as number) >= 1;
-const posNum: Check = (v) => typeof v === 'number' && Number.isFinite(v) && v > 0;
-const nonNeg: Check = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-
-/** One table: option → (check, what is expected). */
-const TABLE: Record<keyof FlowTrainingOptions, [Check, string]> = {
-  blocks: [posInt, 'an integer ≥ 1'],
-  hidden: [posInt, 'an integer ≥ 1'],
-  epochs: [posInt, 'an integer ≥ 1'],
-  batchSize: [(v) => posInt(v) && (v as number) >= 2, 'an integer ≥ 2 (batch norm needs two rows)'],
-  learningRate: [posNum, 'a number > 0'],
-  weightDecay: [nonNeg, 'a number ≥ 0'],
-  keepBestEpochs: [posInt, 'an integer ≥ 1'],
-  validationFraction: [(v) => typeof v === 'number' && v > 0 && v < 1, 'a number in (0, 1)'],
-  patience: [(v) => v === null || posInt(v), 'null or an integer ≥ 1'],
-  maxEvents: [(v) => v === null || (posInt(v) && (v as number) >= 4), 'null or an integer ≥ 4'],
-  batchNormStatistics: [(v) => v === 'training-set' || v === 'running', '"training-set" or "running"'],
-  batchNormMomentum: [(v) => typeof v === 'number' && v > 0 && v <= 1, 'a number in (0, 1]'],
-  batchNormEps: [posNum, 'a number > 0'],
-  threads: [(v) => posInt(v) && (v as number) <= 64, 'an integer in [1, 64]'],
-  dataParallel: [(v) => v === 'syncBatchNorm' || v === 'replicas', '"syncBatchNorm" or "replicas"'],
-  transform: [(v) => v === 'affine' || v === 'rq-spline', '"affine" or "rq-spline"'],
-  splineBins: [(v) => posInt(v) && (v as number) >= 2 && (v as number) <= 128, 'an integer in [2, 128]'],
-  splineBound: [(v) => posNum(v) && (v as number) <= 100, 'a number in (0, 100]'],
-};
-
 const EXTRA_KEYS = ['preset', 'seed', 'xVal', 'mVal', 'reporter'];
 
 /** Merge preset and overrides; validate every option, naming the bad one. */
 export function resolveFlowOptions(opts: FitFlowOptions): FlowTrainingOptions {
   if (opts === null || typeof opts !== 'object') throw new ConfigError(`fitConditionalFlow: options must be an object with at least { seed }`);
-  const known = [...Object.keys(TABLE), ...EXTRA_KEYS];
-  for (const key of Object.keys(opts))
-    if (!known.includes(key)) throw new ConfigError(`fitConditionalFlow: unknown option "${key}"${didYouMean(key, known)}`);
   const presetName = opts.preset ?? 'default';
   const preset = FLOW_PRESETS[presetName];
   if (!preset) throw new ConfigError(`fitConditionalFlow: unknown preset "${String(presetName)}"${didYouMean(String(presetName), Object.keys(FLOW_PRESETS))}`);
+  const out = resolveOptions('fitConditionalFlow', FLOW_OPTIONS, opts, { base: preset, extraKeys: EXTRA_KEYS });
   if (!Number.isFinite(opts.seed)) throw new ConfigError(`fitConditionalFlow: seed must be a finite number, got ${String(opts.seed)}`);
-  const out = { ...preset } as FlowTrainingOptions;
-  for (const key of Object.keys(TABLE) as (keyof FlowTrainingOptions)[]) {
-    const v = opts[key];
-    if (v === undefined) continue;
-    const [ok, expected] = TABLE[key];
-    if (!ok(v)) throw new ConfigError(`fitConditionalFlow: option ${key} must be ${expected}, got ${String(v)}`);
-    (out as unknown as Record<string, unknown>)[key] = v;
-  }
   return out;
 }

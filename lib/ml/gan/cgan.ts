@@ -24,6 +24,9 @@ import { takeRows, type Matrix } from '../matrix.js';
 import { createRng, type Rng } from '../../util/rng.js';
 import { silent, type Reporter } from '../../util/reporter.js';
 import { ConfigError, InputError, ShapeError } from '../../util/errors.js';
+import { defaultsOf, resolveOptions, type OptionTable } from '../../util/options.js';
+import { checkModelDocument, modelHeader, type ModelHeader } from '../modelDocument.js';
+import { BestEpochs } from '../epochEnsemble.js';
 import { kdeMeanLogLikelihood, kdeMeanLogLikelihoodGroups, scottBandwidth } from './metrics.js';
 import { fitPreprocessing, preprocess, inversePreprocess, type FlowPreprocessing } from '../flows/preprocess.js';
 
@@ -87,11 +90,33 @@ export interface GanOptions {
   readonly seed: number;
 }
 
-export const GAN_DEFAULTS: Readonly<GanOptions> = Object.freeze({
-  noiseDim: 8, hidden: Object.freeze([64, 64]), epochs: 60, batchSize: 64, learningRate: 2e-4, learningRateSchedule: 'cosine', minLearningRateFraction: 0.05, beta1: 0.5, beta2: 0.999,
-  spectralNorm: false, discriminatorSteps: 1, loss: 'non-saturating', gradientPenalty: 10,
-  logitFeatures: true, maxEvents: 0, validationFraction: 0.2, selection: 'smeared', keepBest: 5, metricGenerations: 3, metricEvents: 1500, seed: 1,
+/** Declared constraints, defaults and meaning of every option (checked by `resolveOptions`; see {@link GanOptions}). */
+export const GAN_OPTIONS: OptionTable<GanOptions> = Object.freeze({
+  noiseDim: { type: 'integer', min: 1, default: 8, description: 'Latent dimension of z ~ N(0, 1).' },
+  hidden: { type: 'integer[]', min: 1, minItems: 1, default: [64, 64], description: 'Hidden layer widths of both networks.' },
+  epochs: { type: 'integer', min: 1, default: 60, description: 'Training epochs.' },
+  batchSize: { type: 'integer', min: 1, default: 64, description: 'Mini-batch size.' },
+  learningRate: { type: 'number', min: 0, exclusiveMin: true, default: 2e-4, description: 'Adam learning rate (start of the schedule).' },
+  learningRateSchedule: { type: 'enum', values: ['constant', 'cosine'], default: 'cosine', description: "'constant', or 'cosine': per epoch from learningRate down to learningRate·minLearningRateFraction." },
+  minLearningRateFraction: { type: 'number', min: 0, max: 1, default: 0.05, description: 'End of the cosine schedule as a fraction of learningRate.' },
+  beta1: { type: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.5, description: 'Adam β₁ (0.5 is the usual GAN choice).' },
+  beta2: { type: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.999, description: 'Adam β₂.' },
+  spectralNorm: { type: 'boolean', default: false, description: 'Spectral normalisation of the discriminator.' },
+  discriminatorSteps: { type: 'integer', min: 1, default: 1, description: 'Discriminator updates per generator update.' },
+  loss: { type: 'enum', values: ['wgan-gp', 'wasserstein', 'hinge', 'non-saturating'], default: 'non-saturating', description: 'Adversarial loss.' },
+  gradientPenalty: { type: 'number', min: 0, default: 10, description: 'λ of the WGAN-GP gradient penalty.' },
+  logitFeatures: { type: 'boolean', default: true, description: "CATHODE's flow preprocessing of the features (min–max, logit, standardise; inverted on sampling)." },
+  maxEvents: { type: 'integer', min: 0, default: 0, description: 'Train on at most this many events (a seeded random subset); 0 = all.' },
+  validationFraction: { type: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: 0.2, description: 'Fraction of events held out for model selection.' },
+  selection: { type: 'enum', values: ['smeared', 'symmetric'], default: 'smeared', description: 'Model-selection score.' },
+  keepBest: { type: 'integer', min: 1, default: 5, description: 'Epochs kept (best metric) in the epoch ensemble.' },
+  metricGenerations: { type: 'integer', min: 1, default: 3, description: "Generations averaged per epoch to tame the metric's fluctuations." },
+  metricEvents: { type: 'integer', min: 1, default: 1500, description: 'Held-out events used by the metric (KDE cost ∝ its square).' },
+  seed: { type: 'number', required: true, description: 'Seed of every random choice (required: no hidden default).' },
 });
+
+/** Defaults of every option but `seed`, which must be given. */
+export const GAN_DEFAULTS: Readonly<Omit<GanOptions, 'seed'>> = defaultsOf(GAN_OPTIONS);
 
 /** Per-epoch history. */
 export interface GanEpoch {
@@ -105,14 +130,9 @@ export interface GanEpoch {
 }
 
 export const GAN_DOC_VERSION = 1;
-export const GAN_WRITER = 'sidewinder 0.1.0';
 
 /** Persisted generator. */
-export interface GanDocument {
-  schema: 'sidewinder/model';
-  version: number;
-  writer: string;
-  kind: 'conditional-gan';
+export interface GanDocument extends ModelHeader<'conditional-gan'> {
   options: GanOptions;
   dims: number;
   xMean: number[]; xStd: number[]; mMean: number; mStd: number;
@@ -122,19 +142,6 @@ export interface GanDocument {
   /** Present when trained with logitFeatures. */
   preprocessing?: FlowPreprocessing;
 }
-
-const checkOptions = (o: GanOptions): void => {
-  const posInt = (k: keyof GanOptions) => { const v = o[k] as number; if (!Number.isInteger(v) || v < 1) throw new ConfigError(`conditional GAN: ${k} must be a positive integer, got ${String(v)}`); };
-  (['noiseDim', 'epochs', 'batchSize', 'keepBest', 'metricGenerations', 'metricEvents', 'discriminatorSteps'] as const).forEach(posInt);
-  if (!['wgan-gp', 'wasserstein', 'hinge', 'non-saturating'].includes(o.loss)) throw new ConfigError(`conditional GAN: loss must be "wgan-gp", "wasserstein", "hinge" or "non-saturating", got ${JSON.stringify(o.loss)}`);
-  if (!(o.gradientPenalty >= 0)) throw new ConfigError(`conditional GAN: gradientPenalty must be ≥ 0, got ${o.gradientPenalty}`);
-  if (!Array.isArray(o.hidden) || o.hidden.length < 1 || o.hidden.some((h) => !Number.isInteger(h) || h < 1)) throw new ConfigError(`conditional GAN: hidden must be a non-empty list of positive integers, got ${JSON.stringify(o.hidden)}`);
-  if (!['constant', 'cosine'].includes(o.learningRateSchedule)) throw new ConfigError(`conditional GAN: learningRateSchedule must be "constant" or "cosine", got ${JSON.stringify(o.learningRateSchedule)}`);
-  if (!(o.minLearningRateFraction >= 0 && o.minLearningRateFraction <= 1)) throw new ConfigError(`conditional GAN: minLearningRateFraction must lie in [0, 1], got ${o.minLearningRateFraction}`);
-  if (!(o.learningRate > 0)) throw new ConfigError(`conditional GAN: learningRate must be > 0, got ${o.learningRate}`);
-  if (!['smeared', 'symmetric'].includes(o.selection)) throw new ConfigError(`conditional GAN: selection must be "smeared" or "symmetric", got ${JSON.stringify(o.selection)}`);
-  if (!(o.validationFraction > 0 && o.validationFraction < 1)) throw new ConfigError(`conditional GAN: validationFraction must lie in (0, 1), got ${o.validationFraction}`);
-};
 
 /** A trained conditional generator (an epoch ensemble); samples x | m. */
 export class FittedGan {
@@ -186,7 +193,7 @@ export class FittedGan {
 
   toJSON(): GanDocument {
     return {
-      schema: 'sidewinder/model', version: GAN_DOC_VERSION, writer: GAN_WRITER, kind: 'conditional-gan', options: { ...this.options, hidden: [...this.options.hidden] },
+      ...modelHeader('conditional-gan', GAN_DOC_VERSION), options: { ...this.options, hidden: [...this.options.hidden] },
       dims: this.dims, xMean: Array.from(this.xMean), xStd: Array.from(this.xStd), mMean: this.mMean, mStd: this.mStd,
       members: this.members.map((mb) => ({ epoch: mb.epoch, metric: mb.metric, params: Array.from(mb.params) })), history: [...this.history],
       ...(this.preprocessing ? { preprocessing: this.preprocessing } : {}),
@@ -196,14 +203,9 @@ export class FittedGan {
 
 /** Rebuild a generator from `FittedGan.toJSON()`. */
 export function loadGan(doc: unknown): FittedGan {
-  const d = doc as Partial<GanDocument> | null;
-  if (!d || typeof d !== 'object') throw new InputError('loadGan: expected a GAN document object');
-  if (d.kind !== 'conditional-gan') throw new InputError(`loadGan: kind is ${JSON.stringify(d.kind)}, expected "conditional-gan"`);
-  if (d.version !== GAN_DOC_VERSION) throw new InputError(`loadGan: document version ${String(d.version)} is not supported (this reader knows ${GAN_DOC_VERSION})`);
-  const missing = (['options', 'dims', 'xMean', 'xStd', 'mMean', 'mStd', 'members'] as const).filter((k) => d[k] === undefined);
-  if (missing.length) throw new InputError(`loadGan: document lacks ${missing.map((k) => `"${k}"`).join(', ')}`);
+  const d = checkModelDocument(doc, 'loadGan', { kind: 'conditional-gan', versions: [GAN_DOC_VERSION], keys: ['dims', 'xMean', 'xStd', 'mMean', 'mStd', 'members'] }) as unknown as Partial<GanDocument>;
   return new FittedGan(
-    { ...GAN_DEFAULTS, ...d.options! }, d.dims!, Float64Array.from(d.xMean!), Float64Array.from(d.xStd!), d.mMean!, d.mStd!,
+    resolveOptions('loadGan', GAN_OPTIONS, d.options), d.dims!, Float64Array.from(d.xMean!), Float64Array.from(d.xStd!), d.mMean!, d.mStd!,
     d.members!.map((mb) => ({ epoch: mb.epoch, metric: mb.metric, params: Float32Array.from(mb.params) })), d.history ?? [], d.preprocessing,
   );
 }
@@ -308,12 +310,10 @@ export function gradientPenaltyInto(net: MlpNetwork, B: number, penalised: numbe
  * Train a conditional GAN of x | m on control-region events (rows of `x`, masses `m`).
  * @example const gan = fitConditionalGan(sidebandX, sidebandMjj, { epochs: 30, seed: 7 }); gan.sample(srMasses, rng)
  */
-export function fitConditionalGan(x: Matrix, m: Float64Array, options: Partial<GanOptions> & { reporter?: Reporter } = {}): FittedGan {
+export function fitConditionalGan(x: Matrix, m: Float64Array, options: Partial<GanOptions> & { seed: number; reporter?: Reporter }): FittedGan {
   const { reporter = silent, ...rest } = options;
-  const o: GanOptions = { ...GAN_DEFAULTS, ...rest };
-  checkOptions(o);
+  const o: GanOptions = resolveOptions('conditional GAN', GAN_OPTIONS, rest);
   if (m.length !== x.rows) throw new ShapeError(`fitConditionalGan: x has ${x.rows} rows, m has ${m.length} entries`);
-  if (!Number.isInteger(o.maxEvents) || o.maxEvents < 0) throw new ConfigError(`conditional GAN: maxEvents must be a non-negative integer, got ${o.maxEvents}`);
   if (o.maxEvents > 0 && x.rows > o.maxEvents) {
     const keep = createRng(o.seed).fork('subset').permutation(x.rows).subarray(0, o.maxEvents);
     return fitConditionalGan(takeRows(x, keep), Float64Array.from(keep, (i) => m[i]), { ...o, maxEvents: 0, reporter });
@@ -400,7 +400,8 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
   };
   const batchM = new Float32Array(B);
   const history: GanEpoch[] = [];
-  const kept: { epoch: number; metric: number; params: Float32Array }[] = [];
+  // The epoch ensemble ranks by −metric (higher metric is better).
+  const kept = new BestEpochs<{ epoch: number; metric: number; params: Float32Array }>(o.keepBest);
   let stepD = 0, stepG = 0;
   const shuffle = root.fork('batches');
   const valM = Float32Array.from({ length: nVal }, (_, r) => valReal.data[r * C + D]);
@@ -518,14 +519,9 @@ function trainGan(x: Matrix, m: Float64Array, o: GanOptions, reporter: Reporter)
     const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
     const spread = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(scores.length - 1, 1));
     history.push({ epoch, discriminatorLoss: dLoss, generatorLoss: gLoss, metric, metricSpread: spread });
-    let pos = kept.length;
-    while (pos > 0 && !(kept[pos - 1].metric >= metric)) pos--;
-    if (pos < o.keepBest) {
-      kept.splice(pos, 0, { epoch, metric, params: Float32Array.from(G.params) });
-      if (kept.length > o.keepBest) kept.pop();
-    }
+    kept.offer(-metric, () => ({ epoch, metric, params: Float32Array.from(G.params) }));
     reporter.progress('gan epochs', epoch + 1, o.epochs);
     reporter.log('debug', `gan epoch ${epoch + 1}/${o.epochs}: D loss ${dLoss.toFixed(4)}${gp ? ` (penalty ${(gpSum / Math.max(dSteps, 1)).toFixed(4)})` : ''}, G loss ${gLoss.toFixed(4)}, metric ${metric.toFixed(4)} ± ${spread.toFixed(4)}`);
   }
-  return new FittedGan(o, D, xMean, xStd, mMean, mStd, kept, history);
+  return new FittedGan(o, D, xMean, xStd, mMean, mStd, kept.best(), history);
 }

@@ -12,23 +12,21 @@
  * const again = FittedMlp.fromJSON(JSON.parse(JSON.stringify(fitted.toJSON())));
  */
 import type { Classifier, FitOptions, FittedClassifier, Labels, ModelDocument } from '../classifier.js';
-import { MODEL_WRITER, registerModelKind } from '../classifier.js';
+import { MODEL_DOC_VERSION, checkModelDocument, modelHeader, registerModelKind } from '../classifier.js';
+import { defaultsOf, resolveOptions, type OptionTable } from '../../util/options.js';
 import type { Matrix } from '../matrix.js';
 import { createRng } from '../../util/rng.js';
-import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
+import { ConfigError, InputError, ShapeError } from '../../util/errors.js';
 import { silent } from '../../util/reporter.js';
 import { wasmKernelsAvailable } from '../kernels/index.js';
 import { paramLayout } from './network.js';
 import { fitStandardisation, standardiseRows, type Standardisation } from './standardise.js';
 import { predictEnsemble } from './predict.js';
-import { trainNetwork, type EpochSnapshot, type PreparedSet, type TrainResult, type TrainSettings } from './train.js';
+import { trainNetwork, type EpochSnapshot, type TrainResult, type TrainSettings } from './train.js';
+import type { PreparedSet } from './gradient.js';
 import { resolveMlpBackend, type TfImporter } from '../backends/select.js';
 import { trainNetworkTfjs } from '../backends/tfjs.js';
 
-/** Writer tag stored in model documents. */
-export const MLP_WRITER = MODEL_WRITER;
-/** Version of the 'mlp' model document. */
-export const MLP_DOC_VERSION = 1;
 
 /** Where the MLP trains: 'auto' = WASM kernels if built, else 'js'; 'tfjs' = @tensorflow/tfjs-node-gpu if it loads. */
 export type MlpBackend = 'auto' | 'wasm' | 'js' | 'tfjs';
@@ -53,52 +51,34 @@ export interface MlpOptions {
   threads: number;
 }
 
-/** CATHODE's classifier recipe: 64-64-64, Adam 1e-3, batch 128, 100 epochs, 10 best epochs. */
-export const MLP_DEFAULTS: Readonly<MlpOptions> = Object.freeze({
-  hidden: Object.freeze([64, 64, 64]),
-  learningRate: 1e-3,
-  batchSize: 128,
-  epochs: 100,
-  ensembleEpochs: 10,
-  weightDecay: 0,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-8,
-  validationFraction: 0.2,
-  backend: 'auto',
-  threads: 1,
+/** Declared constraints, defaults and meaning of every option (checked by `resolveOptions`). */
+export const MLP_OPTIONS: OptionTable<MlpOptions> = Object.freeze({
+  hidden: { type: 'integer[]', min: 1, default: [64, 64, 64], description: 'Hidden layer widths (ReLU).' },
+  learningRate: { type: 'number', min: 0, exclusiveMin: true, default: 1e-3, description: 'Adam learning rate.' },
+  batchSize: { type: 'integer', min: 1, default: 128, description: 'Mini-batch size.' },
+  epochs: { type: 'integer', min: 1, default: 100, description: 'Training epochs.' },
+  ensembleEpochs: { type: 'integer', min: 1, default: 10, description: 'Number of lowest-validation-loss epochs whose predictions are averaged (≤ epochs).' },
+  weightDecay: { type: 'number', min: 0, default: 0, description: 'Decoupled (AdamW) weight decay; 0 = plain Adam.' },
+  beta1: { type: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.9, description: 'Adam β₁.' },
+  beta2: { type: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.999, description: 'Adam β₂.' },
+  epsilon: { type: 'number', min: 0, exclusiveMin: true, default: 1e-8, description: 'Adam ε.' },
+  validationFraction: { type: 'number', min: 0, max: 1, exclusiveMax: true, default: 0.2, description: 'Fraction of the fit rows held out for the validation loss when no validation set is passed. 0 = rank epochs by training loss.' },
+  backend: { type: 'enum', values: ['auto', 'wasm', 'js', 'tfjs'], default: 'auto', description: "Where the MLP trains: 'auto' = WASM kernels if built, else 'js'; 'tfjs' = @tensorflow/tfjs-node-gpu if it loads." },
+  threads: { type: 'integer', min: 1, max: 64, default: 1, description: "Threads computing each batch's gradient (data-parallel; deterministic for a seed and thread count; ignored by 'tfjs') and scoring large inputs (identical for any thread count)." },
 });
+
+/** CATHODE's classifier recipe: 64-64-64, Adam 1e-3, batch 128, 100 epochs, 10 best epochs. */
+export const MLP_DEFAULTS: Readonly<MlpOptions> = defaultsOf(MLP_OPTIONS);
 
 /** The fast laptop preset: fewer epochs, 5-epoch ensemble. */
 export const MLP_FAST: Readonly<Partial<MlpOptions>> = Object.freeze({ epochs: 20, ensembleEpochs: 5 });
 
-const posInt = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 1;
-const CHECKS: Record<keyof MlpOptions, [(v: unknown) => boolean, string]> = {
-  hidden: [(v) => Array.isArray(v) && v.every(posInt), 'an array of positive integers'],
-  learningRate: [(v) => typeof v === 'number' && v > 0 && Number.isFinite(v), 'a positive number'],
-  batchSize: [posInt, 'a positive integer'],
-  epochs: [posInt, 'a positive integer'],
-  ensembleEpochs: [posInt, 'a positive integer'],
-  weightDecay: [(v) => typeof v === 'number' && v >= 0 && Number.isFinite(v), 'a number ≥ 0'],
-  beta1: [(v) => typeof v === 'number' && v >= 0 && v < 1, 'a number in [0, 1)'],
-  beta2: [(v) => typeof v === 'number' && v >= 0 && v < 1, 'a number in [0, 1)'],
-  epsilon: [(v) => typeof v === 'number' && v > 0, 'a positive number'],
-  validationFraction: [(v) => typeof v === 'number' && v >= 0 && v < 1, 'a number in [0, 1)'],
-  threads: [(v) => posInt(v) && (v as number) <= 64, 'an integer in [1, 64]'],
-  backend: [(v) => v === 'auto' || v === 'wasm' || v === 'js' || v === 'tfjs', '"auto", "wasm", "js" or "tfjs"'],
-};
-
 /** Merge with the defaults and validate every option (unknown keys are errors). */
 export function resolveMlpOptions(opts: Partial<MlpOptions> = {}): Readonly<MlpOptions> {
-  const keys = Object.keys(MLP_DEFAULTS);
-  for (const k of Object.keys(opts))
-    if (!keys.includes(k)) throw new ConfigError(`MlpClassifier: unknown option "${k}"${didYouMean(k, keys)}`);
-  const merged = { ...MLP_DEFAULTS, ...opts } as MlpOptions;
-  for (const [k, [ok, what]] of Object.entries(CHECKS) as [keyof MlpOptions, [(v: unknown) => boolean, string]][])
-    if (!ok(merged[k])) throw new ConfigError(`MlpClassifier: option ${k} must be ${what}, got ${JSON.stringify(merged[k])}`);
+  const merged = resolveOptions('MlpClassifier', MLP_OPTIONS, opts);
   if (merged.ensembleEpochs > merged.epochs)
     throw new ConfigError(`MlpClassifier: ensembleEpochs (${merged.ensembleEpochs}) exceeds epochs (${merged.epochs})`);
-  return Object.freeze({ ...merged, hidden: Object.freeze([...merged.hidden]) });
+  return merged;
 }
 
 /** A labelled set passed explicitly for the validation loss. */
@@ -267,7 +247,7 @@ export class FittedMlp implements FittedClassifier {
 
   toJSON(): ModelDocument {
     return {
-      schema: 'sidewinder/model', version: MLP_DOC_VERSION, writer: MLP_WRITER, kind: 'mlp',
+      ...modelHeader('mlp'),
       options: { ...this.options, hidden: [...this.options.hidden] },
       sizes: [...this.sizes],
       standardisation: { mean: Array.from(this.standardisation.mean), std: Array.from(this.standardisation.std) },
@@ -279,12 +259,7 @@ export class FittedMlp implements FittedClassifier {
 
   /** Rebuild from `toJSON()` output; names what is missing or malformed. */
   static fromJSON(doc: unknown): FittedMlp {
-    const d = doc as Record<string, unknown>;
-    if (!d || typeof d !== 'object' || d.schema !== 'sidewinder/model') throw new InputError(`mlp model: schema is ${JSON.stringify(d?.schema)}, expected "sidewinder/model"`);
-    if (d.kind !== 'mlp') throw new InputError(`mlp model: kind is ${JSON.stringify(d.kind)}, expected "mlp"`);
-    if (d.version !== MLP_DOC_VERSION) throw new InputError(`mlp model: version ${JSON.stringify(d.version)} is not supported (this reader knows ${MLP_DOC_VERSION})`);
-    const missing = ['options', 'sizes', 'standardisation', 'snapshots'].filter((k) => !(k in d));
-    if (missing.length) throw new InputError(`mlp model: missing key(s) ${missing.join(', ')}`);
+    const d = checkModelDocument(doc, 'mlp model', { kind: 'mlp', versions: [MODEL_DOC_VERSION], keys: ['sizes', 'standardisation', 'snapshots'] });
     const options = resolveMlpOptions(d.options as Partial<MlpOptions>);
     const sizes = d.sizes as number[];
     const p = paramLayout(sizes).nParams;

@@ -12,8 +12,7 @@
  */
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { MlpNetwork } from './network.js';
-import type { PreparedSet } from './train.js';
-import { batchGradient } from './train.js';
+import { batchGradient, type PreparedSet } from './gradient.js';
 
 /** Control words in the shared Int32Array. */
 export const CTRL = Object.freeze({ GENERATION: 0, DONE: 1, COMMAND: 2, BATCH: 3, START: 4, READY: 5, FAILED: 6, LENGTH: 8 });

@@ -1,6 +1,6 @@
 /** Worker loop of the data-parallel MLP gradient (see ./parallel.ts for the protocol). */
 import { MlpNetwork } from './network.js';
-import { batchGradient, type PreparedSet } from './train.js';
+import { batchGradient, type PreparedSet } from './gradient.js';
 import { setKernelBackend } from '../kernels/index.js';
 import { CTRL, COMMAND, shardStart, type ParallelWorkerData } from './parallel.js';
 import { predictRowsInto, type PredictRequest, type PredictWorkerData } from './predict.js';

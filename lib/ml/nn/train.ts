@@ -1,24 +1,17 @@
 /**
  * The MLP training loop on the dense kernels: mini-batch Adam(W) on weighted binary cross-entropy,
  * reshuffled every epoch, validation loss after every epoch, and the parameters of the
- * `ensembleEpochs` epochs with the lowest validation loss kept (CATHODE's epoch ensemble).
+ * `ensembleEpochs` epochs with the lowest validation loss kept (CATHODE's epoch ensemble, lib/ml/epochEnsemble.ts).
  */
 import { adamStepInto } from '../kernels/index.js';
 import { MlpNetwork, paramLayout } from './network.js';
 import { bceWithLogitsInto } from './loss.js';
+import { batchGradient, type PreparedSet } from './gradient.js';
 import { ParallelGradient } from './parallel.js';
+import { BestEpochs } from '../epochEnsemble.js';
 import type { Rng } from '../../util/rng.js';
 import type { Reporter } from '../../util/reporter.js';
 import { silent } from '../../util/reporter.js';
-
-/** A standardised training or validation set (Float32 rows, labels, weights). */
-export interface PreparedSet {
-  readonly x: Float32Array;
-  readonly y: Float32Array;
-  readonly w: Float32Array | null;
-  readonly rows: number;
-  readonly cols: number;
-}
 
 export interface TrainSettings {
   sizes: readonly number[];
@@ -76,7 +69,7 @@ export function trainNetwork(train: PreparedSet, val: PreparedSet | null, st: Tr
   net.initialise(rng.fork('init'));
   const { m, v } = net.extra;
   const yb = new Float32Array(st.batchSize), wb = train.w ? new Float32Array(st.batchSize) : null;
-  const kept: EpochSnapshot[] = [];
+  const kept = new BestEpochs<EpochSnapshot>(st.ensembleEpochs);
   const trainLoss: number[] = [], valLoss: number[] = [];
   let step = 0;
   const threads = st.threads ?? 1;
@@ -96,44 +89,12 @@ export function trainNetwork(train: PreparedSet, val: PreparedSet | null, st: Tr
       const vl = val ? evaluateLoss(net, val) : trainLoss[epoch];
       if (!Number.isFinite(vl)) reporter.log('warn', `mlp epoch ${epoch + 1}: loss is ${vl} (diverged?); this epoch ranks last`);
       valLoss.push(vl);
-      keepBest(kept, { epoch, valLoss: vl, params: net.params.slice() }, st.ensembleEpochs);
+      kept.offer(vl, () => ({ epoch, valLoss: vl, params: net.params.slice() }));
       reporter.progress('epochs', epoch + 1, st.epochs);
       reporter.log('debug', `mlp epoch ${epoch + 1}/${st.epochs}: train loss ${trainLoss[epoch].toFixed(5)}, validation loss ${vl.toFixed(5)}`);
     }
   } finally {
     parallel?.close();
   }
-  return { snapshots: kept, trainLoss, valLoss };
-}
-
-/**
- * Gradient of `scale · Σ_r w_r ℓ(z_r, y_r)` over rows perm[start .. start + B) into `net.grads`
- * (overwritten); returns that scaled loss. `yb`, `wb` are scratch of length ≥ B (wb null when unweighted).
- */
-export function batchGradient(
-  net: MlpNetwork, set: PreparedSet, perm: ArrayLike<number>, start: number, B: number, scale: number,
-  yb: Float32Array, wb: Float32Array | null,
-): number {
-  const d = set.cols, input = net.input;
-  for (let r = 0; r < B; r++) {
-    const idx = perm[start + r];
-    const src = idx * d, dst = r * d;
-    for (let j = 0; j < d; j++) input[dst + j] = set.x[src + j];
-    yb[r] = set.y[idx];
-    if (wb) wb[r] = set.w![idx];
-  }
-  const z = net.forward(B);
-  const loss = bceWithLogitsInto(net.delta[net.nLayers - 1], z, yb, wb, B, scale);
-  net.backward(B);
-  return loss;
-}
-
-/** Insert into a list sorted by validation loss (ties: earlier epoch first), keeping at most n. */
-export function keepBest(kept: EpochSnapshot[], snap: EpochSnapshot, n: number): void {
-  const key = (x: number): number => (Number.isNaN(x) ? Infinity : x);
-  let i = kept.length;
-  while (i > 0 && key(kept[i - 1].valLoss) > key(snap.valLoss)) i--;
-  if (i >= n) return;
-  kept.splice(i, 0, snap);
-  if (kept.length > n) kept.pop();
+  return { snapshots: kept.best(), trainLoss, valLoss };
 }

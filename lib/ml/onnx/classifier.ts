@@ -25,7 +25,8 @@ import { readFileSync } from 'node:fs';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type * as Ort from 'onnxruntime-node';
 import type { FittedClassifier, ModelDocument } from '../classifier.js';
-import { MODEL_WRITER, registerModelKind } from '../classifier.js';
+import { MODEL_DOC_VERSION, checkModelDocument, modelHeader, registerModelKind } from '../classifier.js';
+import { defaultsOf, resolveOptions, type OptionTable } from '../../util/options.js';
 import type { Matrix } from '../matrix.js';
 import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
 import { sigmoid } from '../nn/loss.js';
@@ -46,7 +47,15 @@ export interface OnnxClassifierOptions {
   intraOpNumThreads?: number;
 }
 
-const DEFAULTS = Object.freeze({ output: 'probability' as const, probabilityColumn: 1, intraOpNumThreads: 1 });
+/** Declared constraints, defaults and meaning of every option (checked by `resolveOptions`). */
+export const ONNX_CLASSIFIER_OPTIONS: OptionTable<OnnxClassifierOptions> = Object.freeze({
+  inputName: { type: 'string', optional: true, description: 'Graph input to feed (default: the only input).' },
+  outputName: { type: 'string', optional: true, description: 'Graph output to read (default: the only output).' },
+  output: { type: 'enum', values: ['probability', 'logit'], default: 'probability', description: "What the output holds: 'probability' or 'logit' (σ is applied)." },
+  probabilityColumn: { type: 'integer', min: 0, default: 1, description: 'Column of an [N, 2] output that is P(label = 1).' },
+  intraOpNumThreads: { type: 'integer', min: 1, default: 1, description: 'onnxruntime intra-op threads (the scan parallelises over tasks).' },
+});
+const DEFAULTS = defaultsOf(ONNX_CLASSIFIER_OPTIONS) as Required<Pick<OnnxClassifierOptions, 'output' | 'probabilityColumn' | 'intraOpNumThreads'>>;
 
 interface ModelInfo {
   inputNames: readonly string[];
@@ -85,11 +94,7 @@ export class FittedOnnxClassifier implements FittedClassifier {
   private sync: { worker: Worker; port: MessagePort; ctrl: Int32Array; info: ModelInfo } | null = null;
 
   constructor(model: Uint8Array, options: OnnxClassifierOptions = {}, source = 'onnx model') {
-    const known = ['inputName', 'outputName', 'output', 'probabilityColumn', 'intraOpNumThreads'];
-    for (const k of Object.keys(options)) if (!known.includes(k)) throw new ConfigError(`FittedOnnxClassifier: unknown option "${k}"${didYouMean(k, known)}`);
-    if (options.output !== undefined && options.output !== 'probability' && options.output !== 'logit')
-      throw new ConfigError(`FittedOnnxClassifier: option output must be "probability" or "logit", got ${JSON.stringify(options.output)}`);
-    this.options = Object.freeze({ ...options });
+    this.options = resolveOptions('FittedOnnxClassifier', ONNX_CLASSIFIER_OPTIONS, options);
     this.model = model;
     this.source = source;
   }
@@ -210,16 +215,14 @@ export class FittedOnnxClassifier implements FittedClassifier {
   /** The model bytes travel as base64 inside the document. */
   toJSON(): ModelDocument {
     return {
-      schema: 'sidewinder/model', version: 1, writer: MODEL_WRITER, kind: 'onnx',
+      ...modelHeader('onnx'),
       options: { ...this.options }, model: Buffer.from(this.model).toString('base64'),
     };
   }
 
   static fromJSON(doc: unknown): FittedOnnxClassifier {
-    const d = doc as Record<string, unknown>;
-    if (!d || d.schema !== 'sidewinder/model' || d.kind !== 'onnx') throw new InputError(`onnx model document: expected schema "sidewinder/model" and kind "onnx", got ${JSON.stringify(d?.schema)} / ${JSON.stringify(d?.kind)}`);
-    if (d.version !== 1) throw new InputError(`onnx model document: version ${JSON.stringify(d.version)} is not supported (this reader knows 1)`);
-    if (typeof d.model !== 'string') throw new InputError('onnx model document: missing key model (base64 ONNX bytes)');
+    const d = checkModelDocument(doc, 'onnx model document', { kind: 'onnx', versions: [MODEL_DOC_VERSION], keys: ['model'] });
+    if (typeof d.model !== 'string') throw new InputError('onnx model document: key model must hold the base64 ONNX bytes');
     return new FittedOnnxClassifier(new Uint8Array(Buffer.from(d.model, 'base64')), (d.options ?? {}) as OnnxClassifierOptions);
   }
 }

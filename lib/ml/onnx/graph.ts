@@ -4,6 +4,7 @@
  * Produces plain objects for `ModelProto.fromObject` (lib/ml/onnx/proto.ts).
  */
 import { ModelProto, OnnxAttributeType, OnnxDataType } from './proto.js';
+import { PACKAGE_VERSION } from '../../util/packageRoot.js';
 
 /** ONNX opset the exporters write. */
 export const ONNX_OPSET = 13;
@@ -108,7 +109,7 @@ export function encodeModel(g: OnnxGraphBuilder, info: OnnxModelInfo): Uint8Arra
     irVersion: ONNX_IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
     producerName: info.producerName ?? 'sidewinder',
-    producerVersion: '0.1.0',
+    producerVersion: PACKAGE_VERSION,
     docString: info.docString,
     graph: { name: info.graphName, node: g.nodes, initializer: g.initializers, input: info.inputs, output: info.outputs },
     metadataProps: Object.entries(info.metadata).map(([key, value]) => ({ key, value })),

@@ -20,14 +20,15 @@ import {
   type Labels,
   type ModelDocument,
   MODEL_DOC_VERSION,
-  MODEL_WRITER,
   checkFitInputs,
   checkModelDocument,
+  modelHeader,
   effectiveWeights,
   registerModelKind,
 } from '../classifier.js';
 import { createRng } from '../../util/rng.js';
-import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
+import { ConfigError, ShapeError } from '../../util/errors.js';
+import { defaultsOf, resolveOptions, type OptionTable } from '../../util/options.js';
 
 export interface CartOptions {
   /** Number of trees: 1 = a single tree on all rows, > 1 = bagging. */
@@ -42,7 +43,16 @@ export interface CartOptions {
   maxSamples: number;
 }
 
-export const CART_DEFAULTS: Readonly<CartOptions> = Object.freeze({ trees: 1, maxDepth: null, minNumSamples: 3, gainThreshold: 0.01, maxSamples: 1 });
+/** Declared constraints, defaults and meaning of every option (checked by `resolveOptions`). */
+export const CART_OPTIONS: OptionTable<CartOptions> = Object.freeze({
+  trees: { type: 'integer', min: 1, default: 1, description: 'Number of trees: 1 = a single tree on all rows, > 1 = bagging.' },
+  maxDepth: { type: 'integer', min: 1, nullable: true, default: null, description: 'Depth limit (null = none).' },
+  minNumSamples: { type: 'integer', min: 1, default: 3, description: 'A node with ≤ this many rows becomes a leaf (ml-cart `minNumSamples`).' },
+  gainThreshold: { type: 'number', min: 0, default: 0.01, description: 'Minimum Gini gain to split (ml-cart `gainThreshold`).' },
+  maxSamples: { type: 'number', min: 0, max: 1, exclusiveMin: true, default: 1, description: 'Bootstrap sample size as a fraction of the rows (bagging only).' },
+});
+
+export const CART_DEFAULTS: Readonly<CartOptions> = defaultsOf(CART_OPTIONS);
 
 /** One CART tree, flat: internal node goes left when x[feature] < threshold; leaves hold P(label 1). */
 export interface CartTree {
@@ -56,15 +66,7 @@ export interface CartTree {
 }
 
 function resolveCartOptions(options: Record<string, unknown> = {}): CartOptions {
-  const keys = Object.keys(CART_DEFAULTS);
-  for (const k of Object.keys(options)) if (!keys.includes(k)) throw new ConfigError(`CartClassifier: unknown option "${k}"${didYouMean(k, keys)}`);
-  const o = { ...CART_DEFAULTS, ...options } as CartOptions;
-  if (!Number.isInteger(o.trees) || o.trees < 1) throw new ConfigError(`CartClassifier: trees must be an integer ≥ 1, got ${JSON.stringify(o.trees)}`);
-  if (o.maxDepth !== null && !(Number.isInteger(o.maxDepth) && o.maxDepth >= 1)) throw new ConfigError(`CartClassifier: maxDepth must be null or an integer ≥ 1, got ${JSON.stringify(o.maxDepth)}`);
-  if (!Number.isInteger(o.minNumSamples) || o.minNumSamples < 1) throw new ConfigError(`CartClassifier: minNumSamples must be an integer ≥ 1, got ${JSON.stringify(o.minNumSamples)}`);
-  if (typeof o.gainThreshold !== 'number' || !(o.gainThreshold >= 0)) throw new ConfigError(`CartClassifier: gainThreshold must be a number ≥ 0, got ${JSON.stringify(o.gainThreshold)}`);
-  if (typeof o.maxSamples !== 'number' || !(o.maxSamples > 0 && o.maxSamples <= 1)) throw new ConfigError(`CartClassifier: maxSamples must be in (0, 1], got ${JSON.stringify(o.maxSamples)}`);
-  return o;
+  return resolveOptions('CartClassifier', CART_OPTIONS, options);
 }
 
 interface MlCartNode {
@@ -194,7 +196,7 @@ export class FittedCart implements FittedClassifier {
 
   toJSON(): ModelDocument {
     return {
-      schema: 'sidewinder/model', version: MODEL_DOC_VERSION, writer: MODEL_WRITER, kind: 'cart',
+      ...modelHeader('cart'),
       options: { ...this.options }, nFeatures: this.nFeatures, classScale: [...this.classScale],
       trees: this.trees.map((t) => ({
         feature: Array.from(t.feature), threshold: Array.from(t.threshold), left: Array.from(t.left), right: Array.from(t.right),
@@ -204,8 +206,7 @@ export class FittedCart implements FittedClassifier {
   }
 
   static fromJSON(doc: unknown): FittedCart {
-    const d = checkModelDocument(doc, 'FittedCart.fromJSON', 'cart');
-    for (const k of ['nFeatures', 'classScale', 'trees']) if (!(k in d)) throw new InputError(`FittedCart.fromJSON: document lacks key "${k}"`);
+    const d = checkModelDocument(doc, 'FittedCart.fromJSON', { kind: 'cart', versions: [MODEL_DOC_VERSION], keys: ['nFeatures', 'classScale', 'trees'] });
     const trees = (d.trees as Record<string, number[]>[]).map((t) => ({
       feature: Int32Array.from(t.feature), threshold: Float64Array.from(t.threshold), left: Int32Array.from(t.left), right: Int32Array.from(t.right),
       frac1: Float64Array.from(t.frac1), frac0: Float64Array.from(t.frac0),

@@ -15,9 +15,9 @@ import {
   type Labels,
   type ModelDocument,
   MODEL_DOC_VERSION,
-  MODEL_WRITER,
   checkFitInputs,
   checkModelDocument,
+  modelHeader,
   effectiveWeights,
   registerModelKind,
 } from '../classifier.js';
@@ -26,7 +26,8 @@ import { binRowsInto, fitBinEdges, type BinEdges } from './binning.js';
 import { TreeGrower } from './grower.js';
 import { type BinnedTree, type BitmaskTables, bitmaskRawInto, buildBitmaskTables, traverseRawInto } from './predictor.js';
 import { createRng, type Rng } from '../../util/rng.js';
-import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
+import { ConfigError, InputError, ShapeError } from '../../util/errors.js';
+import { defaultsOf, resolveOptions, type OptionTable } from '../../util/options.js';
 
 /** Options of HistGradientBoosting (see HGB_DEFAULTS for meaning and defaults). */
 export interface HgbOptions {
@@ -46,65 +47,33 @@ export interface HgbOptions {
   standardize: boolean;
 }
 
-/** Defaults: the anchor analysis' reference setting (sklearn defaults otherwise). */
-export const HGB_DEFAULTS: Readonly<HgbOptions> = Object.freeze({
-  /** Boosting iterations (trees). */
-  maxIter: 200,
-  learningRate: 0.1,
-  maxLeafNodes: 31,
-  /** Depth limit; null for none (sklearn default). */
-  maxDepth: null,
-  minSamplesLeaf: 20,
-  l2Regularization: 0,
-  maxBins: 255,
-  /** 'auto': on when the training set has more than 10,000 rows (sklearn). */
-  earlyStopping: 'auto',
-  /** Fraction held out for early stopping (the anchor uses half; sklearn's default is 0.1). */
-  validationFraction: 0.5,
-  nIterNoChange: 10,
-  tol: 1e-7,
-  /** Rows used to find the quantile bin edges. */
-  binSubsample: 200_000,
-  minHessianToSplit: 1e-3,
-  /**
-   * Standardise features with training-set moments before binning. Trees are invariant under a
-   * per-feature monotone map, so this changes nothing but cost; off by default.
-   */
-  standardize: false,
+/** Declared constraints, defaults and meaning of every option (checked by `resolveOptions`). */
+export const HGB_OPTIONS: OptionTable<HgbOptions> = Object.freeze({
+  maxIter: { type: 'integer', min: 1, default: 200, description: 'Boosting iterations (trees).' },
+  learningRate: { type: 'number', min: 0, exclusiveMin: true, default: 0.1, description: 'Shrinkage of every tree.' },
+  maxLeafNodes: { type: 'integer', min: 2, default: 31, description: 'Leaves per tree (leaf-wise growth).' },
+  maxDepth: { type: 'integer', min: 1, nullable: true, default: null, description: 'Depth limit; null for none (sklearn default).' },
+  minSamplesLeaf: { type: 'integer', min: 1, default: 20, description: 'Fewest training events in a leaf.' },
+  l2Regularization: { type: 'number', min: 0, default: 0, description: 'L2 penalty on leaf values.' },
+  maxBins: { type: 'integer', min: 2, max: 255, default: 255, description: 'Quantile bins per feature.' },
+  earlyStopping: { type: 'enum', values: ['auto', true, false], default: 'auto', description: "'auto': on when the training set has more than 10,000 rows (sklearn)." },
+  validationFraction: { type: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: 0.5, description: "Fraction held out for early stopping (the anchor uses half; sklearn's default is 0.1)." },
+  nIterNoChange: { type: 'integer', min: 1, default: 10, description: 'Early stopping: iterations without improvement before stopping.' },
+  tol: { type: 'number', min: 0, default: 1e-7, description: 'Early stopping: smallest improvement of the validation loss that counts.' },
+  binSubsample: { type: 'integer', min: 2, default: 200_000, description: 'Rows used to find the quantile bin edges.' },
+  minHessianToSplit: { type: 'number', min: 0, default: 1e-3, description: 'Smallest summed hessian of a splittable node.' },
+  standardize: {
+    type: 'boolean', default: false,
+    description: 'Standardise features with training-set moments before binning. Trees are invariant under a per-feature monotone map, so this changes nothing but cost; off by default.',
+  },
 });
 
-type Check = (v: unknown) => boolean;
-const isInt = (lo: number, hi = Infinity): Check => (v) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi;
-const isNum = (lo: number, hi = Infinity, openLo = false): Check => (v) => typeof v === 'number' && Number.isFinite(v) && (openLo ? v > lo : v >= lo) && v <= hi;
-const OPTION_TABLE: Record<keyof HgbOptions, [Check, string]> = {
-  maxIter: [isInt(1), 'an integer ≥ 1'],
-  learningRate: [isNum(0, Infinity, true), 'a number > 0'],
-  maxLeafNodes: [isInt(2), 'an integer ≥ 2'],
-  maxDepth: [(v) => v === null || isInt(1)(v), 'null or an integer ≥ 1'],
-  minSamplesLeaf: [isInt(1), 'an integer ≥ 1'],
-  l2Regularization: [isNum(0), 'a number ≥ 0'],
-  maxBins: [isInt(2, 255), 'an integer in [2, 255]'],
-  earlyStopping: [(v) => v === 'auto' || typeof v === 'boolean', "'auto', true or false"],
-  validationFraction: [(v) => typeof v === 'number' && v > 0 && v < 1, 'a number in (0, 1)'],
-  nIterNoChange: [isInt(1), 'an integer ≥ 1'],
-  tol: [isNum(0), 'a number ≥ 0'],
-  binSubsample: [isInt(2), 'an integer ≥ 2'],
-  minHessianToSplit: [isNum(0), 'a number ≥ 0'],
-  standardize: [(v) => typeof v === 'boolean', 'true or false'],
-};
+/** Defaults: the anchor analysis' reference setting (sklearn defaults otherwise). */
+export const HGB_DEFAULTS: Readonly<HgbOptions> = defaultsOf(HGB_OPTIONS);
 
 /** Merge user options over the defaults and validate every entry against the table. */
 export function resolveHgbOptions(options: Partial<HgbOptions> | Record<string, unknown> = {}): HgbOptions {
-  const keys = Object.keys(HGB_DEFAULTS) as (keyof HgbOptions)[];
-  for (const k of Object.keys(options)) {
-    if (!(keys as string[]).includes(k)) throw new ConfigError(`HistGradientBoosting: unknown option "${k}"${didYouMean(k, keys)}`);
-  }
-  const merged = { ...HGB_DEFAULTS, ...options } as HgbOptions;
-  for (const k of keys) {
-    const [ok, what] = OPTION_TABLE[k];
-    if (!ok(merged[k])) throw new ConfigError(`HistGradientBoosting: option ${k} must be ${what}, got ${JSON.stringify(merged[k])}`);
-  }
-  return merged;
+  return resolveOptions('HistGradientBoosting', HGB_OPTIONS, options);
 }
 
 /** Numerically stable log-loss of one event: log(1 + e^raw) − y·raw. */
@@ -476,10 +445,7 @@ export class FittedHistGradientBoosting implements FittedClassifier {
 
   toJSON(): ModelDocument {
     return {
-      schema: 'sidewinder/model',
-      version: MODEL_DOC_VERSION,
-      writer: MODEL_WRITER,
-      kind: 'hgb',
+      ...modelHeader('hgb'),
       options: { ...this.options },
       nFeatures: this.nFeatures,
       baseline: this.baseline,
@@ -498,9 +464,7 @@ export class FittedHistGradientBoosting implements FittedClassifier {
 
   /** Rebuild from `toJSON()` output; checks the envelope and the tree arrays. */
   static fromJSON(doc: unknown): FittedHistGradientBoosting {
-    const d = checkModelDocument(doc, 'HistGradientBoosting.fromJSON', 'hgb');
-    const missing = ['nFeatures', 'baseline', 'edges', 'trees', 'info'].filter((k) => !(k in d));
-    if (missing.length) throw new InputError(`HistGradientBoosting.fromJSON: document lacks key(s) ${missing.join(', ')}`);
+    const d = checkModelDocument(doc, 'HistGradientBoosting.fromJSON', { kind: 'hgb', versions: [MODEL_DOC_VERSION], keys: ['nFeatures', 'baseline', 'edges', 'trees', 'info'] });
     const options = resolveHgbOptions(d.options);
     const edges = (d.edges as number[][]).map((e) => Float64Array.from(e));
     const nF = d.nFeatures as number;

@@ -8,5 +8,5 @@ export type { GpOptions, FittedGp, SidebandInterpolation } from './gaussianProce
 export { fitGaussianProcess, gpInterpolate, GP_DEFAULTS } from './gaussianProcess.js';
 export type { ChargeFlipCounts, ChargeFlipPairs, ChargeFlipFitOptions, ChargeFlipRates } from './chargeFlip.js';
 export { chargeFlipBin, chargeFlipCounts, fitChargeFlipRates, predictSameSign, sameSignProbability, CHARGE_FLIP_DEFAULTS } from './chargeFlip.js';
-export type { FakeFactorModel, FakeFactorModelOptions, FakeFactorModelEvents } from './flowFakeFactor.js';
-export { fitFakeFactorModel, fakeFactorModelEstimate, FAKE_FACTOR_MODEL_DEFAULTS } from './flowFakeFactor.js';
+export type { FakeFactorModel, FakeFactorModelOptions, FakeFactorModelEvents } from './bdtFakeFactor.js';
+export { fitFakeFactorModel, fakeFactorModelEstimate, FAKE_FACTOR_MODEL_DEFAULTS } from './bdtFakeFactor.js';

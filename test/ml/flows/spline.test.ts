@@ -226,7 +226,7 @@ const tiny = { blocks: 2, hidden: 8, epochs: 2, batchSize: 64, keepBestEpochs: 2
 
 describe('fitted RQ-NSF flows', () => {
   it.each([
-    [{ seed: 1, transform: 'spline' }, /transform must be "affine" or "rq-spline", got spline/],
+    [{ seed: 1, transform: 'spline' }, /transform must be "affine" or "rq-spline", got "spline"/],
     [{ seed: 1, splineBins: 1 }, /splineBins must be an integer in \[2, 128\], got 1/],
     [{ seed: 1, splineBins: 4.5 }, /splineBins must be an integer in \[2, 128\]/],
     [{ seed: 1, splineBound: 0 }, /splineBound must be a number in \(0, 100\], got 0/],

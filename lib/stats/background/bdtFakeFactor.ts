@@ -1,5 +1,5 @@
 /**
- * Unbinned fake factors F(x) = f(x)/(1 − f(x)) as a smooth function of several object variables
+ * BDT fake factors: unbinned F(x) = f(x)/(1 − f(x)) from a boosted-decision-tree classifier, as a smooth function of several object variables
  * (pT, η, …), replacing the binned 2-D map (seed 000).
  *
  * In the fake-enriched control sample, F(x) = n_tight(x)/n_loose-not-tight(x) is a density ratio. A

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../lib/util/rng.js';
-import { fitFakeFactorModel, fakeFactorModelEstimate } from '../../lib/stats/background/flowFakeFactor.js';
+import { fitFakeFactorModel, fakeFactorModelEstimate } from '../../lib/stats/background/bdtFakeFactor.js';
 import { measureFakeFactors, fakeFactorEstimate, fakeFactorAt } from '../../lib/stats/background/fakeFactor.js';
 
 /**
