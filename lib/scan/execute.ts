@@ -6,7 +6,9 @@ import '../ml/trees/hgb.js';
 import '../ml/trees/cart.js';
 import '../ml/nn/mlp.js';
 import { loadOnnxClassifier } from '../ml/onnx/index.js';
-import { WorkerTaskError, type WorkerPool } from '../ml/pool/pool.js';
+import { WorkerTaskError, sharedArray, type WorkerPool } from '../ml/pool/pool.js';
+import { FLOW_PRESETS } from '../ml/flows/index.js';
+import { GAN_DEFAULTS } from '../ml/gan/index.js';
 import type { Matrix } from '../ml/matrix.js';
 import { featureMatrix, featureNames } from '../methods/features.js';
 import { iadTemplate } from '../methods/iad.js';
@@ -127,6 +129,63 @@ export function withTaskContext(err: unknown, task: ScanTask, plan: Pick<ScanPla
   return new SidewinderError(`${prefix}: ${err.message}`, { cause: err });
 }
 
+/** Epochs the template generator of one flow task trains at most (flows × epochs, or the GAN's epochs). */
+export function plannedGeneratorEpochs(config: ScanConfig): number {
+  const c = config.cathode;
+  if (c.generator === 'gan') return Number(c.gan?.epochs ?? GAN_DEFAULTS.epochs);
+  const preset = c.flow.preset === 'paper' ? 'paper' : 'default';
+  return Number(c.flow.epochs ?? FLOW_PRESETS[preset].epochs) * c.flows;
+}
+
+interface FlowEpochStage {
+  readonly tasks: Map<string, { cells: Int32Array; planned: number; done: boolean }>;
+  readonly timer: ReturnType<typeof setInterval>;
+  report(): void;
+}
+
+/** The flow tasks training at once under one reporter: their epochs add up to one 'flow epochs' bar. */
+const flowEpochStages = new WeakMap<Reporter, FlowEpochStage>();
+
+/**
+ * Progress of a flow task's generator training, which runs in a pool worker: the worker counts epochs
+ * into shared memory (`cells`, see sharedEpochCounter) and this thread polls it twice a second.
+ * Concurrent flow tasks share one 'flow epochs' bar, shown from the start at 0 of the epochs planned.
+ */
+function flowEpochProgress(reporter: Reporter | undefined, key: string, planned: number): { cells: Int32Array; finish(): void } {
+  const cells = sharedArray(Int32Array, 2);
+  if (!reporter) return { cells, finish() {} };
+  let stage = flowEpochStages.get(reporter);
+  if (!stage) {
+    const tasks: FlowEpochStage['tasks'] = new Map();
+    const report = (): void => {
+      let done = 0, total = 0;
+      for (const t of tasks.values()) {
+        const n = Atomics.load(t.cells, 1) || t.planned;
+        total += n;
+        done += t.done ? n : Math.min(Atomics.load(t.cells, 0), n);
+      }
+      reporter.progress('flow epochs', done, total);
+    };
+    const timer = setInterval(report, 500);
+    timer.unref();
+    flowEpochStages.set(reporter, (stage = { tasks, timer, report }));
+  }
+  const s = stage;
+  s.tasks.set(key, { cells, planned, done: false });
+  s.report();
+  return {
+    cells,
+    finish() {
+      s.tasks.get(key)!.done = true; // early stopping ends a training before its planned epochs
+      s.report();
+      if ([...s.tasks.values()].every((t) => t.done)) {
+        clearInterval(s.timer);
+        flowEpochStages.delete(reporter);
+      }
+    },
+  };
+}
+
 /** Run one task and store its result in the cache (skipped when the cache already holds it intact). */
 export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached' | 'computed'> {
   if (cachedIntact(task, ctx)) return 'cached';
@@ -142,7 +201,14 @@ export async function runTask(task: ScanTask, ctx: TaskContext): Promise<'cached
       ...config.cathode, seed: task.seed, sample: task.sample,
       gan: { maxEvents: (config.cathode.flow as { maxEvents?: number }).maxEvents ?? 0, ...config.cathode.gan },
     });
-    const r = ctx.pool ? await ctx.pool.run<CathodeFlowResult>(CATHODE_FLOW_TASK, payload) : await trainAndSampleFlow(payload);
+    const epochs = flowEpochProgress(ctx.reporter, task.key, plannedGeneratorEpochs(config));
+    let r: CathodeFlowResult;
+    try {
+      const p = { ...payload, progress: epochs.cells };
+      r = ctx.pool ? await ctx.pool.run<CathodeFlowResult>(CATHODE_FLOW_TASK, p) : await trainAndSampleFlow(p);
+    } finally {
+      epochs.finish();
+    }
     // The trained flow is kept with its samples: the sideband closure (data-driven δsys) samples it again.
     const value: FlowResult = { nSamples: r.rows, cols: r.cols, features, flow: r.flow, ...(r.check ? { check: r.check } : {}) };
     ctx.cache.put(task.key, value, { samples: r.samples });

@@ -96,7 +96,8 @@ Examples:
       try {
         lock.clearPrevious();
         const prepared = await prepareScan(cfg, { outDir: o.out, reporter });
-        console.log(`plan:    ${prepared.planPath} (${prepared.plan.tasks.length} tasks)`);
+        reporter.stop();
+        console.log(`plan:    ${resolve(prepared.planPath)} (${prepared.plan.tasks.length} tasks)`);
         if (o.engine === 'local') {
           if (o.dryRun) return;
           const { computed, cached } = await runPlanTasks(prepared.plan, prepared.datasets, { cacheDir, reporter });
@@ -105,6 +106,7 @@ Examples:
           printScanTable(results);
           console.log(`\n${computed} tasks computed, ${cached} from the cache`);
           const report = await writeReport(results, join(o.out, 'report'), { reporter });
+          reporter.stop(); // erase the plots bar before the paths are printed
           console.log(`report:  ${resolve(report.htmlPath)}\nresults: ${resolve(resultsPath)}`);
           return;
         }
