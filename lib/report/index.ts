@@ -99,6 +99,7 @@ export async function writeReport(results: ResultsDocument, outDir: string, opti
 }
 
 export { readResults } from './readResults.js';
+export { condensedNotes, ONE_WINDOW_NOTE } from './notes.js';
 export { renderHtml, escapeHtml, bestWindows, namespaceSvgIds } from './html.js';
 export type { RenderedPlot, HtmlOptions } from './html.js';
 export { renderSvg, svgToPng, reportFontFiles, REPORT_FONT_FAMILY } from './render.js';

@@ -1,11 +1,12 @@
 /** Plot 1: significance vs window centre per method, one panel per ε_B, mean ± std over runs. */
 import type { TopLevelSpec } from 'vega-lite';
-import { METHOD_LABELS, type ResultsDocument } from '../../scan/results.js';
+import type { ResultsDocument } from '../../scan/results.js';
 import {
   BASE_CONFIG,
   centresById,
   epsilonLabel,
   methodColourScale,
+  methodLabel,
   methodLabelRank,
   PLOT_DEFAULTS,
   SIGNIFICANCE_LABELS,
@@ -39,7 +40,7 @@ export function significancePoints(results: ResultsDocument, options: Partial<Pl
       .map((a) => {
         const s = a.z[statistic];
         const sd = s.std;
-        return { windowId: a.windowId, centre: centre.get(a.windowId)!, method: METHOD_LABELS[a.method], epsilonB, mean: s.mean, lo: s.mean - sd, hi: s.mean + sd, nRuns: a.nRuns };
+        return { windowId: a.windowId, centre: centre.get(a.windowId)!, method: methodLabel(a.method), epsilonB, mean: s.mean, lo: s.mean - sd, hi: s.mean + sd, nRuns: a.nRuns };
       })
       .sort((p, q) => methodLabelRank(p.method) - methodLabelRank(q.method) || p.centre - q.centre),
   }));
