@@ -93,7 +93,7 @@ export function deltaSysPlot(results: ResultsDocument): PlotResult {
           mark: { type: 'line' as const, point: { filled: true, size: 50 }, strokeWidth: 2 },
           encoding: {
             x: x(index),
-            y: { field: 'mean', type: 'quantitative' as const, title: index === 0 ? 'δsys (relative)' : null, scale: { domain: [yLo, yHi], nice: true } },
+            y: { field: 'mean', type: 'quantitative' as const, title: 'δsys (relative)', scale: { domain: [yLo, yHi], nice: true } },
             color: { field: 'method', type: 'nominal' as const, title: 'method', scale: colour, legend: last ? {} : null },
           },
         },
