@@ -7,11 +7,17 @@ import { describe, expect, it } from 'vitest';
 import * as vl from 'vega-lite';
 import { syntheticResults } from '../helpers/syntheticResults.js';
 import { buildPlots, condensedNotes, ONE_WINDOW_NOTE, renderHtml, renderSvg, spectrumPoints } from '../../lib/report/index.js';
+import { templateComparisonPlots } from '../../lib/report/plots/index.js';
 import { PAGE_WIDTH } from '../../lib/report/plots/common.js';
 import type { ResultsDocument } from '../../lib/scan/results.js';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 const doc = syntheticResults({ nRuns: 2 });
+/** Every plot the report can draw: those of one document, and the CATHODE template comparison of two. */
+const allPlots = () => {
+  const cmp = templateComparisonPlots(doc, doc);
+  return [...buildPlots(doc).plots, ...('plots' in cmp ? cmp.plots : [])];
+};
 
 /** Every axis of a compiled Vega spec that shows values (labels on; not a grid-only axis), with its title. */
 function labelledAxes(node: unknown, path = ''): { path: string; orient: string; title: unknown }[] {
@@ -28,11 +34,13 @@ const svgWidth = (svg: string): number => Number(/<svg[^>]*\swidth="([\d.]+)"/.e
 
 describe('report polish', () => {
   it('every figure fits the text column (no figure is scaled down, its text with it)', async () => {
-    for (const p of buildPlots(doc).plots) expect(svgWidth(await renderSvg(p.spec)), p.id).toBeLessThanOrEqual(PAGE_WIDTH + 16);
+    for (const p of allPlots()) expect(svgWidth(await renderSvg(p.spec)), p.id).toBeLessThanOrEqual(PAGE_WIDTH + 16);
   }, 60_000);
 
   it('every axis that shows values has a title', () => {
-    for (const p of buildPlots(doc).plots) {
+    const plots = allPlots();
+    expect(plots.map((p) => p.id)).toContain('template-comparison-w5');
+    for (const p of plots) {
       const axes = labelledAxes(vl.compile(p.spec).spec);
       expect(axes.length, p.id).toBeGreaterThan(0);
       const untitled = axes.filter((a) => !(typeof a.title === 'string' ? a.title.trim() : Array.isArray(a.title) && a.title.length));
