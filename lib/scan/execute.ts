@@ -151,7 +151,8 @@ const flowEpochStages = new WeakMap<Reporter, FlowEpochStage>();
  * into shared memory (`cells`, see sharedEpochCounter) and this thread polls it twice a second.
  * Concurrent flow tasks share one 'flow epochs' bar, shown from the start at 0 of the epochs planned.
  */
-function flowEpochProgress(reporter: Reporter | undefined, key: string, planned: number): { cells: Int32Array; finish(): void } {
+/** @internal exported for tests */
+export function flowEpochProgress(reporter: Reporter | undefined, key: string, planned: number): { cells: Int32Array; finish(): void } {
   const cells = sharedArray(Int32Array, 2);
   if (!reporter) return { cells, finish() {} };
   let stage = flowEpochStages.get(reporter);
