@@ -8,6 +8,7 @@ import { InputError } from '../util/errors.js';
 import { featureMatrix, maskedColumn } from './features.js';
 import type { BackgroundTemplate } from './types.js';
 import type { MethodDescriptor, StageSpec, StoredResult } from './method.js';
+import { flowEpochProgress, plannedGeneratorEpochs } from './flowProgress.js';
 import { CATHODE_FLOW_TASK, cathodeFlowPayload, trainAndSampleFlow, assertFiniteTemplate, type CathodeFlowResult, type GeneratorDocument } from './cathodeTask.js';
 
 export type { GeneratorDocument };
@@ -68,13 +69,20 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
   runsOn: () => true,
   // The flow document version is in the key: a flow of older code (other batch-norm statistics) is not reused.
   keyInputs: (settings) => ({ cathode: settings.cathode, flowDocument: FLOW_DOC_VERSION }),
-  run: async ({ events, window, settings, seed, sampleRole, pool }) => {
+  run: async ({ events, window, settings, seed, sampleRole, pool, reporter }) => {
     // Unless set, the GAN trains on as many sideband events as the flow would.
     const payload = cathodeFlowPayload(events, window, settings.features, {
       ...settings.cathode, seed, sample: sampleRole,
       gan: { maxEvents: (settings.cathode.flow as { maxEvents?: number }).maxEvents ?? 0, ...settings.cathode.gan },
     });
-    const r = pool ? await pool.run<CathodeFlowResult>(CATHODE_FLOW_TASK, payload) : await trainAndSampleFlow(payload);
+    const epochs = flowEpochProgress(reporter, `${sampleRole}/window:${window.id}/${seed}`, plannedGeneratorEpochs(settings.cathode));
+    let r: CathodeFlowResult;
+    try {
+      const p = { ...payload, progress: epochs.cells };
+      r = pool ? await pool.run<CathodeFlowResult>(CATHODE_FLOW_TASK, p) : await trainAndSampleFlow(p);
+    } finally {
+      epochs.finish();
+    }
     const value: SidebandGeneratorResult = { nSamples: r.rows, cols: r.cols, features: settings.features, flow: r.flow, ...(r.check ? { check: r.check } : {}) };
     return { store: { value, arrays: { samples: r.samples } } };
   },

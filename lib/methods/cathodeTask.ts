@@ -9,6 +9,7 @@ import type { EventTable } from '../data/eventTable.js';
 import { signalRegionMask, sidebandMask, countMask, windowInTeV, type Window } from '../windows/index.js';
 import { toShared } from '../ml/pool/pool.js';
 import { InputError } from '../util/errors.js';
+import { sharedEpochCounter } from '../util/reporter.js';
 import { featureMatrix, maskedColumn } from './features.js';
 import { FlowEnsemble, sampleIntoWindow, type FitFlowOptions, type SampleCheck } from '../ml/flows/index.js';
 import { fitConditionalGan, type GanOptions } from '../ml/gan/index.js';
@@ -41,6 +42,8 @@ export interface CathodeFlowPayload {
   readonly oversampling: number;
   readonly bandwidth: number;
   readonly seed: number;
+  /** Shared [epochs done, epochs planned] of the training, for the caller to show progress (sharedEpochCounter). */
+  readonly progress?: Int32Array;
 }
 
 export interface CathodeFlowResult {
@@ -79,9 +82,11 @@ export function cathodeFlowPayload(
 /** Train the sideband flow(s) and sample oversampling × N_SR template events into the SR. */
 export async function trainAndSampleFlow(p: CathodeFlowPayload): Promise<CathodeFlowResult> {
   const train = { data: p.x, rows: p.rows, cols: p.cols };
-  const density = p.generator === 'gan'
-    ? await fitConditionalGan(train, p.m, { ...p.gan, seed: p.seed })
-    : await FlowEnsemble.fit(train, p.m, { ...p.flow, size: p.flows, seed: p.seed });
+  const gan = p.generator === 'gan';
+  const reporter = p.progress ? sharedEpochCounter(p.progress, gan ? 1 : p.flows) : undefined;
+  const density = gan
+    ? await fitConditionalGan(train, p.m, { ...p.gan, seed: p.seed, reporter })
+    : await FlowEnsemble.fit(train, p.m, { ...p.flow, size: p.flows, seed: p.seed, reporter });
   const { x, check } = sampleIntoWindow(density, p.srMasses, p.window, { oversampling: p.oversampling, bandwidth: p.bandwidth, seed: p.seed });
   assertFiniteTemplate(x.data, x.rows, x.cols, `CATHODE template of window ${p.windowId}${p.sample ? ` (${p.sample} sample)` : ''}`);
   return { samples: x.data as Float64Array, rows: x.rows, cols: x.cols, flow: density.toJSON(), ...(check ? { check } : {}) };

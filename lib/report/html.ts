@@ -2,8 +2,9 @@
  * The HTML report: one self-contained file (inline SVG and CSS, no scripts, no network), with the
  * comparison table IAD / CWoLa / CATHODE per window and working point, and the provenance footer.
  */
-import { METHOD_LABELS, METHOD_NAMES, type CellAggregate, type LookElsewhereResult, type MethodName, type ResultsDocument, type Summary } from '../scan/results.js';
-import { epsilonLabel, PLOT_DEFAULTS, SIGNIFICANCE_LABELS, sortedEpsilons, type MissingPlot, type PlotOptions } from './plots/common.js';
+import type { CellAggregate, LookElsewhereResult, MethodName, ResultsDocument, Summary } from '../scan/results.js';
+import { condensedNotes } from './notes.js';
+import { epsilonLabel, methodLabel, methodOrder, PLOT_DEFAULTS, SIGNIFICANCE_LABELS, sortedEpsilons, type MissingPlot, type PlotOptions } from './plots/common.js';
 
 /** A rendered plot as the HTML shows it. */
 export interface RenderedPlot {
@@ -111,14 +112,14 @@ function deltaSysCell(a: CellAggregate): string {
 
 function comparisonTable(results: ResultsDocument, epsilonB: number, statistic: PlotOptions['statistic']): string {
   const refused = (results.refusedCells ?? []).filter((r) => r.epsilonB === epsilonB);
-  const methods = METHOD_NAMES.filter((m) => results.aggregates.some((a) => a.method === m && a.epsilonB === epsilonB) || refused.some((r) => r.method === m));
+  const methods = methodOrder([...results.aggregates.filter((a) => a.epsilonB === epsilonB).map((a) => a.method), ...refused.map((r) => r.method)]);
   if (methods.length === 0) return '';
   const byKey = new Map(results.aggregates.filter((a) => a.epsilonB === epsilonB).map((a) => [`${a.windowId}/${a.method}`, a]));
   const best = bestWindows(results, epsilonB, statistic);
   let overall: CellAggregate | undefined;
   for (const a of best.values()) if (!overall || a.z[statistic].mean > overall.z[statistic].mean) overall = a;
   const windows = [...results.config.windows].sort((a, b) => a.centre - b.centre);
-  const head1 = `<tr><th rowspan="2">SR [TeV]</th>${methods.map((m) => `<th colspan="4">${METHOD_LABELS[m]}</th>`).join('')}</tr>`;
+  const head1 = `<tr><th rowspan="2">SR [TeV]</th>${methods.map((m) => `<th colspan="4">${methodLabel(m)}</th>`).join('')}</tr>`;
   const head2 = `<tr>${methods.map(() => '<th>N_obs</th><th>N_exp ± σ_b</th><th>δsys</th><th>Z</th>').join('')}</tr>`;
   const rows = windows.map((w) => {
     const cells = methods.map((m) => {
@@ -126,7 +127,7 @@ function comparisonTable(results: ResultsDocument, epsilonB: number, statistic: 
       const r = refused.findIndex((x) => x.windowId === w.id && x.method === m);
       if (r >= 0) return `<td colspan="4" title="${escapeHtml(refused[r].reason)}">—<sup>${r + 1}</sup></td>`;
       if (!a) return '<td colspan="4">—</td>';
-      const isBest = best.get(m) === a ? ' class="best"' : '';
+      const isBest = best.get(m as MethodName) === a ? ' class="best"' : '';
       return `<td>${count(a.nObs)}</td><td>${expected(a.nExp.mean)}${a.nExp.n > 1 ? ` <span class="pm">(spread ${expected(a.nExp.std)})</span>` : ''} <span class="pm">± ${num(a.sigmaB.mean, 2)}</span></td><td>${deltaSysCell(a)}</td><td${isBest}>${zCell(a.z[statistic])}</td>`;
     });
     const rowClass = overall && overall.windowId === w.id ? ' class="bestrow"' : '';
@@ -135,7 +136,7 @@ function comparisonTable(results: ResultsDocument, epsilonB: number, statistic: 
   const notes = [
     ...(results.aggregates.some((a) => a.epsilonB === epsilonB && a.deltaSysStatError !== undefined)
       ? ['<li>δsys: measured shift ± its counting error; in parentheses when compatible with zero (|δsys| ≤ error): N_exp is not shifted, the error enters σ_b.</li>'] : []),
-    ...refused.map((x, i) => `<li id="refused-${epsilonB}-${i + 1}"><sup>${i + 1}</sup> ${METHOD_LABELS[x.method]}, window ${x.windowId}: refused, no significance — ${escapeHtml(x.reason)} (ε_eff ${num(x.epsilonEff, 2)}).</li>`),
+    ...refused.map((x, i) => `<li id="refused-${epsilonB}-${i + 1}"><sup>${i + 1}</sup> ${methodLabel(x.method)}, window ${x.windowId}: refused, no significance — ${escapeHtml(x.reason)} (ε_eff ${num(x.epsilonEff, 2)}).</li>`),
   ];
   const foot = notes.length ? `\n<ul class="tablenotes">${notes.join('')}</ul>` : '';
   return `<h3>${escapeHtml(epsilonLabel(epsilonB))}</h3>\n<table class="cmp">\n<thead>${head1}${head2}</thead>\n<tbody>\n${rows.join('\n')}\n</tbody></table>${foot}`;
@@ -147,7 +148,7 @@ function lookElsewhereTable(results: ResultsDocument): string {
   const centre = new Map(results.config.windows.map((w) => [w.id, w.centre]));
   const rows = l.map(
     (x) =>
-      `<tr><td class="win">${METHOD_LABELS[x.method]}${x.epsilonB === undefined ? '' : `, ${escapeHtml(epsilonLabel(x.epsilonB))}`}</td><td>${x.localZMax.toFixed(2)}</td><td>${x.localZMaxWindowId === undefined ? '—' : centre.get(x.localZMaxWindowId)?.toFixed(1)}</td><td>${num(x.globalP, 2)}</td><td>${x.globalZ === null ? (x.globalZLower95 === undefined ? '∞' : `&gt; ${x.globalZLower95.toFixed(2)}`) : x.globalZ.toFixed(2)}</td><td>${num(x.sidakBound.globalP, 2)}</td><td>${x.sidakBound.globalZ === null ? '∞' : x.sidakBound.globalZ.toFixed(2)}</td><td>${escapeHtml(globalPSource(x))}</td></tr>`,
+      `<tr><td class="win">${methodLabel(x.method)}${x.epsilonB === undefined ? '' : `, ${escapeHtml(epsilonLabel(x.epsilonB))}`}</td><td>${x.localZMax.toFixed(2)}</td><td>${x.localZMaxWindowId === undefined ? '—' : centre.get(x.localZMaxWindowId)?.toFixed(1)}</td><td>${num(x.globalP, 2)}</td><td>${x.globalZ === null ? (x.globalZLower95 === undefined ? '∞' : `&gt; ${x.globalZLower95.toFixed(2)}`) : x.globalZ.toFixed(2)}</td><td>${num(x.sidakBound.globalP, 2)}</td><td>${x.sidakBound.globalZ === null ? '∞' : x.sidakBound.globalZ.toFixed(2)}</td><td>${escapeHtml(globalPSource(x))}</td></tr>`,
   );
   return `<h3>Look-elsewhere effect</h3><table class="cmp"><thead><tr><th>method</th><th>local Z max</th><th>at SR centre [TeV]</th><th>global p</th><th>global Z</th><th>Šidák p</th><th>Šidák Z</th><th>global p from</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -157,9 +158,8 @@ function deltaSysTable(results: ResultsDocument): string {
   if (!studies.length) return '';
   const eps = [...new Set(studies.map((d) => d.epsilonB))].sort((a, b) => b - a);
   const SOURCE: Record<string, string> = { mc: 'MC', 'data-driven': 'data-driven', combined: 'combined' };
-  const keys = [...new Set(studies.map((d) => `${d.method}/${d.source}`))].sort(
-    (a, b) => METHOD_NAMES.indexOf(a.split('/')[0] as MethodName) - METHOD_NAMES.indexOf(b.split('/')[0] as MethodName),
-  );
+  const order = methodOrder(studies.map((d) => d.method));
+  const keys = [...new Set(studies.map((d) => `${d.method}/${d.source}`))].sort((a, b) => order.indexOf(a.split('/')[0]) - order.indexOf(b.split('/')[0]));
   const rows = keys.map((k) => {
     const [method, source] = k.split('/') as [MethodName, string];
     const cells = eps.map((e) => {
@@ -171,7 +171,7 @@ function deltaSysTable(results: ResultsDocument): string {
       const mark = d.significant === false ? ' <span class="pm" title="|δsys| ≤ its error: not applied to N_exp">(n.s.)</span>' : '';
       return `<td>${d.mean.toFixed(3)}${err}${mark} <span class="pm">(spread ${num(d.std, 2)})</span></td>`;
     });
-    return `<tr><td class="win">${METHOD_LABELS[method]}, ${escapeHtml(SOURCE[source] ?? source)}</td>${cells.join('')}</tr>`;
+    return `<tr><td class="win">${methodLabel(method)}, ${escapeHtml(SOURCE[source] ?? source)}</td>${cells.join('')}</tr>`;
   });
   return `<h3>Background systematic δsys (mean ± counting error, spread over windows; n.s. = compatible with zero, not applied)</h3><table class="cmp"><thead><tr><th>method, source</th>${eps.map((e) => `<th>${escapeHtml(epsilonLabel(e))}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -246,10 +246,11 @@ export function renderHtml(results: ResultsDocument, plots: readonly RenderedPlo
   const { statistic, title = 'sidewinder report' } = { ...PLOT_DEFAULTS, ...options };
   const c = results.config;
   const d = results.dataset;
-  const notes = results.notes?.length ? `<div class="notes">${results.notes.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}</div>` : '';
+  const stated = condensedNotes(results);
+  const notes = stated.length ? `<div class="notes">${stated.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}</div>` : '';
   const summary = `<table class="summary">
 <tr><td>data set</td><td><code>${escapeHtml(d.path)}</code> — ${d.nEvents.toLocaleString('en-US')} events${d.nSignal === undefined ? '' : `, ${d.nSignal.toLocaleString('en-US')} signal`}</td></tr>
-<tr><td>methods</td><td>${c.methods.map((m) => METHOD_LABELS[m]).join(', ')}${c.densityEstimator ? ` (CATHODE template generator: ${c.densityEstimator.kind === 'gan' ? 'conditional GAN' : 'conditional MAF'})` : ''}</td></tr>
+<tr><td>methods</td><td>${c.methods.map((m) => methodLabel(m)).join(', ')}${c.densityEstimator ? ` (CATHODE template generator: ${c.densityEstimator.kind === 'gan' ? 'conditional GAN' : 'conditional MAF'})` : ''}</td></tr>
 <tr><td>windows</td><td>${c.windows.length} signal regions, centres ${c.windows.map((w) => w.centre.toFixed(1)).join(', ')} TeV</td></tr>
 <tr><td>working points</td><td>${sortedEpsilons(results).map((e) => escapeHtml(epsilonLabel(e))).join(', ')}</td></tr>
 <tr><td>runs</td><td>${c.nRuns} per (window, method), ${c.nFolds}-fold cross-fitting, preset <code>${escapeHtml(c.preset)}</code></td></tr>

@@ -65,8 +65,11 @@ export async function writeReport(results: ResultsDocument, outDir: string, opti
   const rendered: RenderedPlot[] = [];
   const written: ReportOutput['plots'] = [];
   const svgs: string[] = [];
-  for (const [i, p] of plots.entries()) {
-    o.reporter.progress('plots', i, plots.length);
+  // One 'plots' stage counting every file rendered: each SVG, then each PNG.
+  const steps = plots.length * (o.formats.includes('png') ? 2 : 1);
+  let step = 0;
+  o.reporter.progress('plots', 0, steps);
+  for (const p of plots) {
     const svg = await renderSvg(p.spec);
     svgs.push(svg);
     const entry: ReportOutput['plots'][number] = { id: p.id, title: p.title };
@@ -82,18 +85,21 @@ export async function writeReport(results: ResultsDocument, outDir: string, opti
     }
     rendered.push({ id: p.id, title: p.title, caption: p.caption, svg, files });
     written.push(entry);
+    o.reporter.progress('plots', ++step, steps);
   }
   for (const m of missing) o.reporter.log('info', `plot "${m.title}" not drawn: ${m.reason}`);
   const htmlPath = join(outDir, 'report.html');
   await writeFileAtomic(htmlPath, renderHtml(results, rendered, missing, { statistic: o.statistic, title: o.title }));
   for (const [i, entry] of written.entries()) {
-    if (entry.pngPath) await writeFileAtomic(entry.pngPath, svgToPng(svgs[i], { scale: o.pngScale, fontFiles }));
-    o.reporter.progress('plots', i + 1, plots.length);
+    if (!entry.pngPath) continue;
+    await writeFileAtomic(entry.pngPath, svgToPng(svgs[i], { scale: o.pngScale, fontFiles }));
+    o.reporter.progress('plots', ++step, steps);
   }
   return { htmlPath, plots: written, missing };
 }
 
 export { readResults } from './readResults.js';
+export { condensedNotes, ONE_WINDOW_NOTE } from './notes.js';
 export { renderHtml, escapeHtml, bestWindows, namespaceSvgIds } from './html.js';
 export type { RenderedPlot, HtmlOptions } from './html.js';
 export { renderSvg, svgToPng, reportFontFiles, REPORT_FONT_FAMILY } from './render.js';

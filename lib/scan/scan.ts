@@ -190,10 +190,13 @@ export async function runPlanTasks(
     } else cached++;
     reporter.progress('tasks', ++done, tasks.length);
   };
-  // Flows first, all at once: the pool trains one per worker. Then the classifiers one by one,
-  // each spreading its folds over the pool.
-  await Promise.all(tasks.filter((t) => t.kind === 'flow').map(runOne));
-  for (const task of tasks) if (task.kind !== 'flow') await runOne(task);
+  // The bar from the start, at 0 of all tasks.
+  reporter.progress('tasks', 0, tasks.length);
+  // Generators (CATHODE's flows) first, all at once: the pool trains one per worker. Then the
+  // classifiers one by one, each spreading its folds over the pool.
+  const isGenerator = (t: ScanTask): boolean => methodStage(t.method, t.kind).role === 'generator';
+  await Promise.all(tasks.filter(isGenerator).map(runOne));
+  for (const task of tasks) if (!isGenerator(task)) await runOne(task);
   return { computed, cached };
 }
 

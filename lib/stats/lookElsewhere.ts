@@ -144,6 +144,7 @@ export function globalSignificance(options: GlobalSignificanceOptions): GlobalSi
   const weights = new Float64Array(nEvents);
   const toyMaxZ = new Float64Array(nToys);
   let nExceeding = 0;
+  reporter.progress('look-elsewhere toys', 0, nToys);
   for (let t = 0; t < nToys; t++) {
     sample(rng.fork(`toy:${t}`), weights);
     const z = localZ(weights);

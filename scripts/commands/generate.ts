@@ -3,10 +3,10 @@
  * independent background restricted to the SR (the IAD template) to `<out>-extra-sr-bkg.<ext>`.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { extname, resolve } from 'node:path';
 import { ConfigError } from '../../lib/util/errors.js';
 import type { Reporter } from '../../lib/util/reporter.js';
+import { consoleReporter, reporterMode } from '../reporter.js';
 import type { EventTable } from '../../lib/data/eventTable.js';
 import { generateExtraSrBackground, generateLhcoLike, GENERATOR_DEFAULTS } from '../../lib/data/generate/index.js';
 import { BACKGROUND_MODELS, type BackgroundModelName } from '../../lib/data/generate/params.js';
@@ -33,30 +33,6 @@ const count = (name: string) => (v: string): number => {
   if (!/^\d+(_\d{3})*$/.test(v.trim())) throw new InvalidArgumentError(`${name} must be a non-negative integer, got "${v}"`);
   return Number(v.replace(/_/g, ''));
 };
-
-/** A reporter drawing one cli-progress bar per stage (safe when stderr is not a TTY). */
-export function progressBarReporter(stream: NodeJS.WritableStream = process.stderr): Reporter & { stop(): void } {
-  let bar: cliProgress.SingleBar | null = null;
-  let stage = '';
-  const stop = (): void => { bar?.stop(); bar = null; };
-  return {
-    progress(s, done, total) {
-      if (s !== stage || !bar) {
-        stop();
-        stage = s;
-        bar = new cliProgress.SingleBar(
-          { format: `${s.padEnd(20)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, stream, noTTYOutput: true, notTTYSchedule: 2000, fps: 5 },
-          cliProgress.Presets.shades_classic,
-        );
-        bar.start(total, 0);
-      }
-      bar!.update(done);
-      if (done >= total) stop();
-    },
-    log(level, msg) { if (level !== 'debug') stream.write(`${level}: ${msg}\n`); },
-    stop,
-  };
-}
 
 /** --format (h5 → hdf5), else the format implied by the extension of --out. */
 export function resolveFormat(format: string | undefined, out: string): WritableFormat {
@@ -146,6 +122,8 @@ export function register(program: Command): void {
     .option('--background-model <name>', `background shower model: ${Object.keys(BACKGROUND_MODELS).join(' | ')}`, GENERATOR_DEFAULTS.backgroundModel)
     .requiredOption('-o, --out <path>', 'output file (.h5, .parquet, .arrow or .csv)')
     .option('--format <format>', `output format: ${OUTPUT_FORMATS.join(' | ')} (default: from the file extension)`)
+    .option('--quiet', 'no progress output')
+    .option('--log', 'plain log lines instead of progress bars')
     .addHelpText('after', `
 Examples:
   $ sidewinder generate -o data/events.h5                                   # 1M background + 1000 signal (S/B 0.1 %)
@@ -154,7 +132,7 @@ Examples:
   $ sidewinder generate --extra-sr-background 400000 -o data/events.h5      # also the IAD template, data/events-extra-sr-bkg.h5
   $ sidewinder generate --process llj --seed 1 -o data/llj                  # H → Z(ℓℓ)V(qq) search samples, one MeV CSV per process`)
     .option('--process <name>', 'lhco (dijets, one file) | llj (ATLAS-style H → Z(ℓℓ)V(qq) samples: --out is a directory, one CSV per process in MeV)', 'lhco')
-    .action(async (o: { background: number; signal: number; seed: number; extraSrBackground: number; backgroundModel: string; out: string; format?: string; process: string }, cmd: Command) => {
+    .action(async (o: { background: number; signal: number; seed: number; extraSrBackground: number; backgroundModel: string; out: string; format?: string; process: string; quiet?: boolean; log?: boolean }, cmd: Command) => {
       if (o.process === 'llj') {
         const given = (k: string) => cmd.getOptionValueSource(k) !== 'default' && cmd.getOptionValueSource(k) !== undefined;
         // The ℓℓJ samples are MeV CSVs, one per process, with their own shower model: refuse what would be ignored.
@@ -174,6 +152,11 @@ Examples:
             `(S/B = ${Number((GENERATOR_DEFAULTS.signal / Math.max(o.background, 1)).toPrecision(3))}); give --signal <n> as well (0 for background only)`,
         );
       const format = resolveFormat(o.format, o.out);
-      await runGenerate({ ...o, out: resolve(o.out), backgroundModel: o.backgroundModel as BackgroundModelName, format }, writeEvents, progressBarReporter(), (m) => console.log(m));
+      const reporter = consoleReporter(reporterMode(o));
+      try {
+        await runGenerate({ ...o, out: resolve(o.out), backgroundModel: o.backgroundModel as BackgroundModelName, format }, writeEvents, reporter, (m) => console.log(m));
+      } finally {
+        reporter.stop();
+      }
     });
 }

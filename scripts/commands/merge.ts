@@ -32,6 +32,7 @@ export function register(program: Command): void {
         printScanTable(results);
         if (o.report) {
           const report = await writeReport(results, join(o.out, 'report'), { reporter });
+          reporter.stop(); // erase the plots bar before the paths are printed
           console.log(`report:  ${resolve(report.htmlPath)}`);
         }
         console.log(`results: ${resolve(resultsPath)}`);

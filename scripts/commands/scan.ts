@@ -7,7 +7,7 @@ import { validateScanConfig, type ScanConfig, type MethodName } from '../../lib/
 import { readJsonFile } from '../../lib/util/json.js';
 import { ConfigError } from '../../lib/util/errors.js';
 import { writeReport } from '../../lib/report/index.js';
-import { consoleReporter, type ReporterMode } from '../reporter.js';
+import { consoleReporter, reporterMode } from '../reporter.js';
 import { printScanTable } from './scanTable.js';
 
 export interface ScanCliOptions {
@@ -115,9 +115,7 @@ export function printDropped(dropped: Record<string, number> | undefined): void 
   if (dropped) console.log(`invalid events dropped (--drop-invalid): ${Object.entries(dropped).map(([role, n]) => `${role} ${n}`).join(', ')}`);
 }
 
-export function reporterMode(o: { quiet?: boolean; log?: boolean }): ReporterMode | undefined {
-  return o.quiet ? 'quiet' : o.log ? 'log' : undefined;
-}
+export { reporterMode } from '../reporter.js';
 
 /** The options that choose a scan's configuration (shared by `scan` and `submit`). */
 export function addScanOptions(command: Command): Command {
@@ -176,6 +174,7 @@ Examples:
         printDropped(out.results.dataset.droppedInvalid);
         if (o.report) {
           const report = await writeReport(out.results, join(o.out, 'report'), { reporter });
+          reporter.stop(); // erase the plots bar before the paths are printed
           console.log(`report:  ${resolve(report.htmlPath)}`);
         }
         console.log(`results: ${resolve(out.resultsPath)}\nplan:    ${resolve(out.planPath)}`);

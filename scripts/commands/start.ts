@@ -39,6 +39,7 @@ export function register(program: Command): void {
           outDir: o.out, cacheDir: o.cache ?? join(o.out, 'cache'), reporter, lock,
           onWindowSummary: (rows) => {
             reporter.log('info', 'nine-window summary of the generated dataset:');
+            reporter.stop(); // the table goes to stdout: no bars below it to redraw
             printWindowSummary(rows);
           },
         });
@@ -46,6 +47,7 @@ export function register(program: Command): void {
         printScanTable(out.results);
         console.log(`\n${out.computed} tasks computed, ${out.cached} from the cache`);
         const report = await writeReport(out.results, join(o.out, 'report'), { reporter });
+        reporter.stop(); // erase the plots bar before the paths are printed
         console.log(`report:  ${resolve(report.htmlPath)}`);
         console.log(`results: ${resolve(out.resultsPath)}`);
       } finally {

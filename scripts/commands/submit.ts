@@ -96,6 +96,7 @@ Examples:
       try {
         lock.clearPrevious();
         const prepared = await prepareScan(cfg, { outDir: o.out, reporter });
+        reporter.stop();
         console.log(`plan:    ${resolve(prepared.planPath)} (${prepared.plan.tasks.length} tasks)`);
         if (o.engine === 'local') {
           if (o.dryRun) return;
@@ -106,6 +107,7 @@ Examples:
           printDropped(results.dataset.droppedInvalid);
           console.log(`\n${computed} tasks computed, ${cached} from the cache`);
           const report = await writeReport(results, join(o.out, 'report'), { reporter });
+          reporter.stop(); // erase the plots bar before the paths are printed
           console.log(`report:  ${resolve(report.htmlPath)}\nresults: ${resolve(resultsPath)}`);
           return;
         }

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEvents, writeEvents } from '../../lib/data/io/index.js';
-import { extraSrPath, progressBarReporter, resolveFormat, runGenerate } from '../../scripts/commands/generate.js';
+import { extraSrPath, resolveFormat, runGenerate } from '../../scripts/commands/generate.js';
+import { consoleReporter } from '../../scripts/reporter.js';
 
 describe('sidewinder generate', () => {
   it('names the extra-SR file after the output', () => {
@@ -24,7 +25,7 @@ describe('sidewinder generate', () => {
     const { paths } = await runGenerate(
       { background: 2000, signal: 50, seed: 3, extraSrBackground: 300, backgroundModel: 'default', out: '/tmp/ev.parquet', format: 'parquet' },
       async (table, path, opts) => { written.push({ path, n: table.length, format: opts?.format, table }); },
-      progressBarReporter(stream),
+      consoleReporter(undefined, { stream }),
       (m) => messages.push(m),
     );
     expect(paths).toEqual(['/tmp/ev.parquet', '/tmp/ev-extra-sr-bkg.parquet']);
@@ -54,7 +55,7 @@ describe('sidewinder generate', () => {
       await runGenerate(
         { background: 1000, signal: 20, seed: 8, extraSrBackground: 0, backgroundModel: 'alternative', out, format: 'arrow' },
         async (t, p, o) => { written.push(t); await writeEvents(t, p, o); },
-        progressBarReporter(new PassThrough()),
+        consoleReporter('quiet', { stream: new PassThrough() }),
         () => {},
       );
       const back = await readEvents(out);

@@ -128,6 +128,7 @@ export function generateLhcoLike(options: GeneratorOptionsInput = {}, reporter: 
   const cols = allocateRawColumns(total);
   let done = 0;
   const tick = (m: number): void => { done += m; reporter.progress('events', done, total); };
+  reporter.progress('events', 0, total);
   fillChunked(cols, 0, o.background, root, `background:${o.backgroundModel}`, (out, off, n, rng) => generateBackgroundInto(out, off, n, rng, params), tick);
   fillChunked(cols, o.background, o.signal, root, 'signal', (out, off, n, rng) => generateSignalInto(out, off, n, rng, o.signalModel, params), tick);
   const table = rawColumnsToTable(cols);
@@ -145,6 +146,7 @@ export function generateExtraSrBackground(options: GeneratorOptionsInput = {}, r
   const cols = allocateRawColumns(n);
   const window = { low: mJJLowTeV * 1000, high: mJJHighTeV * 1000 };
   let done = 0;
+  reporter.progress('extra SR background', 0, n);
   fillChunked(cols, 0, n, createRng(o.seed), `extra-sr-background:${o.backgroundModel}`,
     (out, off, m, rng) => generateBackgroundInto(out, off, m, rng, params, window),
     (m) => { done += m; reporter.progress('extra SR background', done, n); });

@@ -29,17 +29,46 @@ export interface PlotOptions {
 
 export const PLOT_DEFAULTS: Readonly<PlotOptions> = Object.freeze({ statistic: 'cowan' });
 
-/** Display-order rank of a method label ('IAD' → 0, 'CWoLa' → 1, 'CATHODE' → 2). */
-export const methodLabelRank = (label: string): number => METHOD_NAMES.findIndex((m) => METHOD_LABELS[m] === label);
+/**
+ * Display label of a method. The report draws whatever methods the results hold: one this version has
+ * no label for is shown by its name in capitals (e.g. "anode" → "ANODE").
+ */
+export const methodLabel = (method: string): string => (METHOD_LABELS as Readonly<Record<string, string>>)[method] ?? method.toUpperCase();
+
+/** The methods among `methods`, each once, in display order: the known ones first (IAD, CWoLa, CATHODE), then the others by name. */
+export function methodOrder(methods: Iterable<string>): string[] {
+  const rank = (m: string): number => {
+    const i = (METHOD_NAMES as readonly string[]).indexOf(m);
+    return i < 0 ? METHOD_NAMES.length : i;
+  };
+  return [...new Set(methods)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+/** Display-order rank of a method label ('IAD' → 0, 'CWoLa' → 1, 'CATHODE' → 2, others after them). */
+export const methodLabelRank = (label: string): number => {
+  const i = METHOD_NAMES.findIndex((m) => METHOD_LABELS[m] === label);
+  return i < 0 ? METHOD_NAMES.length : i;
+};
 
 /** Okabe–Ito colours (distinguishable with colour-vision deficiencies). */
 export const METHOD_COLOURS: Readonly<Record<MethodName, string>> = Object.freeze({ iad: '#0072B2', cwola: '#D55E00', cathode: '#009E73' });
 
+/** Colours, in order, of methods without their own (further Okabe–Ito colours). */
+const EXTRA_METHOD_COLOURS = ['#CC79A7', '#E69F00', '#56B4E9', '#000000'];
+
 /** Colour scale of the methods, restricted to those present, in display order. */
-export function methodColourScale(methods: readonly MethodName[]): { domain: string[]; range: string[] } {
-  const present = METHOD_NAMES.filter((m) => methods.includes(m));
-  return { domain: present.map((m) => METHOD_LABELS[m]), range: present.map((m) => METHOD_COLOURS[m]) };
+export function methodColourScale(methods: readonly string[]): { domain: string[]; range: string[] } {
+  const present = methodOrder(methods);
+  let extra = 0;
+  const colour = (m: string): string => (METHOD_COLOURS as Readonly<Record<string, string>>)[m] ?? EXTRA_METHOD_COLOURS[extra++ % EXTRA_METHOD_COLOURS.length];
+  return { domain: present.map(methodLabel), range: present.map(colour) };
 }
+
+/**
+ * Widest a figure may be (CSS px) to show at its natural size in the report's text column
+ * (max-width 1280 px less the padding): wider ones are scaled down, and their text with them.
+ */
+export const PAGE_WIDTH = 1200;
 
 /** Colours for the working points, loosest first. */
 export const EPSILON_COLOURS = ['#56B4E9', '#E69F00', '#CC79A7', '#009E73', '#F0E442', '#0072B2'];
@@ -100,7 +129,7 @@ export const BASE_CONFIG: VlConfig = {
   padding: 8,
   view: { stroke: '#999', continuousWidth: 300, continuousHeight: 220 },
   axis: { labelFontSize: 12, titleFontSize: 13, titleFontWeight: 'normal', gridColor: '#e8e8e8', tickColor: '#888', domainColor: '#888' },
-  legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'bold', symbolStrokeWidth: 2, labelLimit: 260 },
+  legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'bold', symbolStrokeWidth: 2, labelLimit: 0 },
   header: { labelFontSize: 13, titleFontSize: 13 },
   title: { fontSize: 15, anchor: 'start', subtitleFontSize: 12, subtitleColor: '#555', offset: 10 },
   concat: { spacing: 28 },

@@ -1,7 +1,7 @@
 /** Plot 3: δsys vs ε_B per method with its statistical band, one panel per source (MC, data-driven, combined). */
 import type { TopLevelSpec } from 'vega-lite';
-import { METHOD_LABELS, type DeltaSysSource, type ResultsDocument } from '../../scan/results.js';
-import { BASE_CONFIG, logDecadeAxis, methodColourScale, methodLabelRank, type PlotResult } from './common.js';
+import { type DeltaSysSource, type ResultsDocument } from '../../scan/results.js';
+import { BASE_CONFIG, logDecadeAxis, methodColourScale, methodLabel, methodLabelRank, type PlotResult } from './common.js';
 
 const SOURCE_LABELS: Record<DeltaSysSource, string> = { mc: 'MC (alternative background)', 'data-driven': 'data-driven (SB samples)', combined: 'combined (MC ⊕ data-driven)' };
 const SOURCES: DeltaSysSource[] = ['mc', 'data-driven', 'combined'];
@@ -29,7 +29,7 @@ export function deltaSysPoints(results: ResultsDocument): DeltaSysPoint[] {
       const band = err ?? d.std;
       const spread = err !== undefined ? d.std : null;
       return {
-        method: METHOD_LABELS[d.method],
+        method: methodLabel(d.method),
         source: d.source,
         epsilonB: d.epsilonB,
         mean: d.mean,
@@ -93,7 +93,7 @@ export function deltaSysPlot(results: ResultsDocument): PlotResult {
           mark: { type: 'line' as const, point: { filled: true, size: 50 }, strokeWidth: 2 },
           encoding: {
             x: x(index),
-            y: { field: 'mean', type: 'quantitative' as const, title: index === 0 ? 'δsys (relative)' : null, scale: { domain: [yLo, yHi], nice: true } },
+            y: { field: 'mean', type: 'quantitative' as const, title: 'δsys (relative)', scale: { domain: [yLo, yHi], nice: true } },
             color: { field: 'method', type: 'nominal' as const, title: 'method', scale: colour, legend: last ? {} : null },
           },
         },

@@ -1,7 +1,7 @@
 /** Plot 6: global significance from the look-elsewhere pseudo-experiments. */
 import type { TopLevelSpec } from 'vega-lite';
-import { METHOD_LABELS, METHOD_NAMES, type LookElsewhereResult, type ResultsDocument } from '../../scan/results.js';
-import { BASE_CONFIG, epsilonLabel, formatPowerOfTen, logDecadeAxis, SIGNIFICANCE_LABELS, type PlotResult, type PlotSpec } from './common.js';
+import { type LookElsewhereResult, type ResultsDocument } from '../../scan/results.js';
+import { BASE_CONFIG, EPSILON_COLOURS, epsilonLabel, methodLabel, methodLabelRank, methodOrder, logDecadeAxis, PAGE_WIDTH, SIGNIFICANCE_LABELS, stepPoints, type PlotResult, type PlotSpec } from './common.js';
 
 const KINDS = ['local Z (largest window)', 'global Z (pseudo-experiments)', 'global Z (Šidák bound)', 'global Z lower bound (95 % CL)'] as const;
 
@@ -12,10 +12,10 @@ export interface GlobalZPoint {
   z: number;
 }
 
-const entryLabel = (l: LookElsewhereResult): string => (l.epsilonB === undefined ? METHOD_LABELS[l.method] : `${METHOD_LABELS[l.method]}, ${epsilonLabel(l.epsilonB)}`);
+const entryLabel = (l: LookElsewhereResult): string => (l.epsilonB === undefined ? methodLabel(l.method) : `${methodLabel(l.method)}, ${epsilonLabel(l.epsilonB)}`);
 
 function sortedEntries(results: ResultsDocument): LookElsewhereResult[] {
-  return [...(results.lookElsewhere ?? [])].sort((a, b) => METHOD_NAMES.indexOf(a.method) - METHOD_NAMES.indexOf(b.method) || (b.epsilonB ?? 0) - (a.epsilonB ?? 0));
+  return [...(results.lookElsewhere ?? [])].sort((a, b) => methodLabelRank(methodLabel(a.method)) - methodLabelRank(methodLabel(b.method)) || a.method.localeCompare(b.method) || (b.epsilonB ?? 0) - (a.epsilonB ?? 0));
 }
 
 /**
@@ -69,7 +69,7 @@ export function lookElsewherePlots(results: ResultsDocument): PlotResult {
         data: { values: points },
         mark: { type: 'point', filled: true, size: 90, opacity: 1 },
         encoding: {
-          y: { field: 'label', type: 'nominal', title: null, sort: labels, axis: { labelFontSize: 13, labelLimit: 320 } },
+          y: { field: 'label', type: 'nominal', title: 'method, working point', sort: labels, axis: { labelFontSize: 13, labelLimit: 320 } },
           x: { field: 'z', type: 'quantitative', title: 'significance Z [σ]', scale: { domain: [Math.floor(zMin), Math.ceil(zMax)], nice: false }, axis: { tickMinStep: 1 } },
           color: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds.map((k) => k.kind), range: kinds.map((k) => k.colour) }, legend: { labelLimit: 320 } },
           shape: { field: 'kind', type: 'nominal', title: null, scale: { domain: kinds.map((k) => k.kind), range: kinds.map((k) => k.shape) }, legend: { labelLimit: 320 } },
@@ -89,51 +89,65 @@ export function lookElsewherePlots(results: ResultsDocument): PlotResult {
   ];
 
   const withToys = entries.filter((l) => l.maxLocalZHistogram);
-  if (withToys.length) {
-    const panel = (l: LookElsewhereResult, index: number) => {
-      const h = l.maxLocalZHistogram!;
-      const bins = h.counts.map((c, i) => ({ lo: h.edges[i], hi: h.edges[i + 1], count: c })).filter((b) => b.count > 0);
-      const maxCount = Math.max(...bins.map((b) => b.count));
-      const observed = [{ z: l.localZMax }];
-      return {
-        title: {
-          text: entryLabel(l),
-          subtitle: `data: ${l.localZMax.toFixed(2)}σ local → p_global = ${formatPowerOfTen(Number(l.globalP.toPrecision(2)))}, Z_global ${l.globalZ === null ? (l.globalZLower95 === undefined ? '= ∞' : `> ${l.globalZLower95.toFixed(2)}σ`) : `= ${l.globalZ.toFixed(2)}σ`}`,
-          subtitleColor: '#D55E00',
-          fontSize: 14,
-          anchor: 'middle' as const,
-        },
-        width: 280,
-        height: 200,
-        layer: [
-          {
-            data: { values: bins },
-            mark: { type: 'rect' as const, color: '#9ab', stroke: '#678', strokeWidth: 0.5 },
-            encoding: {
-              x: { field: 'lo', type: 'quantitative' as const, title: 'largest local Z per pseudo-experiment [σ]', scale: { domain: [h.edges[0], Math.max(h.edges[h.edges.length - 1], l.localZMax + 0.5)], nice: false } },
-              x2: { field: 'hi' },
-              y: { field: 'count', type: 'quantitative' as const, title: index === 0 ? 'pseudo-experiments' : null, scale: { type: 'log' as const, domain: [0.5, 10 ** Math.ceil(Math.log10(maxCount))], nice: false }, axis: logDecadeAxis(1, maxCount) },
-              y2: { datum: 0.5 },
-            },
-          },
-          {
-            data: { values: observed },
-            mark: { type: 'rule' as const, color: '#D55E00', strokeWidth: 2 },
-            encoding: { x: { field: 'z', type: 'quantitative' as const } },
-          },
-        ],
-      };
-    };
-    plots.push({
-      id: 'look-elsewhere-toys',
-      title: 'Look-elsewhere pseudo-experiments',
-      caption: 'Distribution of the largest local significance over all windows in background-only pseudo-experiments; the red line is the value in the data.',
-      spec: {
-        title: { text: 'Look-elsewhere pseudo-experiments', subtitle: statistic },
-        hconcat: withToys.map((l, i) => panel(l, i)),
-        config: BASE_CONFIG,
-      },
-    });
-  }
+  if (withToys.length) plots.push(toyHistogramPlot(withToys, statistic));
   return { plots };
+}
+
+/**
+ * The pseudo-experiment distributions as one compact figure: a panel per method (side by side, at
+ * most PAGE_WIDTH wide), each working point's distribution of the largest local Z as a step
+ * histogram in its colour, and the value in the data as a vertical line of the same colour.
+ */
+function toyHistogramPlot(withToys: readonly LookElsewhereResult[], statistic: string): PlotSpec {
+  const methods = [...new Set(withToys.map((l) => l.method))];
+  const eps = [...new Set(withToys.map((l) => l.epsilonB))].sort((a, b) => (b ?? 0) - (a ?? 0));
+  const selection = (l: LookElsewhereResult): string => (l.epsilonB === undefined ? 'all' : epsilonLabel(l.epsilonB));
+  const colour = { domain: eps.map((e) => (e === undefined ? 'all' : epsilonLabel(e))), range: eps.map((_, i) => EPSILON_COLOURS[i % EPSILON_COLOURS.length]) };
+  const bins = withToys.flatMap((l) => {
+    const h = l.maxLocalZHistogram!;
+    return stepPoints(h.edges, h.counts).map((p) => ({ method: methodLabel(l.method), selection: selection(l), z: p.x, count: p.y }));
+  });
+  const observed = withToys.map((l) => ({ method: methodLabel(l.method), selection: selection(l), z: l.localZMax }));
+  const zLo = Math.min(...withToys.map((l) => l.maxLocalZHistogram!.edges[0]));
+  const zHi = Math.max(...withToys.map((l) => Math.max(l.maxLocalZHistogram!.edges.at(-1)!, l.localZMax + 0.5)));
+  const maxCount = Math.max(1, ...bins.map((b) => b.count));
+  const yDomain = [0.5, 10 ** Math.ceil(Math.log10(maxCount) + 1e-9)];
+  // Panels share the page width: ≈ 150 px of axis, titles and spacing each.
+  const width = Math.max(160, Math.min(280, Math.floor(PAGE_WIDTH / methods.length) - 150));
+  const panel = (method: string) => ({
+    title: { text: methodLabel(method), fontSize: 14, anchor: 'middle' as const },
+    width,
+    height: 200,
+    layer: [
+      {
+        data: { values: bins.filter((b) => b.method === methodLabel(method)) },
+        // Empty bins sit on the floor of the log axis (0.5): the step line stays continuous.
+        transform: [{ calculate: 'max(datum.count, 0.5)', as: 'shown' }],
+        mark: { type: 'line' as const, interpolate: 'step-after' as const, strokeWidth: 1.6 },
+        encoding: {
+          x: { field: 'z', type: 'quantitative' as const, title: 'largest local Z [σ]', scale: { domain: [zLo, zHi], nice: false } },
+          y: { field: 'shown', type: 'quantitative' as const, title: 'pseudo-experiments', scale: { type: 'log' as const, domain: yDomain, nice: false }, axis: logDecadeAxis(1, yDomain[1]) },
+          color: { field: 'selection', type: 'nominal' as const, title: 'working point', scale: colour },
+          detail: { field: 'selection' },
+        },
+      },
+      {
+        data: { values: observed.filter((o) => o.method === methodLabel(method)) },
+        mark: { type: 'rule' as const, strokeWidth: 2, strokeDash: [4, 2] },
+        encoding: { x: { field: 'z', type: 'quantitative' as const }, color: { field: 'selection', type: 'nominal' as const, scale: colour } },
+      },
+    ],
+  });
+  return {
+    id: 'look-elsewhere-toys',
+    title: 'Look-elsewhere pseudo-experiments',
+    caption:
+      'Distribution of the largest local significance over all windows in background-only pseudo-experiments, per method and working point (solid steps); the dashed line of the same colour is the value in the data. The global p-values are in the look-elsewhere table.',
+    spec: {
+      title: { text: 'Look-elsewhere pseudo-experiments', subtitle: `${statistic}; dashed: the largest local Z in the data` },
+      hconcat: methodOrder(methods).map(panel),
+      resolve: { scale: { color: 'shared', y: 'shared' }, legend: { color: 'shared' } },
+      config: { ...BASE_CONFIG, legend: { ...BASE_CONFIG.legend, orient: 'top' } },
+    },
+  };
 }

@@ -1,7 +1,7 @@
 /** Plot 2: the m_JJ spectrum (log y) with the signal regions shaded, before and after the ε_B cut. */
 import type { TopLevelSpec } from 'vega-lite';
-import { METHOD_LABELS, METHOD_NAMES, type MethodName, type ResultsDocument } from '../../scan/results.js';
-import { BASE_CONFIG, EPSILON_COLOURS, epsilonLabel, logDecadeAxis, positiveRange, stepPoints, uniformWidth, type PlotResult } from './common.js';
+import type { MethodName, ResultsDocument } from '../../scan/results.js';
+import { BASE_CONFIG, EPSILON_COLOURS, epsilonLabel, methodLabel, methodOrder, PAGE_WIDTH, logDecadeAxis, positiveRange, stepPoints, uniformWidth, type PlotResult } from './common.js';
 
 const ALL_EVENTS = 'all events (no cut)';
 
@@ -43,7 +43,7 @@ export function mjjSpectrumPlot(results: ResultsDocument): PlotResult {
   const title = 'm_JJ spectrum before and after the cut';
   const s = results.mjjSpectra;
   if (!s) return { missing: { id: 'mjj-spectrum', title, reason: 'the results hold no binned m_JJ spectra (mjjSpectra)' } };
-  const methods = METHOD_NAMES.filter((m) => s.afterCut.some((a) => a.method === m));
+  const methods = methodOrder(s.afterCut.map((a) => a.method)) as MethodName[];
   const panelsFor: (MethodName | null)[] = methods.length ? methods : [null];
 
   const selections = [ALL_EVENTS, ...new Set(s.afterCut.slice().sort((a, b) => b.epsilonB - a.epsilonB).map((a) => selectionLabel(a.epsilonB, a.windowId, results)))];
@@ -57,13 +57,14 @@ export function mjjSpectrumPlot(results: ResultsDocument): PlotResult {
   const dataFor = (method: MethodName | null) => (method === null ? spectrumPoints({ ...results, mjjSpectra: { ...s, afterCut: [] } }, 'iad') : spectrumPoints(results, method));
   const [yLo, yHi] = positiveRange(panelsFor.flatMap((m) => dataFor(m).map((p) => p.events)));
   const yDomain = [10 ** Math.floor(Math.log10(yLo)), 10 ** Math.ceil(Math.log10(yHi))];
-  const panel = (method: MethodName | null, index: number) => {
+  // Panels share the page width (≈ 110 px of axes and spacing each).
+  const panelWidth = Math.max(200, Math.min(330, Math.floor(PAGE_WIDTH / panelsFor.length) - 110));
+  const panel = (method: MethodName | null) => {
     const data = dataFor(method);
-    const last = index === panelsFor.length - 1;
     return {
-      title: { text: method === null ? 'all events' : METHOD_LABELS[method], fontSize: 14, anchor: 'middle' as const },
-      width: 330,
-      height: 300,
+      title: { text: method === null ? 'all events' : methodLabel(method), fontSize: 14, anchor: 'middle' as const },
+      width: panelWidth,
+      height: 280,
       layer: [
         {
           // Nine overlapping SRs: translucent bands darken where several overlap.
@@ -76,14 +77,14 @@ export function mjjSpectrumPlot(results: ResultsDocument): PlotResult {
           mark: { type: 'line' as const, interpolate: 'step-after' as const, strokeWidth: 1.6 },
           encoding: {
             x: { field: 'mJJ', type: 'quantitative' as const, title: 'm_JJ [TeV]', scale: { domain: [lo, hi], nice: false, zero: false } },
-            y: { field: 'events', type: 'quantitative' as const, title: index === 0 ? yTitle : null, scale: { type: 'log' as const, domain: yDomain, nice: false }, axis: logDecadeAxis(yDomain[0], yDomain[1]) },
-            color: { field: 'selection', type: 'nominal' as const, title: 'selection', scale: colour, legend: last ? { symbolType: 'stroke', symbolStrokeWidth: 3 } : null },
+            y: { field: 'events', type: 'quantitative' as const, title: yTitle, scale: { type: 'log' as const, domain: yDomain, nice: false }, axis: logDecadeAxis(yDomain[0], yDomain[1]) },
+            color: { field: 'selection', type: 'nominal' as const, title: 'selection', scale: colour, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, columns: 2 } },
             strokeDash: {
               field: 'kind',
               type: 'nominal' as const,
               title: null,
               scale: { domain: ['observed', 'expected background'], range: [[1, 0], [5, 3]] },
-              legend: last ? { symbolType: 'stroke', symbolStrokeColor: '#444' } : null,
+              legend: { symbolType: 'stroke', symbolStrokeColor: '#444' },
             },
             detail: { field: 'selection' },
           },
@@ -94,9 +95,10 @@ export function mjjSpectrumPlot(results: ResultsDocument): PlotResult {
 
   const spec: TopLevelSpec = {
     title: { text: title, subtitle: 'shaded: the signal regions (darker where they overlap); dashed: expected background after the cut, N_exp per bin' },
-    hconcat: panelsFor.map((m, i) => panel(m, i)),
-    resolve: { scale: { y: 'shared', color: 'shared', strokeDash: 'shared' }, legend: { color: 'independent', strokeDash: 'independent' } },
-    config: BASE_CONFIG,
+    hconcat: panelsFor.map((m) => panel(m)),
+    // One legend for all panels, above them: the labels are long and every panel uses the same entries.
+    resolve: { scale: { y: 'shared', color: 'shared', strokeDash: 'shared' }, legend: { color: 'shared', strokeDash: 'shared' } },
+    config: { ...BASE_CONFIG, legend: { ...BASE_CONFIG.legend, orient: 'top' } },
   };
   return {
     plots: [

@@ -1,7 +1,7 @@
 /** Plot 4: ROC (background rejection vs signal efficiency) and SIC curves, where truth labels exist. */
 import type { TopLevelSpec } from 'vega-lite';
-import { METHOD_LABELS, type ResultsDocument } from '../../scan/results.js';
-import { BASE_CONFIG, logDecadeAxis, methodColourScale, positiveRange, type PlotResult } from './common.js';
+import type { ResultsDocument } from '../../scan/results.js';
+import { BASE_CONFIG, logDecadeAxis, methodColourScale, methodLabel, positiveRange, type PlotResult } from './common.js';
 
 /** One ROC point with its derived quantities. */
 export interface RocPoint {
@@ -50,7 +50,7 @@ export function rocPoints(results: ResultsDocument): RocPoint[] {
     for (const i of thinRocIndices(c.fpr)) {
       const fpr = c.fpr[i];
       const tpr = c.tpr[i];
-      if (tpr > 0) out.push({ windowId: c.windowId, method: METHOD_LABELS[c.method], run: c.run ?? -1, tpr, fpr, rejection: 1 / fpr, sic: tpr / Math.sqrt(fpr) });
+      if (tpr > 0) out.push({ windowId: c.windowId, method: methodLabel(c.method), run: c.run ?? -1, tpr, fpr, rejection: 1 / fpr, sic: tpr / Math.sqrt(fpr) });
     }
   return out;
 }
@@ -70,18 +70,18 @@ export function rocSicPlot(results: ResultsDocument): PlotResult {
   const methodOrder = colour.domain;
 
   const xAxis = { field: 'tpr', type: 'quantitative' as const, title: 'signal efficiency ε_S', scale: { domain: [0, 1] } };
-  const curveColour = (legend: boolean) => ({ field: 'method', type: 'nominal' as const, title: 'method', scale: colour, legend: legend ? { symbolType: 'stroke', symbolStrokeWidth: 3 } : null });
-  const row = (windowId: number, index: number) => {
+  const curveColour = { field: 'method', type: 'nominal' as const, title: 'method', scale: colour, legend: { symbolType: 'stroke', symbolStrokeWidth: 3 } };
+  // Two windows (ROC | SIC each) per row at page width, one method legend above them all.
+  const perRow = windowIds.length > 1 ? 2 : 1;
+  const size = { width: perRow === 2 ? 200 : 300, height: perRow === 2 ? 170 : 250 };
+  const row = (windowId: number) => {
     const data = points.filter((p) => p.windowId === windowId).sort((a, b) => methodOrder.indexOf(a.method) - methodOrder.indexOf(b.method) || a.run - b.run || a.tpr - b.tpr);
-    const last = index === windowIds.length - 1;
     const label = `SR centre ${centre.get(windowId)?.toFixed(1)} TeV`;
     return {
       title: { text: label, fontSize: 14, anchor: 'middle' as const },
-      resolve: { scale: { color: 'shared' as const }, legend: { color: 'independent' as const } },
       hconcat: [
         {
-          width: 300,
-          height: 250,
+          ...size,
           layer: [
             {
               data: { values: random.filter((r) => r.rejection <= rejHi * 2) },
@@ -100,7 +100,7 @@ export function rocSicPlot(results: ResultsDocument): PlotResult {
                   scale: { type: 'log' as const, domain: [1, 10 ** Math.ceil(Math.log10(rejHi))], nice: false },
                   axis: logDecadeAxis(Math.max(1, rejLo), rejHi, { labelFlush: true }),
                 },
-                color: curveColour(false),
+                color: curveColour,
                 detail: { field: 'run' },
                 order: { field: 'tpr' },
               },
@@ -108,8 +108,7 @@ export function rocSicPlot(results: ResultsDocument): PlotResult {
           ],
         },
         {
-          width: 300,
-          height: 250,
+          ...size,
           layer: [
             {
               data: { values: random },
@@ -122,7 +121,7 @@ export function rocSicPlot(results: ResultsDocument): PlotResult {
               encoding: {
                 x: xAxis,
                 y: { field: 'sic', type: 'quantitative' as const, title: 'SIC = ε_S / √ε_B', scale: { domain: [0, sicMax * 1.05], nice: true } },
-                color: curveColour(last),
+                color: curveColour,
                 detail: { field: 'run' },
                 order: { field: 'tpr' },
               },
@@ -134,9 +133,10 @@ export function rocSicPlot(results: ResultsDocument): PlotResult {
   };
   const spec: TopLevelSpec = {
     title: { text: title, subtitle: 'dashed: a random classifier (ε_B = ε_S)' },
-    vconcat: windowIds.map((id, i) => row(id, i)),
-    resolve: { scale: { color: 'shared' }, legend: { color: 'independent' } },
-    config: BASE_CONFIG,
+    concat: windowIds.map(row),
+    columns: perRow,
+    resolve: { scale: { color: 'shared' }, legend: { color: 'shared' } },
+    config: { ...BASE_CONFIG, legend: { ...BASE_CONFIG.legend, orient: 'top' } },
   };
   return {
     plots: [

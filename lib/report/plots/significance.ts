@@ -1,12 +1,14 @@
 /** Plot 1: significance vs window centre per method, one panel per ε_B, mean ± std over runs. */
 import type { TopLevelSpec } from 'vega-lite';
-import { METHOD_LABELS, type ResultsDocument } from '../../scan/results.js';
+import type { ResultsDocument } from '../../scan/results.js';
 import {
   BASE_CONFIG,
   centresById,
   epsilonLabel,
   methodColourScale,
+  methodLabel,
   methodLabelRank,
+  PAGE_WIDTH,
   PLOT_DEFAULTS,
   SIGNIFICANCE_LABELS,
   sortedEpsilons,
@@ -39,7 +41,7 @@ export function significancePoints(results: ResultsDocument, options: Partial<Pl
       .map((a) => {
         const s = a.z[statistic];
         const sd = s.std;
-        return { windowId: a.windowId, centre: centre.get(a.windowId)!, method: METHOD_LABELS[a.method], epsilonB, mean: s.mean, lo: s.mean - sd, hi: s.mean + sd, nRuns: a.nRuns };
+        return { windowId: a.windowId, centre: centre.get(a.windowId)!, method: methodLabel(a.method), epsilonB, mean: s.mean, lo: s.mean - sd, hi: s.mean + sd, nRuns: a.nRuns };
       })
       .sort((p, q) => methodLabelRank(p.method) - methodLabelRank(q.method) || p.centre - q.centre),
   }));
@@ -66,9 +68,11 @@ export function significancePlot(results: ResultsDocument, options: Partial<Plot
     { z: 5, label: '5σ' },
   ];
 
+  // Panels share the page width with the legend (≈ 120 px) and their axes (≈ 80 px each).
+  const width = Math.max(200, Math.min(300, Math.floor((PAGE_WIDTH - 120) / panels.length) - 80));
   const panel = (epsilonB: number, points: SignificancePoint[], index: number) => ({
     title: { text: epsilonLabel(epsilonB), fontSize: 14, anchor: 'middle' as const },
-    width: 300,
+    width,
     height: 240,
     layer: [
       {
@@ -79,7 +83,7 @@ export function significancePlot(results: ResultsDocument, options: Partial<Plot
       {
         data: { values: thresholds },
         mark: { type: 'text' as const, align: 'right' as const, dy: -6, color: '#444', fontSize: 12 },
-        encoding: { y: { field: 'z', type: 'quantitative' as const }, x: { value: 296 }, text: { field: 'label' } },
+        encoding: { y: { field: 'z', type: 'quantitative' as const }, x: { value: width - 4 }, text: { field: 'label' } },
       },
       {
         data: { values: points },
@@ -117,7 +121,7 @@ export function significancePlot(results: ResultsDocument, options: Partial<Plot
               y: {
                 field: 'mean',
                 type: 'quantitative' as const,
-                title: index === 0 ? `${SIGNIFICANCE_LABELS[statistic]} [σ]` : null,
+                title: `${SIGNIFICANCE_LABELS[statistic]} [σ]`,
                 scale: { domain: [yMin, yMax], nice: true },
               },
               color: { field: 'method', type: 'nominal' as const, title: 'method', scale: colour, legend: index === panels.length - 1 ? { symbolSize: 80 } : null },

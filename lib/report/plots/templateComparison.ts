@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsDocument } from '../../scan/results.js';
-import { BASE_CONFIG, featureAxisTitle, type PlotResult, type PlotSpec } from './common.js';
+import { BASE_CONFIG, featureAxisTitle, PAGE_WIDTH, type PlotResult, type PlotSpec } from './common.js';
 import { featureBins } from './features.js';
 
 /** The generator a results document's CATHODE used: from config.densityEstimator.kind. */
@@ -33,22 +33,27 @@ export function templateComparisonPlots(results: ResultsDocument, other: Results
       const feature = featureAxisTitle(h.feature, h.unit);
       for (const b of featureBins(h)) values.push({ feature, x: b.x, y: b.template, series: lb });
     }
-    const x = { field: 'x', type: 'quantitative' as const, title: null, scale: { zero: false, nice: false } };
     const color = { field: 'series', type: 'nominal' as const, title: null, scale: { domain: ['SR data', la, lb], range: ['#000000', '#D55E00', '#0072B2'] } };
-    const spec: TopLevelSpec = {
-      title: { text: `${title} — SR (${w.srLow.toFixed(1)}, ${w.srHigh.toFixed(1)}) TeV`, subtitle: 'densities normalised to unit area; points: SR data with Poisson errors; lines: the two templates' },
-      data: { values },
-      facet: { column: { field: 'feature', type: 'nominal' as const, title: null } },
-      spec: {
-        width: 200,
+    const features = [...new Set(values.map((v) => v.feature as string))];
+    // One panel per feature, all at page width (≈ 90 px of axis and spacing each).
+    const width = Math.max(120, Math.min(200, Math.floor(PAGE_WIDTH / features.length) - 90));
+    const panel = (feature: string) => {
+      const x = { field: 'x', type: 'quantitative' as const, title: feature, scale: { zero: false, nice: false } };
+      return {
+        data: { values: values.filter((v) => v.feature === feature) },
+        width,
         height: 140,
         layer: [
-          { transform: [{ filter: "datum.series !== 'SR data'" }], mark: { type: 'line' as const, interpolate: 'step' as const, strokeWidth: 1.6 }, encoding: { x, y: { field: 'y', type: 'quantitative' as const, title: null }, color } },
+          { transform: [{ filter: "datum.series !== 'SR data'" }], mark: { type: 'line' as const, interpolate: 'step' as const, strokeWidth: 1.6 }, encoding: { x, y: { field: 'y', type: 'quantitative' as const, title: 'density' }, color } },
           { transform: [{ filter: "datum.series === 'SR data'" }], mark: { type: 'rule' as const }, encoding: { x, y: { field: 'lo', type: 'quantitative' as const }, y2: { field: 'hi' }, color } },
           { transform: [{ filter: "datum.series === 'SR data'" }], mark: { type: 'point' as const, filled: true, size: 14 }, encoding: { x, y: { field: 'y', type: 'quantitative' as const }, color } },
         ],
-      },
-      resolve: { scale: { x: 'independent' as const, y: 'independent' as const } },
+      };
+    };
+    const spec: TopLevelSpec = {
+      title: { text: `${title} — SR (${w.srLow.toFixed(1)}, ${w.srHigh.toFixed(1)}) TeV`, subtitle: 'densities normalised to unit area; points: SR data with Poisson errors; lines: the two templates' },
+      hconcat: features.map(panel),
+      resolve: { scale: { x: 'independent', y: 'independent', color: 'shared' }, legend: { color: 'shared' } },
       config: { ...BASE_CONFIG, legend: { ...BASE_CONFIG.legend, orient: 'top' } },
     };
     return {
