@@ -1,3 +1,4 @@
+import { methodStage } from '../../methods/registry.js';
 import { ConfigError } from '../../util/errors.js';
 import type { ScanPlan } from '../plan.js';
 
@@ -85,12 +86,14 @@ export function taskGroups(plan: ScanPlan, indices?: readonly number[]): TaskGro
     return s;
   };
   const groups = new Map<string, { taskClass: TaskClass; stage: number; indices: number[]; after: Set<string> }>();
-  const nameOf = (i: number): string => `stage${stageOf(i) + 1}-${plan.tasks[i].kind === 'flow' ? 'flow' : 'classify'}`;
+  // Generator tasks (CATHODE's flows) get the flow resources (--flow-time, --flow-mem, --flow-cpus).
+  const classOf = (i: number): 'flow' | 'classify' => (methodStage(plan.tasks[i].method, plan.tasks[i].kind).role === 'generator' ? 'flow' : 'classify');
+  const nameOf = (i: number): string => `stage${stageOf(i) + 1}-${classOf(i)}`;
   for (const i of [...selected].sort((a, b) => a - b)) {
     if (!plan.tasks[i]) throw new ConfigError(`scan plan: no task ${i}; the plan has tasks 0…${plan.tasks.length - 1}`);
     const name = nameOf(i);
     let g = groups.get(name);
-    if (!g) groups.set(name, (g = { taskClass: plan.tasks[i].kind === 'flow' ? 'flow' : 'classify', stage: stageOf(i), indices: [], after: new Set() }));
+    if (!g) groups.set(name, (g = { taskClass: classOf(i), stage: stageOf(i), indices: [], after: new Set() }));
     g.indices.push(i);
     for (const k of plan.tasks[i].dependsOn) {
       const dep = byKey.get(k)!;
