@@ -29,5 +29,6 @@ export const COMMANDS: readonly (readonly [string, () => Promise<CommandModule>]
   ['charge-flip', () => import('./chargeFlip.js')],
   ['export-onnx', () => import('./exportOnnx.js')],
   ['search', () => import('./search.js')],
+  ['sensitivity', () => import('./sensitivity.js')],
 ];
 
