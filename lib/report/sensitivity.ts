@@ -97,7 +97,7 @@ export function zPlot(doc: SensitivityDocument, key: XKey): PlotSpec {
 export function sicPlot(doc: SensitivityDocument): PlotSpec | null {
   const data = doc.sic.filter((s) => s.maxSic).map((s) => ({ x: s.signal, method: METHOD_LABELS[s.method] ?? s.method, sic: s.maxSic!.median, lo: s.maxSic!.q16, hi: s.maxSic!.q84 }));
   if (!data.length) return null;
-  const x = { field: 'x', type: 'quantitative' as const, title: 'injected signal events' };
+  const x = { field: 'x', type: 'quantitative' as const, title: 'injected signal events', scale: { zero: true } };
   const color = { field: 'method', type: 'nominal' as const, scale: methodColourScale(doc.methods), title: null };
   return {
     id: 'sensitivity-sic', title: 'Max SIC vs injected signal',

@@ -277,8 +277,9 @@ function windowOfSignal(windows: readonly Window[], mJJ: ArrayLike<number>, file
 async function buildVariants(o: SensitivityOptions, levels: number[], signal: SignalSource | undefined): Promise<{ variants: StudyVariant[]; records: SensitivityVariantRecord[] }> {
   const variants: StudyVariant[] = [];
   const records: SensitivityVariantRecord[] = [];
-  for (const level of levels)
-    for (let run = 0; run < o.runs; run++) {
+  // Run-major: a sweep stopped part-way has whole curves (rerun with fewer --runs to summarise them).
+  for (let run = 0; run < o.runs; run++)
+    for (const level of levels) {
       const id = `signal-${level}-run-${run}`;
       const cfg = configForRun(o.base, run);
       const rec: SensitivityVariantRecord = { id, signal: level, run, results: join('variants', id, 'results.json'), seed: cfg.seed };
