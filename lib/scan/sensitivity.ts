@@ -249,8 +249,17 @@ interface SignalSource {
 }
 
 async function loadSignalSource(source: Extract<SensitivitySource, { kind: 'files' }>, reporter: Reporter): Promise<SignalSource> {
-  // The scan reads the background; here only its columns matter (the signal events must carry them).
+  // The scan reads the background; here only its columns and labels matter.
   const bkg = await readEvents(source.backgroundFiles[0], { key: source.key });
+  if (bkg.has('label')) {
+    let labelled = 0;
+    for (const f of source.backgroundFiles) {
+      const l = (f === source.backgroundFiles[0] ? bkg : await readEvents(f, { key: source.key })).column('label');
+      for (let i = 0; i < l.length; i++) labelled += l[i] === 1 ? 1 : 0;
+    }
+    if (labelled > 0)
+      reporter.log('warn', `${source.backgroundFiles.join(' + ')}: ${labelled} events are labelled signal; they count as signal in S (S at level 0 is not 0)`);
+  }
   const raw = await readEvents(source.signalFile, { key: source.key });
   const missing = bkg.columnNames.filter((c) => c !== 'label' && !raw.has(c));
   if (missing.length)

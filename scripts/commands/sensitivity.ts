@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../../lib/util/errors.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
-import { runSensitivity, writeSensitivity, type SensitivitySource } from '../../lib/scan/sensitivity.js';
+import { parseLevels, runSensitivity, writeSensitivity, type SensitivitySource } from '../../lib/scan/sensitivity.js';
 import { formatSensitivityTable, writeSensitivityReport } from '../../lib/report/sensitivity.js';
 import { consoleReporter } from '../reporter.js';
 import { reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
@@ -85,7 +85,7 @@ Examples:
   $ sidewinder sensitivity --background-file bkg.h5 --signal-file sig.h5 --template bkg-sr.h5 \\
       --no-control --windows 4,5,6 --methods iad,cathode --signal 0,500,1000 --runs 3`)
     .action(async (o: SensitivityCliOptions) => {
-      const levels = parseSignalLevels(o.signal);
+      const levels = parseLevels(parseSignalLevels(o.signal));
       const runs = Number(o.runs);
       if (!Number.isInteger(runs) || runs < 1) throw new ConfigError(`--runs: expected an integer ≥ 1, got "${o.runs}"`);
       if ((o.backgroundFile === undefined) !== (o.signalFile === undefined))
@@ -102,12 +102,13 @@ Examples:
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
       const lock = claimOutDir(o.out, { stage: 'sensitivity', reporter });
       try {
-        lock.clearPrevious();
         const t0 = Date.now();
         const doc = await runSensitivity({
           base, levels, runs, source, outDir: resolve(o.out), cacheDir: o.cache ? resolve(o.cache) : undefined, reporter,
           onVariant: (i, n, id, reused) => reporter.log('info', `${id}: ${reused ? 'reused' : 'done'} (${i + 1}/${n}, ${((Date.now() - t0) / 60000).toFixed(1)} min)`),
         });
+        // variants/ and injected/ stay (a rerun resumes from them); the previous summary and report move aside.
+        lock.clearPrevious();
         const path = await writeSensitivity(doc, resolve(o.out));
         reporter.stop();
         console.log(formatSensitivityTable(doc));
