@@ -417,7 +417,12 @@ export function summariseSensitivity(
     const s: number[] = [], b: number[] = [];
     for (const v of vs) {
       const row = v.results.runs.find((r) => r.windowId === w);
-      if (!row) throw new InputError(`${v.id}: results have no cell of the signal window ${w}; scanned windows: ${[...new Set(v.results.runs.map((r) => r.windowId))].join(', ') || 'none'}`);
+      if (!row) {
+        const refused = (v.results.refusedCells ?? []).some((r) => r.windowId === w);
+        throw new InputError(refused
+          ? `${v.id}: every cell of the signal window ${w} was refused (its templates cannot resolve the working points ${ctx.epsilonB.join(', ')}); use a larger template or looser ε_B`
+          : `${v.id}: results have no cell of the signal window ${w}; scanned windows: ${[...new Set(v.results.runs.map((r) => r.windowId))].join(', ') || 'none'}`);
+      }
       const sig = row.nSignalSR ?? ctx.injectedInSR?.(v) ?? (level === 0 ? 0 : NaN);
       if (!Number.isFinite(sig)) throw new InputError(`${v.id}: the data carry no truth labels and the injected signal is unknown; cannot count S in the SR`);
       s.push(sig);
