@@ -26,11 +26,13 @@ export const RUN_OUTPUTS: readonly string[] = ['plan.json', 'results.json', 'rep
 export const MERGE_OUTPUTS: readonly string[] = ['results.json', 'report'];
 /** What `sidewinder search` writes (its generated samples stay: they are reused by seed). */
 export const SEARCH_OUTPUTS: readonly string[] = ['search-results.json', 'report'];
+/** What `sidewinder sensitivity` writes (its variants/ and injected/ stay: a rerun resumes from them). */
+export const SENSITIVITY_OUTPUTS: readonly string[] = ['sensitivity.json', 'report'];
 /** Previous runs kept under `<out>/previous/`. */
 export const PREVIOUS_RUNS_KEPT = 5;
 
 /** Which earlier outputs a claim moves aside: a whole run's, a merge's, or none (a resubmission continues the run). */
-export type OutDirStage = 'run' | 'merge' | 'search' | 'continue';
+export type OutDirStage = 'run' | 'merge' | 'search' | 'sensitivity' | 'continue';
 
 /** Options of {@link claimOutDir}. */
 export interface ClaimOptions {
@@ -74,7 +76,7 @@ export function claimOutDir(outDir: string, options: ClaimOptions): OutDirLock {
 }
 
 function movePreviousAside(outDir: string, stage: OutDirStage, since: string, reporter: Reporter): string | undefined {
-  const names = stage === 'run' ? RUN_OUTPUTS : stage === 'merge' ? MERGE_OUTPUTS : stage === 'search' ? SEARCH_OUTPUTS : [];
+  const names = stage === 'run' ? RUN_OUTPUTS : stage === 'merge' ? MERGE_OUTPUTS : stage === 'search' ? SEARCH_OUTPUTS : stage === 'sensitivity' ? SENSITIVITY_OUTPUTS : [];
   const present = names.filter((n) => existsSync(join(outDir, n)));
   if (!present.length) return undefined;
   const previous = join(outDir, 'previous');

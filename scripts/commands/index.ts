@@ -12,6 +12,7 @@ export const COMMANDS: readonly (readonly [string, () => Promise<CommandModule>]
   ['start', () => import('./start.js')],
   ['scan', () => import('./scan.js')],
   ['dsys', () => import('./dsys.js')],
+  ['sensitivity', () => import('./sensitivity.js')],
   ['inspect', () => import('./inspect.js')],
   ['fit', () => import('./fit.js')],
   ['bumphunter', () => import('./bumphunter.js')],
