@@ -7,22 +7,26 @@ export type { Reporter } from './util/reporter.js';
 export { silent } from './util/reporter.js';
 export { SidewinderError, InputError, ConfigError, ShapeError } from './util/errors.js';
 export { writeFileAtomic, writeFileAtomicSync } from './util/atomicWrite.js';
+export { resolveOptions, defaultsOf, describeConstraint } from './util/options.js';
+export type { OptionSpec, OptionTable } from './util/options.js';
+export { PACKAGE_VERSION, SIDEWINDER_WRITER } from './util/packageRoot.js';
 export { EventTable } from './data/eventTable.js';
 export type { Column, Unit } from './data/eventTable.js';
 export type { Matrix } from './ml/matrix.js';
 export { matrix, rowsView, takeRows, fromColumns } from './ml/matrix.js';
 export type { Classifier, FittedClassifier, FitOptions, Labels, ModelDocument, ModelKind } from './ml/classifier.js';
-export { registerModelKind, modelKind, modelModules, createClassifier, loadModel, checkModelDocument, effectiveWeights, MODEL_DOC_VERSION, MODEL_WRITER } from './ml/classifier.js';
+export { registerModelKind, modelKind, modelModules, createClassifier, loadModel, checkModelDocument, modelHeader, effectiveWeights, MODEL_DOC_VERSION, MODEL_WRITER } from './ml/classifier.js';
+export { BestEpochs } from './ml/epochEnsemble.js';
 export { Standardizer } from './ml/standardize.js';
 export type { StandardizerState } from './ml/standardize.js';
 export { rocAuc, rocAucTwoSample } from './ml/auc.js';
-export { HistGradientBoosting, FittedHistGradientBoosting, HGB_DEFAULTS } from './ml/trees/hgb.js';
+export { HistGradientBoosting, FittedHistGradientBoosting, HGB_DEFAULTS, HGB_OPTIONS } from './ml/trees/hgb.js';
 export type { HgbOptions, HgbFitInfo } from './ml/trees/hgb.js';
-export { fitConditionalGan, loadGan, FittedGan, GAN_DEFAULTS, kdeMeanLogLikelihood, ksDistance, correlationMatrix, compareSamples } from './ml/gan/index.js';
+export { fitConditionalGan, loadGan, FittedGan, GAN_DEFAULTS, GAN_OPTIONS, kdeMeanLogLikelihood, ksDistance, correlationMatrix, compareSamples } from './ml/gan/index.js';
 export type { GanOptions, GanEpoch, GanDocument, SampleComparison } from './ml/gan/index.js';
-export { CartClassifier, FittedCart, CART_DEFAULTS } from './ml/trees/cart.js';
+export { CartClassifier, FittedCart, CART_DEFAULTS, CART_OPTIONS } from './ml/trees/cart.js';
 export type { CartOptions } from './ml/trees/cart.js';
-export { EnsembleClassifier, FittedEnsemble, ENSEMBLE_DEFAULTS, memberSeed } from './ml/ensemble.js';
+export { EnsembleClassifier, FittedEnsemble, ENSEMBLE_DEFAULTS, ENSEMBLE_OPTIONS, memberSeed } from './ml/ensemble.js';
 export type { EnsembleOptions } from './ml/ensemble.js';
 export { crossFit, kFoldAssignment, foldMemberSeed, runSeed } from './ml/crossFit.js';
 export type { CrossFitOptions, CrossFitResult, ClassifierSpec } from './ml/crossFit.js';
@@ -50,7 +54,7 @@ export type { Window, WindowsConfig, MassUnit, MaskOptions } from './windows/ind
 export * from './stats/index.js';
 export {
   fitConditionalFlow, FittedFlow, loadFlow, FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, sampleMassesKde,
-  FLOW_PRESETS, FLOW_DEFAULTS, WINDOW_SAMPLING_DEFAULTS,
+  FLOW_PRESETS, FLOW_DEFAULTS, FLOW_OPTIONS, WINDOW_SAMPLING_DEFAULTS,
 } from './ml/flows/index.js';
 export type {
   FitFlowOptions, FlowTrainingOptions, FlowDocument, FlowEnsembleDocument, FlowHistory, ConditionalDensity, MassWindow,
@@ -62,7 +66,7 @@ export * from './stats/background/index.js';
 export * from './stats/bumphunter/index.js';
 export { KernelArena, allocateViews, setKernelBackend, kernelBackend, wasmKernelsAvailable } from './ml/kernels/index.js';
 export type { KernelBackend } from './ml/kernels/index.js';
-export { MlpClassifier, FittedMlp, MLP_DEFAULTS, MLP_FAST } from './ml/nn/index.js';
+export { MlpClassifier, FittedMlp, MLP_DEFAULTS, MLP_OPTIONS, MLP_FAST } from './ml/nn/index.js';
 export type { MlpOptions, MlpBackend, MlpFitOptions, ValidationSet, MlpHistory } from './ml/nn/index.js';
 export { resolveMlpBackend, TFJS_NODE_GPU } from './ml/backends/index.js';
 export type { TfImporter } from './ml/backends/index.js';

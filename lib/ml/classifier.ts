@@ -89,9 +89,24 @@ export function loadModel(doc: unknown): FittedClassifier {
   return modelKind(d.kind).load(d);
 }
 
-/** Check X / y / weights of a fit call; returns the number of rows. */
+/** Refuse a non-finite feature value, naming its row and column (NaN would silently fall into some bin or branch). */
+export function checkFiniteFeatures(where: string, X: Matrix): void {
+  const d = X.data;
+  for (let i = 0; i < d.length; i++)
+    if (!Number.isFinite(d[i])) throw new InputError(`${where}: X has ${d[i]} at row ${Math.floor(i / X.cols)}, column ${i % X.cols}; expected finite feature values`);
+}
+
+/** Check X of a predict call: its shape, the model's feature count (when known) and finite values. */
+export function checkPredictInputs(where: string, X: Matrix, nFeatures: number | null | undefined): void {
+  if (nFeatures !== null && nFeatures !== undefined && X.cols !== nFeatures) throw new ShapeError(`${where}: X has ${X.cols} columns, the model was trained on ${nFeatures}`);
+  if (X.data.length !== X.rows * X.cols) throw new ShapeError(`${where}: X data has ${X.data.length} entries, shape says ${X.rows} × ${X.cols}`);
+  checkFiniteFeatures(where, X);
+}
+
+/** Check X / y / weights of a fit call. */
 export function checkFitInputs(where: string, X: Matrix, y: Labels, opts: FitOptions): void {
   if (X.data.length !== X.rows * X.cols) throw new ShapeError(`${where}: X data has ${X.data.length} entries, shape says ${X.rows} × ${X.cols}`);
+  checkFiniteFeatures(where, X);
   if (y.length !== X.rows) throw new ShapeError(`${where}: y has ${y.length} labels, X has ${X.rows} rows`);
   if (X.rows === 0) throw new ShapeError(`${where}: X has no rows`);
   let n1 = 0;

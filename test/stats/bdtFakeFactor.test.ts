@@ -64,5 +64,7 @@ describe('unbinned fake factors F(pT, η) from a tight-vs-loose classifier', () 
     expect(() => fitFakeFactorModel(control.x, control.tight.subarray(0, 5), ['pt', 'eta'])).toThrow(/tight has 5 entries/);
     expect(() => fitFakeFactorModel(control.x, new Uint8Array(60000), ['pt', 'eta'])).toThrow(/needs tight and loose/);
     expect(() => model.factor({ data: new Float64Array(3), rows: 1, cols: 3 })).toThrow(/expected 2 columns/);
+    expect(() => fitFakeFactorModel(control.x, control.tight, ['pt', 'eta'], { member: 2 } as never)).toThrow(/unknown option "member" \(did you mean "members".*valid options: hgb, members, clip, seed/);
+    expect(() => fitFakeFactorModel(control.x, control.tight, ['pt', 'eta'], { clip: 0.5 })).toThrow(/option clip must be a number in \(0, 0.5\), got 0.5/);
   });
 });

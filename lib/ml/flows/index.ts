@@ -2,7 +2,7 @@
 export { fitConditionalFlow } from './fit.js';
 export { FittedFlow, loadFlow, addSampleChecks, FLOW_DOC_VERSION, FLOW_DOC_READABLE, MAX_SAMPLE_REDRAWS } from './fittedFlow.js';
 export type { FlowDocument, FlowHistory, FlowMember, SampleCheck, CheckedSample } from './fittedFlow.js';
-export { FLOW_PRESETS, FLOW_DEFAULTS, resolveFlowOptions } from './options.js';
+export { FLOW_PRESETS, FLOW_DEFAULTS, FLOW_OPTIONS, resolveFlowOptions } from './options.js';
 export type { FlowTrainingOptions, FitFlowOptions } from './options.js';
 export { fitPreprocessing, preprocess, inversePreprocess } from './preprocess.js';
 export type { FlowPreprocessing, Preprocessed } from './preprocess.js';

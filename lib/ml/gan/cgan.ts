@@ -165,6 +165,7 @@ export class FittedGan {
    */
   sample(m: Float64Array, rng: Rng): Matrix<Float64Array> {
     const n = m.length, D = this.dims, K = this.members.length, Z = this.options.noiseDim;
+    for (let i = 0; i < n; i++) if (!Number.isFinite(m[i])) throw new InputError(`FittedGan.sample: m[${i}] is ${m[i]}; expected a finite mass`);
     const out = new Float64Array(n * D);
     const net = this.net, cap = net.maxBatch;
     for (let k = 0; k < K; k++) {

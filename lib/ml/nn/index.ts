@@ -1,5 +1,5 @@
 /** Neural networks on the dense kernels: the MLP classifier and its building blocks. */
-export { MlpClassifier, FittedMlp, MLP_DEFAULTS, MLP_FAST, resolveMlpOptions } from './mlp.js';
+export { MlpClassifier, FittedMlp, MLP_DEFAULTS, MLP_OPTIONS, MLP_FAST, resolveMlpOptions } from './mlp.js';
 export type { MlpOptions, MlpBackend, MlpFitOptions, ValidationSet, MlpHistory } from './mlp.js';
 export { MlpNetwork, paramLayout } from './network.js';
 export type { ParamLayout } from './network.js';

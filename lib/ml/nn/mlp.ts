@@ -12,7 +12,7 @@
  * const again = FittedMlp.fromJSON(JSON.parse(JSON.stringify(fitted.toJSON())));
  */
 import type { Classifier, FitOptions, FittedClassifier, Labels, ModelDocument } from '../classifier.js';
-import { MODEL_DOC_VERSION, checkModelDocument, modelHeader, registerModelKind } from '../classifier.js';
+import { MODEL_DOC_VERSION, checkModelDocument, checkPredictInputs, modelHeader, registerModelKind } from '../classifier.js';
 import { defaultsOf, resolveOptions, type OptionTable } from '../../util/options.js';
 import type { Matrix } from '../matrix.js';
 import { createRng } from '../../util/rng.js';
@@ -238,7 +238,7 @@ export class FittedMlp implements FittedClassifier {
 
   private predictWith(X: Matrix, snaps: readonly EpochSnapshot[]): Float64Array {
     const d = this.sizes[0];
-    if (X.cols !== d) throw new ShapeError(`FittedMlp.predictProba: X has ${X.cols} columns, the model was trained on ${d}`);
+    checkPredictInputs('FittedMlp.predictProba', X, d);
     const P = paramLayout(this.sizes).nParams;
     const params = new Float32Array(snaps.length * P);
     snaps.forEach((s, k) => params.set(s.params, k * P));

@@ -25,7 +25,7 @@ import { readFileSync } from 'node:fs';
 import { Worker, MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type * as Ort from 'onnxruntime-node';
 import type { FittedClassifier, ModelDocument } from '../classifier.js';
-import { MODEL_DOC_VERSION, checkModelDocument, modelHeader, registerModelKind } from '../classifier.js';
+import { MODEL_DOC_VERSION, checkModelDocument, checkPredictInputs, modelHeader, registerModelKind } from '../classifier.js';
 import { defaultsOf, resolveOptions, type OptionTable } from '../../util/options.js';
 import type { Matrix } from '../matrix.js';
 import { ConfigError, InputError, ShapeError, didYouMean } from '../../util/errors.js';
@@ -153,6 +153,7 @@ export class FittedOnnxClassifier implements FittedClassifier {
 
   private checkCols(X: Matrix, features: number | null): void {
     if (features !== null && X.cols !== features) throw new ShapeError(`${this.source}: X has ${X.cols} columns, the model's input takes ${features}`);
+    checkPredictInputs(this.source, X, features);
   }
 
   private toProba(data: ArrayLike<number | bigint>, dims: readonly number[], rows: number): Float64Array {

@@ -21,6 +21,7 @@ import {
   type ModelDocument,
   MODEL_DOC_VERSION,
   checkFitInputs,
+  checkPredictInputs,
   checkModelDocument,
   modelHeader,
   effectiveWeights,
@@ -177,7 +178,7 @@ export class FittedCart implements FittedClassifier {
   ) {}
 
   predictProba(X: Matrix): Float64Array {
-    if (X.cols !== this.nFeatures) throw new ShapeError(`CartClassifier.predict: X has ${X.cols} columns, the model was trained on ${this.nFeatures}`);
+    checkPredictInputs('CartClassifier.predict', X, this.nFeatures);
     const out = new Float64Array(X.rows);
     const [c0, c1] = this.classScale;
     for (let i = 0; i < X.rows; i++) {

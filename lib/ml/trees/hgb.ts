@@ -16,6 +16,7 @@ import {
   type ModelDocument,
   MODEL_DOC_VERSION,
   checkFitInputs,
+  checkPredictInputs,
   checkModelDocument,
   modelHeader,
   effectiveWeights,
@@ -383,8 +384,7 @@ export class FittedHistGradientBoosting implements FittedClassifier {
    * prediction); `method` forces a scoring path (both give identical numbers).
    */
   predictRaw(X: Matrix, opts: { nTrees?: number; method?: 'auto' | 'traversal' | 'bitmask' } = {}): Float64Array {
-    if (X.cols !== this.nFeatures) throw new ShapeError(`HistGradientBoosting.predict: X has ${X.cols} columns, the model was trained on ${this.nFeatures}`);
-    if (X.data.length !== X.rows * X.cols) throw new ShapeError(`HistGradientBoosting.predict: X data has ${X.data.length} entries, shape says ${X.rows} × ${X.cols}`);
+    checkPredictInputs('HistGradientBoosting.predict', X, this.nFeatures);
     const nTrees = opts.nTrees ?? this.trees.length;
     if (!Number.isInteger(nTrees) || nTrees < 0 || nTrees > this.trees.length) throw new ConfigError(`HistGradientBoosting.predict: nTrees must be an integer in [0, ${this.trees.length}], got ${nTrees}`);
     const method = opts.method ?? 'auto';

@@ -15,6 +15,7 @@ import { takeRows } from '../../ml/matrix.js';
 import { HistGradientBoosting, type HgbOptions } from '../../ml/trees/hgb.js';
 import type { FittedClassifier } from '../../ml/classifier.js';
 import { createRng } from '../../util/rng.js';
+import { defaultsOf, resolveOptions, type OptionTable } from '../../util/options.js';
 import { ConfigError, InputError, ShapeError } from '../../util/errors.js';
 
 /** Options of the unbinned fake-factor model. */
@@ -27,13 +28,21 @@ export interface FakeFactorModelOptions {
   readonly clip: number;
   readonly seed: number;
 }
-export const FAKE_FACTOR_MODEL_DEFAULTS: Readonly<FakeFactorModelOptions> = Object.freeze({
+/** Declared constraints, defaults and meaning of every option (checked by `resolveOptions`). */
+export const FAKE_FACTOR_MODEL_OPTIONS: OptionTable<FakeFactorModelOptions> = Object.freeze({
   // Small, strongly regularised trees and no early stopping: F(x) is a smooth ratio, and early stopping
   // would hold out half of each member's events. Chosen among four settings on one toy (classifier
   // defaults: 13.6 % RMS error of F on a grid, these 9.0 %, a 5 × 5-bin map 17 %); on six other toys
   // (two shapes × three seeds, 60k objects) these give 6.7–11 % against the binned map's 16–21 %.
-  hgb: Object.freeze({ maxIter: 200, learningRate: 0.03, maxLeafNodes: 8, minSamplesLeaf: 200, l2Regularization: 1, earlyStopping: false }), members: 4, clip: 1e-4, seed: 1,
+  hgb: {
+    type: 'object', default: Object.freeze({ maxIter: 200, learningRate: 0.03, maxLeafNodes: 8, minSamplesLeaf: 200, l2Regularization: 1, earlyStopping: false }),
+    description: 'Boosted-tree options of the tight-vs-loose classifier (checked by HistGradientBoosting).',
+  },
+  members: { type: 'integer', min: 1, default: 4, description: 'Models averaged (each on a random half of the control sample).' },
+  clip: { type: 'number', min: 0, max: 0.5, exclusiveMin: true, exclusiveMax: true, default: 1e-4, description: 'c(x) is clipped to [clip, 1 − clip] so F stays finite.' },
+  seed: { type: 'number', default: 1, description: 'Seed of the members\' random halves and fits.' },
 });
+export const FAKE_FACTOR_MODEL_DEFAULTS: Readonly<FakeFactorModelOptions> = defaultsOf(FAKE_FACTOR_MODEL_OPTIONS);
 
 /** A fitted F(x). */
 export interface FakeFactorModel {
@@ -53,13 +62,11 @@ export function fitFakeFactorModel(
   options: Partial<FakeFactorModelOptions> & { weights?: ArrayLike<number> } = {},
 ): FakeFactorModel {
   const { weights, ...rest } = options;
-  const o = { ...FAKE_FACTOR_MODEL_DEFAULTS, ...rest };
+  const o = resolveOptions('fitFakeFactorModel', FAKE_FACTOR_MODEL_OPTIONS, rest);
   const n = x.rows;
   if (tight.length !== n) throw new ShapeError(`fitFakeFactorModel: x has ${n} rows, tight has ${tight.length} entries`);
   if (weights && weights.length !== n) throw new ShapeError(`fitFakeFactorModel: x has ${n} rows, weights has ${weights.length} entries`);
   if (variables.length !== x.cols) throw new ShapeError(`fitFakeFactorModel: ${variables.length} variable names for ${x.cols} columns`);
-  if (!Number.isInteger(o.members) || o.members < 1) throw new ConfigError(`fitFakeFactorModel: members must be a positive integer, got ${o.members}`);
-  if (!(o.clip > 0 && o.clip < 0.5)) throw new ConfigError(`fitFakeFactorModel: clip must lie in (0, 0.5), got ${o.clip}`);
   const y = new Uint8Array(n);
   let nT = 0, nL = 0;
   for (let i = 0; i < n; i++) {
