@@ -1,8 +1,9 @@
 import type { EventTable } from '../data/eventTable.js';
 import { shortSidebandMask, signalRegionMask, countMask, type Window } from '../windows/index.js';
 import { createRng } from '../util/rng.js';
-import { loadFlowEnsemble, FLOW_DOC_VERSION, type ConditionalDensity, type SampleCheck } from '../ml/flows/index.js';
-import { loadGan } from '../ml/gan/index.js';
+import { loadFlowEnsemble, resolveFlowOptions, FLOW_DOC_VERSION, type ConditionalDensity, type FitFlowOptions, type SampleCheck } from '../ml/flows/index.js';
+import { loadGan, GAN_OPTIONS } from '../ml/gan/index.js';
+import { resolveOptions } from '../util/options.js';
 import type { Matrix } from '../ml/matrix.js';
 import { InputError } from '../util/errors.js';
 import { featureMatrix, maskedColumn } from './features.js';
@@ -85,6 +86,11 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
     }
     const value: SidebandGeneratorResult = { nSamples: r.rows, cols: r.cols, features: settings.features, flow: r.flow, ...(r.check ? { check: r.check } : {}) };
     return { store: { value, arrays: { samples: r.samples } } };
+  },
+  checkSettings: ({ cathode }) => {
+    // The seed comes from the task; the rest must be valid options of the chosen generator.
+    if (cathode.generator === 'gan') resolveOptions('cathode.gan', GAN_OPTIONS, { seed: 1, ...cathode.gan });
+    else resolveFlowOptions({ ...cathode.flow, seed: 1 } as FitFlowOptions);
   },
   quality: (stored) => {
     const g = stored.value as SidebandGeneratorResult;

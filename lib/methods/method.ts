@@ -89,6 +89,8 @@ export interface StageSpec {
   /** The stage's output is cross-fitted with the scan's classifier (its settings enter the key). */
   readonly usesClassifier: boolean;
   run(input: StageInput): Promise<StageOutput>;
+  /** Check the stage's options before any data are read (e.g. the flow's); throws ConfigError naming the option. */
+  checkSettings?(settings: MethodSettings): void;
   /** For generator stages: what the stored result says about the template's quality (results `templateQuality`). */
   quality?(stored: StoredResult): Record<string, unknown>;
 }

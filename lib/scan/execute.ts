@@ -10,7 +10,8 @@ import { WorkerTaskError, type WorkerPool } from '../ml/pool/pool.js';
 import type { Matrix } from '../ml/matrix.js';
 import type { BackgroundTemplate } from '../methods/types.js';
 import type { ScoresSummary, StageInput, StageSpec } from '../methods/method.js';
-import { methodStage } from '../methods/registry.js';
+import { methodDescriptor, methodStage } from '../methods/registry.js';
+import { createClassifier } from '../ml/classifier.js';
 import { ConfigError, InputError, ShapeError, SidewinderError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import type { ResultCache } from './cache.js';
@@ -29,6 +30,25 @@ export interface TaskContext {
 
 /** Summary stored with a classify task's scores. */
 export type ClassifyResult = ScoresSummary;
+
+/**
+ * Check every model option of a scan before any data are read: the classifier's (by creating it) and
+ * each method stage's own (CATHODE's flow or GAN). Errors name the option.
+ * @throws ConfigError
+ */
+export function checkModelOptions(config: ScanConfig): void {
+  const spec = classifierSpec(config);
+  // An ONNX classifier's options are checked when the model file is opened.
+  if (spec.kind !== 'onnx') {
+    try {
+      createClassifier(spec.kind, spec.options);
+    } catch (e) {
+      throw e instanceof ConfigError ? new ConfigError(`classifier.options: ${e.message}`, { cause: e }) : e;
+    }
+  }
+  const settings = methodSettings(config, 1);
+  for (const method of config.methods) for (const stage of methodDescriptor(method).stages) stage.checkSettings?.(settings);
+}
 
 /** The registered model kind and options behind a scan's classifier setting. */
 export function classifierSpec(config: ScanConfig): ClassifierSpec {

@@ -11,7 +11,7 @@ import { validateScanConfig, type DatasetSpec, type ScanConfig } from './config.
 import { loadScanDataset, requireDistinctSamples, sampleIdentity, type ScanDataset } from './dataset.js';
 import { buildPlan, describeTask, type ScanPlan, type ScanTask } from './plan.js';
 import { methodStage } from '../methods/registry.js';
-import { runTask, withTaskContext } from './execute.js';
+import { checkModelOptions, runTask, withTaskContext } from './execute.js';
 import { claimOutDir, type OutDirLock } from './outDir.js';
 import { assembleResults } from './assemble.js';
 import type { ResultsDocument } from './results.js';
@@ -96,6 +96,7 @@ export interface PrepareOptions {
 export async function prepareScan(config: ScanConfig, options: PrepareOptions): Promise<PreparedScan> {
   const reporter = options.reporter ?? silent;
   validateScanConfig(config, 'scan configuration');
+  checkModelOptions(config);
   const { windows, shortSidebandWidth } = await scanWindows(config);
   const datasets = await loadScanSamples(config, reporter);
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
@@ -282,6 +283,7 @@ export async function runScan(config: ScanConfig, options: ScanRunOptions): Prom
   try {
     // A configuration error must not move the previous run's results aside: check it first.
     validateScanConfig(config, 'scan configuration');
+    checkModelOptions(config);
     lock.clearPrevious();
     const { plan, planPath, datasets } = await prepareScan(config, options);
     const { computed, cached } = await runPlanTasks(plan, datasets, options);

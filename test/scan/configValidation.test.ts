@@ -106,3 +106,30 @@ describe('one name per classifier family', () => {
     expect(schemaDefaults('scan-config', '/$defs/summaries')).toEqual({ spectrumTeV: [2.5, 4.6], spectrumBins: 42, bumpHuntFitFromTeV: 2.8, sqrtSTeV: 13, dependenceEvents: 200_000 });
   });
 });
+
+describe('model options are checked before any data are read', () => {
+  it('an unknown classifier or flow option is refused naming it, before the (missing) data file is opened', async () => {
+    const { runScan } = await import('../../lib/scan/scan.js');
+    const { checkModelOptions } = await import('../../lib/scan/execute.js');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const cfg = presetConfig('ci');
+    expect(() => checkModelOptions(cfg)).not.toThrow();
+    cfg.classifier.options = { ...cfg.classifier.options, maxIters: 5 };
+    expect(() => checkModelOptions(cfg)).toThrow(/classifier\.options: .*unknown option "maxIters" \(did you mean "maxIter"\?\)/);
+    const flow = presetConfig('ci');
+    flow.cathode = { ...flow.cathode, flow: { ...flow.cathode.flow, epoch: 3 } };
+    expect(() => checkModelOptions(flow)).toThrow(/unknown option "epoch"/);
+    const gan = presetConfig('ci');
+    gan.cathode = { ...gan.cathode, generator: 'gan', gan: { epochz: 3 } };
+    expect(() => checkModelOptions(gan)).toThrow(/cathode\.gan: unknown option "epochz"/);
+    const dir = mkdtempSync(join(tmpdir(), 'sw-opts-'));
+    try {
+      cfg.dataset = { path: join(dir, 'does-not-exist.h5') };
+      await expect(runScan(cfg, { outDir: dir, cacheDir: join(dir, 'cache') })).rejects.toThrow(/maxIters/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
