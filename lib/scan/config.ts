@@ -37,6 +37,9 @@ export interface DatasetSpec {
   };
 }
 
+/** Classifiers averaged per fold for one method: `ensembleByMethod` where it names the method, else `ensemble`. */
+export const ensembleOf = (config: Pick<ScanConfig, 'ensemble' | 'ensembleByMethod'>, method: MethodName): number => config.ensembleByMethod?.[method] ?? config.ensemble;
+
 /** Ranges of the summaries stored beside the results; defaults in the schema (`$defs/summaries`). */
 export interface ScanSummaries {
   /** m_JJ range (TeV) of the stored spectra. */
@@ -86,6 +89,8 @@ export interface ScanConfig {
   minTemplatePass?: number;
   /** Classifiers averaged per fold. */
   ensemble: number;
+  /** Classifiers averaged per fold for some methods, overriding `ensemble` for them. */
+  ensembleByMethod?: Partial<Record<MethodName, number>>;
   /** Independent runs (different seeds) giving mean ± std. */
   runs: number;
   seed: number;

@@ -15,7 +15,7 @@ import { createClassifier } from '../ml/classifier.js';
 import { ConfigError, InputError, ShapeError, SidewinderError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import type { ResultCache } from './cache.js';
-import type { ScanConfig } from './config.js';
+import { ensembleOf, type ScanConfig } from './config.js';
 import { describeTask, methodSettings, type ScanPlan, type ScanTask } from './plan.js';
 
 /** What a task reads: the loaded samples, the cache, a worker pool and a reporter. */
@@ -179,7 +179,7 @@ async function storeCrossFit(task: ScanTask, ctx: TaskContext, data: Matrix<Floa
   if (data.rows < config.folds) throw new InputError(`window ${task.windowId}: ${data.rows} events in the ${task.sample} sample cannot fill ${config.folds} folds`);
   const reporter = ctx.reporter ?? silent;
   const fit = await crossFit(classifierSpec(config), data, template.x, {
-    k: config.folds, members: config.ensemble, seed: task.seed, templateWeight: template.weights,
+    k: config.folds, members: ensembleOf(config, task.method), seed: task.seed, templateWeight: template.weights,
     classWeight: template.classWeight, pool: ctx.pool, reporter,
   });
   const value: ClassifyResult = { nSR: data.rows, nTemplate: template.x.rows, meta: template.meta };

@@ -7,7 +7,7 @@ import { methodDescriptor } from '../methods/registry.js';
 import { featureNames } from '../methods/features.js';
 import { ConfigError } from '../util/errors.js';
 import { hashValue } from './hash.js';
-import type { ScanConfig } from './config.js';
+import { ensembleOf, type ScanConfig } from './config.js';
 
 export type { SampleRole };
 
@@ -89,7 +89,7 @@ export function buildPlan(
           const seed = taskSeed(config.seed, run, `${sample}/window:${w.id}/${stage.seedLabel(method)}`);
           const key = hashValue({
             ...common, kind: stage.kind, sample: datasets[sample], bounds, seed, dependsOn, ...stage.keyInputs(settings, datasets),
-            ...(stage.usesClassifier ? { classifier: config.classifier, folds: config.folds, ensemble: config.ensemble } : {}),
+            ...(stage.usesClassifier ? { classifier: config.classifier, folds: config.folds, ensemble: ensembleOf(config, method) } : {}),
           });
           keyOf.set(`${method}/${stage.kind}`, key);
           if (planned.has(key)) continue;

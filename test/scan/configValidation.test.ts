@@ -133,3 +133,16 @@ describe('model options are checked before any data are read', () => {
     }
   });
 });
+
+describe('ensembleByMethod', () => {
+  it('overrides ensemble for the named methods only; an unknown method is refused', async () => {
+    const { ensembleOf } = await import('../../lib/scan/config.js');
+    const cfg = presetConfig('default');
+    cfg.ensembleByMethod = { cathode: 1 };
+    const ok = validateScanConfig(cfg);
+    expect([ensembleOf(ok, 'iad'), ensembleOf(ok, 'cwola'), ensembleOf(ok, 'cathode')]).toEqual([5, 5, 1]);
+    const bad = presetConfig('default');
+    (bad as unknown as { ensembleByMethod: Record<string, number> }).ensembleByMethod = { cathod: 1 };
+    expect(() => validateScanConfig(bad)).toThrow(/ensembleByMethod/);
+  });
+});
