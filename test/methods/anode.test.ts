@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ANODE_DEFAULTS, anodeDataFolds, resolveAnodeOptions, runAnode, scoreAnode, trainAnodeFold,
-  type AnodeFoldDocument, type AnodeOptions, type AnodeSrData,
+  ANODE_DEFAULTS, ANODE_FOLD_TASK, anodeDataFolds, resolveAnodeOptions, runAnode, scoreAnode, trainAnodeFold,
+  type AnodeFoldDocument, type AnodeFoldPayload, type AnodeOptions, type AnodeSrData,
 } from '../../lib/methods/anode.js';
 import type { ConditionalDensity } from '../../lib/ml/flows/index.js';
 import type { Matrix } from '../../lib/ml/matrix.js';
 import { rocAuc } from '../../lib/ml/auc.js';
+import { WorkerPool } from '../../lib/ml/pool/pool.js';
 import { cutAndCount } from '../../lib/stats/cutAndCount.js';
 import { createRng, type Rng } from '../../lib/util/rng.js';
 import { ConfigError, InputError } from '../../lib/util/errors.js';
@@ -154,6 +155,16 @@ describe('ANODE: R = log p_SR − log p_SB on a toy with known densities', () =>
     const folds = anodeDataFolds(sr.x.rows, 2, 5);
     expect(a.nTrain).toBe(folds.filter((f) => f !== 1).length);
     expect(s1.dataFold).toEqual(folds);
+    // The pool task (how a scan runs the folds in parallel) gives the same document as the inline call.
+    const pool = new WorkerPool({ size: 1 });
+    try {
+      const viaPool = await pool.run<AnodeFoldDocument>(ANODE_FOLD_TASK, {
+        windowId: sr.windowId, x: sr.x.data, rows: sr.x.rows, cols: sr.x.cols, m: sr.m, window: sr.window, fold: 1, options: tiny, seed: 5,
+      } satisfies AnodeFoldPayload);
+      expect(stable(viaPool)).toBe(stable(a));
+    } finally {
+      await pool.close();
+    }
   }, 60_000);
 
   it('refuses bad options, too few SR events and invalid log-densities with messages naming window and count', async () => {
