@@ -103,6 +103,9 @@ export interface AnodeFoldDocument {
   /** SR events the density trained on (all outside `fold`) and the SR events of the window. */
   readonly nTrain: number;
   readonly nSR: number;
+  /** Run seed (it fixes the fold assignment) and a checksum of the SR events: scoring checks both. */
+  readonly seed: number;
+  readonly srChecksum: string;
   readonly density: FlowEnsembleDocument;
 }
 
@@ -155,6 +158,16 @@ export function anodeSrData(events: EventTable, window: Window, features: readon
   return { windowId: window.id, x: featureMatrix(events, features, sr), m: maskedColumn(events, 'mJJ', sr), window: srBounds(events, window) };
 }
 
+/** FNV-1a (32 bit) over the bytes of the SR features and masses, as 8 hex digits. */
+export function srChecksum(sr: AnodeSrData): string {
+  let h = 0x811c9dc5;
+  for (const a of [sr.x.data, sr.m]) {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
 function checkSrData(sr: AnodeSrData): void {
   if (sr.m.length !== sr.x.rows) throw new ShapeError(`ANODE, window ${sr.windowId}: ${sr.m.length} masses for ${sr.x.rows} SR events`);
   if (sr.x.data.length !== sr.x.rows * sr.x.cols) throw new ShapeError(`ANODE, window ${sr.windowId}: SR features hold ${sr.x.data.length} values, shape says ${sr.x.rows} × ${sr.x.cols}`);
@@ -187,7 +200,7 @@ export async function trainAnodeFold(sr: AnodeSrData, fold: number, options: Par
   const density = await FlowEnsemble.fit(takeRows(sr.x, rows), Float64Array.from(rows, (i) => sr.m[i]), { ...o.flow, size: o.flows, seed: anodeFoldSeed(seed, fold) });
   return {
     schema: 'sidewinder/model', version: 1, kind: 'anode-sr-density', windowId: sr.windowId, fold, folds: o.folds,
-    nTrain: rows.length, nSR: sr.x.rows, density: density.toJSON(),
+    nTrain: rows.length, nSR: sr.x.rows, seed, srChecksum: srChecksum(sr), density: density.toJSON(),
   };
 }
 
@@ -231,10 +244,14 @@ export function scoreAnode(
   checkSrData(sr);
   const where = `ANODE, window ${sr.windowId}`;
   if (foldDocs.length !== o.folds) throw new InputError(`${where}: ${foldDocs.length} fold densities given, options say ${o.folds} folds`);
+  const checksum = srChecksum(sr);
   foldDocs.forEach((d, f) => {
     if (d?.kind !== 'anode-sr-density') throw new InputError(`${where}: fold document ${f} has kind ${JSON.stringify(d?.kind)}, expected "anode-sr-density"`);
     if (d.fold !== f || d.folds !== o.folds || d.nSR !== sr.x.rows || d.windowId !== sr.windowId)
       throw new InputError(`${where}: fold document ${f} is for window ${d.windowId}, fold ${d.fold} of ${d.folds}, ${d.nSR} SR events; expected window ${sr.windowId}, fold ${f} of ${o.folds}, ${sr.x.rows} SR events`);
+    // Another seed means another fold assignment: data events would be scored by densities that trained on them.
+    if (d.seed !== opts.seed || d.srChecksum !== checksum)
+      throw new InputError(`${where}: fold document ${f} was trained with seed ${d.seed} on SR events with checksum ${d.srChecksum}; scoring uses seed ${opts.seed} and SR events with checksum ${checksum}`);
   });
   const densities = foldDocs.map((d) => loadFlowEnsemble(d.density));
   const dataFold = anodeDataFolds(sr.x.rows, o.folds, opts.seed, sr.windowId);

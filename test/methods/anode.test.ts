@@ -184,5 +184,8 @@ describe('ANODE: R = log p_SR − log p_SB on a toy with known densities', () =>
     const narrow: ConditionalDensity = { ...exactSideband, logProb: (x, m) => exactSideband.logProb(x, m).map((v, i) => (x.data[2 * i] < 0.5 ? v : -Infinity)) };
     expect(() => scoreAnode(sr, narrow, docs, tiny, { seed: 1 })).toThrow(/ANODE, window 5: \d+ of 900 SR data events lie outside the densities' support \(\d+ outside p_SR's training range, \d+ outside p_SB's\)/);
     expect(() => scoreAnode(sr, exactSideband, [docs[1], docs[0]], tiny, { seed: 1 })).toThrow(/fold document 0 is for window 5, fold 1 of 2/);
+    expect(() => scoreAnode(sr, exactSideband, docs, tiny, { seed: 2 })).toThrow(/fold document 0 was trained with seed 1 on SR events with checksum [0-9a-f]{8}; scoring uses seed 2/);
+    const other = srToy(900, 0, 5).sr;
+    expect(() => scoreAnode(other, exactSideband, docs, tiny, { seed: 1 })).toThrow(/fold document 0 was trained with seed 1 on SR events with checksum ([0-9a-f]{8}); scoring uses seed 1 and SR events with checksum (?!\1)/);
   }, 60_000);
 });
