@@ -52,7 +52,7 @@ import {
   FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, resolveFlowOptions,
   type ConditionalDensity, type FitFlowOptions, type FlowEnsembleDocument, type MassWindow, type SampleCheck,
 } from '../ml/flows/index.js';
-import { signalRegionMask, type Window } from '../windows/index.js';
+import { roundEdge, signalRegionMask, type Window } from '../windows/index.js';
 import { featureMatrix, maskedColumn } from './features.js';
 import type { MethodScores } from './types.js';
 
@@ -149,7 +149,7 @@ function srBounds(events: EventTable, window: Window): MassWindow {
   const toTeV: Record<string, number> = { TeV: 1, GeV: 1e-3 };
   if (!(unit in toTeV)) throw new InputError(`ANODE, window ${window.id}: column "mJJ" has unit "${unit}"; expected "TeV" or "GeV"`);
   const f = toTeV[window.units] / toTeV[unit];
-  return { lo: window.srLow * f, hi: window.srHigh * f };
+  return { lo: roundEdge(window.srLow * f), hi: roundEdge(window.srHigh * f) };
 }
 
 /** The SR data of a window: features (in `features` order) and m_JJ of the events inside the SR. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ANODE_DEFAULTS, ANODE_FOLD_TASK, anodeDataFolds, resolveAnodeOptions, runAnode, scoreAnode, trainAnodeFold,
+  ANODE_DEFAULTS, ANODE_FOLD_TASK, anodeDataFolds, anodeSrData, resolveAnodeOptions, runAnode, scoreAnode, trainAnodeFold,
   type AnodeFoldDocument, type AnodeFoldPayload, type AnodeOptions, type AnodeSrData,
 } from '../../lib/methods/anode.js';
 import type { ConditionalDensity } from '../../lib/ml/flows/index.js';
@@ -10,6 +10,9 @@ import { WorkerPool } from '../../lib/ml/pool/pool.js';
 import { cutAndCount } from '../../lib/stats/cutAndCount.js';
 import { createRng, type Rng } from '../../lib/util/rng.js';
 import { ConfigError, InputError } from '../../lib/util/errors.js';
+import { generateLhcoLike } from '../../lib/data/generate/index.js';
+import { deriveFeatures } from '../../lib/data/features.js';
+import { countMask, signalRegionMask } from '../../lib/windows/index.js';
 
 /**
  * A toy with closed-form densities, 2 features, mass m in (0, 1), SR = (0.4, 0.6):
@@ -188,4 +191,17 @@ describe('ANODE: R = log p_SR − log p_SB on a toy with known densities', () =>
     const other = srToy(900, 0, 5).sr;
     expect(() => scoreAnode(other, exactSideband, docs, tiny, { seed: 1 })).toThrow(/fold document 0 was trained with seed 1 on SR events with checksum ([0-9a-f]{8}); scoring uses seed 1 and SR events with checksum (?!\1)/);
   }, 60_000);
+
+  it('anodeSrData takes the SR events of a window, with its bounds in the masses\' unit (TeV or GeV windows alike)', () => {
+    const events = deriveFeatures(generateLhcoLike({ background: 20_000, signal: 0, seed: 9 }));
+    const tev = { id: 5, srLow: 3.3, srHigh: 3.7, centre: 3.5, units: 'TeV' as const };
+    const gev = { id: 5, srLow: 3300, srHigh: 3700, centre: 3500, units: 'GeV' as const };
+    const a = anodeSrData(events, tev, ['mJ1', 'deltaMJ']), b = anodeSrData(events, gev, ['mJ1', 'deltaMJ']);
+    expect(a.x.rows).toBe(countMask(signalRegionMask(events, tev)));
+    expect(a.x.rows).toBeGreaterThan(100);
+    expect(a.window).toEqual({ lo: 3.3, hi: 3.7 });
+    expect(b.window).toEqual({ lo: 3.3, hi: 3.7 });
+    expect(b.x).toEqual(a.x);
+    expect(Array.from(a.m).every((m) => m > 3.3 && m < 3.7)).toBe(true);
+  });
 });
