@@ -130,11 +130,19 @@ describe('ANODE: R = log p_SR − log p_SB on a toy with known densities', () =>
       const lp = dens[inSample.dataFold[i]].logProb(xi, sr.m.subarray(i, i + 1))[0];
       biased[i] = lp === -Infinity ? -Infinity : lp - s.dataLogPSB[i];
     }
+    let gain = 0, gain2 = 0;
+    for (let i = 0; i < sr.x.rows; i++) {
+      if (biased[i] === -Infinity || s.dataScores[i] === -Infinity) continue;
+      const d = biased[i] - s.dataScores[i];
+      gain += d; gain2 += d * d;
+    }
+    const nG = sr.x.rows, meanGain = gain / nG, seGain = Math.sqrt((gain2 / nG - meanGain ** 2) / nG);
+    console.log(`in-sample minus out-of-fold R per data event: ${meanGain.toFixed(4)} ± ${seGain.toFixed(4)}`);
     const fair = rows[1], over = cutAndCount({ dataScores: biased, templateScores: s.templateScores, folds: { data: s.dataFold, template: s.templateFold } }, { epsilonB: [1e-2], deltaSys: 0 })[0];
     console.log(`in-sample scoring, ε_B 1e-2: N_obs ${over.nObs} vs out-of-fold ${fair.nObs} (N_exp ${over.nExp.toFixed(1)})`);
-    // Measured: N_obs 100 in-sample vs 72 out-of-fold at N_exp 70.5 ± 4.2 (pull 3.1 vs 0.16).
-    const overPull = (over.nObs - over.nExp) / Math.sqrt(over.nExp + over.sigmaB ** 2);
-    expect(overPull).toBeGreaterThan(2);
+    // Measured over toy seeds 2/3/4/5 (this test: 2): N_obs at ε_B = 1e-2 in-sample 100/83/105/136 vs
+    // out-of-fold 72/70/58/75 (N_exp 70.5 ± 4.2); mean R gain per event 0.025/0.012/0.016/0.021 (2.6–5.9 σ).
+    expect(meanGain).toBeGreaterThan(0);
     expect(over.nObs).toBeGreaterThan(fair.nObs);
   }, 120_000);
 
