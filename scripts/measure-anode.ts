@@ -35,6 +35,7 @@ const nS = label.reduce((t, v) => t + v, 0);
 console.log(`data: ${nBkg} background + ${nSig} signal (seed ${dSeed}), window ${windowId} (${window.srLow}–${window.srHigh}): ${sr.x.rows} SR events, ${nS} signal (S/B ${(nS / (sr.x.rows - nS) * 100).toFixed(2)} %); ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
 const judge = (scores: Float64Array) => {
+  if (nS === 0) return { auc: NaN, sic: NaN }; // background only: the counts are the measurement
   const s: number[] = [], b: number[] = [];
   scores.forEach((v, i) => (label[i] === 1 ? s : b).push(v === -Infinity ? -1e300 : v));
   const roc = rocCurve(s, b);
@@ -42,7 +43,12 @@ const judge = (scores: Float64Array) => {
 };
 const counts = (d: { dataScores: Float64Array; templateScores: Float64Array; dataFold: Uint8Array; templateFold: Uint8Array }) =>
   cutAndCount({ dataScores: d.dataScores, templateScores: d.templateScores, folds: { data: d.dataFold, template: d.templateFold } }, { epsilonB: [1e-2, 1e-3], deltaSys: 0 })
-    .map((r) => `ε_B ${r.epsilonB}: ${r.nObs}/${r.nExp.toFixed(1)} (Z ${r.zCowanOneSided.toFixed(2)})`).join(', ');
+    .map((r) => {
+      // Signal among the passing data events (truth labels), per-fold thresholds as in cutAndCount.
+      let sig = 0;
+      d.dataScores.forEach((v, i) => { if (label[i] === 1 && v >= r.foldThresholds[r.foldIds.indexOf(d.dataFold[i])]) sig++; });
+      return `ε_B ${r.epsilonB}: N_obs ${r.nObs} (signal ${sig}) / N_exp ${r.nExp.toFixed(1)} (Z ${r.zCowanOneSided.toFixed(2)})`;
+    }).join(', ');
 
 const pool = new WorkerPool({ size: 2 });
 const rows: { seed: number; anode: { auc: number; sic: number }; cathode: { auc: number; sic: number } }[] = [];
