@@ -212,8 +212,7 @@ export function anodeTemplate(sbDensity: ConditionalDensity, sr: AnodeSrData, op
   const o = resolveAnodeOptions(options);
   checkSrData(sr);
   if (sbDensity.dims !== sr.x.cols) throw new ShapeError(`ANODE, window ${sr.windowId}: the sideband density models ${sbDensity.dims} features, the SR data have ${sr.x.cols}`);
-  const t = sampleIntoWindow(sbDensity, sr.m, sr.window, { oversampling: o.oversampling, bandwidth: o.bandwidth, seed: createRng(seed).fork('anode/template').nextUint32() });
-  return t;
+  return sampleIntoWindow(sbDensity, sr.m, sr.window, { oversampling: o.oversampling, bandwidth: o.bandwidth, seed: createRng(seed).fork('anode/template').nextUint32() });
 }
 
 /** log-densities → R, refusing NaN and +∞, counting −∞ (outside the support). */
