@@ -58,9 +58,12 @@ import {
   FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, resolveFlowOptions,
   type ConditionalDensity, type FitFlowOptions, type FlowEnsembleDocument, type MassWindow, type SampleCheck,
 } from '../ml/flows/index.js';
-import { roundEdge, signalRegionMask, type Window } from '../windows/index.js';
+import { countMask, roundEdge, signalRegionMask, type Window } from '../windows/index.js';
 import { featureMatrix, maskedColumn } from './features.js';
-import type { MethodScores } from './types.js';
+import type { MethodScores, MethodSettings } from './types.js';
+import type { MethodDescriptor, ScoresSummary } from './method.js';
+import { CATHODE, SIDEBAND_DENSITY_STAGE, loadSidebandGenerator, type SidebandGeneratorResult } from './cathode.js';
+import { toShared } from '../ml/pool/pool.js';
 
 /** Options of ANODE's SR density and template. */
 export interface AnodeOptions {
@@ -324,3 +327,51 @@ export interface AnodeFoldPayload {
 
 registerTaskHandler<AnodeFoldPayload, AnodeFoldDocument>(ANODE_FOLD_TASK, import.meta.url, (p) =>
   trainAnodeFold({ windowId: p.windowId, x: { data: p.x, rows: p.rows, cols: p.cols }, m: p.m, window: p.window }, p.fold, p.options, p.seed));
+
+/** ANODE's options in a scan: its own folds, and CATHODE's flow recipe and template settings (numerator and denominator alike). */
+function scanAnodeOptions(settings: MethodSettings): AnodeOptions {
+  const c = settings.cathode;
+  return resolveAnodeOptions({ flow: c.flow as AnodeOptions['flow'], flows: c.flows, oversampling: c.oversampling, bandwidth: c.bandwidth });
+}
+
+/**
+ * ANODE in a scan: the sideband density (shared with CATHODE: one task when both run), then one task
+ * that trains the k SR densities (in parallel in the pool) and stores the out-of-fold R of the SR
+ * data and of the p_SB template, cut and counted like every method's scores. Runs on the control
+ * sample too, for its MC δsys (the template is a density estimate, as CATHODE's).
+ */
+export const ANODE: MethodDescriptor = {
+  name: 'anode',
+  label: 'ANODE',
+  stages: [
+    SIDEBAND_DENSITY_STAGE,
+    {
+      kind: 'anode-scores', role: 'scores', usesClassifier: false, dependsOn: ['flow'],
+      seedLabel: () => 'anode-scores',
+      runsOn: () => true,
+      keyInputs: (settings) => ({ anode: scanAnodeOptions(settings) }),
+      checkSettings: (settings) => {
+        if (settings.cathode.generator === 'gan') throw new ConfigError('ANODE needs the sideband density p_SB(x|m) of a flow; the conditional GAN (cathode.generator "gan") has none');
+        scanAnodeOptions(settings);
+      },
+      templateSize: ({ events, window, settings }) => Math.round(settings.cathode.oversampling * countMask(signalRegionMask(events, window))),
+      run: async ({ events, window, settings, seed, dependency, pool }) => {
+        const options = scanAnodeOptions(settings);
+        const flow = dependency<SidebandGeneratorResult>('flow').value.flow;
+        if (flow.kind !== 'conditional-maf-ensemble') throw new ConfigError(`ANODE, window ${window.id}: the sideband density is a ${flow.kind}, which has no log-density; use the flow`);
+        const sr = anodeSrData(events, window, settings.features);
+        const shared = { windowId: sr.windowId, x: toShared(sr.x.data), rows: sr.x.rows, cols: sr.x.cols, m: toShared(sr.m), window: sr.window, options, seed };
+        const docs = await Promise.all(Array.from({ length: options.folds }, (_, fold) =>
+          pool ? pool.run<AnodeFoldDocument>(ANODE_FOLD_TASK, { ...shared, fold }) : trainAnodeFold(sr, fold, options, seed)));
+        const s = scoreAnode(sr, loadSidebandGenerator(flow), docs, options, { seed });
+        const value: ScoresSummary = { nSR: sr.x.rows, nTemplate: s.templateScores.length, meta: { nTemplate: s.templateScores.length, oversampling: options.oversampling, folds: options.folds, outOfSupport: s.outOfSupport } };
+        return { store: { value, arrays: { dataScores: s.dataScores, dataFold: s.dataFold, templateScores: s.templateScores, templateFold: s.templateFold } } };
+      },
+    },
+  ],
+  deltaSys: true,
+  lookElsewhereNull: { sample: 'control' },
+  generatedTemplate: true,
+  // p_SB's samples in the SR, as the sideband-density task stored them (ANODE scores its own draw of the same density).
+  templateEvents: (input) => CATHODE.templateEvents(input),
+};

@@ -8,9 +8,10 @@ import type { MethodName } from './types.js';
 import { IAD } from './iad.js';
 import { CWOLA } from './cwola.js';
 import { CATHODE } from './cathode.js';
+import { ANODE } from './anode.js';
 
 /** Every registered method, in display order. */
-export const METHOD_REGISTRY: readonly MethodDescriptor[] = Object.freeze([IAD, CWOLA, CATHODE]);
+export const METHOD_REGISTRY: readonly MethodDescriptor[] = Object.freeze([IAD, CWOLA, CATHODE, ANODE]);
 
 /** All method names, in display order. */
 export const METHOD_NAMES: readonly MethodName[] = Object.freeze(METHOD_REGISTRY.map((m) => m.name));
@@ -18,8 +19,8 @@ export const METHOD_NAMES: readonly MethodName[] = Object.freeze(METHOD_REGISTRY
 /** Display labels of the methods. */
 export const METHOD_LABELS: Readonly<Record<MethodName, string>> = Object.freeze(Object.fromEntries(METHOD_REGISTRY.map((m) => [m.name, m.label])) as Record<MethodName, string>);
 
-/** The methods a default scan runs: all registered ones. */
-export const DEFAULT_METHODS: readonly MethodName[] = METHOD_NAMES;
+/** The methods a default scan runs (ANODE on request: `--methods …,anode`; it trains k more flows per window). */
+export const DEFAULT_METHODS: readonly MethodName[] = Object.freeze(['iad', 'cwola', 'cathode']);
 
 /** The descriptor of a method. @throws ConfigError for an unknown name, listing the known ones. */
 export function methodDescriptor(name: string): MethodDescriptor {

@@ -2,7 +2,7 @@ import type { Matrix } from '../ml/matrix.js';
 import type { Window } from '../windows/index.js';
 
 /** The registered weakly-supervised methods (docs/physics.md#methods; lib/methods/registry.ts). */
-export type MethodName = 'iad' | 'cwola' | 'cathode';
+export type MethodName = 'iad' | 'cwola' | 'cathode' | 'anode';
 
 /**
  * CATHODE's sideband density estimation: the generator (`flow`: the conditional MAF with `flow`

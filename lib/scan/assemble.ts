@@ -235,7 +235,7 @@ function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<Metho
   const rows = new Map<ScoredCell, CutAndCountRow[]>();
   const refusedByKey = new Map<string, RefusedCell>();
   for (const cell of cells) {
-    if (cell.task.sample !== 'data' || cell.task.kind !== 'classify') continue;
+    if (cell.task.sample !== 'data' || cell.stage.role !== 'scores') continue;
     const method = cell.task.method!;
     const sys = deltaSys.get(method)!;
     const r = countCell(cell, config.epsilonB, minTemplatePassOf(ctx), sys);

@@ -108,7 +108,9 @@ export function buildPlan(
 export function taskContext(task: ScanTask, plan?: Pick<ScanPlan, 'windows'>): string {
   const w = plan?.windows.find((x) => x.id === task.windowId);
   const where = w ? `window ${task.windowId} (${Number(w.centre.toFixed(3))} ${w.units})` : `window ${task.windowId}`;
-  const what = task.kind === 'classify' ? task.method : `${task.method} ${task.kind.replace(/-/g, ' ')}`;
+  // A scores task is named by its method; others by method and kind ("cathode flow", "cathode sideband closure").
+  const scores = methodDescriptor(task.method).stages.find((s) => s.kind === task.kind)?.role === 'scores';
+  const what = scores ? task.method : `${task.method} ${task.kind.replace(/-/g, ' ')}`;
   return `${where} · ${what} · ${task.sample} · run ${task.run}`;
 }
 

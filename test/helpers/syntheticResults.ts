@@ -135,9 +135,9 @@ const signalFraction = (lo: number, hi: number): number =>
   normalCdf((hi - SIGNAL_MASS_TEV) / SIGNAL_WIDTH_TEV) - normalCdf((lo - SIGNAL_MASS_TEV) / SIGNAL_WIDTH_TEV);
 
 /** Binormal separation d′ of each method's classifier (weakly supervised at S/B ~ 1 %). */
-const SEPARATION: Record<MethodName, number> = { iad: 1.55, cathode: 1.4, cwola: 1.25 };
+const SEPARATION: Record<MethodName, number> = { iad: 1.55, cathode: 1.4, cwola: 1.25, anode: 1.3 };
 /** δsys anchors (docs/physics.md#anchor-numbers) at ε_B = 1e-2, 1e-3, 1e-4, interpolated in log ε_B. */
-const DELTA_SYS_ANCHORS: Record<MethodName, [number, number, number]> = { iad: [0, 0, 0], cwola: [0.14, 0.14, 0.12], cathode: [0.07, 0.14, 0.25] };
+const DELTA_SYS_ANCHORS: Record<MethodName, [number, number, number]> = { iad: [0, 0, 0], cwola: [0.14, 0.14, 0.12], cathode: [0.07, 0.14, 0.25], anode: [0.1, 0.2, 0.3] };
 function deltaSysAnchor(method: MethodName, epsilonB: number): number {
   const a = DELTA_SYS_ANCHORS[method];
   const t = Math.min(2, Math.max(0, -Math.log10(epsilonB) - 2));

@@ -51,7 +51,7 @@ export const methodLabelRank = (label: string): number => {
 };
 
 /** Okabe–Ito colours (distinguishable with colour-vision deficiencies). */
-export const METHOD_COLOURS: Readonly<Record<MethodName, string>> = Object.freeze({ iad: '#0072B2', cwola: '#D55E00', cathode: '#009E73' });
+export const METHOD_COLOURS: Readonly<Record<MethodName, string>> = Object.freeze({ iad: '#0072B2', cwola: '#D55E00', cathode: '#009E73', anode: '#CC79A7' });
 
 /** Colours, in order, of methods without their own (further Okabe–Ito colours). */
 const EXTRA_METHOD_COLOURS = ['#CC79A7', '#E69F00', '#56B4E9', '#000000'];
