@@ -9,6 +9,7 @@
  * Overlap note: lib/ml may carry its own AUC for training diagnostics; this one is the statistics
  * layer's, named `areaUnderRoc`, and works on a {@link RocCurve} or directly on two score samples.
  */
+import { rocAuc } from '../ml/auc.js';
 import { ConfigError, InputError, ShapeError } from '../util/errors.js';
 
 /** ROC points from the strictest cut to the loosest; point 0 is (0, 0) at threshold +∞. */
@@ -83,11 +84,23 @@ export function rocCurve(signalScores: ArrayLike<number>, backgroundScores: Arra
 }
 
 /**
- * Area under the ROC curve by the trapezoid rule over its points — equal to the Mann–Whitney
- * probability P(s_sig > s_bkg) + ½ P(s_sig = s_bkg). Accepts a curve, or two samples (and weights).
+ * Area under the ROC curve: of a curve, by the trapezoid rule over its points (also a thinned one);
+ * of two samples (and weights), the Mann–Whitney probability P(s_sig > s_bkg) + ½ P(s_sig = s_bkg)
+ * ({@link rocAuc}, which equals the trapezoid area of the full curve).
  */
 export function areaUnderRoc(curveOrSignal: RocCurve | ArrayLike<number>, backgroundScores?: ArrayLike<number>, options: RocOptions = {}): number {
-  const c = 'tpr' in curveOrSignal ? (curveOrSignal as RocCurve) : rocCurve(curveOrSignal as ArrayLike<number>, backgroundScores ?? [], options);
+  if (!('tpr' in curveOrSignal)) {
+    // Two samples: the Mann–Whitney statistic of lib/ml/auc.ts, the one implementation of the two-sample AUC.
+    const sig = curveOrSignal as ArrayLike<number>, bkg = backgroundScores ?? [];
+    if (sig.length === 0 || bkg.length === 0) throw new InputError(`areaUnderRoc: ${sig.length === 0 ? 'signal' : 'background'} scores are empty`);
+    const scores = new Float64Array(sig.length + bkg.length), labels = new Uint8Array(scores.length);
+    scores.set(Float64Array.from(sig)); scores.set(Float64Array.from(bkg), sig.length); labels.fill(1, 0, sig.length);
+    const w = options.signalWeights || options.backgroundWeights ? new Float64Array(scores.length).fill(1) : undefined;
+    if (w && options.signalWeights) w.set(Float64Array.from(options.signalWeights));
+    if (w && options.backgroundWeights) w.set(Float64Array.from(options.backgroundWeights), sig.length);
+    return rocAuc(scores, labels, w);
+  }
+  const c = curveOrSignal as RocCurve;
   let a = 0;
   for (let k = 1; k < c.fpr.length; k++) a += ((c.fpr[k] - c.fpr[k - 1]) * (c.tpr[k] + c.tpr[k - 1])) / 2;
   return a;
