@@ -11,9 +11,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createRng, type Rng } from '../../lib/util/rng.js';
+import { DEFAULT_METHODS } from '../../lib/methods/registry.js';
 import {
   aggregateRuns,
-  METHOD_NAMES,
   type CellRun,
   type DeltaSysStudy,
   type FeatureHistogram,
@@ -42,7 +42,8 @@ export const SYNTHETIC_DEFAULTS: SyntheticOptions = Object.freeze({
   seed: 20241100,
   nRuns: 5,
   epsilonB: [1e-2, 1e-3, 1e-4],
-  methods: [...METHOD_NAMES],
+  // The default scan's methods (ANODE runs on request).
+  methods: [...DEFAULT_METHODS],
   windowIds: [1, 2, 3, 4, 5, 6, 7, 8, 9],
   nSignal: 1000,
   include: { deltaSys: true, lookElsewhere: true, roc: true, mjjSpectra: true, featureHistograms: true, bumpHunt: true },

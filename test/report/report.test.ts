@@ -107,7 +107,7 @@ describe('results document: schema and validation', () => {
     { name: 'unknown top-level key', mutate: (d) => void (d.extra = 1), message: [/unknown property "extra"/, /schema #\/additionalProperties/] },
     { name: 'negative count', mutate: (d) => void (d.runs[3].nObs = -1), message: [/at \/runs\/3\/nObs: must be >= 0/, /schema #\/\$defs\/cellRun\/properties\/nObs\/minimum/] },
     { name: 'missing required field', mutate: (d) => void delete (d.aggregates[0] as Partial<typeof d.aggregates[0]>).z, message: [/at \/aggregates\/0: must have required property 'z'/, /#\/\$defs\/cellAggregate\/required/] },
-    { name: 'unknown method', mutate: (d) => void ((d.runs[0] as { method: string }).method = 'cwolaa'), message: [/at \/runs\/0\/method: must be one of \["iad","cwola","cathode"\]/] },
+    { name: 'unknown method', mutate: (d) => void ((d.runs[0] as { method: string }).method = 'cwolaa'), message: [/at \/runs\/0\/method: must be one of \["iad","cwola","cathode","anode"\]/] },
     { name: 'bad hash', mutate: (d) => void (d.dataset.sha256 = 'abc'), message: [/at \/dataset\/sha256/] },
     { name: 'window not in config', mutate: (d) => void (d.runs[5].windowId = 42), message: [/inconsistent/, /at \/runs\/5\/windowId: window 42 is not in config.windows/] },
     { name: 'ε_B not in config', mutate: (d) => void (d.aggregates[1].epsilonB = 0.5), message: [/at \/aggregates\/1\/epsilonB: 0.5 is not in config.epsilonB/] },
