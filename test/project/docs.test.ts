@@ -95,7 +95,7 @@ describe('docs/', () => {
       for (const e of readdirSync(dir, { withFileTypes: true })) {
         const p = join(dir, e.name);
         if (e.isDirectory()) walk(p);
-        else if (/\.(ts|mjs|py)$/.test(e.name) && readFileSync(p, 'utf8').includes(['DESIGN', 'md'].join('..'))) citing.push(relative(REPO, p));
+        else if (/\.(ts|mjs|py)$/.test(e.name) && readFileSync(p, 'utf8').includes(['DESIGN', 'md'].join('.'))) citing.push(relative(REPO, p));
       }
     };
     for (const d of ['lib', 'scripts', 'test']) walk(join(REPO, d));

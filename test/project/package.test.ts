@@ -128,9 +128,9 @@ describe('the packed tarball, installed in an empty directory', () => {
         'const z: number = zCowan(30, 10, 0.1);',
         'export const summary = (r: ResultsDocument): string => `${config.preset}: ${r.aggregates.length} cells, Z = ${z.toFixed(2)}`;',
       ].join('\n'));
-      run(process.execPath, [TSC, '-p', '..'], app);
+      run(process.execPath, [TSC, '-p', '.'], app);
       writeFileSync(join(app, 'use.ts'), "import { zCowan } from 'sidewinder';\nexport const wrong: string = zCowan(30, 10);\n");
-      const bad = spawnSync(process.execPath, [TSC, '-p', '..'], { cwd: app, encoding: 'utf8' });
+      const bad = spawnSync(process.execPath, [TSC, '-p', '.'], { cwd: app, encoding: 'utf8' });
       expect(bad.status).not.toBe(0);
       expect(bad.stdout).toMatch(/use\.ts\(2,\d+\): error TS2322: Type 'number' is not assignable to type 'string'/);
       stage('.ts');

@@ -58,6 +58,6 @@ describe('scan plan', () => {
     expect(() => validateSchema('scan-config', bad, 'my.json')).toThrow(/my\.json.*epsilonB/);
     const bad2 = presetConfig('ci');
     bad2.methods = ['iad', 'cwoal' as never];
-    expect(() => validateScanConfig(bad2, 'cfg')).toThrow(/cfg: \/methods\/1: "cwoal" is not one of "iad", "cwola", "cathode" \(did you mean "cwola"\?\)/);
+    expect(() => validateScanConfig(bad2, 'cfg')).toThrow(/cfg: \/methods\/1: "cwoal" is not one of "iad", "cwola", "cathode", "anode" \(did you mean "cwola"\?\)/);
   });
 });

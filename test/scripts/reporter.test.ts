@@ -56,7 +56,15 @@ describe('the CLI progress reporter', () => {
   it('on a terminal: a bar from the stage start, no ETA until a rate is measured, then an ETA from it', () => {
     let t = 0;
     const s = fakeStream(true);
-    const r = consoleReporter(undefined, { stream: s, now: () => t, tickMs: 0, minRedrawMs: 0 });
+    // The default mode on a terminal (CI=true would mean plain lines, as it does in .ci/run).
+    const ci = process.env.CI;
+    delete process.env.CI;
+    let r: ReturnType<typeof consoleReporter>;
+    try {
+      r = consoleReporter(undefined, { stream: s, now: () => t, tickMs: 0, minRedrawMs: 0 });
+    } finally {
+      if (ci !== undefined) process.env.CI = ci;
+    }
     r.progress('flow epochs', 0, 90);
     let shown = screen(s.text);
     expect(shown).toHaveLength(1);
