@@ -6,13 +6,12 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import type { SearchResults, SelectionResult, Spread, SummaryKey, VariantName } from '../search/run.js';
 import { VARIANT_NAMES } from '../search/run.js';
 import { BASE_CONFIG, logDecadeAxis, positiveRange, type PlotSpec } from './plots/common.js';
-import { renderSvg } from './render.js';
-import { escapeHtml, namespaceSvgIds } from './html.js';
+import { writePlotSections } from './plotSections.js';
+import { escapeHtml } from './html.js';
 
 /** Display names of the selections. */
 export const SELECTION_LABELS: Readonly<Record<SummaryKey, string>> = Object.freeze({
@@ -238,16 +237,7 @@ export function searchPlots(r: SearchResults): PlotSpec[] {
 
 /** Write `search-report.html` and the SVGs into `outDir`. */
 export async function writeSearchReport(r: SearchResults, outDir: string): Promise<{ html: string; svgs: string[] }> {
-  mkdirSync(outDir, { recursive: true });
-  const sections: string[] = [];
-  const svgs: string[] = [];
-  for (const p of searchPlots(r)) {
-    const svg = await renderSvg(p.spec);
-    const path = join(outDir, `${p.id}.svg`);
-    await writeFileAtomic(path, svg);
-    svgs.push(path);
-    sections.push(`<section><h2>${escapeHtml(p.title)}</h2>${namespaceSvgIds(svg, p.id)}<p class="caption">${escapeHtml(p.caption)}</p></section>`);
-  }
+  const { sections, svgs } = await writePlotSections(searchPlots(r), outDir);
   const procRows = r.processes.map((p) => `<tr><td>${escapeHtml(p.name)}${p.isSignal ? ' (signal)' : ''}</td><td>${p.entries}</td><td>${fmt(p.events, 1)}</td><td>${p.negativeWeightEntries}</td><td>${p.entriesAfterCuts}</td><td>${fmt(p.eventsAfterCuts, 2)}</td></tr>`).join('');
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>sidewinder search — ${escapeHtml(r.config.name)}</title>
 <style>body{font-family:'DejaVu Sans',sans-serif;max-width:1100px;margin:2em auto;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}pre{background:#f6f6f6;padding:1em;overflow-x:auto}.caption{color:#555;font-size:0.9em}</style></head><body>

@@ -6,13 +6,12 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { METHOD_LABELS } from '../scan/results.js';
 import type { SensitivityDocument } from '../scan/sensitivity.js';
 import { BASE_CONFIG, formatPowerOfTen, methodColourScale, type PlotSpec } from './plots/common.js';
-import { renderSvg } from './render.js';
-import { escapeHtml, namespaceSvgIds } from './html.js';
+import { writePlotSections } from './plotSections.js';
+import { escapeHtml } from './html.js';
 
 const fmt = (x: number | null | undefined, d = 2): string => (x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(d));
 const fmtSmall = (x: number): string => (x !== 0 && Math.abs(x) < 0.01 ? x.toExponential(1) : fmt(x, 3));
@@ -123,16 +122,7 @@ export function sensitivityPlots(doc: SensitivityDocument): PlotSpec[] {
 
 /** Write `sensitivity-report.html` and the SVGs into `outDir`. */
 export async function writeSensitivityReport(doc: SensitivityDocument, outDir: string): Promise<{ html: string; svgs: string[] }> {
-  mkdirSync(outDir, { recursive: true });
-  const sections: string[] = [];
-  const svgs: string[] = [];
-  for (const p of sensitivityPlots(doc)) {
-    const svg = await renderSvg(p.spec);
-    const path = join(outDir, `${p.id}.svg`);
-    await writeFileAtomic(path, svg);
-    svgs.push(path);
-    sections.push(`<section><h2>${escapeHtml(p.title)}</h2>${namespaceSvgIds(svg, p.id)}<p class="caption">${escapeHtml(p.caption)}</p></section>`);
-  }
+  const { sections, svgs } = await writePlotSections(sensitivityPlots(doc), outDir);
   const src = doc.source.kind === 'generated'
     ? `generated data (preset ${doc.source.preset}, ${doc.source.backgroundEvents ?? '?'} background events); run r moves every seed by 1000·r, the levels of one run share their background`
     : `background ${(doc.source.backgroundFiles ?? []).join(' + ')} with events drawn without replacement from ${doc.source.signalFile} (${doc.source.signalFileEvents} events), seeded per level and run`;
