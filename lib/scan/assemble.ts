@@ -2,7 +2,7 @@ import type { EventTable } from '../data/eventTable.js';
 import { signalRegionMask, shortSidebandMask, type Window } from '../windows/index.js';
 import { maskIndices, featureNames } from '../methods/features.js';
 import type { MethodName } from '../methods/types.js';
-import type { MethodDescriptor, PlanInput, StageSpec, StoredResult } from '../methods/method.js';
+import type { PlanInput, StageSpec, StoredResult } from '../methods/method.js';
 import { methodDescriptor, methodStage } from '../methods/registry.js';
 import {
   cutAndCount, deltaSysByEpsilonB, deltaOfWindow, summarizeRuns, sidakGlobalPValue, oneSidedSignificance,
