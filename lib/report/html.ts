@@ -2,8 +2,8 @@
  * The HTML report: one self-contained file (inline SVG and CSS, no scripts, no network), with the
  * comparison table IAD / CWoLa / CATHODE per window and working point, and the provenance footer.
  */
-import type { CellAggregate, LookElsewhereResult, MethodName, ResultsDocument, Summary } from '../scan/results.js';
-import { condensedNotes } from './notes.js';
+import type { CellAggregate, MethodName, ResultsDocument, Summary } from '../scan/results.js';
+import { condensedNotes, globalPSource } from './notes.js';
 import { epsilonLabel, methodLabel, methodOrder, PLOT_DEFAULTS, SIGNIFICANCE_LABELS, sortedEpsilons, type MissingPlot, type PlotOptions } from './plots/common.js';
 
 /** A rendered plot as the HTML shows it. */
@@ -92,14 +92,6 @@ export function bestWindows(results: ResultsDocument, epsilonB: number, statisti
       if (!b || a.z[statistic].mean > b.z[statistic].mean) best.set(a.method, a);
     }
   return best;
-}
-
-/** How a look-elsewhere entry's global p was obtained, in a few words. */
-function globalPSource(x: LookElsewhereResult): string {
-  if (x.globalMethod === 'single-window') return 'one window: global = local';
-  if (x.globalMethod === 'pseudo-experiments' || (x.globalMethod === undefined && x.nPseudoExperiments > 0)) return `${x.nPseudoExperiments.toLocaleString('en-US')} pseudo-experiments`;
-  if (x.globalMethod === 'correlated-gaussian') return `correlated windows (Gaussian), trials factor ${x.trialsFactor?.toFixed(1)}`;
-  return 'Šidák bound';
 }
 
 /** δsys cell: the measured shift ± its counting error, in parentheses when compatible with zero (not applied). */

@@ -3,8 +3,16 @@
  * writes one note per (method, ε_B) cell it concerns ("cwola, ε_B=0.01: …"); the same fact for
  * several cells becomes one note naming them all.
  */
-import { METHOD_NAMES, type ResultsDocument } from '../scan/results.js';
+import { METHOD_NAMES, type LookElsewhereResult, type ResultsDocument } from '../scan/results.js';
 import { formatPowerOfTen, methodLabel, methodOrder } from './plots/common.js';
+
+/** How a look-elsewhere entry's global p was obtained, in a few words (report table and CLI line). */
+export function globalPSource(x: LookElsewhereResult): string {
+  if (x.globalMethod === 'single-window') return 'one window: global = local';
+  if (x.globalMethod === 'pseudo-experiments' || (x.globalMethod === undefined && x.nPseudoExperiments > 0)) return `${x.nPseudoExperiments.toLocaleString('en-US')} pseudo-experiments with retraining`;
+  if (x.globalMethod === 'correlated-gaussian') return `correlated windows, Gaussian approximation${x.trialsFactor !== undefined ? `, trials factor ${x.trialsFactor.toFixed(1)}` : ''}`;
+  return 'Šidák bound';
+}
 
 /** "pseudo-experiments gave a global p (0.00) below …": the cell's value goes, the fact stays. */
 const cellValue = /global p \([^)]*\)/g;

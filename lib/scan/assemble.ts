@@ -5,10 +5,10 @@ import type { MethodName } from '../methods/types.js';
 import type { PlanInput, StageSpec, StoredResult } from '../methods/method.js';
 import { methodDescriptor, methodStage } from '../methods/registry.js';
 import {
-  cutAndCount, deltaSysByEpsilonB, deltaOfWindow, summarizeRuns, sidakGlobalPValue, oneSidedSignificance,
+  cutAndCount, deltaSysByEpsilonB, deltaOfWindow, summarizeRuns, sidakGlobalPValue,
   windowCorrelations, correlatedMaxGlobalPValue,
   pValueFromSignificance, rocCurve, areaUnderRoc, aucStandardError, histogramFromCounts, fitBumpHunt, deltaSysStatError, appliedSystematics, DEFAULT_MIN_TEMPLATE_PASS,
-  passingEvents, combinedShift, sharedPassCount, fillUniformHistogram,
+  passingEvents, combinedShift, sharedPassCount,
   type CutAndCountRow, type ControlCount, type MeasuredShift,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
@@ -21,7 +21,7 @@ import type { ClassifyResult } from './execute.js';
 import { methodSettings, type ScanPlan, type ScanTask, type SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import {
-  aggregateRuns, cellKey, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type RefusedCell, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
+  aggregateRuns, cellKey, resultsZ, resultsHistogram, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type RefusedCell, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
   type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type BumpHuntFit, type ResultsDocument, type RocRecord, type TemplateQuality,
 } from './results.js';
 
@@ -282,15 +282,6 @@ function cellRuns(ctx: AssembleContext, cells: ScoredCell[], deltaSys: Map<Metho
   return { runs: runs.filter((x) => !refusedByKey.has(cellKey(x.windowId, x.method, x.epsilonB))), rows, refused: [...refusedByKey.values()] };
 }
 
-/**
- * A global significance as the results document stores it: one-sided (a p ≥ 0.5, e.g. when every
- * window is a deficit and every toy exceeds, is Z = 0 like a local deficit), and null for Z = ∞ (p
- * underflowed to 0), which JSON cannot hold.
- */
-function resultsZ(p: number): number | null {
-  const z = oneSidedSignificance(p);
-  return z === Infinity ? null : z;
-}
 
 /**
  * Global significance per method and ε_B (run 0) of the largest local Z over the windows (one-sided
@@ -329,11 +320,6 @@ function lookElsewhere(
   return out;
 }
 
-/** Equal-width histogram as the results store it (plain arrays). */
-function histogram(values: ArrayLike<number>, lo: number, hi: number, bins: number, weights?: ArrayLike<number>): { edges: number[]; counts: number[] } {
-  const h = fillUniformHistogram(values, lo, hi, bins, { weights });
-  return { edges: Array.from(h.edges), counts: Array.from(h.values) };
-}
 
 function rocCurves(ctx: AssembleContext, cells: ScoredCell[]): RocRecord[] | undefined {
   if (!ctx.samples.data.has('label')) return undefined;
@@ -366,7 +352,7 @@ function summaryOptions(ctx: AssembleContext): ScanSummaries {
 function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<ScoredCell, CutAndCountRow[]>, runs: CellRun[]): MjjSpectra {
   const mjj = ctx.samples.data.column('mJJ');
   const { spectrumTeV: [SPECTRUM_LO, SPECTRUM_HI], spectrumBins: SPECTRUM_BINS } = summaryOptions(ctx);
-  const before = histogram(mjj, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS);
+  const before = resultsHistogram(mjj, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS);
   const afterCut: MjjSpectra['afterCut'] = [];
   const { config } = ctx.plan;
   for (const method of config.methods)
@@ -383,8 +369,8 @@ function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<Scored
       const scale = row.epsilonEff * (1 + row.deltaSys);
       afterCut.push({
         method, epsilonB: eps, windowId: best.windowId,
-        counts: histogram(passMass, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS).counts,
-        expectedBackground: histogram(srMass, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS).counts.map((c) => c * scale),
+        counts: resultsHistogram(passMass, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS).counts,
+        expectedBackground: resultsHistogram(srMass, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS).counts.map((c) => c * scale),
       });
     });
   return { edgesTeV: before.edges, countsBeforeCut: before.counts, afterCut };
@@ -479,10 +465,10 @@ function featureHistograms(ctx: AssembleContext, cells: ScoredCell[]): FeatureHi
       const lo = sorted[Math.floor(0.005 * (sorted.length - 1))], hi = sorted[Math.ceil(0.995 * (sorted.length - 1))];
       if (!(hi > lo)) return;
       const tVals = Array.from({ length: template.rows }, (_, i) => template.data[i * template.cols + j]);
-      const d = histogram(dataVals, lo, hi, 30);
+      const d = resultsHistogram(dataVals, lo, hi, 30);
       const w = template.weights;
-      const t = histogram(tVals, lo, hi, 30, w);
-      const w2 = w ? histogram(tVals, lo, hi, 30, Array.from(w, (x) => x * x)).counts : undefined;
+      const t = resultsHistogram(tVals, lo, hi, 30, w);
+      const w2 = w ? resultsHistogram(tVals, lo, hi, 30, Array.from(w, (x) => x * x)).counts : undefined;
       out.push({ windowId: c.task.windowId, method: c.task.method, feature, unit: ctx.samples.data.unit(feature), edges: d.edges, dataCounts: d.counts, templateCounts: t.counts, ...(w2 ? { templateSumW2: w2 } : {}) });
     });
   }

@@ -46,6 +46,7 @@ export function checkModelOptions(config: ScanConfig): void {
       throw e instanceof ConfigError ? new ConfigError(`classifier.options: ${e.message}`, { cause: e }) : e;
     }
   }
+  // The short-sideband width comes from the windows file, not an option checked here.
   const settings = methodSettings(config, 1);
   for (const method of config.methods) for (const stage of methodDescriptor(method).stages) stage.checkSettings?.(settings);
 }

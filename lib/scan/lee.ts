@@ -14,14 +14,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerPool } from '../ml/pool/pool.js';
-import { binomialUpperLimit, oneSidedSignificance, pseudoExperimentGlobalPValue } from '../stats/index.js';
-import { fillUniformHistogram } from '../stats/fit/histogram.js';
+import { binomialUpperLimit, pseudoExperimentGlobalPValue } from '../stats/index.js';
 import { ConfigError, InputError } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { validateSchema } from '../util/schema.js';
 import type { ScanConfig } from './config.js';
-import type { LookElsewhereResult, ResultsDocument } from './results.js';
+import { resultsHistogram, resultsZ, type LookElsewhereResult, type ResultsDocument } from './results.js';
 import { readPlan } from './scan.js';
 import { runStudy, type StudyVariant } from './study.js';
 import { validateResults } from './validateResults.js';
@@ -94,14 +93,12 @@ export function withPseudoExperiments(observed: readonly LookElsewhereResult[], 
     if (!toys || toys.length === 0) return l;
     const { globalP, nExceeding } = pseudoExperimentGlobalPValue(l.localZMax, toys);
     const upper = binomialUpperLimit(nExceeding, toys.length);
-    const z = (p: number): number | null => { const v = oneSidedSignificance(p); return Number.isFinite(v) ? v : null; };
-    const h = fillUniformHistogram(toys, 0, Math.max(5, l.localZMax + 0.5), 40);
     return {
       // No pseudo-experiment reaching the observed Z: the global Z is only bounded from below (95 % CL).
-      ...l, globalP, globalZ: nExceeding === 0 ? null : z(globalP), globalMethod: 'pseudo-experiments' as const, nExceeding, nPseudoExperiments: toys.length,
-      globalPStdErr: Math.sqrt((globalP * (1 - globalP)) / toys.length), globalPUpper95: upper, globalZLower95: z(upper) ?? undefined,
+      ...l, globalP, globalZ: nExceeding === 0 ? null : resultsZ(globalP), globalMethod: 'pseudo-experiments' as const, nExceeding, nPseudoExperiments: toys.length,
+      globalPStdErr: Math.sqrt((globalP * (1 - globalP)) / toys.length), globalPUpper95: upper, globalZLower95: resultsZ(upper) ?? undefined,
       trialsFactor: nExceeding > 0 && l.localP ? globalP / l.localP : undefined,
-      maxLocalZHistogram: { edges: Array.from(h.edges), counts: Array.from(h.values) },
+      maxLocalZHistogram: resultsHistogram(toys, 0, Math.max(5, l.localZMax + 0.5), 40),
     };
   });
 }

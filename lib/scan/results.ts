@@ -10,6 +10,8 @@
  */
 import type { SampleRole } from './plan.js';
 import { summarizeRuns } from '../stats/runs.js';
+import { oneSidedSignificance } from '../stats/special.js';
+import { fillUniformHistogram } from '../stats/fit/histogram.js';
 
 import type { MethodName } from '../methods/types.js';
 /** The registered methods (names in display order, labels): lib/methods/registry.ts. */
@@ -450,4 +452,20 @@ export function aggregateRuns(runs: readonly CellRun[]): CellAggregate[] {
       },
     };
   });
+}
+
+/**
+ * A global significance as the results document stores it: one-sided (a p ≥ 0.5, e.g. when every
+ * window is a deficit and every toy exceeds, is Z = 0 like a local deficit), and null for Z = ∞ (p
+ * underflowed to 0), which JSON cannot hold.
+ */
+export function resultsZ(p: number): number | null {
+  const z = oneSidedSignificance(p);
+  return z === Infinity ? null : z;
+}
+
+/** An equal-width histogram as the results document stores it (plain arrays: edges and counts, Σw with weights). */
+export function resultsHistogram(values: ArrayLike<number>, lo: number, hi: number, bins: number, weights?: ArrayLike<number>): { edges: number[]; counts: number[] } {
+  const h = fillUniformHistogram(values, lo, hi, bins, { weights });
+  return { edges: Array.from(h.edges), counts: Array.from(h.values) };
 }

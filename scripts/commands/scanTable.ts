@@ -1,6 +1,6 @@
 import type { CellAggregate, ResultsDocument } from '../../lib/scan/results.js';
 import { METHOD_LABELS } from '../../lib/scan/results.js';
-import { condensedNotes } from '../../lib/report/notes.js';
+import { condensedNotes, globalPSource } from '../../lib/report/notes.js';
 
 const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
@@ -52,9 +52,7 @@ export function printScanTable(results: ResultsDocument): void {
     console.log(`[${i + 1}] window ${r.windowId}, ${METHOD_LABELS[r.method]}, ε_B=${r.epsilonB}: refused, no significance — ${r.reason} (ε_eff would be ${r.epsilonEff.toPrecision(2)})`),
   );
   for (const l of results.lookElsewhere ?? []) {
-    const how = l.globalMethod === 'pseudo-experiments' ? `${l.nPseudoExperiments} pseudo-experiments with retraining`
-      : l.globalMethod === 'single-window' ? 'one window: global = local'
-      : `correlated windows, Gaussian approximation${l.trialsFactor !== undefined ? `, trials factor ${fmt(l.trialsFactor, 1)}` : ''}`;
+    const how = globalPSource(l);
     console.log(`look-elsewhere ${METHOD_LABELS[l.method]} ε_B=${l.epsilonB}: max local Z ${fmt(l.localZMax, 2)} (window ${l.localZMaxWindowId}) → global Z ${l.globalZ !== null ? fmt(l.globalZ, 2) : l.globalZLower95 !== undefined ? `> ${fmt(l.globalZLower95, 2)} (95 % CL; no pseudo-experiment reached it)` : '∞ (local p-value underflows)'} (${how}; Šidák ${fmt(l.sidakBound.globalZ ?? Infinity, 2)})`);
   }
   for (const n of condensedNotes(results)) console.log(`note: ${n}`);

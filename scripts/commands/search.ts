@@ -11,7 +11,7 @@ import { ConfigError, InputError } from '../../lib/util/errors.js';
 import { writeFileAtomic } from '../../lib/util/atomicWrite.js';
 import { readJsonFile } from '../../lib/util/json.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
-import { consoleReporter, defaultMode } from '../reporter.js';
+import { consoleReporter } from '../reporter.js';
 import { readEvents, writeEvents } from '../../lib/data/io/index.js';
 import { LLJ_DEFAULTS } from '../../lib/data/generate/llj.js';
 import { checkSearchConfig, lljSamples, parseSearchConfig, SEARCH_PRESETS, type SearchConfig, type TrainingSample } from '../../lib/search/config.js';
@@ -100,9 +100,7 @@ export function register(program: Command): void {
       const out = resolve(o.out);
       const samplesDir = join(out, 'samples');
       const cfg = resolveSearchConfig(o, samplesDir);
-      const reporter = consoleReporter(o.quiet ? 'quiet' : defaultMode());
-      let stopped = false;
-      const stopBars = (): void => { if (!stopped) reporter.stop(); stopped = true; };
+      const reporter = consoleReporter(o.quiet ? 'quiet' : undefined);
       // One writer per --out; the previous run's results and report are moved aside before the first write.
       const lock = claimOutDir(out, { stage: 'search', reporter });
       try {
@@ -126,11 +124,11 @@ export function register(program: Command): void {
         await writeFileAtomic(jsonPath, JSON.stringify(results, null, 1));
         const report = await writeSearchReport(results, join(out, 'report'));
         results.timings.total = (performance.now() - t0) / 1000;
-        stopBars();
+        reporter.stop();
         console.log(formatSearchTable(results));
         console.log(`results: ${jsonPath}\nreport:  ${report.html}\n(${results.timings.total.toFixed(1)} s)`);
       } finally {
-        stopBars();
+        reporter.stop(); // idempotent: erases nothing the second time
         lock.release();
       }
     });
