@@ -10,7 +10,7 @@ import { ResultCache } from './cache.js';
 import { validateScanConfig, type DatasetSpec, type ScanConfig } from './config.js';
 import { loadScanDataset, requireDistinctSamples, sampleIdentity, type ScanDataset } from './dataset.js';
 import { buildPlan, describeTask, type ScanPlan, type ScanTask } from './plan.js';
-import { methodStage } from '../methods/registry.js';
+import { methodDescriptor, methodStage } from '../methods/registry.js';
 import { checkModelOptions, runTask, withTaskContext } from './execute.js';
 import { claimOutDir, type OutDirLock } from './outDir.js';
 import { assembleResults } from './assemble.js';
@@ -148,6 +148,9 @@ export function readPlan(path: string): ScanPlan {
     throw new InputError(`${path}: not a sidewinder scan plan (expected schema "sidewinder/scan-plan" version 1, got ${JSON.stringify(plan?.schema)} version ${JSON.stringify(plan?.version)})`);
   plan.tasks.forEach((t, i) => {
     if (t.index !== i) throw new InputError(`${path}: task at position ${i} has index ${t.index}; the plan's tasks must be numbered 0…${plan.tasks.length - 1}`);
+    // Plans of older versions had flow tasks without a method; every task now names its method's stage.
+    if (typeof t.method !== 'string' || !methodDescriptor(t.method).stages.some((st) => st.kind === t.kind))
+      throw new InputError(`${path}: task ${i} (${t.method ?? 'no method'} ${t.kind}) is not a task of a registered method; the plan was written by another sidewinder version: plan the scan again`);
   });
   return plan;
 }

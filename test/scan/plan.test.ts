@@ -61,3 +61,26 @@ describe('scan plan', () => {
     expect(() => validateScanConfig(bad2, 'cfg')).toThrow(/cfg: \/methods\/1: "cwoal" is not one of "iad", "cwola", "cathode", "anode" \(did you mean "cwola"\?\)/);
   });
 });
+
+describe('reading a plan', () => {
+  it('a plan whose tasks name no registered method stage (an older version\'s flow task) is refused, naming the task', async () => {
+    const { readPlan } = await import('../../lib/scan/scan.js');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const cfg = presetConfig('ci');
+    const { windows, shortSidebandWidth } = await scanWindows(cfg);
+    const plan = buildPlan(cfg, windows.filter((w) => w.id === 5), shortSidebandWidth, { data: 'a'.repeat(64), template: 'b'.repeat(64) });
+    const dir = mkdtempSync(join(tmpdir(), 'sw-plan-'));
+    try {
+      const good = join(dir, 'good.json'), old = join(dir, 'old.json');
+      writeFileSync(good, JSON.stringify(plan));
+      expect(readPlan(good).tasks).toHaveLength(plan.tasks.length);
+      const flow = plan.tasks.findIndex((t) => t.kind === 'flow');
+      writeFileSync(old, JSON.stringify({ ...plan, tasks: plan.tasks.map((t, i) => (i === flow ? { ...t, method: undefined } : t)) }));
+      expect(() => readPlan(old)).toThrow(new RegExp(`task ${flow} \\(no method flow\\) is not a task of a registered method`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
