@@ -32,7 +32,7 @@ describe('sidewinder export-onnx', () => {
     const key = 'ab'.repeat(16);
     writeFileSync(join(dir, 'plan.json'), JSON.stringify({
       schema: 'sidewinder/scan-plan', version: 1, config: {}, datasets: {}, windows: [], shortSidebandWidth: 0.2,
-      tasks: [{ index: 0, kind: 'flow', sample: 'data', windowId: 5, run: 0, seed: 1, key, dependsOn: [] }],
+      tasks: [{ index: 0, kind: 'flow', method: 'cathode', sample: 'data', windowId: 5, run: 0, seed: 1, key, dependsOn: [] }],
     }));
     new ResultCache(join(dir, 'cache')).put(key, { nSamples: 0, cols: 2, features: ['a', 'b'], flow: ens.toJSON() });
     const out = join(dir, 'w5.onnx');
