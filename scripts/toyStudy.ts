@@ -10,6 +10,10 @@
  *       [--template 60000] [--control 120000] [--control-model same|alternative|none] [--flow ci|tiny|default]
  *       [--epsilon-b 1e-2,1e-3] [--methods iad,cwola,cathode] [--first-seed 1000] [--out out/toys]
  *
+ * With several windows it also checks the look-elsewhere correction (issue 17): the scan's global p of
+ * each toy should be U(0, 1) (KS test), and the correlated-Gaussian model's P(max Z ≥ z) should match
+ * how often the toys' largest local Z reached z — the toys retrain everything, the model does not.
+ *
  * The control sample comes by default from the *same* background model as the data (an ideal MC):
  * the study then tests the statistics — does the δsys correction with its error calibrate Z? — not
  * the model mismatch that `--control-model alternative` adds on purpose.
@@ -22,6 +26,9 @@ import type { ScanConfig } from '../lib/scan/config.js';
 import type { MethodName } from '../lib/scan/results.js';
 import { summarizeRuns } from '../lib/stats/runs.js';
 import { writeFileAtomic } from '../lib/util/atomicWrite.js';
+import { correlatedMaxGlobalPValue, ksUniformTest } from '../lib/stats/lookElsewhere.js';
+import { normalSf } from '../lib/stats/special.js';
+import { createRng } from '../lib/util/rng.js';
 
 /** Options of {@link runToyStudy}. */
 export interface ToyStudyOptions {
@@ -72,6 +79,16 @@ export function toyConfig(o: Omit<ToyStudyOptions, 'outDir'>, toy: number): Scan
   return cfg;
 }
 
+/** The look-elsewhere figures of one toy (method, ε_B): what the scan reported for it. */
+export interface ToyLookElsewhere {
+  /** Largest one-sided local Z over the windows. */
+  readonly localZMax: number;
+  /** The scan's global p (correlated-gaussian over the windows). */
+  readonly globalP: number;
+  /** The windows' correlation the global p assumed (absent for one window). */
+  readonly correlation?: number[][];
+}
+
 /** Z statistics of one (method, ε_B) over all toys and windows. */
 export interface ToyCellSummary {
   readonly method: MethodName;
@@ -83,14 +100,16 @@ export interface ToyCellSummary {
   readonly refused: number;
   /** How often the MC δsys was significant (applied) among the resolved cells. */
   readonly deltaSysApplied: number;
+  /** Per toy: the largest local Z and the global p the scan reported. */
+  readonly lookElsewhere: ToyLookElsewhere[];
 }
 
 /** Run the toys and collect the signed Z per (method, ε_B). */
 export async function runToyStudy(options: ToyStudyOptions): Promise<ToyCellSummary[]> {
-  const cells = new Map<string, { zCowan: number[]; zSimple: number[]; refused: number; applied: number }>();
+  const cells = new Map<string, { zCowan: number[]; zSimple: number[]; refused: number; applied: number; lookElsewhere: ToyLookElsewhere[] }>();
   const cell = (m: string, e: number) => {
     const k = `${m}/${e}`;
-    if (!cells.has(k)) cells.set(k, { zCowan: [], zSimple: [], refused: 0, applied: 0 });
+    if (!cells.has(k)) cells.set(k, { zCowan: [], zSimple: [], refused: 0, applied: 0, lookElsewhere: [] });
     return cells.get(k)!;
   };
   for (const m of options.methods) for (const e of options.epsilonB) cell(m, e);
@@ -107,13 +126,17 @@ export async function runToyStudy(options: ToyStudyOptions): Promise<ToyCellSumm
         if (r.deltaSys !== 0) c.applied++;
       }
       for (const r of results.refusedCells ?? []) cell(r.method, r.epsilonB).refused++;
+      for (const l of results.lookElsewhere ?? []) {
+        if (l.epsilonB === undefined) continue;
+        cell(l.method, l.epsilonB).lookElsewhere.push({ localZMax: l.localZMax, globalP: l.globalP, ...(l.windowCorrelation ? { correlation: l.windowCorrelation.matrix } : {}) });
+      }
       options.onToy?.(toy, (Date.now() - t0) / 1000);
       t0 = Date.now();
     },
   });
   return [...cells.entries()].map(([k, c]) => {
     const [method, e] = k.split('/');
-    return { method: method as MethodName, epsilonB: Number(e), zCowan: c.zCowan, zSimple: c.zSimple, refused: c.refused, deltaSysApplied: c.applied };
+    return { method: method as MethodName, epsilonB: Number(e), zCowan: c.zCowan, zSimple: c.zSimple, refused: c.refused, deltaSysApplied: c.applied, lookElsewhere: c.lookElsewhere };
   });
 }
 
@@ -123,6 +146,43 @@ export function zMoments(z: readonly number[]): { n: number; mean: number; meanE
   const s = summarizeRuns(z, 'Z');
   // Standard error of a sample std, normal approximation: σ/√(2(n − 1)).
   return { n: s.n, mean: s.mean, meanErr: s.stdErr, std: s.std, stdErr: s.std / Math.sqrt(2 * (s.n - 1)) };
+}
+
+/** Local significances at which the toys' max-Z distribution is compared with the Gaussian model. */
+export const LEE_CHECK_Z = [1, 1.5, 2, 2.5] as const;
+
+/** How the toys' global p-values and largest local Zs compare with what a background-only scan should give. */
+export interface LookElsewhereCheck {
+  readonly toys: number;
+  /** KS test of the toys' global p against U(0, 1) (p of a toy without any excess spread over its atom). */
+  readonly ks: { d: number; pValue: number };
+  /** The Gaussian model's trials factor P(max Z ≥ 3)/Φ̄(3) under each toy's window correlation: mean, min, max. */
+  readonly trialsFactorAt3: { mean: number; min: number; max: number };
+  /** Per Z in {@link LEE_CHECK_Z}: the fraction of toys whose largest local Z reached it (± binomial error) and the model's mean prediction. */
+  readonly tail: { z: number; observed: number; observedErr: number; predicted: number }[];
+}
+
+/**
+ * Check a cell's look-elsewhere figures over the toys: are the global p-values uniform, is the trials
+ * factor at Z = 3 sensible, and does the correlated-Gaussian model predict how often the largest local Z
+ * of a background-only scan reaches Z (the toys retrain everything, so this tests the model against the
+ * whole procedure)? Undefined with fewer than 5 toys or windows without a correlation.
+ */
+export function checkLookElsewhere(toys: readonly ToyLookElsewhere[], options: { seed?: number; draws?: number } = {}): LookElsewhereCheck | undefined {
+  if (toys.length < 5 || toys.some((t) => !t.correlation)) return undefined;
+  const rng = createRng(options.seed ?? 1);
+  // Model draws per toy and Z: 200k give the trials factor at Z = 3 to ≈ 3 %, the tail to < 1 %.
+  const draws = options.draws ?? 200_000;
+  const model = (z: number, c: number[][]) => correlatedMaxGlobalPValue(z, c, { rng, draws: Math.ceil(draws / 10) }).globalP;
+  const tf = toys.map((t) => correlatedMaxGlobalPValue(3, t.correlation!, { rng, draws }).globalP / normalSf(3));
+  const tail = LEE_CHECK_Z.map((z) => {
+    const k = toys.filter((t) => t.localZMax >= z).length, n = toys.length, f = k / n;
+    return { z, observed: f, observedErr: Math.sqrt(Math.max(f * (1 - f), 1 / n) / n), predicted: toys.reduce((a, t) => a + model(z, t.correlation!), 0) / n };
+  });
+  // One-sided Zs are clipped at 0, so a toy with a deficit in every window has p = P(max Z ≥ 0) < 1: an
+  // atom. Under the null such a p is uniform within [P(max Z ≥ 0), 1] (randomised p-value, seeded).
+  const ks = ksUniformTest(toys.map((t) => (t.localZMax > 0 ? t.globalP : t.globalP + rng.uniform() * (1 - t.globalP))));
+  return { toys: toys.length, ks: { d: ks.d, pValue: ks.pValue }, trialsFactorAt3: { mean: tf.reduce((a, b) => a + b, 0) / tf.length, min: Math.min(...tf), max: Math.max(...tf) }, tail };
 }
 
 function parseArgs(argv: string[]): ToyStudyOptions {
@@ -156,7 +216,18 @@ async function main(): Promise<void> {
         (m ? `${m.mean.toFixed(3).padStart(7)} ± ${m.meanErr.toFixed(3)}      ${m.std.toFixed(3).padStart(6)} ± ${m.stdErr.toFixed(3)}      ${s!.mean.toFixed(3).padStart(7)}        ${s!.std.toFixed(3)}` : 'fewer than 2 cells'),
     );
   }
-  await writeFileAtomic(join(opts.outDir, 'toy-study.json'), JSON.stringify({ options: { ...opts }, summary }, null, 1));
+  const lee = summary.map((c) => ({ method: c.method, epsilonB: c.epsilonB, check: checkLookElsewhere(c.lookElsewhere) })).filter((c) => c.check);
+  if (lee.length > 0) {
+    console.log(`look-elsewhere over ${opts.windows.length} windows (correlated-gaussian global p of each toy):`);
+    console.log('method    ε_B     toys   KS p    trials factor at Z=3 mean [min, max]   P(max Z ≥ z) toys vs model, z = ' + LEE_CHECK_Z.join(' / '));
+    for (const { method, epsilonB, check: c } of lee) {
+      console.log(
+        `${method.padEnd(8)}  ${epsilonB.toExponential(0).padEnd(6)}  ${String(c!.toys).padStart(4)}   ${c!.ks.pValue.toFixed(3)}   ${c!.trialsFactorAt3.mean.toFixed(2)} [${c!.trialsFactorAt3.min.toFixed(2)}, ${c!.trialsFactorAt3.max.toFixed(2)}]` +
+          `                  ${c!.tail.map((t) => `${t.observed.toFixed(2)}±${t.observedErr.toFixed(2)} vs ${t.predicted.toFixed(2)}`).join(' / ')}`,
+      );
+    }
+  }
+  await writeFileAtomic(join(opts.outDir, 'toy-study.json'), JSON.stringify({ options: { ...opts }, summary, lookElsewhere: lee }, null, 1));
   console.log(`per-cell Z values: ${join(opts.outDir, 'toy-study.json')}`);
 }
 

@@ -314,6 +314,7 @@ function lookElsewhere(
         localZMaxWindowId: dataCells[observed.indexOf(zMax)].task.windowId, localP, nWindows: observed.length,
         globalP, globalZ: resultsZ(globalP), globalMethod: observed.length === 1 ? 'single-window' : 'correlated-gaussian', ...(localP > 0 ? { trialsFactor: globalP / localP } : {}),
         nPseudoExperiments: 0, sidakBound: { globalP: sidakP, globalZ: resultsZ(sidakP) },
+        ...(observed.length > 1 ? { windowCorrelation: { windowIds: dataCells.map((c) => c.task.windowId), matrix: correlation } } : {}),
       });
     });
   }

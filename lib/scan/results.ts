@@ -269,6 +269,11 @@ export interface LookElsewhereResult {
   sidakBound: { globalP: number; globalZ: number | null };
   /** Histogram of the largest local Z in each pseudo-experiment. */
   maxLocalZHistogram?: { edges: number[]; counts: number[] };
+  /**
+   * Correlation of the windows' local Zs that the `correlated-gaussian` global p assumes (from the data
+   * events the windows' cuts share), so that the trials factor at any Z can be recomputed.
+   */
+  windowCorrelation?: { windowIds: number[]; matrix: number[][] };
 }
 
 /** A ROC curve (truth labels of generated data) of one (window, method), optionally one run. */
