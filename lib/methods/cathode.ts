@@ -65,7 +65,7 @@ function storedTemplate(stored: StoredResult<SidebandGeneratorResult>): Matrix<F
  * Shared by every method that reads a sideband density: same settings, same task.
  */
 export const SIDEBAND_DENSITY_STAGE: StageSpec = {
-  kind: 'flow', role: 'generator', usesClassifier: false, dependsOn: [],
+  kind: 'flow', role: 'generator', usesClassifier: false, dependsOn: [], sharedAcrossRuns: true,
   seedLabel: () => 'flow',
   runsOn: () => true,
   // The flow document version is in the key: a flow of older code (other batch-norm statistics) is not reused.

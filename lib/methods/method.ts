@@ -73,6 +73,13 @@ export interface StageSpec {
   seedLabel(method: MethodName): string;
   /** Whether the stage runs on this sample (e.g. IAD not on the control sample). */
   runsOn(sample: SampleRole, settings: MethodSettings): boolean;
+  /**
+   * Trained once per window and sample and read by every run (seeded as run 0), instead of once per
+   * run: CATHODE's sideband density. Runs then repeat the classifiers (new seeds and fold
+   * assignments) on the same template; the generator's own training noise is measured by the
+   * control sample's independently trained generator (δsys), not by the runs' spread.
+   */
+  readonly sharedAcrossRuns?: boolean;
   /** Kinds of the stages whose results it reads (same method, window, sample, run). */
   readonly dependsOn: readonly string[];
   /** Samples read besides the task's own (IAD: `template`). */

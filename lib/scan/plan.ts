@@ -72,13 +72,14 @@ export function buildPlan(
     .sort((a, b) => ROLE_ORDER[a.stage.role] - ROLE_ORDER[b.stage.role]);
   const tasks: ScanTask[] = [];
   const common = { code: TASK_CODE_VERSION, features: config.features };
+  // Keys already planned: a stage shared by methods, or by runs, is one task.
+  const planned = new Set<string>();
   for (const sample of samples)
     for (const w of windows)
       for (let run = 0; run < config.runs; run++) {
         const bounds = { lo: w.srLow, hi: w.srHigh, units: w.units };
-        // Keys of this (sample, window, run)'s tasks by method and kind, and by key (shared stages run once).
+        // Keys of this (sample, window, run)'s tasks by method and kind.
         const keyOf = new Map<string, string>();
-        const planned = new Set<string>();
         for (const { method, stage } of stages) {
           if (!stage.runsOn(sample, settings)) continue;
           const dependsOn = stage.dependsOn.map((kind) => {
@@ -86,7 +87,8 @@ export function buildPlan(
             if (!k) throw new ConfigError(`method ${method}: its "${stage.kind}" task needs a "${kind}" task, which it does not plan for the ${sample} sample`);
             return k;
           });
-          const seed = taskSeed(config.seed, run, `${sample}/window:${w.id}/${stage.seedLabel(method)}`);
+          const taskRun = stage.sharedAcrossRuns ? 0 : run;
+          const seed = taskSeed(config.seed, taskRun, `${sample}/window:${w.id}/${stage.seedLabel(method)}`);
           const key = hashValue({
             ...common, kind: stage.kind, sample: datasets[sample], bounds, seed, dependsOn, ...stage.keyInputs(settings, datasets),
             ...(stage.usesClassifier ? { classifier: config.classifier, folds: config.folds, ensemble: ensembleOf(config, method) } : {}),
@@ -94,7 +96,7 @@ export function buildPlan(
           keyOf.set(`${method}/${stage.kind}`, key);
           if (planned.has(key)) continue;
           planned.add(key);
-          tasks.push({ index: tasks.length, kind: stage.kind, sample, windowId: w.id, method, run, seed, key, dependsOn });
+          tasks.push({ index: tasks.length, kind: stage.kind, sample, windowId: w.id, method, run: taskRun, seed, key, dependsOn });
         }
       }
   return { schema: 'sidewinder/scan-plan', version: 1, config, datasets, windows, shortSidebandWidth, tasks };

@@ -13,16 +13,22 @@ describe('scan plan', () => {
     cfg.runs = 2;
     const { windows, shortSidebandWidth } = await scanWindows(cfg);
     const plan = buildPlan(cfg, windows, shortSidebandWidth, hashes);
-    // data: 9 windows × 2 runs × (flow + 3 classifiers); control: 9 × 2 × (flow + cwola + cathode)
-    expect(plan.tasks.length).toBe(9 * 2 * 4 + 9 * 2 * 3);
+    // data: 9 windows × (one flow read by both runs + 2 runs × 3 classifiers); control: 9 × (flow + 2 × (cwola + cathode))
+    expect(plan.tasks.length).toBe(9 * (1 + 2 * 3) + 9 * (1 + 2 * 2));
+    expect(plan.tasks.filter((t) => t.kind === 'flow').every((t) => t.run === 0)).toBe(true);
     expect(plan.tasks.filter((t) => t.sample === 'control' && t.method === 'iad')).toHaveLength(0);
     expect(new Set(plan.tasks.map((t) => t.key)).size).toBe(plan.tasks.length);
     for (const t of plan.tasks.filter((x) => x.method === 'cathode' && x.kind === 'classify')) {
       const flow = plan.tasks.find((f) => f.key === t.dependsOn[0])!;
       expect(flow.kind).toBe('flow');
       expect(flow.index).toBeLessThan(t.index);
-      expect([flow.windowId, flow.run, flow.sample]).toEqual([t.windowId, t.run, t.sample]);
+      expect([flow.windowId, flow.sample]).toEqual([t.windowId, t.sample]);
     }
+    // Both runs' CATHODE classifiers of a window read the same flow, with their own seeds.
+    const w5 = plan.tasks.filter((x) => x.method === 'cathode' && x.kind === 'classify' && x.windowId === 5 && x.sample === 'data');
+    expect(w5.map((t) => t.run)).toEqual([0, 1]);
+    expect(w5[0].dependsOn).toEqual(w5[1].dependsOn);
+    expect(w5[0].seed).not.toBe(w5[1].seed);
   });
 
   it('keys are stable for the same inputs and change with anything the result depends on', async () => {
