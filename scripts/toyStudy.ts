@@ -9,6 +9,7 @@
  *   node --import tsx scripts/toyStudy.ts [--toys 50] [--windows 4,5,6] [--background 120000]
  *       [--template 60000] [--control 120000] [--control-model same|alternative|none] [--flow ci|tiny|default]
  *       [--epsilon-b 1e-2,1e-3] [--methods iad,cwola,cathode] [--first-seed 1000] [--out out/toys]
+ *       [--dsys-uncertainty anchor|residual]
  *
  * With several windows it also checks the look-elsewhere correction (issue 17): the scan's global p of
  * each toy should be U(0, 1) (KS test), and the correlated-Gaussian model's P(max Z ≥ z) should match
@@ -44,6 +45,8 @@ export interface ToyStudyOptions {
   readonly epsilonB: number[];
   readonly methods: MethodName[];
   readonly firstSeed: number;
+  /** How σ_sys covers a measured δsys (scan config `deltaSys.uncertainty`). */
+  readonly dsysUncertainty: 'anchor' | 'residual';
   /** The study's directory: each toy's outputs in variants/toy-<i>/, one shared cache (a rerun resumes). */
   readonly outDir: string;
   /** Called after each toy with its index and wall time. */
@@ -52,7 +55,7 @@ export interface ToyStudyOptions {
 
 export const TOY_DEFAULTS: Omit<ToyStudyOptions, 'outDir'> = {
   toys: 50, windows: [4, 5, 6], background: 120_000, template: 60_000, control: 120_000, controlModel: 'same',
-  flow: 'ci', epsilonB: [1e-2, 1e-3], methods: ['iad', 'cwola', 'cathode'], firstSeed: 1000,
+  flow: 'ci', epsilonB: [1e-2, 1e-3], methods: ['iad', 'cwola', 'cathode'], firstSeed: 1000, dsysUncertainty: 'anchor',
 };
 
 const FLOWS: Record<ToyStudyOptions['flow'], Record<string, unknown>> = {
@@ -76,6 +79,8 @@ export function toyConfig(o: Omit<ToyStudyOptions, 'outDir'>, toy: number): Scan
   cfg.seed = s + 4;
   cfg.cathode = { ...cfg.cathode, flow: FLOWS[o.flow] };
   cfg.lookElsewhere = { pseudoExperiments: 0 };
+  // Only a non-default mode is written, so the anchor study's configurations (and their reuse) stay as they were.
+  if (o.dsysUncertainty !== 'anchor') cfg.deltaSys = { ...cfg.deltaSys, uncertainty: o.dsysUncertainty };
   return cfg;
 }
 
@@ -199,6 +204,7 @@ function parseArgs(argv: string[]): ToyStudyOptions {
     controlModel: (o['control-model'] ?? TOY_DEFAULTS.controlModel) as ToyStudyOptions['controlModel'],
     flow: (o.flow ?? TOY_DEFAULTS.flow) as ToyStudyOptions['flow'], epsilonB: list(o['epsilon-b'], TOY_DEFAULTS.epsilonB),
     methods: (o.methods?.split(',') ?? TOY_DEFAULTS.methods) as MethodName[], firstSeed: num(o['first-seed'], TOY_DEFAULTS.firstSeed),
+    dsysUncertainty: (o['dsys-uncertainty'] ?? TOY_DEFAULTS.dsysUncertainty) as ToyStudyOptions['dsysUncertainty'],
     outDir: resolve(o.out ?? 'out/toys'),
   };
 }
@@ -207,7 +213,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
   const summary = await runToyStudy({ ...opts, outDir: join(opts.outDir, 'scratch'), onToy: (t, s) => console.error(`toy ${t + 1}/${opts.toys}: ${s.toFixed(1)} s`) });
-  console.log(`background-only toys: ${opts.toys} × windows ${opts.windows.join(',')}, ${opts.background} data / ${opts.template} template / ${opts.control} control (${opts.controlModel} model) events, flow '${opts.flow}', ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+  console.log(`background-only toys: ${opts.toys} × windows ${opts.windows.join(',')}, ${opts.background} data / ${opts.template} template / ${opts.control} control (${opts.controlModel} model) events, flow '${opts.flow}', δsys uncertainty '${opts.dsysUncertainty}', ${((Date.now() - t0) / 60000).toFixed(1)} min`);
   console.log('method    ε_B     cells  refused  δsys applied   mean Z_Cowan ± err   std Z_Cowan ± err   mean Z_simple   std Z_simple');
   for (const c of summary) {
     const m = zMoments(c.zCowan), s = zMoments(c.zSimple);

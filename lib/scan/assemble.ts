@@ -7,7 +7,7 @@ import { methodDescriptor, methodStage } from '../methods/registry.js';
 import {
   cutAndCount, deltaSysByEpsilonB, deltaOfWindow, summarizeRuns, sidakGlobalPValue,
   windowCorrelations, correlatedMaxGlobalPValue,
-  pValueFromSignificance, rocCurve, areaUnderRoc, aucStandardError, histogramFromCounts, fitBumpHunt, deltaSysStatError, appliedSystematics, DEFAULT_MIN_TEMPLATE_PASS,
+  pValueFromSignificance, rocCurve, areaUnderRoc, aucStandardError, histogramFromCounts, fitBumpHunt, deltaSysStatError, appliedSystematics, intrinsicSpread, DEFAULT_MIN_TEMPLATE_PASS,
   passingEvents, combinedShift, sharedPassCount,
   type CutAndCountRow, type ControlCount, type MeasuredShift,
 } from '../stats/index.js';
@@ -163,6 +163,7 @@ function measureShifts(ctx: AssembleContext, cells: readonly ScoredCell[], metho
     return {
       method, epsilonB: e.epsilonB, source, mean: e.deltaSys, std: e.std, stdErr: e.stdErr, n: e.n, perWindow,
       statError: e.statError, significant: Math.abs(e.deltaSys) > e.statError,
+      intrinsicSpread: intrinsicSpread(perWindow.map((w) => ({ value: w.value, statError: w.stdErr }))),
     };
   });
 }
@@ -171,7 +172,8 @@ function measureShifts(ctx: AssembleContext, cells: readonly ScoredCell[], metho
  * Per-method δsys per ε_B. Measured on the control sample (MC-based) when there is one; for CATHODE
  * with the sideband closure, the data-driven shift enters σ_sys beside the MC one (the MC mean is the
  * only shift applied). Each source carries its counting error; a source shifts N_exp only when
- * |δ| > σ_δ, and every σ_δ enters σ_sys (`appliedSystematics`). Configured values override both
+ * |δ| > σ_δ, and every σ_δ enters σ_sys, with the shift itself (`anchor`) or the windows' bias
+ * spread τ (`residual`) as `deltaSys.uncertainty` says (`appliedSystematics`). Configured values override both
  * (applied as given, σ_sys = |δsys|); IAD is always 0.
  */
 function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[]): { table: Map<MethodName, AppliedSystematics>; studies: DeltaSysStudy[] } {
@@ -188,12 +190,12 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
     studies.push(...mc, ...dd);
     const shiftOf = (list: DeltaSysStudy[], e: number): MeasuredShift | undefined => {
       const s = list.find((x) => x.epsilonB === e);
-      return s ? { value: s.mean, statError: s.statError ?? 0 } : undefined;
+      return s ? { value: s.mean, statError: s.statError ?? 0, spread: s.intrinsicSpread ?? 0 } : undefined;
     };
     const applied = eps.map((e) => {
       const m = shiftOf(mc, e), d = shiftOf(dd, e);
       if (control.length && !m) notes.push(`${method}, ε_B=${e}: no control cell resolves this working point; no MC-based δsys is applied`);
-      return { m, d, ...appliedSystematics(m, d ? [d] : []) };
+      return { m, d, ...appliedSystematics(m, d ? [d] : [], { uncertainty: config.deltaSys.uncertainty ?? 'anchor' }) };
     });
     let deltaSys = applied.map((a) => a.deltaSys);
     let sigmaSys = applied.map((a) => a.sigmaSys);

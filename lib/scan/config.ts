@@ -104,7 +104,8 @@ export interface ScanConfig {
    * δsys is measured on the control sample (MC-based). `dataDriven` adds CATHODE's sideband closure
    * (flow sampled into the short sidebands vs the data there), combined with the MC value in quadrature.
    */
-  deltaSys: { values?: Partial<Record<MethodName, Record<string, number>>>; dataDriven?: boolean };
+  /** `uncertainty`: how σ_sys covers a measured δsys (lib/stats/dsys.ts `DeltaSysUncertainty`; default `anchor`). */
+  deltaSys: { values?: Partial<Record<MethodName, Record<string, number>>>; dataDriven?: boolean; uncertainty?: 'anchor' | 'residual' };
   lookElsewhere: { pseudoExperiments: number };
 }
 

@@ -231,6 +231,8 @@ export interface DeltaSysStudy {
   significant?: boolean;
   /** δ_n averaged over runs, per window. */
   perWindow: { windowId: number; value: number; std?: number; stdErr?: number }[];
+  /** τ: spread of the per-window δ beyond their counting errors (lib/stats/dsys.ts `intrinsicSpread`); σ_sys of `deltaSys.uncertainty: residual`. */
+  intrinsicSpread?: number;
 }
 
 /** Look-elsewhere effect of one method (optionally at one working point), from background-only pseudo-experiments. */

@@ -161,6 +161,35 @@ export function combineDeltaSys(sources: readonly number[], { mode = 'quadrature
 export interface MeasuredShift {
   readonly value: number;
   readonly statError: number;
+  /** Window-to-window spread of the bias beyond counting noise ({@link intrinsicSpread}); 0 if unknown. */
+  readonly spread?: number;
+}
+
+/**
+ * How σ_sys covers a measured δsys:
+ * - `anchor` (arXiv:2411.00085): σ_sys² = δsys² + σ_δ² — the applied shift is also kept whole as its own
+ *   systematic. Conservative: a method with a real, well-measured bias gets Z narrower than N(0, 1).
+ * - `residual`: σ_sys² = σ_δ² + τ² — the error of the mean shift plus how far one window's bias can sit from
+ *   the mean (τ, {@link intrinsicSpread}). Calibrated when the control sample models the data: background-only
+ *   toys give Z ≈ N(0, 1) for every method (docs/physics.md, background-only toys).
+ */
+export type DeltaSysUncertainty = 'anchor' | 'residual';
+
+/**
+ * τ, the spread of a method's bias between windows beyond their counting noise:
+ * τ² = max(0, s² − mean σ_i²), with s² the sample variance (ddof = 1) of the per-window δ_i and σ_i their
+ * counting errors. One window (or none): 0 — a window corrected by its own δ has no such residual.
+ */
+export function intrinsicSpread(perWindow: readonly { readonly value: number; readonly statError: number }[]): number {
+  const n = perWindow.length;
+  if (n < 2) return 0;
+  perWindow.forEach((w, i) => {
+    if (!Number.isFinite(w.value) || !(w.statError >= 0)) throw new ConfigError(`intrinsicSpread: perWindow[${i}] needs a finite value and statError >= 0, got ${w.value} ± ${w.statError}`);
+  });
+  const mean = perWindow.reduce((a, w) => a + w.value, 0) / n;
+  const s2 = perWindow.reduce((a, w) => a + (w.value - mean) ** 2, 0) / (n - 1);
+  const noise = perWindow.reduce((a, w) => a + w.statError ** 2, 0) / n;
+  return Math.sqrt(Math.max(0, s2 - noise));
 }
 
 /**
@@ -183,17 +212,20 @@ function checkShift(m: MeasuredShift, fn: string): void {
  * δsys and σ_sys to apply to a cut-and-count (N_exp = ε_eff N_SR (1 + δsys),
  * σ_exp² = 1/N_template,pass + σ_sys²) from the measured sources:
  *   δsys    = significantShift(shift)  (only the `shift` source moves N_exp: the MC control),
- *   σ_sys²  = Σ_s [ significantShift(s)² + σ_δ,s² ]  over `shift` and every `others` source,
+ *   σ_sys²  = Σ_s [ significantShift(s)² + σ_δ,s² ]  over `shift` and every `others` source (`anchor`),
+ *             Σ_s [ τ_s² + σ_δ,s² ]  with `uncertainty: 'residual'` ({@link DeltaSysUncertainty}),
  * so σ_exp² = 1/N_template,pass + δsys² + σ_δsys² for one source: a significant shift is applied and
  * also kept as its own systematic (docs/physics.md, expected background: σ_sys = δsys), and the counting error of every
  * δsys always enters σ_b. Sources are independent measurements, so they add in quadrature.
  */
-export function appliedSystematics(shift: MeasuredShift | undefined, others: readonly MeasuredShift[] = []): { deltaSys: number; sigmaSys: number } {
+export function appliedSystematics(
+  shift: MeasuredShift | undefined, others: readonly MeasuredShift[] = [], { uncertainty = 'anchor' }: { uncertainty?: DeltaSysUncertainty } = {},
+): { deltaSys: number; sigmaSys: number } {
   const all = shift ? [shift, ...others] : [...others];
   let v = 0;
   for (const s of all) {
     checkShift(s, 'appliedSystematics');
-    v += significantShift(s) ** 2 + s.statError ** 2;
+    v += (uncertainty === 'residual' ? (s.spread ?? 0) ** 2 : significantShift(s) ** 2) + s.statError ** 2;
   }
   return { deltaSys: shift ? significantShift(shift) : 0, sigmaSys: Math.sqrt(v) };
 }

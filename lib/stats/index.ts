@@ -15,8 +15,8 @@ export { checkEpsilonB, logSpacedEpsilonB, thresholdsFromSorted, foldWorkingPoin
 export type { FoldScores, FoldWorkingPoints, FoldLabels, SummedWorkingPoints, WorkingPointOptions, TemplateRefusal } from './workingPoints.js';
 export { cutAndCount, passingEvents } from './cutAndCount.js';
 export type { CutAndCountInput, CutAndCountOptions, CutAndCountRow } from './cutAndCount.js';
-export { deltaOfWindow, deltaSysByEpsilonB, combineDeltaSys, deltaSysStatError, significantShift, appliedSystematics, combinedShift, sharedPassCount } from './dsys.js';
-export type { ControlCount, DeltaSysEstimate, DeltaSysCombination, DeltaSysOptions, MeasuredShift } from './dsys.js';
+export { deltaOfWindow, deltaSysByEpsilonB, combineDeltaSys, deltaSysStatError, significantShift, appliedSystematics, intrinsicSpread, combinedShift, sharedPassCount } from './dsys.js';
+export type { ControlCount, DeltaSysEstimate, DeltaSysCombination, DeltaSysOptions, DeltaSysUncertainty, MeasuredShift } from './dsys.js';
 export { summarizeRuns } from './runs.js';
 export type { RunSummary } from './runs.js';
 export { rocCurve, areaUnderRoc, aucStandardError, sicCurve, maxSic, SIC_MIN_BACKGROUND_DEFAULT } from './roc.js';

@@ -30,6 +30,7 @@ export interface ScanCliOptions {
   runs?: string;
   seed?: string;
   epsilonB?: string;
+  dsysUncertainty?: string;
   dropInvalid?: boolean;
   out: string;
   cache?: string;
@@ -57,6 +58,7 @@ const OPTION_OF: Readonly<Record<string, string>> = Object.freeze({
   '/dataset/generate/signal': '--signal', '/dataset/generate/background': '--background', '/windows/ids': '--windows',
   '/methods': '--methods', '/features': '--features', '/cathode/generator': '--generator', '/classifier/kind': '--classifier',
   '/classifier/onnxPath': '--onnx', '/folds': '--folds', '/ensemble': '--ensemble', '/runs': '--runs', '/seed': '--seed', '/epsilonB': '--epsilon-b',
+  '/deltaSys/uncertainty': '--dsys-uncertainty',
 });
 
 /**
@@ -102,6 +104,8 @@ export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
   if (o.runs) cfg.runs = int(o.runs, 'runs');
   if (o.seed) cfg.seed = int(o.seed, 'seed');
   if (o.epsilonB) cfg.epsilonB = numbers(o.epsilonB, 'epsilon-b');
+  // The schema names the valid modes if this one is not.
+  if (o.dsysUncertainty) cfg.deltaSys = { ...cfg.deltaSys, uncertainty: o.dsysUncertainty as 'anchor' | 'residual' };
   if (o.dropInvalid) for (const spec of [cfg.dataset, cfg.template, cfg.control]) if (spec) spec.dropInvalid = true;
   const given = Object.entries(OPTION_OF).filter(([, opt]) => {
     const key = opt.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as keyof ScanCliOptions;
@@ -140,6 +144,7 @@ export function addScanOptions(command: Command): Command {
     .option('--runs <n>', 'independent runs (different seeds)')
     .option('--seed <n>', 'root seed')
     .option('--epsilon-b <list>', 'working points: background efficiencies ε_B in (0, 1), each once, e.g. 1e-2,1e-3,1e-4')
+    .option('--dsys-uncertainty <mode>', 'how σ_sys covers a measured δsys: anchor (δsys² + σ_δ², the paper\'s) | residual (σ_δ² + the windows\' bias spread²)')
 
     .option('--drop-invalid', 'drop events with non-finite or unphysical values (counted, printed and stored in results.json) instead of refusing the file');
 }

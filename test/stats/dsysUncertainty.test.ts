@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { appliedSystematics, intrinsicSpread } from '../../lib/stats/dsys.js';
+import { createRng } from '../../lib/util/rng.js';
+
+describe('intrinsicSpread (τ: the windows\' bias spread beyond counting noise)', () => {
+  it('is sqrt(s² − mean σ²) in closed form, 0 when the counting noise explains the spread, 0 for one window', () => {
+    // values 0.1, 0.3, 0.2: s² = 0.01; σ = 0.05 each: noise 0.0025 → τ² = 0.0075.
+    expect(intrinsicSpread([0.1, 0.3, 0.2].map((value) => ({ value, statError: 0.05 })))).toBeCloseTo(Math.sqrt(0.0075), 12);
+    expect(intrinsicSpread([0.1, 0.3, 0.2].map((value) => ({ value, statError: 0.2 })))).toBe(0);
+    expect(intrinsicSpread([{ value: 0.4, statError: 0.01 }])).toBe(0);
+    expect(() => intrinsicSpread([{ value: NaN, statError: 0.1 }, { value: 0, statError: 0.1 }])).toThrow(/perWindow\[0\]/);
+  });
+
+  it('recovers the spread of true biases from noisy per-window measurements (toy, 4000 windows)', () => {
+    // True bias per window ~ N(0.2, τ = 0.08), each measured with its own counting error σ_i in [0.02, 0.1].
+    const rng = createRng(11);
+    const windows = Array.from({ length: 4000 }, () => {
+      const statError = 0.02 + 0.08 * rng.uniform();
+      return { value: 0.2 + 0.08 * rng.normal() + statError * rng.normal(), statError };
+    });
+    // Standard error of τ̂ here ≈ 0.0015 (delta method on s² over 4000 values).
+    expect(intrinsicSpread(windows)).toBeGreaterThan(0.08 - 0.006);
+    expect(intrinsicSpread(windows)).toBeLessThan(0.08 + 0.006);
+  });
+});
+
+describe('appliedSystematics: anchor vs residual', () => {
+  const shift = { value: 0.3, statError: 0.05, spread: 0.1 };
+  it('anchor keeps the applied shift as its own systematic; residual uses the error of the mean and τ', () => {
+    expect(appliedSystematics(shift)).toEqual({ deltaSys: 0.3, sigmaSys: Math.sqrt(0.3 ** 2 + 0.05 ** 2) });
+    expect(appliedSystematics(shift, [], { uncertainty: 'residual' })).toEqual({ deltaSys: 0.3, sigmaSys: Math.sqrt(0.05 ** 2 + 0.1 ** 2) });
+  });
+  it('residual: a shift compatible with zero is not applied, but τ still enters σ_sys (windows can be biased both ways)', () => {
+    const r = appliedSystematics({ value: 0.01, statError: 0.02, spread: 0.05 }, [], { uncertainty: 'residual' });
+    expect(r.deltaSys).toBe(0);
+    expect(r.sigmaSys).toBeCloseTo(Math.hypot(0.02, 0.05), 15);
+  });
+  it('residual adds every source (MC and sideband closure) in quadrature', () => {
+    const r = appliedSystematics(shift, [{ value: 0.1, statError: 0.03, spread: 0.02 }], { uncertainty: 'residual' });
+    expect(r.sigmaSys).toBeCloseTo(Math.sqrt(0.05 ** 2 + 0.1 ** 2 + 0.03 ** 2 + 0.02 ** 2), 15);
+  });
+});
