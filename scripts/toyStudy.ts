@@ -9,7 +9,7 @@
  *   node --import tsx scripts/toyStudy.ts [--toys 50] [--windows 4,5,6] [--background 120000]
  *       [--template 60000] [--control 120000] [--control-model same|alternative|none] [--flow ci|tiny|default]
  *       [--epsilon-b 1e-2,1e-3] [--methods iad,cwola,cathode] [--first-seed 1000] [--out out/toys]
- *       [--dsys-uncertainty anchor|residual]
+ *       [--dsys-uncertainty auto|anchor|residual]
  *
  * With several windows it also checks the look-elsewhere correction (issue 17): the scan's global p of
  * each toy should be U(0, 1) (KS test), and the correlated-Gaussian model's P(max Z ≥ z) should match
@@ -46,7 +46,7 @@ export interface ToyStudyOptions {
   readonly methods: MethodName[];
   readonly firstSeed: number;
   /** How σ_sys covers a measured δsys (scan config `deltaSys.uncertainty`). */
-  readonly dsysUncertainty: 'anchor' | 'residual';
+  readonly dsysUncertainty: 'auto' | 'anchor' | 'residual';
   /** The study's directory: each toy's outputs in variants/toy-<i>/, one shared cache (a rerun resumes). */
   readonly outDir: string;
   /** Called after each toy with its index and wall time. */
@@ -55,7 +55,7 @@ export interface ToyStudyOptions {
 
 export const TOY_DEFAULTS: Omit<ToyStudyOptions, 'outDir'> = {
   toys: 50, windows: [4, 5, 6], background: 120_000, template: 60_000, control: 120_000, controlModel: 'same',
-  flow: 'ci', epsilonB: [1e-2, 1e-3], methods: ['iad', 'cwola', 'cathode'], firstSeed: 1000, dsysUncertainty: 'anchor',
+  flow: 'ci', epsilonB: [1e-2, 1e-3], methods: ['iad', 'cwola', 'cathode'], firstSeed: 1000, dsysUncertainty: 'auto',
 };
 
 const FLOWS: Record<ToyStudyOptions['flow'], Record<string, unknown>> = {
@@ -79,8 +79,7 @@ export function toyConfig(o: Omit<ToyStudyOptions, 'outDir'>, toy: number): Scan
   cfg.seed = s + 4;
   cfg.cathode = { ...cfg.cathode, flow: FLOWS[o.flow] };
   cfg.lookElsewhere = { pseudoExperiments: 0 };
-  // Only a non-default mode is written, so the anchor study's configurations (and their reuse) stay as they were.
-  if (o.dsysUncertainty !== 'anchor') cfg.deltaSys = { ...cfg.deltaSys, uncertainty: o.dsysUncertainty };
+  cfg.deltaSys = { ...cfg.deltaSys, uncertainty: o.dsysUncertainty };
   return cfg;
 }
 

@@ -14,6 +14,7 @@ import {
 import { createRng } from '../util/rng.js';
 import { schemaDefaults } from '../util/schema.js';
 import type { ScanSummaries } from './config.js';
+import { deltaSysUncertaintyOf } from './config.js';
 import { distanceCorrelation } from '../stats/dcor.js';
 import type { Reporter } from '../util/reporter.js';
 import type { ResultCache } from './cache.js';
@@ -181,6 +182,9 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
   const eps = config.epsilonB;
   const table = new Map<MethodName, AppliedSystematics>();
   const studies: DeltaSysStudy[] = [];
+  const uncertainty = deltaSysUncertaintyOf(config);
+  if (config.control && config.methods.some((m) => methodDescriptor(m).deltaSys))
+    notes.push(`δsys uncertainty: ${uncertainty.mode === 'residual' ? 'residual, σ_sys² = σ_δ² + τ² (error of the shift and the windows\' bias spread)' : 'anchor, σ_sys² = δsys² + σ_δ² (the shift also kept as its own systematic)'}: ${uncertainty.why}`);
   for (const method of config.methods) {
     const descriptor = methodDescriptor(method);
     const control = scoresCells(cells, 'control', method);
@@ -195,7 +199,7 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
     const applied = eps.map((e) => {
       const m = shiftOf(mc, e), d = shiftOf(dd, e);
       if (control.length && !m) notes.push(`${method}, ε_B=${e}: no control cell resolves this working point; no MC-based δsys is applied`);
-      return { m, d, ...appliedSystematics(m, d ? [d] : [], { uncertainty: config.deltaSys.uncertainty ?? 'anchor' }) };
+      return { m, d, ...appliedSystematics(m, d ? [d] : [], { uncertainty: uncertainty.mode }) };
     });
     let deltaSys = applied.map((a) => a.deltaSys);
     let sigmaSys = applied.map((a) => a.sigmaSys);

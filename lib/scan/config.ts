@@ -104,8 +104,8 @@ export interface ScanConfig {
    * δsys is measured on the control sample (MC-based). `dataDriven` adds CATHODE's sideband closure
    * (flow sampled into the short sidebands vs the data there), combined with the MC value in quadrature.
    */
-  /** `uncertainty`: how σ_sys covers a measured δsys (lib/stats/dsys.ts `DeltaSysUncertainty`; default `anchor`). */
-  deltaSys: { values?: Partial<Record<MethodName, Record<string, number>>>; dataDriven?: boolean; uncertainty?: 'anchor' | 'residual' };
+  /** `uncertainty`: how σ_sys covers a measured δsys (lib/stats/dsys.ts `DeltaSysUncertainty`, or `auto`: {@link deltaSysUncertaintyOf}). */
+  deltaSys: { values?: Partial<Record<MethodName, Record<string, number>>>; dataDriven?: boolean; uncertainty?: 'auto' | 'anchor' | 'residual' };
   lookElsewhere: { pseudoExperiments: number };
 }
 
@@ -213,4 +213,20 @@ export function validateScanConfig(cfg: unknown, source = 'scan configuration', 
   // The old spelling of the boosted trees: one name from here on (the model registry's).
   if ((c.classifier.kind as string) === 'gbdt') c.classifier = { ...c.classifier, kind: 'hgb' };
   return checkScanConfig(c, source);
+}
+
+/**
+ * The δsys uncertainty mode a scan uses, and why. `residual` (σ_sys² = σ_δ² + τ²) is calibrated only if the
+ * control sample models the data, so `auto` (the default) chooses it when that can be assumed — the
+ * control is the user's own sample (their MC of their data), or data and control both come from
+ * sidewinder's generator — and `anchor` (the shift also kept whole as a systematic) when the data come
+ * from files but the control from sidewinder's generator, whose bias need not transfer to them.
+ */
+export function deltaSysUncertaintyOf(cfg: Pick<ScanConfig, 'dataset' | 'control' | 'deltaSys'>): { mode: 'anchor' | 'residual'; why: string } {
+  const set = cfg.deltaSys.uncertainty ?? 'auto';
+  if (set !== 'auto') return { mode: set, why: 'as configured (deltaSys.uncertainty)' };
+  if (!cfg.control) return { mode: 'anchor', why: 'no control sample' };
+  if (!cfg.control.generate) return { mode: 'residual', why: 'the control sample is given (taken to model the data)' };
+  if (cfg.dataset.generate) return { mode: 'residual', why: 'data and control sample both come from the generator' };
+  return { mode: 'anchor', why: "the data come from files and the control sample from sidewinder's generator, whose bias need not transfer to them" };
 }

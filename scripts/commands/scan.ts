@@ -105,7 +105,7 @@ export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
   if (o.seed) cfg.seed = int(o.seed, 'seed');
   if (o.epsilonB) cfg.epsilonB = numbers(o.epsilonB, 'epsilon-b');
   // The schema names the valid modes if this one is not.
-  if (o.dsysUncertainty) cfg.deltaSys = { ...cfg.deltaSys, uncertainty: o.dsysUncertainty as 'anchor' | 'residual' };
+  if (o.dsysUncertainty) cfg.deltaSys = { ...cfg.deltaSys, uncertainty: o.dsysUncertainty as 'auto' | 'anchor' | 'residual' };
   if (o.dropInvalid) for (const spec of [cfg.dataset, cfg.template, cfg.control]) if (spec) spec.dropInvalid = true;
   const given = Object.entries(OPTION_OF).filter(([, opt]) => {
     const key = opt.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as keyof ScanCliOptions;
@@ -144,7 +144,7 @@ export function addScanOptions(command: Command): Command {
     .option('--runs <n>', 'independent runs (different seeds)')
     .option('--seed <n>', 'root seed')
     .option('--epsilon-b <list>', 'working points: background efficiencies ε_B in (0, 1), each once, e.g. 1e-2,1e-3,1e-4')
-    .option('--dsys-uncertainty <mode>', 'how σ_sys covers a measured δsys: anchor (δsys² + σ_δ², the paper\'s) | residual (σ_δ² + the windows\' bias spread²)')
+    .option('--dsys-uncertainty <mode>', 'how σ_sys covers a measured δsys: auto (default: residual if the control models the data) | anchor (δsys² + σ_δ², the paper\'s) | residual (σ_δ² + the windows\' bias spread²)')
 
     .option('--drop-invalid', 'drop events with non-finite or unphysical values (counted, printed and stored in results.json) instead of refusing the file');
 }

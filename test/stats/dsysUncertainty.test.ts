@@ -40,3 +40,21 @@ describe('appliedSystematics: anchor vs residual', () => {
     expect(r.sigmaSys).toBeCloseTo(Math.sqrt(0.05 ** 2 + 0.1 ** 2 + 0.03 ** 2 + 0.02 ** 2), 15);
   });
 });
+
+describe('deltaSysUncertaintyOf (the scan\'s δsys mode)', () => {
+  const gen = { generate: { background: 10, signal: 0, seed: 1 } };
+  const file = { paths: ['/x/data.h5'] };
+  it('auto: residual when the control models the data (given, or both generated); anchor for file data against a generated control', async () => {
+    const { deltaSysUncertaintyOf } = await import('../../lib/scan/config.js');
+    expect(deltaSysUncertaintyOf({ dataset: gen, control: gen, deltaSys: {} }).mode).toBe('residual');
+    expect(deltaSysUncertaintyOf({ dataset: file, control: file, deltaSys: {} }).mode).toBe('residual');
+    expect(deltaSysUncertaintyOf({ dataset: gen, control: file, deltaSys: { uncertainty: 'auto' } }).mode).toBe('residual');
+    const foreign = deltaSysUncertaintyOf({ dataset: file, control: gen, deltaSys: {} });
+    expect(foreign.mode).toBe('anchor');
+    expect(foreign.why).toMatch(/data come from files/);
+    expect(deltaSysUncertaintyOf({ dataset: gen, deltaSys: {} }).mode).toBe('anchor');
+    // An explicit choice wins.
+    expect(deltaSysUncertaintyOf({ dataset: gen, control: gen, deltaSys: { uncertainty: 'anchor' } })).toEqual({ mode: 'anchor', why: 'as configured (deltaSys.uncertainty)' });
+    expect(deltaSysUncertaintyOf({ dataset: file, control: gen, deltaSys: { uncertainty: 'residual' } }).mode).toBe('residual');
+  });
+});
