@@ -177,7 +177,7 @@ export interface LeeStudySpec {
  * study plan ({@link prepareStudy}) whose tasks share the scan's cache (default `<scan>/cache`), so
  * the template- and control-sample tasks the observed scan already ran are found there.
  */
-export async function planLookElsewhere(options: Omit<LeeOptions, 'pool'>): Promise<{ plan: StudyPlan; planPath: string }> {
+export async function planLookElsewhere(options: Omit<LeeOptions, 'pool'>): Promise<{ plan: StudyPlan; planPath: string; duplicates: number }> {
   const setup = leeSetup(options.scanDir, options.toys, options.firstSeed);
   const study: LeeStudySpec = { kind: 'lee', toys: options.toys, firstSeed: options.firstSeed ?? LEE_FIRST_SEED };
   return prepareStudy(setup.variants, {
@@ -190,11 +190,11 @@ export async function planLookElsewhere(options: Omit<LeeOptions, 'pool'>): Prom
  * then the scan's results.json and lee.json as {@link runLookElsewhere} writes them.
  * @throws InputError naming the tasks whose results are missing.
  */
-export async function mergeLookElsewhere(plan: StudyPlan, planPath: string, options: { cacheDir?: string; reporter?: Reporter } = {}): Promise<LeeOutcome> {
+export async function mergeLookElsewhere(plan: StudyPlan, planPath: string, options: { cacheDir?: string; reporter?: Reporter; beforeWrite?: () => void } = {}): Promise<LeeOutcome> {
   const spec = plan.study as unknown as LeeStudySpec;
   if (spec.kind !== 'lee') throw new InputError(`${planPath}: a ${spec.kind} study, not a look-elsewhere one`);
   const scanDir = dirname(dirname(resolve(planPath)));
   const setup = leeSetup(scanDir, spec.toys, spec.firstSeed);
-  const outcomes = await mergeStudy(plan, setup.variants, { planPath, cacheDir: options.cacheDir, reporter: options.reporter });
+  const outcomes = await mergeStudy(plan, setup.variants, { planPath, cacheDir: options.cacheDir, reporter: options.reporter, beforeWrite: options.beforeWrite });
   return finishLookElsewhere(scanDir, setup, outcomes);
 }

@@ -400,7 +400,7 @@ export interface SensitivityStudySpec {
  * every (level, run) scan's tasks, deduplicated (within a run the levels share their template and
  * control sample, so those tasks run once). File injection writes its signal draws first.
  */
-export async function planSensitivity(o: Omit<SensitivityOptions, 'pool' | 'onVariant'>): Promise<{ plan: StudyPlan; planPath: string }> {
+export async function planSensitivity(o: Omit<SensitivityOptions, 'pool' | 'onVariant'>): Promise<{ plan: StudyPlan; planPath: string; duplicates: number }> {
   const setup = await sensitivitySetup(o);
   const study: SensitivityStudySpec = { kind: 'sensitivity', base: o.base, levels: [...o.levels], runs: o.runs, source: o.source };
   return prepareStudy(setup.variants, { outDir: o.outDir, cacheDir: o.cacheDir, study: { ...study }, reporter: o.reporter });
@@ -411,12 +411,12 @@ export async function planSensitivity(o: Omit<SensitivityOptions, 'pool' | 'onVa
  * document {@link runSensitivity} gives (write it with {@link writeSensitivity}).
  * @throws InputError naming the tasks whose results are missing.
  */
-export async function mergeSensitivity(plan: StudyPlan, planPath: string, options: { cacheDir?: string; reporter?: Reporter } = {}): Promise<SensitivityDocument> {
+export async function mergeSensitivity(plan: StudyPlan, planPath: string, options: { cacheDir?: string; reporter?: Reporter; beforeWrite?: () => void } = {}): Promise<SensitivityDocument> {
   const spec = plan.study as unknown as SensitivityStudySpec;
   if (spec.kind !== 'sensitivity') throw new InputError(`${planPath}: a ${spec.kind} study, not a sensitivity sweep`);
   const o = { base: spec.base, levels: spec.levels, runs: spec.runs, source: spec.source, outDir: dirname(resolve(planPath)), cacheDir: options.cacheDir, reporter: options.reporter };
   const setup = await sensitivitySetup(o);
-  const outcomes = await mergeStudy(plan, setup.variants, { planPath, cacheDir: options.cacheDir, reporter: options.reporter });
+  const outcomes = await mergeStudy(plan, setup.variants, { planPath, cacheDir: options.cacheDir, reporter: options.reporter, beforeWrite: options.beforeWrite });
   return finishSensitivity(o, setup, outcomes);
 }
 

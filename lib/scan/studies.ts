@@ -18,9 +18,13 @@ export type StudyMergeOutcome =
  * Merge a study plan whose tasks are all in the cache: each variant's results.json, then the study's
  * own output — the scan's results.json and lee.json, or `<study>/sensitivity.json` — as the local run
  * writes them.
+ * `beforeWrite` runs once every task is known to be in, before the first file is written (the
+ * caller moves its previous outputs aside there).
  * @throws InputError naming the missing tasks, or for a study kind this version does not know.
  */
-export async function mergeStudyPlan(plan: StudyPlan, planPath: string, options: { cacheDir?: string; reporter?: Reporter } = {}): Promise<StudyMergeOutcome> {
+export async function mergeStudyPlan(
+  plan: StudyPlan, planPath: string, options: { cacheDir?: string; reporter?: Reporter; beforeWrite?: () => void } = {},
+): Promise<StudyMergeOutcome> {
   switch (plan.study.kind) {
     case 'lee':
       return { kind: 'lee', lee: await mergeLookElsewhere(plan, planPath, options) };

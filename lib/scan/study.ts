@@ -157,8 +157,11 @@ export interface PrepareStudyOptions {
  * (prepareScan: samples loaded or generated, plan.json written to its directory), and the union of
  * their tasks, deduplicated by cache key, is written atomically to `<outDir>/plan.json`. Variants
  * whose results.json was written for the same configuration are listed as reused, without tasks.
+ * @returns the plan, its path, and how many tasks were listed once for several variants (`duplicates`).
  */
-export async function prepareStudy(variants: readonly StudyVariant[], options: PrepareStudyOptions): Promise<{ plan: StudyPlan; planPath: string }> {
+export async function prepareStudy(
+  variants: readonly StudyVariant[], options: PrepareStudyOptions,
+): Promise<{ plan: StudyPlan; planPath: string; duplicates: number }> {
   checkVariantIds(variants);
   const reporter = options.reporter ?? silent;
   const outDir = resolve(options.outDir);
@@ -167,6 +170,7 @@ export async function prepareStudy(variants: readonly StudyVariant[], options: P
   const planned = new Set<string>();
   const records: StudyPlanVariant[] = [];
   const windows = new Map<number, Window>();
+  let duplicates = 0;
   for (const [i, v] of variants.entries()) {
     const dir = variantDir(outDir, v.id);
     const configHash = hashValue(v.config);
@@ -186,7 +190,10 @@ export async function prepareStudy(variants: readonly StudyVariant[], options: P
     }
     for (const w of plan.windows) if (!windows.has(w.id)) windows.set(w.id, w);
     for (const t of plan.tasks) {
-      if (planned.has(t.key)) continue;
+      if (planned.has(t.key)) {
+        duplicates++;
+        continue;
+      }
       planned.add(t.key);
       tasks.push({ ...t, index: tasks.length, variant: v.id, variantIndex: t.index });
     }
@@ -199,7 +206,7 @@ export async function prepareStudy(variants: readonly StudyVariant[], options: P
   };
   const planPath = join(outDir, 'plan.json');
   await writeFileAtomic(planPath, JSON.stringify(plan, null, 1));
-  return { plan, planPath };
+  return { plan, planPath, duplicates };
 }
 
 /** Whether a parsed plan file is a study plan. */
@@ -228,6 +235,15 @@ export function readAnyPlan(path: string): { kind: 'scan'; plan: ScanPlan } | { 
 /** The study's task cache (absolute), from the plan's relative path. */
 export const studyCacheDir = (plan: StudyPlan, planPath: string): string => resolve(dirname(planPath), plan.cacheDir);
 
+/**
+ * The file a study's merge writes last: `<scan>/lee.json` for a look-elsewhere study (its plan sits in
+ * `<scan>/lee/`), `<study>/sensitivity.json` for a sweep, `<study>/<kind>.json` otherwise.
+ */
+export function studyOutputPath(plan: StudyPlan, planPath: string): string {
+  const dir = dirname(resolve(planPath));
+  return plan.study.kind === 'lee' ? join(dirname(dir), 'lee.json') : join(dir, `${plan.study.kind}.json`);
+}
+
 /** A study task for messages: "task 3 · window 5 (3.5 TeV) · iad · data · run 0 · toy-2". */
 export const describeStudyTask = (task: StudyTask, plan: Pick<StudyPlan, 'windows'>): string => `${describeTask(task, plan)} · ${task.variant}`;
 
@@ -253,12 +269,13 @@ export function studyTaskTarget(plan: StudyPlan, planPath: string, index: number
  * damaged in the cache; then each variant not finished yet is merged as a scan (mergeScan, its
  * samples reloaded and checked against its plan) into its directory and stamped with its
  * configuration's hash, exactly as {@link runStudy} leaves it. `variants` are the study's variants
- * rebuilt from `plan.study`: they must be the plan's (ids and configuration hashes).
+ * rebuilt from `plan.study`: they must be the plan's (ids and configuration hashes). `beforeWrite`
+ * runs once all tasks are known to be in, before anything is written.
  * @returns the variants' outcomes in the plan's order.
  * @throws InputError for missing tasks or a plan that does not match the variants.
  */
 export async function mergeStudy(
-  plan: StudyPlan, variants: readonly StudyVariant[], options: { planPath: string; cacheDir?: string; reporter?: Reporter },
+  plan: StudyPlan, variants: readonly StudyVariant[], options: { planPath: string; cacheDir?: string; reporter?: Reporter; beforeWrite?: () => void },
 ): Promise<StudyOutcome[]> {
   const reporter = options.reporter ?? silent;
   const outDir = dirname(resolve(options.planPath));
@@ -278,6 +295,7 @@ export async function mergeStudy(
         `${missing.slice(0, 3).map((i) => describeStudyTask(plan.tasks[i], plan)).join('; ')}${missing.length > 3 ? '; …' : ''}); ` +
         'run them before merging (sidewinder status shows where they are)',
     );
+  options.beforeWrite?.();
   const out: StudyOutcome[] = [];
   for (const [i, v] of plan.variants.entries()) {
     const dir = variantDir(outDir, v.id);
