@@ -6,20 +6,23 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ScanConfig } from '../../lib/scan/config.js';
 import { runScan } from '../../lib/scan/scan.js';
 import { planLookElsewhere, runLookElsewhere } from '../../lib/scan/lee.js';
 import { planSensitivity, runSensitivity, type SensitivityDocument } from '../../lib/scan/sensitivity.js';
-import { readAnyPlan, type StudyPlan } from '../../lib/scan/study.js';
+import { missingStudyTasks, readAnyPlan, type StudyPlan } from '../../lib/scan/study.js';
+import { DEFAULT_CLUSTER_OPTIONS } from '../../lib/scan/engines/groups.js';
 import { mergeStudyPlan } from '../../lib/scan/studies.js';
 import { submitPlan } from '../../lib/scan/engines/submit.js';
 import { arraySpec } from '../../lib/scan/engines/slurm.js';
 import type { ResultsDocument } from '../../lib/scan/results.js';
 import { InputError } from '../../lib/util/errors.js';
 import { runTaskCommand } from '../../scripts/commands/task.js';
+import { mergeStudyCommand } from '../../scripts/commands/merge.js';
+import { consoleReporter } from '../../scripts/reporter.js';
 import { tinyScanConfig } from '../helpers/tinyScan.js';
 
 const REPO = new URL('../../', import.meta.url).pathname;
@@ -61,10 +64,9 @@ describe('a look-elsewhere study on a batch engine', () => {
     const localScan = join(dir, 'local');
     cpSync(scan, localScan, { recursive: true });
 
-    // The CLI path: plan + Slurm job files, not submitted.
-    const dry = cli('lee', '-o', scan, '--toys', '2', '--engine', 'slurm', '--dry-run', '--throttle', '3', '--log');
-    expect(dry.status, dry.stderr).toBe(0);
-    const planPath = join(scan, 'lee', 'plan.json');
+    // What `sidewinder lee --engine slurm --dry-run` does (its CLI runs in cluster-study-slurm.test.ts and the sweep's below).
+    const { planPath, duplicates } = await planLookElsewhere({ scanDir: scan, toys: 2 });
+    expect(planPath).toBe(join(scan, 'lee', 'plan.json'));
     const read = readAnyPlan(planPath);
     expect(read.kind).toBe('study');
     const plan = read.plan as StudyPlan;
@@ -72,7 +74,10 @@ describe('a look-elsewhere study on a batch engine', () => {
     // Per toy: CWoLa on its own pseudo-data, and CWoLa on the control sample — the same task in both toys.
     expect(plan.tasks.map((t) => [t.variant, t.sample])).toEqual([['toy-0', 'data'], ['toy-0', 'control'], ['toy-1', 'data']]);
     expect(new Set(plan.tasks.map((t) => t.key)).size).toBe(3);
-    expect(dry.stdout).toContain('3 distinct tasks, 1 shared by several scans listed once; 1 already in the cache, 2 to run');
+    expect(duplicates).toBe(1);
+    const missing = missingStudyTasks(plan, join(scan, 'cache'));
+    expect(missing).toEqual([0, 2]);
+    await submitPlan(plan, { engine: 'slurm', planPath, cacheDir: join(scan, 'cache'), outDir: join(scan, 'lee'), dryRun: true, indices: missing, cluster: { ...DEFAULT_CLUSTER_OPTIONS, throttle: 3 } });
     // The control task is the observed scan's (cached): only the two toys' data tasks are submitted.
     const jobs = join(scan, 'lee', 'jobs', 'slurm');
     const array = readFileSync(join(jobs, 'stage1-classify.sbatch'), 'utf8');
@@ -116,9 +121,13 @@ describe('a look-elsewhere study on a batch engine', () => {
 
 describe('a sensitivity study on a batch engine', () => {
   it('job files: flows before the CATHODE classifiers, control-sample tasks once per run, a merge after all', () => {
-    const out = join(tmp(), 'sens');
-    const r = cli('sensitivity', '--preset', 'ci', '--windows', '5', '--methods', 'iad,cathode', '--signal', '0,500', '--runs', '1',
-      '--engine', 'slurm', '--dry-run', '-o', out, '--log');
+    const dir = tmp();
+    const out = join(dir, 'sens');
+    // Planning only (nothing trains): the tiny scan with CATHODE and a control sample.
+    const cfg = tinyWithControl(1);
+    cfg.methods = ['iad', 'cathode'];
+    writeFileSync(join(dir, 'scan.json'), JSON.stringify(cfg));
+    const r = cli('sensitivity', '--config', join(dir, 'scan.json'), '--signal', '0,500', '--runs', '1', '--engine', 'slurm', '--dry-run', '-o', out, '--log');
     expect(r.status, r.stderr).toBe(0);
     const plan = readJson<StudyPlan>(join(out, 'plan.json'));
     const keyed = plan.tasks.map((t) => `${t.variant}/${t.sample}/${t.method}/${t.kind}`);
@@ -148,9 +157,8 @@ describe('a sensitivity study on a batch engine', () => {
     const { plan, planPath, duplicates } = await planSensitivity({ base, levels: [0, 1000], runs: 1, source: { kind: 'generated' }, outDir: cluster });
     expect(duplicates).toBe(1); // the control-sample CWoLa task, the same at both levels
     await runTasks(planPath, plan.tasks.map((t) => t.index), join(cluster, 'cache'));
-    const merged = cli('merge', '-o', cluster, '--no-report', '--log');
-    expect(merged.status, merged.stderr).toBe(0);
-    expect(merged.stdout).toContain(`results: ${join(cluster, 'sensitivity.json')}`);
+    // What `sidewinder merge -o <study>` runs (the CLI merge job runs in cluster-study-slurm.test.ts).
+    await mergeStudyCommand(readAnyPlan(planPath).plan as StudyPlan, planPath, { report: false, reporter: consoleReporter('quiet') });
     const status = cli('status', '-o', cluster);
     expect(status.stdout).toMatch(/done\s+3\s+tasks 0-2/);
     expect(status.stdout).toContain(`all tasks done; results in ${join(cluster, 'sensitivity.json')}`);
