@@ -42,7 +42,7 @@ Examples:
   $ sidewinder lee -o /shared/default --toys 200 --engine slurm --partition short   # on a cluster
   $ sidewinder status -o /shared/default/lee    # then: sidewinder merge -o /shared/default/lee`)
     .action(async (o: { out: string; toys?: string; firstSeed: string; cache?: string; report: boolean; quiet?: boolean; log?: boolean; engine: string; dryRun?: boolean } & ClusterCliOptions) => {
-      const engine = checkEngine(o.engine);
+      const engine = checkEngine(o.engine, { dryRun: o.dryRun });
       const out = resolve(o.out);
       const toys = o.toys === undefined ? readPlan(join(out, 'plan.json')).config.lookElsewhere.pseudoExperiments : Number(o.toys);
       if (!(Number.isInteger(toys) && toys >= 1)) throw new ConfigError(`--toys: expected an integer ≥ 1, got "${o.toys ?? toys}"`);

@@ -90,7 +90,7 @@ Examples:
   $ sidewinder sensitivity --signal 0,300,1000 --runs 10 --engine slurm --partition short -o /shared/sens
   $ sidewinder status -o /shared/sens           # then, if the merge job failed: sidewinder merge -o /shared/sens`)
     .action(async (o: SensitivityCliOptions & ClusterCliOptions & { engine: string; dryRun?: boolean }) => {
-      const engine = checkEngine(o.engine);
+      const engine = checkEngine(o.engine, { dryRun: o.dryRun });
       const levels = parseLevels(parseSignalLevels(o.signal));
       const runs = Number(o.runs);
       if (!Number.isInteger(runs) || runs < 1) throw new ConfigError(`--runs: expected an integer ≥ 1, got "${o.runs}"`);

@@ -65,9 +65,13 @@ export function addClusterOptions(command: Command): Command {
     .option('--job-name <prefix>', 'job name prefix', d.jobName);
 }
 
-/** The engine named by --engine, or a ConfigError naming the engines. */
-export function checkEngine(engine: string): EngineName {
+/**
+ * The engine named by --engine, or a ConfigError naming the engines. With `study`, --dry-run needs a
+ * batch engine (the local engine has no job files to write).
+ */
+export function checkEngine(engine: string, study?: { dryRun?: boolean }): EngineName {
   if (!ENGINES.includes(engine as EngineName)) throw new ConfigError(`--engine: unknown engine "${engine}"${didYouMean(engine, ENGINES)}; engines are ${ENGINES.join(', ')}`);
+  if (study?.dryRun && engine === 'local') throw new ConfigError('--dry-run: writes a study\'s plan and job files for --engine slurm or condor; the local engine runs the study in this process');
   return engine as EngineName;
 }
 
