@@ -4,6 +4,12 @@
  * calibration). Each variant is an ordinary scan — planned, cached, resumable — run in
  * `<out>/variants/<id>/`; all variants share one task cache `<out>/cache`, so a killed study resumes
  * where it stopped and tasks common to several variants (the same IAD template, say) run once.
+ *
+ * {@link runStudy} runs the variants here, one after another. For a batch engine, {@link prepareStudy}
+ * writes the study as one plan (`<out>/plan.json`, the variants' tasks deduplicated by cache key) that
+ * the engines (lib/scan/engines) submit like a scan's; `sidewinder task` runs each task as its
+ * variant's scan task, and {@link mergeStudy} merges the variants as runStudy leaves them, after which
+ * the study (lee.ts, sensitivity.ts; dispatched in studies.ts) writes its own output.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -64,11 +70,11 @@ function checkVariantIds(variants: readonly StudyVariant[]): void {
 const stampPath = (dir: string): string => join(dir, 'study-config.sha256');
 
 /** A variant's results.json when it was written for this configuration (stamp matches), else undefined. */
-function finishedResults(dir: string, configHash: string): StudyOutcome | undefined {
+function finishedResults(id: string, dir: string, configHash: string): StudyOutcome | undefined {
   const resultsPath = join(dir, 'results.json');
   const stamp = stampPath(dir);
   if (!(existsSync(resultsPath) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === configHash)) return undefined;
-  return { id: '', results: JSON.parse(readFileSync(resultsPath, 'utf8')) as ResultsDocument, resultsPath, reused: true };
+  return { id, results: JSON.parse(readFileSync(resultsPath, 'utf8')) as ResultsDocument, resultsPath, reused: true };
 }
 
 /**
@@ -84,10 +90,10 @@ export async function runStudy(variants: readonly StudyVariant[], options: Study
   for (const [i, v] of variants.entries()) {
     const dir = variantDir(options.outDir, v.id);
     const want = hashValue(v.config);
-    const done = finishedResults(dir, want);
+    const done = finishedResults(v.id, dir, want);
     let outcome: StudyOutcome;
     if (done) {
-      outcome = { ...done, id: v.id };
+      outcome = done;
     } else {
       reporter.progress('study', i, variants.length);
       const r = await runScan(v.config, { outDir: dir, cacheDir, reporter, pool: options.pool });
@@ -174,7 +180,7 @@ export async function prepareStudy(
   for (const [i, v] of variants.entries()) {
     const dir = variantDir(outDir, v.id);
     const configHash = hashValue(v.config);
-    if (finishedResults(dir, configHash)) {
+    if (finishedResults(v.id, dir, configHash)) {
       records.push({ id: v.id, configHash, reused: true });
       continue;
     }
@@ -299,8 +305,8 @@ export async function mergeStudy(
   const out: StudyOutcome[] = [];
   for (const [i, v] of plan.variants.entries()) {
     const dir = variantDir(outDir, v.id);
-    const done = finishedResults(dir, v.configHash);
-    if (done) out.push({ ...done, id: v.id });
+    const done = finishedResults(v.id, dir, v.configHash);
+    if (done) out.push(done);
     else {
       if (!v.plan) throw new InputError(`${options.planPath}: variant ${v.id} was listed as finished, but ${join(dir, 'results.json')} is gone or was made for another configuration: plan the study again`);
       reporter.progress('study merge', i, plan.variants.length);
