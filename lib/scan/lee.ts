@@ -12,7 +12,7 @@
  * are never recomputed, a killed run resumes, and more toys can be added later.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { WorkerPool } from '../ml/pool/pool.js';
 import { binomialUpperLimit, pseudoExperimentGlobalPValue } from '../stats/index.js';
 import { ConfigError, InputError } from '../util/errors.js';
@@ -22,7 +22,7 @@ import { validateSchema } from '../util/schema.js';
 import type { ScanConfig } from './config.js';
 import { resultsHistogram, resultsZ, type LookElsewhereResult, type ResultsDocument } from './results.js';
 import { readPlan } from './scan.js';
-import { runStudy, type StudyVariant } from './study.js';
+import { mergeStudy, prepareStudy, runStudy, type StudyOutcome, type StudyPlan, type StudyVariant } from './study.js';
 import { validateResults } from './validateResults.js';
 import { writeResults } from './writeResults.js';
 
@@ -103,21 +103,28 @@ export function withPseudoExperiments(observed: readonly LookElsewhereResult[], 
   });
 }
 
-/**
- * Run (or resume) the pseudo-experiments of a finished scan and rewrite its results.json with the
- * global p-values they give (`globalMethod: 'pseudo-experiments'`); also writes `<scan>/lee.json`.
- */
-export async function runLookElsewhere(options: LeeOptions): Promise<{ results: ResultsDocument; resultsPath: string; summary: LeeSummary; summaryPath: string }> {
-  const reporter = options.reporter ?? silent;
-  const planPath = join(options.scanDir, 'plan.json'), resultsPath = join(options.scanDir, 'results.json');
-  for (const p of [planPath, resultsPath]) if (!existsSync(p)) throw new InputError(`lee: ${p} not found; run the scan first (sidewinder scan -o ${options.scanDir})`);
+/** The observed scan and its pseudo-experiments' scans. */
+interface LeeSetup {
+  readonly planPath: string;
+  readonly resultsPath: string;
+  readonly observed: ResultsDocument;
+  readonly variants: StudyVariant[];
+}
+
+/** The study directory of a scan's pseudo-experiments. */
+export const leeStudyDir = (scanDir: string): string => join(scanDir, 'lee');
+
+function leeSetup(scanDir: string, toys: number, firstSeed?: number): LeeSetup {
+  const planPath = join(scanDir, 'plan.json'), resultsPath = join(scanDir, 'results.json');
+  for (const p of [planPath, resultsPath]) if (!existsSync(p)) throw new InputError(`lee: ${p} not found; run the scan first (sidewinder scan -o ${scanDir})`);
   const plan = readPlan(planPath);
   const observed = validateResults(JSON.parse(readFileSync(resultsPath, 'utf8')) as unknown, resultsPath);
-  const variants = leeVariants(plan.config, options.toys, options.firstSeed);
-  reporter.log('info', `lee: ${variants.length} background-only pseudo-experiments, each a whole scan (${plan.windows.length} windows × ${plan.config.methods.join(', ')}), in ${join(options.scanDir, 'lee')}`);
-  const outcomes = await runStudy(variants, {
-    outDir: join(options.scanDir, 'lee'), cacheDir: options.cacheDir ?? join(options.scanDir, 'cache'), reporter, pool: options.pool,
-  });
+  return { planPath, resultsPath, observed, variants: leeVariants(plan.config, toys, firstSeed) };
+}
+
+/** Rewrite the scan's results.json with the pseudo-experiments' global p, and write `<scan>/lee.json`. */
+async function finishLookElsewhere(scanDir: string, setup: LeeSetup, outcomes: readonly StudyOutcome[]): Promise<LeeOutcome> {
+  const { observed, resultsPath } = setup;
   const summary: LeeSummary = { toys: outcomes.length, maxLocalZ: toyMaxLocalZ(outcomes.map((o) => o.results)) };
   const results: ResultsDocument = {
     ...observed,
@@ -129,8 +136,65 @@ export async function runLookElsewhere(options: LeeOptions): Promise<{ results: 
   };
   validateResults(results, resultsPath);
   await writeResults(results, resultsPath);
-  const summaryPath = join(options.scanDir, 'lee.json');
+  const summaryPath = join(scanDir, 'lee.json');
   const doc = validateSchema<object>('lee', { schema: 'sidewinder/lee', version: 1, scan: resultsPath, ...summary }, summaryPath);
   await writeFileAtomic(summaryPath, `${JSON.stringify(doc, null, 1)}\n`);
   return { results, resultsPath, summary, summaryPath };
+}
+
+/** What {@link runLookElsewhere} and {@link mergeLookElsewhere} write. */
+export interface LeeOutcome {
+  readonly results: ResultsDocument;
+  readonly resultsPath: string;
+  readonly summary: LeeSummary;
+  readonly summaryPath: string;
+}
+
+/**
+ * Run (or resume) the pseudo-experiments of a finished scan and rewrite its results.json with the
+ * global p-values they give (`globalMethod: 'pseudo-experiments'`); also writes `<scan>/lee.json`.
+ */
+export async function runLookElsewhere(options: LeeOptions): Promise<LeeOutcome> {
+  const reporter = options.reporter ?? silent;
+  const setup = leeSetup(options.scanDir, options.toys, options.firstSeed);
+  const plan = readPlan(setup.planPath);
+  reporter.log('info', `lee: ${setup.variants.length} background-only pseudo-experiments, each a whole scan (${plan.windows.length} windows × ${plan.config.methods.join(', ')}), in ${leeStudyDir(options.scanDir)}`);
+  const outcomes = await runStudy(setup.variants, {
+    outDir: leeStudyDir(options.scanDir), cacheDir: options.cacheDir ?? join(options.scanDir, 'cache'), reporter, pool: options.pool,
+  });
+  return finishLookElsewhere(options.scanDir, setup, outcomes);
+}
+
+/** The `study` entry of a look-elsewhere study plan: the toys; the scan is the plan directory's parent. */
+export interface LeeStudySpec {
+  readonly kind: 'lee';
+  readonly toys: number;
+  readonly firstSeed: number;
+}
+
+/**
+ * Plan the pseudo-experiments of a finished scan for a batch engine: `<scan>/lee/plan.json`, a
+ * study plan ({@link prepareStudy}) whose tasks share the scan's cache (default `<scan>/cache`), so
+ * the template- and control-sample tasks the observed scan already ran are found there.
+ */
+export async function planLookElsewhere(options: Omit<LeeOptions, 'pool'>): Promise<{ plan: StudyPlan; planPath: string; duplicates: number }> {
+  const setup = leeSetup(options.scanDir, options.toys, options.firstSeed);
+  const study: LeeStudySpec = { kind: 'lee', toys: options.toys, firstSeed: options.firstSeed ?? LEE_FIRST_SEED };
+  return prepareStudy(setup.variants, {
+    outDir: leeStudyDir(options.scanDir), cacheDir: options.cacheDir ?? join(options.scanDir, 'cache'), study: { ...study }, reporter: options.reporter,
+  });
+}
+
+/**
+ * The merge of a look-elsewhere study plan: every pseudo-experiment's results.json (mergeStudy),
+ * then the scan's results.json and lee.json as {@link runLookElsewhere} writes them.
+ * @throws InputError naming the tasks whose results are missing.
+ */
+export async function mergeLookElsewhere(plan: StudyPlan, planPath: string, options: { cacheDir?: string; reporter?: Reporter; beforeWrite?: () => void } = {}): Promise<LeeOutcome> {
+  const spec = plan.study as unknown as LeeStudySpec;
+  if (spec.kind !== 'lee') throw new InputError(`${planPath}: a ${spec.kind} study, not a look-elsewhere one`);
+  const scanDir = dirname(dirname(resolve(planPath)));
+  const setup = leeSetup(scanDir, spec.toys, spec.firstSeed);
+  const outcomes = await mergeStudy(plan, setup.variants, { planPath, cacheDir: options.cacheDir, reporter: options.reporter, beforeWrite: options.beforeWrite });
+  return finishLookElsewhere(scanDir, setup, outcomes);
 }

@@ -17,7 +17,7 @@
  * needed for Z = 3 and 5 is interpolated in the median curve; max SIC (lib/stats/roc.ts) per level.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { readEvents, writeEvents } from '../data/io/index.js';
 import { DEFAULT_SIGNAL_PARAMS } from '../data/generate/index.js';
 import { EventTable } from '../data/eventTable.js';
@@ -34,7 +34,7 @@ import type { ScanConfig } from './config.js';
 import { loadScanDataset } from './dataset.js';
 import { METHOD_NAMES, type CellRun, type MethodName, type ResultsDocument, type Summary } from './results.js';
 import { scanWindows } from './scan.js';
-import { runStudy, type StudyVariant } from './study.js';
+import { mergeStudy, prepareStudy, runStudy, type StudyOutcome, type StudyPlan, type StudyVariant } from './study.js';
 
 /** The `schema` tag of a sensitivity document (data-schemas/sensitivity-results.schema.json). */
 export const SENSITIVITY_SCHEMA = 'sidewinder/sensitivity-results';
@@ -283,7 +283,7 @@ function windowOfSignal(windows: readonly Window[], mJJ: ArrayLike<number>, file
 }
 
 /** The variants of the sweep, in (level, run) order; file injection writes its signal draws first. */
-async function buildVariants(o: SensitivityOptions, levels: number[], signal: SignalSource | undefined): Promise<{ variants: StudyVariant[]; records: SensitivityVariantRecord[] }> {
+async function buildVariants(o: Omit<SensitivityOptions, 'pool' | 'onVariant'>, levels: number[], signal: SignalSource | undefined): Promise<{ variants: StudyVariant[]; records: SensitivityVariantRecord[] }> {
   const variants: StudyVariant[] = [];
   const records: SensitivityVariantRecord[] = [];
   // Run-major: a sweep stopped part-way has whole curves (rerun with fewer --runs to summarise them).
@@ -322,12 +322,18 @@ async function buildVariants(o: SensitivityOptions, levels: number[], signal: Si
   return { variants, records };
 }
 
-/**
- * Run the sweep (every variant a cached, resumable scan) and summarise it; writes nothing but the
- * variants and the injected signal files — {@link writeSensitivity} writes the document.
- * @throws ConfigError for bad levels or runs, InputError for a level larger than the signal file.
- */
-export async function runSensitivity(o: SensitivityOptions): Promise<SensitivityDocument> {
+/** A sweep ready to run: its variants and what the summary needs besides their results. */
+interface SensitivitySetup {
+  readonly levels: number[];
+  readonly windows: readonly Window[];
+  readonly signalWindow: SignalWindowRecord;
+  readonly signal: SignalSource | undefined;
+  readonly variants: StudyVariant[];
+  readonly records: SensitivityVariantRecord[];
+}
+
+/** Levels, signal window and variants of a sweep (file injection writes its signal draws). */
+async function sensitivitySetup(o: Omit<SensitivityOptions, 'pool' | 'onVariant'>): Promise<SensitivitySetup> {
   const levels = parseLevels(o.levels);
   if (!Number.isInteger(o.runs) || o.runs < 1) throw new ConfigError(`--runs: expected an integer ≥ 1, got ${o.runs}`);
   const reporter = o.reporter ?? silent;
@@ -348,20 +354,70 @@ export async function runSensitivity(o: SensitivityOptions): Promise<Sensitivity
   }
   reporter.log('info', `signal window ${signalWindow.id} (${signalWindow.srLow.toFixed(2)}–${signalWindow.srHigh.toFixed(2)} TeV): ${signalWindow.reason}`);
   const { variants, records } = await buildVariants(o, levels, signal);
-  const outcomes = await runStudy(variants, {
-    outDir: o.outDir, cacheDir: o.cacheDir, reporter, pool: o.pool,
-    onVariant: (i, out) => o.onVariant?.(i, variants.length, out.id, out.reused),
-  });
+  return { levels, windows, signalWindow, signal, variants, records };
+}
+
+/** The sensitivity document from the finished variants. */
+function finishSensitivity(o: Omit<SensitivityOptions, 'pool' | 'onVariant'>, setup: SensitivitySetup, outcomes: readonly StudyOutcome[]): SensitivityDocument {
+  const { levels, windows, signalWindow, signal, records } = setup;
   const byId = new Map(outcomes.map((x) => [x.id, x.results]));
   const doc = summariseSensitivity(records.map((r) => ({ ...r, results: byId.get(r.id)! })), {
     levels, runs: o.runs, methods: o.base.methods, epsilonB: o.base.epsilonB, signalWindow,
     windows: windows.map((w) => w.id), preset: o.base.preset,
-    injectedInSR: signal ? (rec) => countInSR(signal!, rec, signalWindow) : undefined,
+    injectedInSR: signal ? (rec) => countInSR(signal, rec, signalWindow) : undefined,
   });
   doc.variants = records;
   if (o.source.kind === 'generated') doc.source = { kind: 'generated', preset: o.base.preset, backgroundEvents: o.base.dataset.generate!.background };
   else doc.source = { kind: 'files', preset: o.base.preset, backgroundFiles: [...o.source.backgroundFiles], signalFile: o.source.signalFile, signalFileEvents: signal!.raw.length };
   return doc;
+}
+
+/**
+ * Run the sweep (every variant a cached, resumable scan) and summarise it; writes nothing but the
+ * variants and the injected signal files — {@link writeSensitivity} writes the document.
+ * @throws ConfigError for bad levels or runs, InputError for a level larger than the signal file.
+ */
+export async function runSensitivity(o: SensitivityOptions): Promise<SensitivityDocument> {
+  const setup = await sensitivitySetup(o);
+  const outcomes = await runStudy(setup.variants, {
+    outDir: o.outDir, cacheDir: o.cacheDir, reporter: o.reporter, pool: o.pool,
+    onVariant: (i, out) => o.onVariant?.(i, setup.variants.length, out.id, out.reused),
+  });
+  return finishSensitivity(o, setup, outcomes);
+}
+
+/** The `study` entry of a sensitivity study plan: the sweep's inputs (the output directory is the plan's). */
+export interface SensitivityStudySpec {
+  readonly kind: 'sensitivity';
+  readonly base: ScanConfig;
+  readonly levels: readonly number[];
+  readonly runs: number;
+  readonly source: SensitivitySource;
+}
+
+/**
+ * Plan the sweep for a batch engine: `<outDir>/plan.json`, a study plan ({@link prepareStudy}) of
+ * every (level, run) scan's tasks, deduplicated (within a run the levels share their template and
+ * control sample, so those tasks run once). File injection writes its signal draws first.
+ */
+export async function planSensitivity(o: Omit<SensitivityOptions, 'pool' | 'onVariant'>): Promise<{ plan: StudyPlan; planPath: string; duplicates: number }> {
+  const setup = await sensitivitySetup(o);
+  const study: SensitivityStudySpec = { kind: 'sensitivity', base: o.base, levels: [...o.levels], runs: o.runs, source: o.source };
+  return prepareStudy(setup.variants, { outDir: o.outDir, cacheDir: o.cacheDir, study: { ...study }, reporter: o.reporter });
+}
+
+/**
+ * The merge of a sensitivity study plan: every variant's results.json (mergeStudy), then the
+ * document {@link runSensitivity} gives (write it with {@link writeSensitivity}).
+ * @throws InputError naming the tasks whose results are missing.
+ */
+export async function mergeSensitivity(plan: StudyPlan, planPath: string, options: { cacheDir?: string; reporter?: Reporter; beforeWrite?: () => void } = {}): Promise<SensitivityDocument> {
+  const spec = plan.study as unknown as SensitivityStudySpec;
+  if (spec.kind !== 'sensitivity') throw new InputError(`${planPath}: a ${spec.kind} study, not a sensitivity sweep`);
+  const o = { base: spec.base, levels: spec.levels, runs: spec.runs, source: spec.source, outDir: dirname(resolve(planPath)), cacheDir: options.cacheDir, reporter: options.reporter };
+  const setup = await sensitivitySetup(o);
+  const outcomes = await mergeStudy(plan, setup.variants, { planPath, cacheDir: options.cacheDir, reporter: options.reporter, beforeWrite: options.beforeWrite });
+  return finishSensitivity(o, setup, outcomes);
 }
 
 /** Injected events in the SR of a file-injection variant (its draw recomputed from the seed). */

@@ -7,10 +7,11 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../../lib/util/errors.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
-import { parseLevels, runSensitivity, writeSensitivity, type SensitivitySource } from '../../lib/scan/sensitivity.js';
+import { parseLevels, planSensitivity, runSensitivity, writeSensitivity, type SensitivitySource } from '../../lib/scan/sensitivity.js';
 import { formatSensitivityTable, writeSensitivityReport } from '../../lib/report/sensitivity.js';
 import { consoleReporter } from '../reporter.js';
 import { reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
+import { addEngineOption, checkEngine, submitStudy, type ClusterCliOptions } from './submit.js';
 
 interface SensitivityCliOptions {
   signal: string;
@@ -48,7 +49,7 @@ export function parseSignalLevels(v: string): number[] {
 }
 
 export function register(program: Command): void {
-  program
+  addEngineOption(program
     .command('sensitivity')
     .description('significance of the signal window vs injected signal (and S/B, S/√B) per method and ε_B, with the signal needed for 3σ / 5σ and max SIC: one cached, resumable scan per (level, run)')
     .requiredOption('--signal <levels>', 'injected signal events, comma-separated, e.g. 0,100,200,300,500,750,1000,1500')
@@ -72,19 +73,24 @@ export function register(program: Command): void {
     .option('--no-report', 'write sensitivity.json only')
     .option('--quiet', 'no progress output')
     .option('--log', 'plain log lines instead of progress bars')
-    .option('--verbose', 'also debug lines')
+    .option('--verbose', 'also debug lines'))
     .addHelpText('after', `
 Generated data use the preset's generator with its signal set to each level; within a run every other
 seed is the same at every level, run r moves them all by 1000·r. The quoted window is the one whose
 centre is nearest the W′ mass (3.5 TeV: window 5), or, for --signal-file, the scanned window holding
-most of the file's events. A killed sweep resumes: rerun the same command.
+most of the file's events. A killed sweep resumes: rerun the same command. With --engine slurm|condor
+every scan's tasks go to the batch system as one study plan (<out>/plan.json; tasks shared by several
+scans, or already in the cache, run once); its merge job writes sensitivity.json and the report.
 
 Examples:
   $ sidewinder sensitivity --preset ci --windows 5 --signal 0,300,1000 --runs 3 -o out/sens-ci
   $ sidewinder sensitivity --signal 0,100,200,300,500,750,1000,1500 --runs 5 --epsilon-b 1e-2,1e-3
   $ sidewinder sensitivity --background-file bkg.h5 --signal-file sig.h5 --template bkg-sr.h5 \\
-      --no-control --windows 4,5,6 --methods iad,cathode --signal 0,500,1000 --runs 3`)
-    .action(async (o: SensitivityCliOptions) => {
+      --no-control --windows 4,5,6 --methods iad,cathode --signal 0,500,1000 --runs 3
+  $ sidewinder sensitivity --signal 0,300,1000 --runs 10 --engine slurm --partition short -o /shared/sens
+  $ sidewinder status -o /shared/sens           # then, if the merge job failed: sidewinder merge -o /shared/sens`)
+    .action(async (o: SensitivityCliOptions & ClusterCliOptions & { engine: string; dryRun?: boolean }) => {
+      const engine = checkEngine(o.engine, { dryRun: o.dryRun });
       const levels = parseLevels(parseSignalLevels(o.signal));
       const runs = Number(o.runs);
       if (!Number.isInteger(runs) || runs < 1) throw new ConfigError(`--runs: expected an integer ≥ 1, got "${o.runs}"`);
@@ -100,6 +106,12 @@ Examples:
         ? { kind: 'files', backgroundFiles: list(o.backgroundFile).map((f) => resolve(f)), signalFile: resolve(o.signalFile!), ...(o.key ? { key: o.key } : {}) }
         : { kind: 'generated' };
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
+      if (engine !== 'local') {
+        const outDir = resolve(o.out), cacheDir = o.cache ? resolve(o.cache) : undefined;
+        await submitStudy(engine, outDir, cacheDir ?? join(outDir, 'cache'), o, reporter,
+          () => planSensitivity({ base, levels, runs, source, outDir, cacheDir, reporter }));
+        return;
+      }
       const lock = claimOutDir(o.out, { stage: 'sensitivity', reporter });
       try {
         const t0 = Date.now();

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readPlan, describeTask } from '../../lib/scan/scan.js';
+import { describeTask } from '../../lib/scan/scan.js';
+import { describeStudyTask, readAnyPlan, studyCacheDir, studyOutputPath } from '../../lib/scan/study.js';
 import { readSubmission, slurmQueueStates, taskStatuses, type TaskState } from '../../lib/scan/engines/status.js';
 import { submitPlan } from '../../lib/scan/engines/submit.js';
 import { InputError } from '../../lib/util/errors.js';
@@ -23,8 +24,11 @@ export function register(program: Command): void {
     .action(async (o: { out: string; resubmitFailed?: boolean; verbose?: boolean } & ClusterCliOptions, cmd: Command) => {
       const submission = readSubmission(o.out);
       const planPath = submission?.planPath ?? join(o.out, 'plan.json');
-      const plan = readPlan(planPath);
-      const cacheDir = submission?.cacheDir ?? join(o.out, 'cache');
+      // A scan's plan or a study's (sidewinder lee / sensitivity --engine …): the same tasks, cache and records.
+      const any = readAnyPlan(planPath);
+      const plan = any.plan;
+      const cacheDir = submission?.cacheDir ?? (any.kind === 'study' ? studyCacheDir(any.plan, planPath) : join(o.out, 'cache'));
+      const describe = (i: number): string => (any.kind === 'study' ? describeStudyTask(any.plan.tasks[i], any.plan) : describeTask(any.plan.tasks[i], any.plan));
       const ids = [...new Set(submission?.submissions.flatMap((s) => s.jobs.map((j) => j.jobId)).filter(Boolean) ?? [])];
       const queue = submission?.engine === 'slurm' ? slurmQueueStates(ids) : new Map();
       const statuses = taskStatuses(plan, cacheDir, o.out, submission, queue);
@@ -37,13 +41,16 @@ export function register(program: Command): void {
       }
       for (const s of statuses)
         if (s.state === 'failed' || s.state === 'damaged' || (o.verbose && s.state !== 'done'))
-          console.log(`  ${describeTask(plan.tasks[s.index], plan)}: ${s.state}${s.jobId ? ` (job ${s.jobId})` : ''}${s.message ? `: ${s.message}` : ''}`);
+          console.log(`  ${describe(s.index)}: ${s.state}${s.jobId ? ` (job ${s.jobId})` : ''}${s.message ? `: ${s.message}` : ''}`);
       const holder = dirLockHolder(o.out);
       if (holder) console.log(`  ${o.out} is being written by ${describeHolder(holder)}`);
       const done = by.get('done')?.length ?? 0;
       const mergeJob = submission?.submissions.at(-1)?.jobs.find((j) => j.name === 'merge');
       if (mergeJob?.jobId) console.log(`  merge job ${mergeJob.jobId}: ${queue.get(mergeJob.jobId) ?? (existsSync(join(o.out, 'results.json')) ? 'finished' : 'not in the queue')}`);
-      if (done === plan.tasks.length) console.log(`all tasks done; ${existsSync(join(o.out, 'results.json')) ? `results in ${join(o.out, 'results.json')}` : `merge with: sidewinder merge --out ${o.out}`}`);
+      // A study's merge writes its variants' results and its own output (lee.json beside the scan, sensitivity.json).
+      const merged = any.kind === 'study' ? studyOutputPath(any.plan, planPath) : join(o.out, 'results.json');
+      if (any.kind === 'study') console.log(`  ${any.plan.study.kind} study of ${any.plan.variants.length} scans (${any.plan.variants.filter((v) => v.reused).length} finished before it was planned)`);
+      if (done === plan.tasks.length) console.log(`all tasks done; ${existsSync(merged) ? `results in ${merged}` : `merge with: sidewinder merge --out ${o.out}`}`);
       if (!o.resubmitFailed) return;
       if (!submission || submission.engine === 'local') throw new InputError(`${o.out}: no batch submission recorded (submission.json); submit with sidewinder submit --engine slurm first`);
       const again = statuses.filter((s) => s.state === 'failed' || s.state === 'damaged' || s.state === 'lost' || s.state === 'not-submitted').map((s) => s.index);

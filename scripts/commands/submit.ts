@@ -7,6 +7,7 @@ import { DEFAULT_CLUSTER_OPTIONS, checkClusterOptions, type ClusterOptions } fro
 import { ConfigError, didYouMean } from '../../lib/util/errors.js';
 import { writeReport } from '../../lib/report/index.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
+import { missingStudyTasks, type StudyPlan } from '../../lib/scan/study.js';
 import { consoleReporter } from '../reporter.js';
 import { addScanOptions, printDropped, reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
 import { printScanTable } from './scanTable.js';
@@ -64,6 +65,56 @@ export function addClusterOptions(command: Command): Command {
     .option('--job-name <prefix>', 'job name prefix', d.jobName);
 }
 
+/**
+ * The engine named by --engine, or a ConfigError naming the engines. With `study`, --dry-run needs a
+ * batch engine (the local engine has no job files to write).
+ */
+export function checkEngine(engine: string, study?: { dryRun?: boolean }): EngineName {
+  if (!ENGINES.includes(engine as EngineName)) throw new ConfigError(`--engine: unknown engine "${engine}"${didYouMean(engine, ENGINES)}; engines are ${ENGINES.join(', ')}`);
+  if (study?.dryRun && engine === 'local') throw new ConfigError('--dry-run: writes a study\'s plan and job files for --engine slurm or condor; the local engine runs the study in this process');
+  return engine as EngineName;
+}
+
+/** --engine, --dry-run and the cluster options, for the study commands (`lee`, `sensitivity`). */
+export function addEngineOption(command: Command): Command {
+  return addClusterOptions(command
+    .option('--engine <name>', 'local (this process) | slurm | condor (one study plan of every scan\'s tasks, submitted as job arrays + a merge job)', 'local')
+    .option('--dry-run', 'with --engine slurm|condor: write the study plan and job files but do not submit'));
+}
+
+/**
+ * Send a study to a batch engine (`sidewinder lee|sensitivity --engine slurm|condor`): plan it
+ * (`prepare`: the study plan in `studyDir`), then submit only the tasks not yet in the cache, plus a
+ * merge job that runs `sidewinder merge` on the study plan. `status` and `merge` work on `studyDir`.
+ */
+export async function submitStudy(
+  engine: EngineName, studyDir: string, cacheDir: string, o: ClusterCliOptions & { dryRun?: boolean }, reporter: ReturnType<typeof consoleReporter>,
+  prepare: () => Promise<{ plan: StudyPlan; planPath: string; duplicates: number }>,
+): Promise<void> {
+  if (engine === 'local') throw new ConfigError('submitStudy: the local engine runs the study in this process');
+  const cluster = clusterOptionsFrom(o);
+  // Every value bound for a job file is checked before the plan (or anything else) is written.
+  checkSubmitInputs(engine, cluster, jobPathsFor({ planPath: join(studyDir, 'plan.json'), cacheDir, outDir: studyDir }));
+  // A study directory accumulates its variants and submissions: nothing is moved aside.
+  const lock = claimOutDir(studyDir, { stage: 'continue', reporter });
+  try {
+    const { plan, planPath, duplicates } = await prepare();
+    const missing = missingStudyTasks(plan, cacheDir);
+    reporter.stop();
+    const reused = plan.variants.filter((v) => v.reused).length;
+    console.log(`study plan: ${resolve(planPath)} (${plan.study.kind}: ${plan.variants.length} scans${reused ? `, ${reused} finished before` : ''}; ` +
+      `${plan.tasks.length} distinct tasks${duplicates ? `, ${duplicates} shared by several scans listed once` : ''}; ${plan.tasks.length - missing.length} already in the cache, ${missing.length} to run)`);
+    const out = await submitPlan(plan, { engine, planPath, cacheDir, outDir: studyDir, cluster, dryRun: o.dryRun, indices: missing });
+    console.log(`job files in ${out.jobDir}:\n${out.files.map((f) => `  ${f}`).join('\n')}`);
+    if (out.jobs) for (const j of out.jobs) console.log(`submitted ${j.name}: job ${j.jobId}${j.indices.length ? ` (${j.indices.length} tasks)` : ''}${j.after.length ? ` after ${j.after.join(', ')}` : ''}`);
+    if (out.condorOutput) console.log(out.condorOutput.trim());
+    if (!o.dryRun) console.log(`follow with: sidewinder status --out ${studyDir}   (the merge job writes the study's results; by hand: sidewinder merge --out ${studyDir})`);
+  } finally {
+    reporter.stop();
+    lock.release();
+  }
+}
+
 /** `sidewinder submit`: write the plan and send it to an engine. */
 export function register(program: Command): void {
   addClusterOptions(addScanOptions(program
@@ -83,7 +134,7 @@ Examples:
   $ sidewinder submit my-scan.json --engine slurm --partition short -o /shared/scan --dry-run   # write the job files only
   $ sidewinder submit --engine condor -o /shared/scan && sidewinder status -o /shared/scan`)
     .action(async (configFile: string | undefined, o: ScanCliOptions & ClusterCliOptions & { engine: string; dryRun?: boolean }) => {
-      if (!ENGINES.includes(o.engine as EngineName)) throw new ConfigError(`--engine: unknown engine "${o.engine}"${didYouMean(o.engine, ENGINES)}; engines are ${ENGINES.join(', ')}`);
+      checkEngine(o.engine);
       if (configFile && o.config) throw new ConfigError('give the scan configuration once: as the argument or with --config');
       const cfg = scanConfigFromOptions({ ...o, config: configFile ?? o.config });
       const cluster = o.engine === 'local' ? undefined : clusterOptionsFrom(o);

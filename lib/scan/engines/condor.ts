@@ -3,8 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
 import { ConfigError, InputError } from '../../util/errors.js';
-import type { ScanPlan } from '../plan.js';
-import { checkClusterOptions, checkJobPaths, checkJobText, JOB_PATH_FIELDS, parseMemory, parseTimeLimit, taskGroups, type ClusterOptions, type JobPaths, type JobResources } from './groups.js';
+import { checkClusterOptions, checkJobPaths, checkJobText, JOB_PATH_FIELDS, parseMemory, parseTimeLimit, taskGroups, type ClusterOptions, type JobPaths, type JobResources, type TaskPlan } from './groups.js';
 import type { JobFile } from './slurm.js';
 
 export interface CondorJobs {
@@ -120,7 +119,7 @@ function description(name: string, r: JobResources, o: ClusterOptions, paths: Jo
  * merge). `account` becomes the accounting group; HTCondor has no partitions (`partition` is ignored: put a
  * `requirements = …` line in `extra`).
  */
-export function renderCondorJobs(plan: ScanPlan, options: ClusterOptions, paths: JobPaths, indices?: readonly number[]): CondorJobs {
+export function renderCondorJobs(plan: TaskPlan, options: ClusterOptions, paths: JobPaths, indices?: readonly number[]): CondorJobs {
   checkCondorInputs(options, paths);
   const groups = taskGroups(plan, indices);
   const jobs: JobFile[] = groups.map((g) => {

@@ -2,6 +2,12 @@ import { methodStage } from '../../methods/registry.js';
 import { ConfigError } from '../../util/errors.js';
 import type { ScanPlan } from '../plan.js';
 
+/**
+ * What the engines read of a plan: its tasks (index, method, kind, key, dependsOn). A scan plan is
+ * one; so is a study plan (lib/scan/study.ts), the deduplicated union of its scans' tasks.
+ */
+export type TaskPlan = Pick<ScanPlan, 'tasks'>;
+
 /** Resource class of a task: flow training needs more time and memory than a classifier. */
 export type TaskClass = 'flow' | 'classify';
 
@@ -69,7 +75,7 @@ export interface JobPaths {
  * Split a plan (or the subset `indices` of it, e.g. failed tasks to resubmit) into array-job
  * groups by stage and resource class. Dependencies on tasks outside the subset are taken as done.
  */
-export function taskGroups(plan: ScanPlan, indices?: readonly number[]): TaskGroup[] {
+export function taskGroups(plan: TaskPlan, indices?: readonly number[]): TaskGroup[] {
   const byKey = new Map(plan.tasks.map((t) => [t.key, t]));
   const selected = new Set(indices ?? plan.tasks.map((t) => t.index));
   const stage = new Map<number, number>();

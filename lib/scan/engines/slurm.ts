@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomicWrite.js';
 import { ConfigError, InputError } from '../../util/errors.js';
 import { compactRanges } from '../scan.js';
-import type { ScanPlan } from '../plan.js';
-import { checkClusterOptions, checkJobPaths, JOB_PATH_FIELDS, shellQuote, taskGroups, type ClusterOptions, type JobPaths, type JobResources, type TaskGroup } from './groups.js';
+import { checkClusterOptions, checkJobPaths, JOB_PATH_FIELDS, shellQuote, taskGroups, type ClusterOptions, type JobPaths, type JobResources, type TaskGroup, type TaskPlan } from './groups.js';
 
 /** One batch job file and the groups it must wait for. */
 export interface JobFile {
@@ -124,7 +123,7 @@ export const arraySpec = (g: { indices: readonly number[] }, throttle?: number):
  * task is in. Dependencies are not in the files (they need job ids): see {@link sbatchArguments}.
  * @param indices Only these tasks (a resubmission); default all.
  */
-export function renderSlurmJobs(plan: ScanPlan, options: ClusterOptions, paths: JobPaths, indices?: readonly number[]): SlurmJobs {
+export function renderSlurmJobs(plan: TaskPlan, options: ClusterOptions, paths: JobPaths, indices?: readonly number[]): SlurmJobs {
   checkSlurmInputs(options, paths);
   const groups = taskGroups(plan, indices);
   const jobs: JobFile[] = groups.map((g: TaskGroup) => {

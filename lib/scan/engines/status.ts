@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { writeFileAtomicSync } from '../../util/atomicWrite.js';
 import { InputError } from '../../util/errors.js';
 import { ResultCache } from '../cache.js';
-import type { ScanPlan } from '../plan.js';
 import type { SubmittedJob } from './slurm.js';
-import type { ClusterOptions } from './groups.js';
+import type { ClusterOptions, TaskPlan } from './groups.js';
 
 /** Engines a plan can be sent to. */
 export type EngineName = 'local' | 'slurm' | 'condor';
@@ -147,7 +146,7 @@ export interface TaskStatus {
  * does not; otherwise from the batch system's view
  * of its latest submission, then the failure records `sidewinder task` leaves.
  */
-export function taskStatuses(plan: ScanPlan, cacheDir: string, outDir: string, submission?: SubmissionRecord, queue: ReadonlyMap<string, QueueState> = new Map()): TaskStatus[] {
+export function taskStatuses(plan: TaskPlan, cacheDir: string, outDir: string, submission?: SubmissionRecord, queue: ReadonlyMap<string, QueueState> = new Map()): TaskStatus[] {
   const cache = new ResultCache(cacheDir);
   const failures = readFailures(outDir);
   // Latest job of each task.

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT, RUNS_COMPILED } from '../../util/packageRoot.js';
-import type { ScanPlan } from '../plan.js';
 import { checkCondorInputs, renderCondorJobs, submitCondorDag, writeCondorJobs } from './condor.js';
-import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions, type JobPaths } from './groups.js';
+import { DEFAULT_CLUSTER_OPTIONS, type ClusterOptions, type JobPaths, type TaskPlan } from './groups.js';
 import { checkSlurmInputs, renderSlurmJobs, submitSlurmJobs, writeSlurmJobs, type SubmittedJob } from './slurm.js';
 import { readSubmission, writeSubmission, type SubmissionRecord } from './status.js';
 
@@ -65,7 +64,7 @@ export interface SubmitOutcome {
  * (appended on resubmission), which `sidewinder status` reads. Paths are made absolute: the jobs
  * start elsewhere.
  */
-export async function submitPlan(plan: ScanPlan, o: SubmitOptions): Promise<SubmitOutcome> {
+export async function submitPlan(plan: TaskPlan, o: SubmitOptions): Promise<SubmitOutcome> {
   const paths = jobPathsFor(o);
   const { outDir } = paths;
   const jobDir = resolve(o.jobDir ?? join(outDir, 'jobs', o.engine));
