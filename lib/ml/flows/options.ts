@@ -17,6 +17,11 @@ export interface FlowTrainingOptions {
   batchSize: number;
   /** Adam learning rate. */
   learningRate: number;
+  /**
+   * Learning-rate schedule over the `epochs` planned: 'constant', or 'cosine' (lr · ½(1 + cos(π t/T))
+   * at optimiser step t of T = epochs × steps per epoch, decaying to 0 at the last planned epoch).
+   */
+  learningRateSchedule: 'constant' | 'cosine';
   /** Decoupled weight decay (AdamW form: w ← w − lr·wd·w each step). */
   weightDecay: number;
   /** Keep this many epochs with the lowest validation loss; sample an equal share from each. */
@@ -70,6 +75,7 @@ export const FLOW_OPTIONS: OptionTable<FlowTrainingOptions> = Object.freeze({
   epochs: { type: 'integer', min: 1, default: 8, description: 'Training epochs (an upper limit when `patience` is set).' },
   batchSize: { type: 'integer', min: 2, default: 256, description: 'Mini-batch size (batch norm needs two rows).' },
   learningRate: { type: 'number', min: 0, exclusiveMin: true, default: 1e-3, description: 'Adam learning rate.' },
+  learningRateSchedule: { type: 'enum', values: ['constant', 'cosine'], default: 'constant', description: "Learning-rate schedule over the planned epochs: 'constant' or 'cosine' (decays to 0 at the last planned epoch)." },
   weightDecay: { type: 'number', min: 0, default: 1e-6, description: 'Decoupled weight decay (AdamW form: w ← w − lr·wd·w each step).' },
   keepBestEpochs: { type: 'integer', min: 1, default: 3, description: 'Keep this many epochs with the lowest validation loss; sample an equal share from each.' },
   validationFraction: { type: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: 0.2, description: 'Fraction of the training events held out for the validation loss (when no validation set is given).' },
