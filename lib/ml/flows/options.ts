@@ -92,9 +92,11 @@ export const FLOW_OPTIONS: OptionTable<FlowTrainingOptions> = Object.freeze({
 });
 
 /**
- * `paper`: the CATHODE recipe (15 MADE blocks × 128 hidden, Adam 1e-4, weight decay 1e-6, batch 256,
- * 100 epochs, 10 best epochs). `default`: a laptop preset for a nine-window scan — smaller network,
- * larger learning rate, fewer epochs, at most 300k events.
+ * `paper`: the CATHODE recipe (15 MADE blocks × 128 hidden, Adam 1e-4 constant, weight decay 1e-6, batch
+ * 256, 100 epochs, 10 best epochs). `default`: a laptop preset for a nine-window scan — smaller network,
+ * larger learning rate, fewer epochs, at most 300k events. With `epochs: 12, learningRateSchedule:
+ * 'cosine'` its template is less biased in the feature tails for 1.5 × its CPU (docs/benchmarks.md,
+ * CATHODE sensitivity study; one-seed comparison, so not yet the default).
  *
  * Both presets train on one thread: on the shared 2-core machine where this was measured, two
  * threads were slower than one (see the flow benchmark); a scan gets both cores by training two
@@ -103,7 +105,7 @@ export const FLOW_OPTIONS: OptionTable<FlowTrainingOptions> = Object.freeze({
 export const FLOW_PRESETS: Readonly<Record<'paper' | 'default', Readonly<FlowTrainingOptions>>> = Object.freeze({
   paper: Object.freeze({
     ...defaultsOf(FLOW_OPTIONS),
-    blocks: 15, hidden: 128, epochs: 100, learningRate: 1e-4, keepBestEpochs: 10, maxEvents: null, dataParallel: 'syncBatchNorm',
+    blocks: 15, hidden: 128, epochs: 100, learningRate: 1e-4, learningRateSchedule: 'constant', keepBestEpochs: 10, maxEvents: null, dataParallel: 'syncBatchNorm',
   }),
   default: defaultsOf(FLOW_OPTIONS),
 });
