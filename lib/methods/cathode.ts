@@ -68,8 +68,12 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
   kind: 'flow', role: 'generator', usesClassifier: false, dependsOn: [], sharedAcrossRuns: true,
   seedLabel: () => 'flow',
   runsOn: () => true,
-  // The flow document version is in the key: a flow of older code (other batch-norm statistics) is not reused.
-  keyInputs: (settings) => ({ cathode: settings.cathode, flowDocument: FLOW_DOC_VERSION }),
+  // The flow document version is in the key: a flow of older code (other batch-norm statistics) is not reused;
+  // so are the resolved flow options: a changed preset (e.g. the `default` one) does not reuse flows trained with the old.
+  keyInputs: (settings) => ({
+    cathode: settings.cathode, flowDocument: FLOW_DOC_VERSION,
+    ...(settings.cathode.generator === 'gan' ? {} : { flowOptions: resolveFlowOptions({ ...settings.cathode.flow, seed: 1 } as FitFlowOptions) }),
+  }),
   run: async ({ events, window, settings, seed, sampleRole, pool, reporter }) => {
     // Unless set, the GAN trains on as many sideband events as the flow would.
     const payload = cathodeFlowPayload(events, window, settings.features, {

@@ -95,6 +95,11 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   const trainLoss: number[] = [], validationLoss: number[] = [], epochSeconds: number[] = [];
   const valLogP = new Float64Array(nVal);
   let step = 0, lowest = Infinity, sinceBest = 0, epochsRun = 0;
+  // Steps the planned epochs take (the loop below skips a last batch smaller than minRows).
+  const stepsPerEpoch = Math.floor(nTrain / stride) + (nTrain % stride >= minRows ? 1 : 0);
+  const plannedSteps = Math.max(1, o.epochs * stepsPerEpoch);
+  const learningRateAt = (t: number): number =>
+    o.learningRateSchedule === 'cosine' ? o.learningRate * 0.5 * (1 + Math.cos((Math.PI * Math.min(t - 1, plannedSteps)) / plannedSteps)) : o.learningRate;
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
       const order = root.fork(`epoch:${epoch}`).permutation(nTrain);
@@ -109,7 +114,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
         // Gradients of masked weights are partly skipped by the masked gemms (backend-dependent): zero them
         // so engine.grad is the same on every backend; the step itself is per element and unaffected.
         zeroAtInto(engine.grad, masked);
-        adamStepInto(engine.params, engine.grad, engine.adamM, engine.adamV, step, o.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPS, o.weightDecay);
+        adamStepInto(engine.params, engine.grad, engine.adamM, engine.adamV, step, learningRateAt(step), ADAM_BETA1, ADAM_BETA2, ADAM_EPS, o.weightDecay);
         zeroAtInto(engine.params, masked); // masked MADE weights back to exactly 0
       }
       epochSeconds.push((performance.now() - t0) / 1000);

@@ -312,7 +312,11 @@ export function loadFlow(doc: unknown): FittedFlow {
     throw new InputError('loadFlow: a version-1 document holds an affine MAF only, but this one names a transform or spline');
   // Stored options go through the same validation table as fit options (names a bad key); v1: affine;
   // v1 and v2 were trained with running-average batch-norm statistics.
-  const legacy = (d.version as number) < 3 ? { batchNormStatistics: 'running' as const } : {};
+  const legacy = {
+    ...((d.version as number) < 3 ? { batchNormStatistics: 'running' as const } : {}),
+    // Flows stored before the option existed were trained at a constant learning rate.
+    ...(stored.learningRateSchedule === undefined ? { learningRateSchedule: 'constant' as const } : {}),
+  };
   const options = resolveFlowOptions({ ...stored, ...legacy, seed: 0 });
   const shape = d.shape as MafShape;
   const spline = shape.spline;

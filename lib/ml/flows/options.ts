@@ -17,6 +17,11 @@ export interface FlowTrainingOptions {
   batchSize: number;
   /** Adam learning rate. */
   learningRate: number;
+  /**
+   * Learning-rate schedule over the `epochs` planned: 'constant', or 'cosine' (lr · ½(1 + cos(π t/T))
+   * at optimiser step t of T = epochs × steps per epoch, decaying to 0 at the last planned epoch).
+   */
+  learningRateSchedule: 'constant' | 'cosine';
   /** Decoupled weight decay (AdamW form: w ← w − lr·wd·w each step). */
   weightDecay: number;
   /** Keep this many epochs with the lowest validation loss; sample an equal share from each. */
@@ -70,6 +75,7 @@ export const FLOW_OPTIONS: OptionTable<FlowTrainingOptions> = Object.freeze({
   epochs: { type: 'integer', min: 1, default: 8, description: 'Training epochs (an upper limit when `patience` is set).' },
   batchSize: { type: 'integer', min: 2, default: 256, description: 'Mini-batch size (batch norm needs two rows).' },
   learningRate: { type: 'number', min: 0, exclusiveMin: true, default: 1e-3, description: 'Adam learning rate.' },
+  learningRateSchedule: { type: 'enum', values: ['constant', 'cosine'], default: 'constant', description: "Learning-rate schedule over the planned epochs: 'constant' or 'cosine' (decays to 0 at the last planned epoch)." },
   weightDecay: { type: 'number', min: 0, default: 1e-6, description: 'Decoupled weight decay (AdamW form: w ← w − lr·wd·w each step).' },
   keepBestEpochs: { type: 'integer', min: 1, default: 3, description: 'Keep this many epochs with the lowest validation loss; sample an equal share from each.' },
   validationFraction: { type: 'number', min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, default: 0.2, description: 'Fraction of the training events held out for the validation loss (when no validation set is given).' },
@@ -86,9 +92,11 @@ export const FLOW_OPTIONS: OptionTable<FlowTrainingOptions> = Object.freeze({
 });
 
 /**
- * `paper`: the CATHODE recipe (15 MADE blocks × 128 hidden, Adam 1e-4, weight decay 1e-6, batch 256,
- * 100 epochs, 10 best epochs). `default`: a laptop preset for a nine-window scan — smaller network,
- * larger learning rate, fewer epochs, at most 300k events.
+ * `paper`: the CATHODE recipe (15 MADE blocks × 128 hidden, Adam 1e-4 constant, weight decay 1e-6, batch
+ * 256, 100 epochs, 10 best epochs). `default`: a laptop preset for a nine-window scan — smaller network,
+ * larger learning rate, fewer epochs, at most 300k events. With `epochs: 12, learningRateSchedule:
+ * 'cosine'` its template is less biased in the feature tails for 1.5 × its CPU (docs/benchmarks.md,
+ * CATHODE sensitivity study; one-seed comparison, so not yet the default).
  *
  * Both presets train on one thread: on the shared 2-core machine where this was measured, two
  * threads were slower than one (see the flow benchmark); a scan gets both cores by training two
@@ -97,7 +105,7 @@ export const FLOW_OPTIONS: OptionTable<FlowTrainingOptions> = Object.freeze({
 export const FLOW_PRESETS: Readonly<Record<'paper' | 'default', Readonly<FlowTrainingOptions>>> = Object.freeze({
   paper: Object.freeze({
     ...defaultsOf(FLOW_OPTIONS),
-    blocks: 15, hidden: 128, epochs: 100, learningRate: 1e-4, keepBestEpochs: 10, maxEvents: null, dataParallel: 'syncBatchNorm',
+    blocks: 15, hidden: 128, epochs: 100, learningRate: 1e-4, learningRateSchedule: 'constant', keepBestEpochs: 10, maxEvents: null, dataParallel: 'syncBatchNorm',
   }),
   default: defaultsOf(FLOW_OPTIONS),
 });

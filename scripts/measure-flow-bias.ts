@@ -1,0 +1,77 @@
+/**
+ * Issue 21, item 4 (not part of CI): fast diagnostic of the CATHODE flow's template bias in one window.
+ *
+ *   FLOW='{"epochs":16,"patience":3}' SEED=1 BGS=default,alternative OS=4 MEMBERS=1 \
+ *     nice -n 10 node --import tsx scripts/measure-flow-bias.ts
+ *
+ * For each background model in BGS: generates NBKG (default 1M) background-only events (seed SEED for
+ * `default`, SEED + 2 for `alternative`, as the study configs), trains the conditional flow with the
+ * `default` preset plus the FLOW overrides on the sideband of window 5 (SR 3.3–3.7 TeV) exactly as the
+ * scan's flow task does (FlowEnsemble.fit, sampleIntoWindow), and prints
+ *  - bias: (N_pass,data / N_pass,template-expected) − 1 at ε_B = 1e-2 / 1e-3 of the project's hgb
+ *    classifier (5 folds × MEMBERS, out of fold) trained on background-only SR data vs the template
+ *    (OS × N_SR events). On `default` this is the template's true bias; on `alternative` it is what
+ *    the scan's MC δsys measures on its control sample;
+ *  - the sideband closure AUC (flow samples at the short-sideband masses vs those data, 0.1 TeV either
+ *    side of the SR, oversampling 1, same classifier, out of fold) with its standard error;
+ *  - the validation log-likelihood per epoch and the flow's CPU seconds.
+ */
+import { generateLhcoLike } from '../lib/data/generate/index.js';
+import type { BackgroundModelName } from '../lib/data/generate/params.js';
+import { deriveFeatures, FEATURE_SETS } from '../lib/data/features.js';
+import { FlowEnsemble, sampleIntoWindow } from '../lib/ml/flows/index.js';
+import { createRng } from '../lib/util/rng.js';
+import { crossFit } from '../lib/ml/crossFit.js';
+import '../lib/ml/trees/hgb.js';
+import { cutAndCount } from '../lib/stats/cutAndCount.js';
+import { rocAucTwoSample } from '../lib/ml/auc.js';
+import { aucStandardError } from '../lib/stats/roc.js';
+import type { Matrix } from '../lib/ml/matrix.js';
+
+const seed = Number(process.env.SEED ?? 1), nBkg = Number(process.env.NBKG ?? 1_000_000);
+const flowOpts = JSON.parse(process.env.FLOW ?? '{}') as Record<string, unknown>;
+const bgs = (process.env.BGS ?? 'default,alternative').split(',') as BackgroundModelName[];
+const os = Number(process.env.OS ?? 4), members = Number(process.env.MEMBERS ?? 1), flows = Number(process.env.FLOWS ?? 1);
+const lo = 3.3, hi = 3.7, ssb = 0.1;
+const classifier = { kind: 'hgb', options: { maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.5 } } as const;
+
+for (const bg of bgs) {
+  const ev = deriveFeatures(generateLhcoLike({ background: nBkg, signal: 0, seed: bg === 'default' ? seed : seed + 2, backgroundModel: bg }));
+  const mjj = ev.column('mJJ'), cols = FEATURE_SETS.baseline.map((n) => ev.column(n)), d = cols.length;
+  const sb: number[] = [], sr: number[] = [], short: number[] = [];
+  for (let i = 0; i < mjj.length; i++) {
+    if (mjj[i] > lo && mjj[i] < hi) sr.push(i);
+    else {
+      sb.push(i);
+      if (mjj[i] > lo - ssb && mjj[i] < hi + ssb) short.push(i);
+    }
+  }
+  const take = (idx: ArrayLike<number>): { x: Matrix<Float64Array>; m: Float64Array } => {
+    const x = new Float64Array(idx.length * d);
+    for (let r = 0; r < idx.length; r++) cols.forEach((c, j) => (x[r * d + j] = c[idx[r]]));
+    return { x: { data: x, rows: idx.length, cols: d }, m: Float64Array.from(idx, (i) => mjj[i]) };
+  };
+  const train = take(sb), data = take(sr), closureData = take(short);
+  const cpu0 = process.cpuUsage();
+  const t0 = Date.now();
+  const flow = await FlowEnsemble.fit(train.x, train.m, { preset: 'default', ...flowOpts, size: flows, seed } as Parameters<typeof FlowEnsemble.fit>[2]);
+  const cpu = process.cpuUsage(cpu0);
+  const flowCpu = (cpu.user + cpu.system) / 1e6, flowWall = (Date.now() - t0) / 1000;
+  const doc = flow.toJSON();
+  const hist = doc.flows.map((f) => f.history.validationLoss.map((v) => (-v).toFixed(4)).join(' '));
+  const kept = doc.flows.map((f) => f.members.map((m) => m.epoch).join(','));
+  const tpl = sampleIntoWindow(flow, data.m, { lo, hi }, { seed, oversampling: os });
+  const fit = await crossFit(classifier, data.x, tpl.x, { k: 5, seed, classWeight: 'balanced', members });
+  const rows = cutAndCount({ templateScores: fit.templateScores, dataScores: fit.dataScores, folds: { data: fit.dataFold, template: fit.templateFold } }, { epsilonB: [1e-2, 1e-3], deltaSys: 0 });
+  const bias = rows.map((r) => `${(r.nObs / r.nExp - 1).toFixed(3)}±${(Math.sqrt(r.nObs) / r.nExp).toFixed(3)}`);
+  const cm = closureData.m;
+  const cs = flow.sample(cm, createRng(seed).fork('closure'));
+  const cf = await crossFit(classifier, closureData.x, cs, { k: 5, seed: seed + 100, classWeight: 'balanced', members });
+  const auc = rocAucTwoSample(cf.dataScores, cf.templateScores);
+  const aucErr = aucStandardError(auc, closureData.x.rows, cs.rows);
+  console.log(JSON.stringify({
+    bg, seed, flow: flowOpts, os, members, flows, trainSB: sb.length, sr: sr.length,
+    bias1e2: bias[0], bias1e3: bias[1], closureAuc: `${auc.toFixed(4)}±${aucErr.toFixed(4)}`,
+    flowCpu: Number(flowCpu.toFixed(1)), flowWall: Number(flowWall.toFixed(1)), kept, valLL: hist, redrawn: tpl.check?.redrawn,
+  }));
+}
