@@ -29,8 +29,9 @@ describe('flow learning-rate schedule', () => {
     expect(cosine).toBeLessThan(0.3 * constant);
   });
 
-  it('presets: constant; an unknown schedule is refused, naming the option', () => {
-    expect(resolveFlowOptions({ seed: 1 }).learningRateSchedule).toBe('constant');
+  it('default preset: cosine over 12 epochs; paper: constant; an unknown schedule is refused, naming the option', () => {
+    expect(resolveFlowOptions({ seed: 1 })).toMatchObject({ learningRateSchedule: 'cosine', epochs: 12 });
+    expect(resolveFlowOptions({ seed: 1, preset: 'paper' }).learningRateSchedule).toBe('constant');
     expect(resolveFlowOptions({ seed: 1, preset: 'paper' }).learningRateSchedule).toBe('constant');
     expect(() => resolveFlowOptions({ seed: 1, learningRateSchedule: 'step' as never })).toThrow(ConfigError);
     expect(() => resolveFlowOptions({ seed: 1, learningRateSchedule: 'step' as never })).toThrow(/learningRateSchedule/);
