@@ -59,8 +59,8 @@ export const TOY_DEFAULTS: Omit<ToyStudyOptions, 'outDir'> = {
 };
 
 const FLOWS: Record<ToyStudyOptions['flow'], Record<string, unknown>> = {
-  ci: { preset: 'default', epochs: 4, maxEvents: 60_000 },
-  tiny: { preset: 'default', blocks: 3, hidden: 32, epochs: 3, maxEvents: 30_000 },
+  ci: { preset: 'default', epochs: 4, maxEvents: 60_000, learningRateSchedule: 'constant' },
+  tiny: { preset: 'default', blocks: 3, hidden: 32, epochs: 3, maxEvents: 30_000, learningRateSchedule: 'constant' },
   default: { preset: 'default' },
 };
 
@@ -189,6 +189,13 @@ export function checkLookElsewhere(toys: readonly ToyLookElsewhere[], options: {
   return { toys: toys.length, ks: { d: ks.d, pValue: ks.pValue }, trialsFactorAt3: { mean: tf.reduce((a, b) => a + b, 0) / tf.length, min: Math.min(...tf), max: Math.max(...tf) }, tail };
 }
 
+/** The value of an enumerated flag, or an error naming the flag and its values. */
+function oneOf<T extends string>(flag: string, value: string | undefined, values: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!(values as readonly string[]).includes(value)) throw new Error(`toyStudy: --${flag} must be one of ${values.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
 function parseArgs(argv: string[]): ToyStudyOptions {
   const o: Record<string, string> = {};
   for (let i = 0; i < argv.length; i += 2) {
@@ -200,10 +207,10 @@ function parseArgs(argv: string[]): ToyStudyOptions {
   return {
     toys: num(o.toys, TOY_DEFAULTS.toys), windows: list(o.windows, TOY_DEFAULTS.windows), background: num(o.background, TOY_DEFAULTS.background),
     template: num(o.template, TOY_DEFAULTS.template), control: num(o.control, TOY_DEFAULTS.control),
-    controlModel: (o['control-model'] ?? TOY_DEFAULTS.controlModel) as ToyStudyOptions['controlModel'],
-    flow: (o.flow ?? TOY_DEFAULTS.flow) as ToyStudyOptions['flow'], epsilonB: list(o['epsilon-b'], TOY_DEFAULTS.epsilonB),
+    controlModel: oneOf('control-model', o['control-model'], ['same', 'alternative', 'none'], TOY_DEFAULTS.controlModel),
+    flow: oneOf('flow', o.flow, ['ci', 'tiny', 'default'], TOY_DEFAULTS.flow), epsilonB: list(o['epsilon-b'], TOY_DEFAULTS.epsilonB),
     methods: (o.methods?.split(',') ?? TOY_DEFAULTS.methods) as MethodName[], firstSeed: num(o['first-seed'], TOY_DEFAULTS.firstSeed),
-    dsysUncertainty: (o['dsys-uncertainty'] ?? TOY_DEFAULTS.dsysUncertainty) as ToyStudyOptions['dsysUncertainty'],
+    dsysUncertainty: oneOf('dsys-uncertainty', o['dsys-uncertainty'], ['auto', 'anchor', 'residual'], TOY_DEFAULTS.dsysUncertainty),
     outDir: resolve(o.out ?? 'out/toys'),
   };
 }

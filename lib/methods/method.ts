@@ -76,8 +76,8 @@ export interface StageSpec {
   /**
    * Trained once per window and sample and read by every run (seeded as run 0), instead of once per
    * run: CATHODE's sideband density. Runs then repeat the classifiers (new seeds and fold
-   * assignments) on the same template; the generator's own training noise is measured by the
-   * control sample's independently trained generator (δsys), not by the runs' spread.
+   * assignments) on the same template; the generator's own training noise is not in the runs' spread
+   * (the control sample's independently trained generator carries another draw of it into δsys).
    */
   readonly sharedAcrossRuns?: boolean;
   /** Kinds of the stages whose results it reads (same method, window, sample, run). */

@@ -164,7 +164,7 @@ function measureShifts(ctx: AssembleContext, cells: readonly ScoredCell[], metho
     return {
       method, epsilonB: e.epsilonB, source, mean: e.deltaSys, std: e.std, stdErr: e.stdErr, n: e.n, perWindow,
       statError: e.statError, significant: Math.abs(e.deltaSys) > e.statError,
-      intrinsicSpread: intrinsicSpread(perWindow.map((w) => ({ value: w.value, statError: w.stdErr }))),
+      intrinsicSpread: intrinsicSpread(perWindow.map((w) => ({ value: w.value, statError: w.stdErr })), e.statError),
     };
   });
 }
@@ -183,7 +183,8 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
   const table = new Map<MethodName, AppliedSystematics>();
   const studies: DeltaSysStudy[] = [];
   const uncertainty = deltaSysUncertaintyOf(config);
-  if (config.control && config.methods.some((m) => methodDescriptor(m).deltaSys))
+  // Said once, when some method's δsys is measured rather than configured.
+  if (config.control && config.methods.some((m) => methodDescriptor(m).deltaSys && !config.deltaSys.values?.[m]))
     notes.push(`δsys uncertainty: ${uncertainty.mode === 'residual' ? 'residual, σ_sys² = σ_δ² + τ² (error of the shift and the windows\' bias spread)' : 'anchor, σ_sys² = δsys² + σ_δ² (the shift also kept as its own systematic)'}: ${uncertainty.why}`);
   for (const method of config.methods) {
     const descriptor = methodDescriptor(method);

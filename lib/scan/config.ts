@@ -216,17 +216,17 @@ export function validateScanConfig(cfg: unknown, source = 'scan configuration', 
 }
 
 /**
- * The δsys uncertainty mode a scan uses, and why. `residual` (σ_sys² = σ_δ² + τ²) is calibrated only if the
- * control sample models the data, so `auto` (the default) chooses it when that can be assumed — the
- * control is the user's own sample (their MC of their data), or data and control both come from
- * sidewinder's generator — and `anchor` (the shift also kept whole as a systematic) when the data come
- * from files but the control from sidewinder's generator, whose bias need not transfer to them.
+ * The δsys uncertainty mode a scan uses, and why. `residual` (σ_sys² = σ_δ² + τ²) is calibrated only where
+ * the control sample's bias transfers to the data, so `auto` (the default) chooses it only where that was
+ * measured: data and control both drawn from sidewinder's generator (either background model; the
+ * background-only toys of docs/physics.md). Data or control from files get `anchor` (the shift also kept
+ * whole as a systematic): nothing here shows that a bias measured on one transfers to the other.
  */
 export function deltaSysUncertaintyOf(cfg: Pick<ScanConfig, 'dataset' | 'control' | 'deltaSys'>): { mode: 'anchor' | 'residual'; why: string } {
   const set = cfg.deltaSys.uncertainty ?? 'auto';
   if (set !== 'auto') return { mode: set, why: 'as configured (deltaSys.uncertainty)' };
   if (!cfg.control) return { mode: 'anchor', why: 'no control sample' };
-  if (!cfg.control.generate) return { mode: 'residual', why: 'the control sample is given (taken to model the data)' };
-  if (cfg.dataset.generate) return { mode: 'residual', why: 'data and control sample both come from the generator' };
-  return { mode: 'anchor', why: "the data come from files and the control sample from sidewinder's generator, whose bias need not transfer to them" };
+  if (cfg.dataset.generate && cfg.control.generate)
+    return { mode: 'residual', why: "data and control sample both come from sidewinder's generator, where background-only toys show it calibrated" };
+  return { mode: 'anchor', why: 'data or control sample read from files: a bias measured on the control need not transfer to the data (set deltaSys.uncertainty to choose)' };
 }

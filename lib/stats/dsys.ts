@@ -176,19 +176,25 @@ export interface MeasuredShift {
 export type DeltaSysUncertainty = 'anchor' | 'residual';
 
 /**
- * τ, the spread of a method's bias between windows beyond their counting noise:
- * τ² = max(0, s² − mean σ_i²), with s² the sample variance (ddof = 1) of the per-window δ_i and σ_i their
- * counting errors. One window (or none): 0 — a window corrected by its own δ has no such residual.
+ * τ, the spread of a method's bias between windows beyond their counting noise. With s² the sample
+ * variance (ddof = 1) of the per-window δ_i, σ_i their counting errors and σ_δ the counting error of their
+ * mean (which holds the covariance of overlapping windows, {@link deltaSysStatError}),
+ * E[s²] = n/(n − 1) (mean σ_i² − σ_δ²) + τ², so τ² = max(0, s² − n/(n − 1) (mean σ_i² − σ_δ²)).
+ * Without `meanError` the windows are taken as independent (σ_δ² = mean σ_i² / n: the noise term is
+ * mean σ_i²); overlapping windows share events, their δ_i move together and that would overstate the
+ * noise, hence understate τ. One window (or none): 0 — a window corrected by its own δ has no such residual.
  */
-export function intrinsicSpread(perWindow: readonly { readonly value: number; readonly statError: number }[]): number {
+export function intrinsicSpread(perWindow: readonly { readonly value: number; readonly statError: number }[], meanError?: number): number {
   const n = perWindow.length;
   if (n < 2) return 0;
   perWindow.forEach((w, i) => {
     if (!Number.isFinite(w.value) || !(w.statError >= 0)) throw new ConfigError(`intrinsicSpread: perWindow[${i}] needs a finite value and statError >= 0, got ${w.value} ± ${w.statError}`);
   });
+  if (meanError !== undefined && !(meanError >= 0)) throw new ConfigError(`intrinsicSpread: meanError must be >= 0, got ${meanError}`);
   const mean = perWindow.reduce((a, w) => a + w.value, 0) / n;
   const s2 = perWindow.reduce((a, w) => a + (w.value - mean) ** 2, 0) / (n - 1);
-  const noise = perWindow.reduce((a, w) => a + w.statError ** 2, 0) / n;
+  const meanVar = perWindow.reduce((a, w) => a + w.statError ** 2, 0) / n;
+  const noise = meanError === undefined ? meanVar : (n / (n - 1)) * Math.max(0, meanVar - meanError ** 2);
   return Math.sqrt(Math.max(0, s2 - noise));
 }
 
@@ -213,7 +219,7 @@ function checkShift(m: MeasuredShift, fn: string): void {
  * σ_exp² = 1/N_template,pass + σ_sys²) from the measured sources:
  *   δsys    = significantShift(shift)  (only the `shift` source moves N_exp: the MC control),
  *   σ_sys²  = Σ_s [ significantShift(s)² + σ_δ,s² ]  over `shift` and every `others` source (`anchor`),
- *             Σ_s [ τ_s² + σ_δ,s² ]  with `uncertainty: 'residual'` ({@link DeltaSysUncertainty}),
+ *             τ² + σ_δ² for the `shift` source with `uncertainty: 'residual'` ({@link DeltaSysUncertainty}),
  * so σ_exp² = 1/N_template,pass + δsys² + σ_δsys² for one source: a significant shift is applied and
  * also kept as its own systematic (docs/physics.md, expected background: σ_sys = δsys), and the counting error of every
  * δsys always enters σ_b. Sources are independent measurements, so they add in quadrature.
@@ -225,7 +231,9 @@ export function appliedSystematics(
   let v = 0;
   for (const s of all) {
     checkShift(s, 'appliedSystematics');
-    v += (uncertainty === 'residual' ? (s.spread ?? 0) ** 2 : significantShift(s) ** 2) + s.statError ** 2;
+    // Only the applied shift leaves a residual; a source that never moves N_exp (the sideband closure)
+    // keeps its significant part whole in either mode.
+    v += (uncertainty === 'residual' && s === shift ? (s.spread ?? 0) ** 2 : significantShift(s) ** 2) + s.statError ** 2;
   }
   return { deltaSys: shift ? significantShift(shift) : 0, sigmaSys: Math.sqrt(v) };
 }

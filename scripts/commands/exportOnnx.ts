@@ -57,7 +57,9 @@ function flowFromScan(o: ExportCliOptions): { doc: unknown; source: string } {
   const windowId = integer(o.window, '--window'), runIndex = integer(o.run, '--run');
   const flows = plan.tasks.filter((t) => t.kind === 'flow');
   if (flows.length === 0) throw new InputError(`${planPath}: the scan trains no flows (CATHODE is not among its methods)`);
-  const task = flows.find((t) => t.windowId === windowId && t.sample === o.sample && t.run === runIndex);
+  const flowOf = (run: number) => flows.find((t) => t.windowId === windowId && t.sample === o.sample && t.run === run);
+  // A flow shared by every run is planned once, as run 0.
+  const task = flowOf(runIndex) ?? (runIndex < plan.config.runs ? flowOf(0) : undefined);
   if (!task) {
     const have = [...new Set(flows.map((t) => `window ${t.windowId} (${t.sample}, run ${t.run})`))];
     throw new InputError(`${planPath}: no flow for window ${o.window}, sample ${o.sample}, run ${o.run}; the plan has ${have.join(', ')}`);
