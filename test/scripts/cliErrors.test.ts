@@ -53,7 +53,7 @@ const CASES: [string[], number, RegExp][] = [
   [['export-onnx', f('model.json')], U, /^export-onnx needs -o, --out <file>/],
   [['abcd', '--nb', 'x', '--nc', '1', '--nd', '1'], U, /^--nb: expected a number, got "x"/],
   [['fit', f('missing.txt')], I, /missing\.txt: cannot read the spectrum file: no such file or directory/],
-  [['merge', '-o', f('nowhere')], I, /nowhere\/plan\.json: cannot read the scan plan/],
+  [['merge', '-o', f('nowhere')], I, /nowhere\/plan\.json: cannot read the plan/],
 ];
 
 async function run(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
