@@ -7,8 +7,9 @@ import { DEFAULT_METHODS } from '../methods/registry.js';
  * 1000 signal), an independent background sample for IAD over the windows' m_JJ range, a
  * signal-free control sample from the alternative background model (MC-based δsys and
  * look-elsewhere pseudo-experiments), two runs of five-member gradient-boosted ensembles per fold
- * (one per fold for CATHODE) and the flow's `default` preset trained longer with a decaying rate. `paper` is the anchor analysis' setting (arXiv:2411.00085): 50-member
- * ensembles, 10 runs, the full CATHODE flow recipe — days of CPU; send it to a cluster.
+ * (one per fold for CATHODE) and the flow's `default` preset. `paper` is the anchor analysis' setting
+ * (arXiv:2411.00085): 50-member ensembles, 10 runs, the full CATHODE flow recipe — days of CPU; send it
+ * to a cluster.
  */
 const DEFAULT_PRESET: ScanConfig = {
   schema: 'sidewinder/scan-config', version: 1, preset: 'default',
