@@ -40,7 +40,7 @@ export interface ToyStudyOptions {
   readonly control: number;
   /** Control sample's background model; 'none': no control sample (δsys = 0: the methods' raw bias shows). */
   readonly controlModel: 'same' | 'alternative' | 'none';
-  /** CATHODE flow: 'ci' (the ci preset's flow: default network, 4 epochs, ≤ 60k events), 'tiny' (3 blocks × 32, 3 epochs, ≤ 30k) or 'default'. */
+  /** CATHODE flow: 'ci' (the ci preset's own flow: default network, 4 epochs at a constant rate, ≤ 60k events), 'tiny' (3 blocks × 32, 3 epochs, ≤ 30k) or 'default'. */
   readonly flow: 'ci' | 'tiny' | 'default';
   readonly epsilonB: number[];
   readonly methods: MethodName[];
@@ -59,7 +59,7 @@ export const TOY_DEFAULTS: Omit<ToyStudyOptions, 'outDir'> = {
 };
 
 const FLOWS: Record<ToyStudyOptions['flow'], Record<string, unknown>> = {
-  ci: { preset: 'default', epochs: 4, maxEvents: 60_000, learningRateSchedule: 'constant' },
+  ci: presetConfig('ci').cathode.flow as Record<string, unknown>,
   tiny: { preset: 'default', blocks: 3, hidden: 32, epochs: 3, maxEvents: 30_000, learningRateSchedule: 'constant' },
   default: { preset: 'default' },
 };

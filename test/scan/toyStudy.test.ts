@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { checkLookElsewhere, runToyStudy, zMoments, TOY_DEFAULTS, type ToyLookElsewhere } from '../../scripts/toyStudy.js';
 import { correlatedMaxGlobalPValue } from '../../lib/stats/lookElsewhere.js';
 import { normalSf } from '../../lib/stats/special.js';
+import { cholesky } from '../../lib/stats/fit/linalg.js';
 import { createRng } from '../../lib/util/rng.js';
 
 /**
@@ -57,18 +58,13 @@ describe('look-elsewhere check of the toy study', () => {
   const c = Array.from({ length: 5 }, (_, i) => Array.from({ length: 5 }, (_, j) => (i === j ? 1 : Math.abs(i - j) === 1 ? 0.6 : Math.abs(i - j) === 2 ? 0.2 : 0)));
   const rng = createRng(3);
   const toysFromModel = (n: number): ToyLookElsewhere[] => Array.from({ length: n }, () => {
-    // Cholesky-free draw for this banded C: z = L u with L computed once below.
     const u = c.map(() => rng.normal());
-    const z = L.map((row) => row.reduce((a, l, j) => a + l * u[j], 0));
+    const z = c.map((_, i) => u.reduce((a, x, j) => a + (j <= i ? L[i * 5 + j] * x : 0), 0));
     const localZMax = Math.max(0, ...z);
     return { localZMax, globalP: correlatedMaxGlobalPValue(localZMax, c, { rng, draws: 5000 }).globalP, correlation: c };
   });
-  const L: number[][] = c.map(() => c.map(() => 0));
-  for (let i = 0; i < 5; i++) for (let j = 0; j <= i; j++) {
-    let s = c[i][j];
-    for (let k = 0; k < j; k++) s -= L[i][k] * L[j][k];
-    L[i][j] = i === j ? Math.sqrt(s) : s / L[j][j];
-  }
+  // z = L u with C = L Lᵀ (the Cholesky factor the look-elsewhere code itself uses).
+  const L = cholesky(Float64Array.from(c.flat()), 5)!;
 
   it('finds uniform global p and the predicted tail on toys of the model, and a wrong model out', () => {
     const toys = toysFromModel(200);
