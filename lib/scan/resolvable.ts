@@ -58,8 +58,10 @@ export function unresolvedWorkingPoints(sizes: readonly TemplateSize[], epsilonB
 
 /**
  * Warn (before any training) about every window whose template cannot resolve a requested ε_B,
- * naming window, method, template size and the size needed; refuse the scan when every data cell of
- * some ε_B would be refused (it could report nothing at that working point).
+ * naming window, method, template size and the size needed. An ε_B that no data cell resolves is
+ * kept and every cell at it refused (one warning, not one per cell): a preset's 10⁻⁴ on a user's
+ * 40k-event template should not stop the scan at 10⁻² and 10⁻³. The scan is refused only when no
+ * requested ε_B is resolved by any data cell (it could report nothing).
  * @throws ConfigError naming the ε_B, the largest template and the size needed.
  */
 export function checkWorkingPointsResolvable(
@@ -69,24 +71,21 @@ export function checkWorkingPointsResolvable(
   const sizes = templateSizes(config, windows, shortSidebandWidth, datasets);
   const unresolved = unresolvedWorkingPoints(sizes, config.epsilonB, min);
   const dataCells = sizes.filter((s) => s.sample === 'data' && s.role === 'scores');
-  for (const e of config.epsilonB) {
-    const mine = unresolved.filter((u) => u.epsilonB === e);
-    if (mine.length === 0) continue;
-    const refusedData = mine.filter((u) => u.sample === 'data' && u.role === 'scores');
-    if (refusedData.length === dataCells.length) {
-      const largest = Math.max(...dataCells.map((s) => s.nTemplate));
-      throw new ConfigError(
-        `ε_B ${e} cannot be resolved in any window: the largest template has ${largest} events, and ${min} passing events (minTemplatePass) need ≥ ${mine[0].nTemplateNeeded}; ` +
-          `remove ${e} from the working points, or use larger samples (or a smaller minTemplatePass)`,
-      );
-    }
-    for (const u of mine)
-      reporter.log(
-        'warn',
-        `ε_B ${e}: window ${u.windowId}, ${METHOD_LABELS[u.method]}${u.role === 'closure' ? ` ${u.kind.replace(/-/g, ' ')}` : ''} (${u.sample} sample): the template has ${u.nTemplate} events, ` +
-          `${min} passing events need ≥ ${u.nTemplateNeeded}; this cell will be refused (no significance reported)`,
-        { windowId: u.windowId, method: u.method, sample: u.sample, epsilonB: e, nTemplate: u.nTemplate, nTemplateNeeded: u.nTemplateNeeded },
-      );
+  const largest = Math.max(...dataCells.map((s) => s.nTemplate));
+  const unresolvable = (e: number) => `ε_B ${e} cannot be resolved in any window: the largest template has ${largest} events, and ${min} passing events (minTemplatePass) need ≥ ${templateEventsNeeded(e, min)}`;
+  const nowhere = config.epsilonB.filter((e) => unresolved.filter((u) => u.epsilonB === e && u.sample === 'data' && u.role === 'scores').length === dataCells.length);
+  if (nowhere.length === config.epsilonB.length)
+    throw new ConfigError(`${nowhere.map(unresolvable).join('; ')}; use working points the templates can resolve, or larger samples (or a smaller minTemplatePass)`);
+  for (const e of nowhere)
+    reporter.log('warn', `${unresolvable(e)}; every cell at this working point will be refused (no significance reported); drop it with --epsilon-b, or use larger samples`, { epsilonB: e, nTemplate: largest, nTemplateNeeded: templateEventsNeeded(e, min) });
+  for (const u of unresolved) {
+    if (nowhere.includes(u.epsilonB)) continue;
+    reporter.log(
+      'warn',
+      `ε_B ${u.epsilonB}: window ${u.windowId}, ${METHOD_LABELS[u.method]}${u.role === 'closure' ? ` ${u.kind.replace(/-/g, ' ')}` : ''} (${u.sample} sample): the template has ${u.nTemplate} events, ` +
+        `${min} passing events need ≥ ${u.nTemplateNeeded}; this cell will be refused (no significance reported)`,
+      { windowId: u.windowId, method: u.method, sample: u.sample, epsilonB: u.epsilonB, nTemplate: u.nTemplate, nTemplateNeeded: u.nTemplateNeeded },
+    );
   }
   return unresolved;
 }

@@ -80,8 +80,15 @@ describe('plan-time check of the working points', () => {
     const u = checkWorkingPointsResolvable(cfg, windows, 0.2, { data, template }, reporter);
     expect(u.map((x) => `${x.method}@${x.epsilonB}`)).toEqual(['cwola@0.01', 'cwola@0.005']);
     expect(warnings[0]).toMatch(/ε_B 0\.01: window 5, CWoLa \(data sample\): the template has 300 events, 10 passing events need ≥ 1000/);
-    const all = { ...cfg, epsilonB: [1e-2, 1e-7] };
-    expect(() => checkWorkingPointsResolvable(all, windows, 0.2, { data, template }, recorder().reporter)).toThrow(/ε_B 1e-7 cannot be resolved in any window: the largest template has 2400 events.*need ≥ 100000000/);
+    // an ε_B no data cell resolves: one warning, every cell refused, the scan goes on at 1e-2
+    const some = { ...cfg, epsilonB: [1e-2, 1e-7] };
+    const r = recorder();
+    const refused = checkWorkingPointsResolvable(some, windows, 0.2, { data, template }, r.reporter);
+    expect(refused.filter((x) => x.epsilonB === 1e-7).map((x) => x.method).sort()).toEqual(['cathode', 'cwola', 'iad']);
+    expect(r.warnings.filter((w) => /1e-7/.test(w))).toEqual([expect.stringMatching(/^ε_B 1e-7 cannot be resolved in any window: the largest template has 2400 events.*need ≥ 100000000; every cell at this working point will be refused/)]);
+    // no ε_B resolvable anywhere: nothing to report, refused
+    const none = { ...cfg, epsilonB: [1e-7, 1e-8] };
+    expect(() => checkWorkingPointsResolvable(none, windows, 0.2, { data, template }, recorder().reporter)).toThrow(/ε_B 1e-7 cannot be resolved in any window: the largest template has 2400 events.*need ≥ 100000000; ε_B 1e-8 cannot/);
     // a smaller minimum resolves more
     expect(checkWorkingPointsResolvable({ ...cfg, minTemplatePass: 1 }, windows, 0.2, { data, template }, recorder().reporter)).toEqual([]);
   });
@@ -220,7 +227,7 @@ describe('summary table and report with refused cells and δsys ± error', () =>
 });
 
 describe('a scan whose ε_B no window can resolve', () => {
-  it('is refused after loading the data and before any training, naming ε_B and the template size needed', async () => {
+  it('is refused after loading the data and before any training when no ε_B is resolvable, naming ε_B and the template size needed', async () => {
     const { runScan } = await import('../../lib/scan/scan.js');
     const { mkdtempSync, existsSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
@@ -230,9 +237,18 @@ describe('a scan whose ε_B no window can resolve', () => {
     cfg.dataset.generate = { background: 20_000, signal: 0, seed: 1 };
     cfg.template.generate = { ...cfg.template.generate!, background: 10_000 };
     delete cfg.control;
-    cfg.epsilonB = [1e-2, 1e-7];
+    cfg.epsilonB = [1e-7];
     const out = mkdtempSync(join(tmpdir(), 'sw-refuse-'));
     await expect(runScan(cfg, { outDir: out, cacheDir: join(out, 'cache') })).rejects.toThrow(/ε_B 1e-7 cannot be resolved in any window: the largest template has \d+ events.* need ≥ 100000000/);
     expect(existsSync(join(out, 'cache'))).toBe(false); // no task ran
-  }, 60_000);
+
+    // with a resolvable ε_B beside it the scan runs: cells at 1e-7 refused, 1e-2 reported
+    cfg.epsilonB = [1e-2, 1e-7];
+    cfg.methods = ['iad'];
+    const out2 = mkdtempSync(join(tmpdir(), 'sw-refuse-'));
+    const { results } = await runScan(cfg, { outDir: out2, cacheDir: join(out2, 'cache') });
+    expect((results.refusedCells ?? []).map((c) => `${c.windowId}/${c.method}/${c.epsilonB}`)).toEqual(['5/iad/1e-7']);
+    expect(results.aggregates.map((a) => `${a.windowId}/${a.method}/${a.epsilonB}`)).toEqual(['5/iad/0.01']);
+    expect(Number.isFinite(results.aggregates[0].z.cowan.mean)).toBe(true);
+  }, 120_000);
 });
