@@ -101,11 +101,13 @@ Examples:
         features: o.features, ensemble: o.ensemble, seed: o.seed, epsilonB: o.epsilonB, out: o.out,
         ...(o.backgroundFile ? { data: o.backgroundFile, key: o.key } : {}),
       };
-      const base = scanConfigFromOptions(scanOptions);
+      const notices: string[] = [];
+      const base = scanConfigFromOptions(scanOptions, notices);
       const source: SensitivitySource = o.backgroundFile
         ? { kind: 'files', backgroundFiles: list(o.backgroundFile).map((f) => resolve(f)), signalFile: resolve(o.signalFile!), ...(o.key ? { key: o.key } : {}) }
         : { kind: 'generated' };
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
+      for (const n of notices) reporter.log('warn', n);
       if (engine !== 'local') {
         const outDir = resolve(o.out), cacheDir = o.cache ? resolve(o.cache) : undefined;
         await submitStudy(engine, outDir, cacheDir ?? join(outDir, 'cache'), o, reporter,

@@ -136,12 +136,14 @@ Examples:
     .action(async (configFile: string | undefined, o: ScanCliOptions & ClusterCliOptions & { engine: string; dryRun?: boolean }) => {
       checkEngine(o.engine);
       if (configFile && o.config) throw new ConfigError('give the scan configuration once: as the argument or with --config');
-      const cfg = scanConfigFromOptions({ ...o, config: configFile ?? o.config });
+      const notices: string[] = [];
+      const cfg = scanConfigFromOptions({ ...o, config: configFile ?? o.config }, notices);
       const cluster = o.engine === 'local' ? undefined : clusterOptionsFrom(o);
       const cacheDir = resolve(o.cache ?? join(o.out, 'cache'));
       // Every value bound for a job file is checked before the plan (or anything else) is written.
       if (cluster) checkSubmitInputs(o.engine as 'slurm' | 'condor', cluster, jobPathsFor({ planPath: join(o.out, 'plan.json'), cacheDir, outDir: o.out }));
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
+      for (const n of notices) reporter.log('warn', n);
       // One writer per --out (held while this command writes; the cluster's merge job claims it again).
       const lock = claimOutDir(o.out, { stage: 'run', reporter });
       try {
