@@ -35,8 +35,7 @@ export function register(program: Command): void {
     .option('--log', 'plain log lines instead of progress bars')
     .option('--verbose', 'also debug lines')
     .action(async (o: ScanCliOptions & { dataDriven: boolean }) => {
-      // dsys measures δsys on the control: its generated default is the point here, not a stand-in for the data's model.
-      const cfg = scanConfigFromOptions({ ...o, methods: o.methods ?? 'cwola,cathode' }, [], { keepGeneratedControl: true });
+      const cfg = scanConfigFromOptions({ ...o, methods: o.methods ?? 'cwola,cathode' });
       if (!cfg.control) throw new ConfigError('dsys: the configuration has no control sample; give --control <file>');
       cfg.deltaSys = { dataDriven: o.dataDriven && cfg.methods.includes('cathode') };
       cfg.lookElsewhere = { pseudoExperiments: 0 };
