@@ -528,6 +528,13 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
   const density = config.methods.some((m) => methodDescriptor(m).stages.some((st) => st.role === 'generator'));
   if (density && config.cathode.generator === 'gan')
     notes.push('CATHODE template from the conditional GAN (experimental): on background-only generated data it models the SR less well than the flow; its δsys (MC and sideband closure) absorbs that at the cost of sensitivity — use the flow for physics results');
+  // A data file beside samples of sidewinder's own toy generator (what `--data` keeps by default): say what they stand for.
+  if (config.dataset.generate === undefined) {
+    if (config.template.generate && !config.methods.includes('iad'))
+      notes.push("IAD not run: the configured IAD template comes from sidewinder's own toy generator, which is not a background model of the data file (give one with --template)");
+    if (config.control?.generate)
+      notes.push("MC δsys measured on a control sample from sidewinder's own toy generator: it stands for the methods' own bias (CATHODE's flow template), not for a model of the data file (give one with --control)");
+  }
   const cells = loadCells(ctx);
   if (plan.windows.length > 1)
     notes.push('look-elsewhere: global p in the Gaussian approximation, the windows\' local Zs correlated through the events they share (no retraining); `sidewinder lee --toys N` computes it from background-only pseudo-experiments that retrain everything');

@@ -51,3 +51,26 @@ describe('--data with the preset’s generated template and control', () => {
     expect(notices).toEqual([]);
   });
 });
+
+describe('results of a data file scanned beside the toy generator’s samples', () => {
+  it('say that IAD was left out and what the generated control stands for (from the configuration, on any engine)', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { generateLhcoLike } = await import('../../lib/data/generate/index.js');
+    const { writeEvents } = await import('../../lib/data/io/index.js');
+    const { runScan } = await import('../../lib/scan/scan.js');
+    const dir = mkdtempSync(join(tmpdir(), 'sw-own-data-'));
+    const file = join(dir, 'events.h5');
+    await writeEvents(generateLhcoLike({ background: 20_000, signal: 0, seed: 4 }), file);
+    const notices: string[] = [];
+    const cfg = scanConfigFromOptions({ preset: 'ci', out: dir, data: file, windows: '5', methods: 'cwola', epsilonB: '1e-2' }, notices);
+    cfg.control!.generate!.background = 20_000;
+    const { results } = await runScan(cfg, { outDir: join(dir, 'out'), cacheDir: join(dir, 'cache') });
+    expect(results.config.methods).toEqual(['cwola']);
+    expect((results.notes ?? []).filter((n) => /sidewinder's own toy generator/.test(n))).toEqual([
+      expect.stringMatching(/^IAD not run: .*--template/),
+      expect.stringMatching(/^MC δsys measured on a control sample from sidewinder's own toy generator: .*--control/),
+    ]);
+  }, 120_000);
+});
