@@ -73,7 +73,7 @@ export function checkWorkingPointsResolvable(
   const dataCells = sizes.filter((s) => s.sample === 'data' && s.role === 'scores');
   const largest = Math.max(...dataCells.map((s) => s.nTemplate));
   const unresolvable = (e: number) => `ε_B ${e} cannot be resolved in any window: the largest template has ${largest} events, and ${min} passing events (minTemplatePass) need ≥ ${templateEventsNeeded(e, min)}`;
-  const nowhere = config.epsilonB.filter((e) => unresolved.filter((u) => u.epsilonB === e && u.sample === 'data' && u.role === 'scores').length === dataCells.length);
+  const nowhere = config.epsilonB.filter((e) => dataCells.length > 0 && unresolved.filter((u) => u.epsilonB === e && u.sample === 'data' && u.role === 'scores').length === dataCells.length);
   if (nowhere.length === config.epsilonB.length)
     throw new ConfigError(`${nowhere.map(unresolvable).join('; ')}; use working points the templates can resolve, or larger samples (or a smaller minTemplatePass)`);
   for (const e of nowhere)
