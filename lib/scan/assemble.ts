@@ -21,6 +21,8 @@ import type { ResultCache } from './cache.js';
 import type { ClassifyResult } from './execute.js';
 import { methodSettings, type ScanPlan, type ScanTask, type SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
+import { configurationNotes, trainsSidebandDensity } from './configNotes.js';
+import { crossFittedSrEvents, describeEnsembleChoice, withinEnsembleBudget } from './budget.js';
 import {
   aggregateRuns, cellKey, resultsZ, resultsHistogram, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type RefusedCell, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
   type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type BumpHuntFit, type ResultsDocument, type RocRecord, type TemplateQuality,
@@ -523,17 +525,12 @@ function droppedInvalid(datasets: Readonly<Record<string, ScanDataset>>): { drop
 export function assembleResults(ctx: AssembleContext): ResultsDocument {
   const { plan } = ctx;
   const { config } = plan;
-  const notes: string[] = [];
+  const notes = configurationNotes(config);
   // The sideband density settings apply when some method trains one (CATHODE).
-  const density = config.methods.some((m) => methodDescriptor(m).stages.some((st) => st.role === 'generator'));
-  if (density && config.cathode.generator === 'gan')
-    notes.push('CATHODE template from the conditional GAN (experimental): on background-only generated data it models the SR less well than the flow; its δsys (MC and sideband closure) absorbs that at the cost of sensitivity — use the flow for physics results');
-  // A data file beside samples of sidewinder's own toy generator (what `--data` keeps by default): say what they stand for.
-  if (config.dataset.generate === undefined) {
-    if (config.template.generate && !config.methods.includes('iad'))
-      notes.push("IAD not run: the configured IAD template comes from sidewinder's own toy generator, which is not a background model of the data file (give one with --template)");
-    if (config.control?.generate)
-      notes.push("MC δsys measured on a control sample from sidewinder's own toy generator: it stands for the methods' own bias (CATHODE's flow template), not for a model of the data file (give one with --control)");
+  const density = trainsSidebandDensity(config);
+  if (config.ensembleBudget) {
+    const { choice } = withinEnsembleBudget(config, crossFittedSrEvents(ctx.datasets, plan.windows));
+    notes.push(describeEnsembleChoice(choice!, config.ensembleBudget.srEventFits));
   }
   const cells = loadCells(ctx);
   if (plan.windows.length > 1)

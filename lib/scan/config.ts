@@ -93,6 +93,13 @@ export interface ScanConfig {
   ensembleByMethod?: Partial<Record<MethodName, number>>;
   /** Independent runs (different seeds) giving mean ± std. */
   runs: number;
+  /**
+   * Raise `ensemble` and `runs` along a fixed ladder (5 × 2 … 50 × 10) while the classifier work —
+   * runs × members summed over methods × SR events of the cross-fitted samples and windows — stays
+   * within `srEventFits`; never below the configured values (lib/scan/budget.ts). Resolved when the
+   * data are loaded; the plan holds the chosen numbers.
+   */
+  ensembleBudget?: { srEventFits: number };
   seed: number;
   /**
    * CATHODE's template generator: `generator` 'flow' (default: the conditional MAF with `flow` options)

@@ -49,8 +49,9 @@ export interface LeeSummary {
 export const LEE_FIRST_SEED = 100_000;
 
 /**
- * The pseudo-experiments' scan configurations: the observed configuration with the dataset replaced
- * by background only from the same generator and model, seed firstSeed + i.
+ * The pseudo-experiments' scan configurations: the observed configuration (its plan's, with the
+ * members and runs an ensemble budget chose) with the dataset replaced by background only from the
+ * same generator and model, seed firstSeed + i.
  * @throws ConfigError when the data were read from files (no background model to draw from).
  */
 export function leeVariants(config: ScanConfig, toys: number, firstSeed = LEE_FIRST_SEED): StudyVariant[] {
@@ -62,6 +63,8 @@ export function leeVariants(config: ScanConfig, toys: number, firstSeed = LEE_FI
     const c = structuredClone(config);
     c.dataset = { ...c.dataset, generate: { ...gen, signal: 0, seed: firstSeed + i } };
     c.preset = `${config.preset}/lee`;
+    // The plan's configuration holds the members and runs its budget chose: every pseudo-experiment repeats them.
+    delete c.ensembleBudget;
     return { id: `toy-${i}`, config: c };
   });
 }

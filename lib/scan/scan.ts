@@ -18,6 +18,7 @@ import type { ResultsDocument } from './results.js';
 import { validateResults } from './validateResults.js';
 import { windowSummary, type WindowSummary } from './summary.js';
 import { checkWorkingPointsResolvable } from './resolvable.js';
+import { crossFittedSrEvents, describeEnsembleChoice, withinEnsembleBudget } from './budget.js';
 
 const PACKAGE = JSON.parse(readFileSync(packageFileUrl('package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
 
@@ -90,8 +91,9 @@ export interface PrepareOptions {
 }
 
 /**
- * First stage of a scan: validate the configuration, load (or generate) the samples, build the task
- * plan and write it atomically to `<outDir>/plan.json`. The plan is what every engine executes.
+ * First stage of a scan: validate the configuration, load (or generate) the samples, settle an
+ * `ensembleBudget` into members and runs (lib/scan/budget.ts), build the task plan and write it
+ * atomically to `<outDir>/plan.json`. The plan is what every engine executes.
  */
 export async function prepareScan(config: ScanConfig, options: PrepareOptions): Promise<PreparedScan> {
   const reporter = options.reporter ?? silent;
@@ -101,7 +103,9 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   const datasets = await loadScanSamples(config, reporter);
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
   checkWorkingPointsResolvable(config, windows, shortSidebandWidth, datasets, reporter);
-  const plan: ScanPlan = buildPlan(config, windows, shortSidebandWidth, Object.fromEntries(Object.entries(datasets).map(([k, d]) => [k, sampleIdentity(d)])));
+  const { config: resolved, choice } = withinEnsembleBudget(config, crossFittedSrEvents(datasets, windows));
+  if (choice) reporter.log('info', describeEnsembleChoice(choice, config.ensembleBudget!.srEventFits));
+  const plan: ScanPlan = buildPlan(resolved, windows, shortSidebandWidth, Object.fromEntries(Object.entries(datasets).map(([k, d]) => [k, sampleIdentity(d)])));
   const planPath = join(options.outDir, 'plan.json');
   await writeFileAtomic(planPath, JSON.stringify(plan, null, 1));
   return { plan, planPath, datasets };

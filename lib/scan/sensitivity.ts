@@ -234,6 +234,8 @@ function configForRun(base: ScanConfig, run: number): ScanConfig {
   for (const spec of [cfg.dataset, cfg.template, cfg.control]) if (spec?.generate) spec.generate.seed += d;
   cfg.seed += d;
   cfg.runs = 1;
+  // Every level's scan keeps the configured members: the sweep sets the runs itself.
+  delete cfg.ensembleBudget;
   // The sweep quotes the signal window's local Z; background-only pseudo-experiments per variant
   // would multiply its cost (`sidewinder lee` measures the look-elsewhere effect).
   cfg.lookElsewhere = { pseudoExperiments: 0 };

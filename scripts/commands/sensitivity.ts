@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../../lib/util/errors.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
+import { configurationNotes } from '../../lib/scan/configNotes.js';
 import { parseLevels, planSensitivity, runSensitivity, writeSensitivity, type SensitivitySource } from '../../lib/scan/sensitivity.js';
 import { formatSensitivityTable, writeSensitivityReport } from '../../lib/report/sensitivity.js';
 import { consoleReporter } from '../reporter.js';
@@ -101,13 +102,12 @@ Examples:
         features: o.features, ensemble: o.ensemble, seed: o.seed, epsilonB: o.epsilonB, out: o.out,
         ...(o.backgroundFile ? { data: o.backgroundFile, key: o.key } : {}),
       };
-      const notices: string[] = [];
-      const base = scanConfigFromOptions(scanOptions, notices);
+      const base = scanConfigFromOptions(scanOptions);
       const source: SensitivitySource = o.backgroundFile
         ? { kind: 'files', backgroundFiles: list(o.backgroundFile).map((f) => resolve(f)), signalFile: resolve(o.signalFile!), ...(o.key ? { key: o.key } : {}) }
         : { kind: 'generated' };
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
-      for (const n of notices) reporter.log('warn', n);
+      for (const n of configurationNotes(base)) reporter.log('warn', n);
       if (engine !== 'local') {
         const outDir = resolve(o.out), cacheDir = o.cache ? resolve(o.cache) : undefined;
         await submitStudy(engine, outDir, cacheDir ?? join(outDir, 'cache'), o, reporter,

@@ -7,6 +7,7 @@ import { DEFAULT_CLUSTER_OPTIONS, checkClusterOptions, type ClusterOptions } fro
 import { ConfigError, didYouMean } from '../../lib/util/errors.js';
 import { writeReport } from '../../lib/report/index.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
+import { configurationNotes } from '../../lib/scan/configNotes.js';
 import { missingStudyTasks, type StudyPlan } from '../../lib/scan/study.js';
 import { consoleReporter } from '../reporter.js';
 import { addScanOptions, printDropped, reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
@@ -136,14 +137,13 @@ Examples:
     .action(async (configFile: string | undefined, o: ScanCliOptions & ClusterCliOptions & { engine: string; dryRun?: boolean }) => {
       checkEngine(o.engine);
       if (configFile && o.config) throw new ConfigError('give the scan configuration once: as the argument or with --config');
-      const notices: string[] = [];
-      const cfg = scanConfigFromOptions({ ...o, config: configFile ?? o.config }, notices);
+      const cfg = scanConfigFromOptions({ ...o, config: configFile ?? o.config });
       const cluster = o.engine === 'local' ? undefined : clusterOptionsFrom(o);
       const cacheDir = resolve(o.cache ?? join(o.out, 'cache'));
       // Every value bound for a job file is checked before the plan (or anything else) is written.
       if (cluster) checkSubmitInputs(o.engine as 'slurm' | 'condor', cluster, jobPathsFor({ planPath: join(o.out, 'plan.json'), cacheDir, outDir: o.out }));
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
-      for (const n of notices) reporter.log('warn', n);
+      for (const n of configurationNotes(cfg)) reporter.log('warn', n);
       // One writer per --out (held while this command writes; the cluster's merge job claims it again).
       const lock = claimOutDir(o.out, { stage: 'run', reporter });
       try {
