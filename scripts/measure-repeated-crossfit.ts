@@ -24,6 +24,7 @@ import { crossFit, runSeed } from '../lib/ml/crossFit.js';
 import { sharedPool } from '../lib/ml/pool/pool.js';
 import '../lib/ml/trees/hgb.js';
 import { cutAndCount } from '../lib/stats/cutAndCount.js';
+import { summarizeRuns } from '../lib/stats/runs.js';
 import { presetConfig } from '../lib/scan/presets.js';
 
 const dir = process.env.LHCO_SR ?? join(import.meta.dirname, '../../shared/data/lhco-sr');
@@ -64,9 +65,8 @@ for (const seed of seeds)
   for (const [name, recipe] of Object.entries(recipes)) (results[name] ??= []).push(await recipe(seed));
 for (const [name, zs] of Object.entries(results)) {
   const cell = (j: number) => {
-    const v = zs.map((z) => z[j]), m = v.reduce((a, b) => a + b) / v.length;
-    const sd = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : NaN;
-    return `${m.toFixed(2)} ± ${sd.toFixed(2)}`;
+    const { mean: m, std } = summarizeRuns(zs.map((z) => z[j]), `${name} Z at ε_B ${epsilonB[j]}`);
+    return `${m.toFixed(2)} ± ${zs.length > 1 ? std.toFixed(2) : 'n/a'}`;
   };
   console.log(`${name.padEnd(13)} ${epsilonB.map((_, j) => cell(j)).join(' | ')}   min at 1e-3 ${Math.min(...zs.map((z) => z[1])).toFixed(2)}   per seed ${zs.map((z) => z[1].toFixed(2)).join(' ')}`);
 }
