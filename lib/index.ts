@@ -126,7 +126,7 @@ export type { SubmitOptions, SubmitOutcome } from './scan/engines/submit.js';
 export { taskStatuses, slurmQueueStates, parseQueueLines, readSubmission } from './scan/engines/status.js';
 export type { TaskStatus, TaskState, SubmissionRecord, EngineName } from './scan/engines/status.js';
 export { SCAN_PRESETS, presetConfig } from './scan/presets.js';
-export { withinEnsembleBudget, classifierWork, crossFittedSrEvents, ENSEMBLE_LADDER } from './scan/budget.js';
+export { withinEnsembleBudget, plannedEnsemble, classifierWork, crossFittedSrEvents, ENSEMBLE_LADDER } from './scan/budget.js';
 export type { EnsembleChoice } from './scan/budget.js';
 export { configurationNotes } from './scan/configNotes.js';
 export type { ScanConfig, DatasetSpec } from './scan/config.js';

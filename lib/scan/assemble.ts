@@ -22,7 +22,7 @@ import type { ClassifyResult } from './execute.js';
 import { methodSettings, type ScanPlan, type ScanTask, type SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import { configurationNotes, trainsSidebandDensity } from './configNotes.js';
-import { crossFittedSrEvents, describeEnsembleChoice, withinEnsembleBudget } from './budget.js';
+import { crossFittedSrEvents, describeEnsembleChoice, plannedEnsemble } from './budget.js';
 import {
   aggregateRuns, cellKey, resultsZ, resultsHistogram, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type RefusedCell, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
   type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type BumpHuntFit, type ResultsDocument, type RocRecord, type TemplateQuality,
@@ -528,10 +528,9 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
   const notes = configurationNotes(config);
   // The sideband density settings apply when some method trains one (CATHODE).
   const density = trainsSidebandDensity(config);
-  if (config.ensembleBudget) {
-    const { choice } = withinEnsembleBudget(config, crossFittedSrEvents(ctx.datasets, plan.windows));
-    notes.push(describeEnsembleChoice(choice!, config.ensembleBudget.srEventFits));
-  }
+  // The plan holds the numbers the budget chose: state them, not a new choice.
+  if (config.ensembleBudget)
+    notes.push(describeEnsembleChoice(plannedEnsemble(config, crossFittedSrEvents(ctx.datasets, plan.windows)), config.ensembleBudget.srEventFits));
   const cells = loadCells(ctx);
   if (plan.windows.length > 1)
     notes.push('look-elsewhere: global p in the Gaussian approximation, the windows\' local Zs correlated through the events they share (no retraining); `sidewinder lee --toys N` computes it from background-only pseudo-experiments that retrain everything');

@@ -54,8 +54,13 @@ export function withinEnsembleBudget(config: ScanConfig, srEvents: number): { co
   for (const [k, r] of ENSEMBLE_LADDER)
     if (k >= floor[0] && r >= floor[1] && k * r > ensemble * runs && classifierWork({ ...config, ensemble: k }, r, srEvents) <= budget.srEventFits)
       [ensemble, runs] = [k, r];
-  const choice = { ensemble, runs, srEvents, srEventFits: classifierWork({ ...config, ensemble }, runs, srEvents) };
-  return { config: ensemble === config.ensemble && runs === config.runs ? config : { ...config, ensemble, runs }, choice };
+  const resolved = ensemble === config.ensemble && runs === config.runs ? config : { ...config, ensemble, runs };
+  return { config: resolved, choice: plannedEnsemble(resolved, srEvents) };
+}
+
+/** The members and runs a configuration plans, with their work: what a budget chose, once resolved. */
+export function plannedEnsemble(config: ScanConfig, srEvents: number): EnsembleChoice {
+  return { ensemble: config.ensemble, runs: config.runs, srEvents, srEventFits: classifierWork(config, config.runs, srEvents) };
 }
 
 /** One line saying what the budget chose: for the log and the results' notes. */
