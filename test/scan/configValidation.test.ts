@@ -3,6 +3,7 @@
  * the JSON Schema where it can say it (data-schemas/scan-config.schema.json), by checkScanConfig for
  * relations between fields (issue 16, item 2). No data are read here.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkScanConfig, validateScanConfig, type ScanConfig } from '../../lib/scan/config.js';
 import { presetConfig } from '../../lib/scan/presets.js';
@@ -69,6 +70,13 @@ const edited = (edit: Edit): ScanConfig => { const c = presetConfig('ci'); edit(
 describe('scan configuration: duplicates and impossible values', () => {
   it('the presets pass both checks', () => {
     for (const p of ['default', 'paper', 'ci']) expect(() => validateScanConfig(presetConfig(p), p)).not.toThrow();
+  });
+
+  it('the study configurations the docs quote (windows/cathode-study) pass both checks', () => {
+    const dir = 'windows/cathode-study';
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files).toContain('paper-window5.json');
+    for (const f of files) expect(() => validateScanConfig(JSON.parse(readFileSync(`${dir}/${f}`, 'utf8')), f)).not.toThrow();
   });
 
   it.each(SCHEMA_CASES)('the schema refuses %s', (_what, edit, message) => {
