@@ -58,7 +58,7 @@ import {
   FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, resolveFlowOptions,
   type ConditionalDensity, type FitFlowOptions, type FlowEnsembleDocument, type MassWindow, type SampleCheck,
 } from '../ml/flows/index.js';
-import { countMask, roundEdge, signalRegionMask, type Window } from '../windows/index.js';
+import { countMask, roundEdge, signalRegionMask, type Window, SIGNAL_REGION_AND_SHORT_SIDEBANDS } from '../windows/index.js';
 import { featureMatrix, maskedColumn } from './features.js';
 import type { MethodScores, MethodSettings } from './types.js';
 import type { MethodDescriptor, ScoresSummary } from './method.js';
@@ -369,6 +369,7 @@ export const ANODE: MethodDescriptor = {
       },
     },
   ],
+  massRegions: { own: SIGNAL_REGION_AND_SHORT_SIDEBANDS },
   deltaSys: true,
   lookElsewhereNull: { sample: 'control' },
   generatedTemplate: true,

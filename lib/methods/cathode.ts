@@ -1,5 +1,5 @@
 import type { EventTable } from '../data/eventTable.js';
-import { shortSidebandMask, signalRegionMask, countMask, type Window } from '../windows/index.js';
+import { shortSidebandMask, signalRegionMask, countMask, type Window, SIGNAL_REGION_AND_SHORT_SIDEBANDS } from '../windows/index.js';
 import { createRng } from '../util/rng.js';
 import { loadFlowEnsemble, resolveFlowOptions, FLOW_DOC_VERSION, type ConditionalDensity, type FitFlowOptions, type SampleCheck } from '../ml/flows/index.js';
 import { loadGan, GAN_OPTIONS } from '../ml/gan/index.js';
@@ -138,6 +138,8 @@ export const CATHODE: MethodDescriptor = {
       },
     },
   ],
+  // The flow interpolates into the SR from both sides; the closure reads the short sidebands.
+  massRegions: { own: SIGNAL_REGION_AND_SHORT_SIDEBANDS },
   deltaSys: true,
   lookElsewhereNull: { sample: 'control' },
   generatedTemplate: true,

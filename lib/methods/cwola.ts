@@ -1,5 +1,5 @@
 import type { EventTable } from '../data/eventTable.js';
-import { lowerShortSidebandMask, upperShortSidebandMask, shortSidebandMask, signalRegionMask, countMask, type Window } from '../windows/index.js';
+import { lowerShortSidebandMask, upperShortSidebandMask, shortSidebandMask, signalRegionMask, countMask, type Window, SIGNAL_REGION_AND_SHORT_SIDEBANDS } from '../windows/index.js';
 import { InputError } from '../util/errors.js';
 import { featureMatrix } from './features.js';
 import type { BackgroundTemplate } from './types.js';
@@ -41,6 +41,7 @@ export const CWOLA: MethodDescriptor = {
       crossFit: { data: featureMatrix(events, settings.features, signalRegionMask(events, window)), template: cwolaTemplate(events, window, settings.features, settings.shortSidebandWidth) },
     }),
   }],
+  massRegions: { own: SIGNAL_REGION_AND_SHORT_SIDEBANDS },
   deltaSys: true,
   lookElsewhereNull: { sample: 'control' },
   generatedTemplate: false,

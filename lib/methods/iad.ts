@@ -33,6 +33,8 @@ export const IAD: MethodDescriptor = {
     }),
   }],
   // A perfect background template by construction: no shift.
+  // Data and template must stop at the same edges, or the mass-correlated features alone separate them.
+  massRegions: { own: ['signal-region'], template: ['signal-region'] },
   deltaSys: false,
   lookElsewhereNull: { sample: 'template', rows: ({ window, sample }) => maskIndices(signalRegionMask(sample('template'), window)) },
   generatedTemplate: false,

@@ -6,7 +6,7 @@
  * here and one line in the registry.
  */
 import type { EventTable } from '../data/eventTable.js';
-import type { Window } from '../windows/index.js';
+import type { MassRegion, Window } from '../windows/index.js';
 import type { Matrix } from '../ml/matrix.js';
 import type { WorkerPool } from '../ml/pool/pool.js';
 import type { Reporter } from '../util/reporter.js';
@@ -115,6 +115,12 @@ export interface MethodDescriptor {
   readonly label: string;
   /** Its stages, in the order they run for one (sample, window, run). */
   readonly stages: readonly StageSpec[];
+  /**
+   * The m_JJ regions the method reads, by sample: `own` for the sample its tasks run on, or another
+   * sample's role (IAD: `template`). Each must be covered by that sample's spectrum; lib/scan checks
+   * this before any training.
+   */
+  readonly massRegions: Readonly<Record<string, readonly MassRegion[]>>;
   /** Whether a systematic shift δsys applies (false: a perfect template by construction). */
   readonly deltaSys: boolean;
   /**

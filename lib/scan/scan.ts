@@ -18,6 +18,7 @@ import type { ResultsDocument } from './results.js';
 import { validateResults } from './validateResults.js';
 import { windowSummary, type WindowSummary } from './summary.js';
 import { checkWorkingPointsResolvable } from './resolvable.js';
+import { checkWindowCoverage } from './coverage.js';
 import { crossFittedSrEvents, describeEnsembleChoice, withinEnsembleBudget } from './budget.js';
 
 const PACKAGE = JSON.parse(readFileSync(packageFileUrl('package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
@@ -102,6 +103,7 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   const { windows, shortSidebandWidth } = await scanWindows(config);
   const datasets = await loadScanSamples(config, reporter);
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
+  checkWindowCoverage(config, windows, shortSidebandWidth, datasets);
   checkWorkingPointsResolvable(config, windows, shortSidebandWidth, datasets, reporter);
   const { config: resolved, choice } = withinEnsembleBudget(config, crossFittedSrEvents(datasets, windows));
   if (choice) reporter.log('info', describeEnsembleChoice(choice, config.ensembleBudget!.srEventFits));

@@ -6,7 +6,7 @@
  */
 import { ConfigError, InputError } from '../util/errors.js';
 import type { Column, EventTable, Unit } from '../data/eventTable.js';
-import { roundEdge, type Window } from './window.js';
+import { roundEdge, type MassRegion, type Window } from './window.js';
 
 /** Where the window variable comes from: an event table (unit from the table) or a bare column. */
 export interface MaskOptions {
@@ -89,6 +89,22 @@ export function shortSidebandMask(events: EventTable | Column, window: Window, w
     const a = roundEdge(lo - w), b = roundEdge(hi + w);
     return (m) => (m > a && m <= lo) || (m >= hi && m < b);
   });
+}
+
+/** The window variable of every event in TeV (a copy; NaN stays NaN). */
+export function massesTeV(events: EventTable, column = 'mJJ'): Float64Array {
+  const x = events.column(column), div = divisor(events.unit(column), `column "${column}"`);
+  const out = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = x[i] / div;
+  return out;
+}
+
+/** Edges in TeV of a window's SR or one of its short sidebands (`width` in the window's units). */
+export function regionEdgesTeV(window: Window, region: MassRegion, width: number): [number, number] {
+  const { lo, hi } = edges(window);
+  if (region === 'signal-region') return [lo, hi];
+  const w = widthTeV(width, window);
+  return region === 'lower-short-sideband' ? [roundEdge(lo - w), lo] : [hi, roundEdge(hi + w)];
 }
 
 /** Number of selected events in a mask. */

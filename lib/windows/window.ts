@@ -20,6 +20,12 @@ export interface Window {
   readonly units: MassUnit;
 }
 
+/** The m_JJ regions of a window a method can read: the SR and the short sidebands either side. */
+export type MassRegion = 'signal-region' | 'lower-short-sideband' | 'upper-short-sideband';
+
+/** The SR with a sideband on either side: what a method reads that interpolates from the sidebands. */
+export const SIGNAL_REGION_AND_SHORT_SIDEBANDS: readonly MassRegion[] = Object.freeze(['lower-short-sideband', 'signal-region', 'upper-short-sideband']);
+
 /**
  * A validated windows config, in TeV whatever units the file declared (`declaredUnits`): masses
  * are converted once, here, so nothing downstream sees a GeV edge.

@@ -229,3 +229,37 @@ describe('the ranges are physical: real and generated data pass', () => {
     expect(findInvalidEvents(rawJets).problems.map((x) => `${x.column}:${x.reason}:${x.firstRows.join(',')}`)).toEqual(['pxj2,pyj2:jet 2 with zero transverse momentum:0']);
   });
 });
+
+describe('samples that stop inside a window are refused before any training', () => {
+  /** The rows of `t` whose m_JJ (TeV) lies in [lo, hi]. */
+  const massRange = (t: EventTable, lo: number, hi: number): EventTable => {
+    const m = deriveFeatures(t).column('mJJ');
+    return t.take(Array.from({ length: t.length }, (_, i) => i).filter((i) => m[i] >= lo && m[i] <= hi));
+  };
+
+  it('data cut at 3.05 TeV: windows 1–4 are named with the region and where the events stop, windows 5–9 offered', async () => {
+    const f = join(dir, 'cut-3.05.h5');
+    await writeEvents(massRange(generateLhcoLike({ background: 60_000, signal: 0, seed: 23 }), 3.05, Infinity), f);
+    const cfg = config({ path: f });
+    cfg.methods = ['iad', 'cwola'];
+    delete cfg.windows.ids;
+    const e = await failure(cfg);
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toMatch(new RegExp(`^data \\(${f}\\) does not cover every window it is read in — window 1: lower short sideband \\(2\\.7–2\\.9 TeV\\) holds no events \\[CWoLa\\], SR \\(2\\.9–3\\.3 TeV\\) holds no events below 3\\.05\\d* TeV \\(\\d+ events inside\\) \\[IAD, CWoLa\\]; window 2: `));
+    expect(e.message).toMatch(/window 4: lower short sideband \(3–3\.2 TeV\) holds no events below 3\.05\d* TeV/);
+    expect(e.message).not.toMatch(/window [5-9]:/);
+    expect(e.message).toMatch(/run the windows the samples cover with --windows 5,6,7,8,9, or leave out the methods named$/);
+    // The windows it offers run.
+    cfg.windows.ids = [5, 6, 7, 8, 9];
+    await expect(prepare(cfg)).resolves.toBeDefined();
+  });
+
+  it('an IAD template that starts above the SR\'s lower edge is refused: it would be separated from the data by the mass alone', async () => {
+    const t = join(dir, 'template-from-3.4.csv');
+    await writeEvents(massRange(generateExtraSrBackground({ seed: 24, extraSrBackground: { n: 6000, mJJLowTeV: 2.9, mJJHighTeV: 4.1 } }), 3.4, 4.1), t);
+    const e = await failure(config({ path: dataCsv }, { path: t }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toMatch(new RegExp(`^template \\(${t}\\) does not cover every window it is read in — window 5: SR \\(3\\.3–3\\.7 TeV\\) holds no events below 3\\.4\\d* TeV \\(\\d+ events inside\\) \\[IAD\\]\\.`));
+    expect(e.message).toMatch(/no window is covered for these methods/);
+  });
+});
