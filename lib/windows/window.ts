@@ -105,6 +105,49 @@ export async function loadWindows(path: string = DEFAULT_WINDOWS_PATH): Promise<
   return parseWindows(readJsonFile(path, 'windows config', ConfigError), path);
 }
 
+/** A sliding-window scan over a mass range (all in `units`). */
+export interface SlidingWindowsSpec {
+  readonly name: string;
+  /** Lowest mass any window reads: the lower short sideband of window 1 starts here. */
+  readonly from: number;
+  /** Highest mass any window reads: the upper short sideband of the last window ends here (or before). */
+  readonly to: number;
+  /** SR width. */
+  readonly width: number;
+  /** Distance between consecutive SR centres. */
+  readonly step: number;
+  readonly shortSidebandWidth: number;
+  readonly units: MassUnit;
+}
+
+/**
+ * A windows document (data-schemas/windows.schema.json) of SRs of `width` every `step`, placed so
+ * that every window's short sidebands lie inside [from, to] — the range a sample must cover for
+ * CWoLa and CATHODE (lib/windows/coverage.ts). Validated by {@link parseWindows} before it is returned.
+ * @throws ConfigError when the range holds no window.
+ */
+export function slidingWindowsDocument(spec: SlidingWindowsSpec): Record<string, unknown> {
+  const { from, to, width, step, shortSidebandWidth: w, units } = spec;
+  for (const [k, v] of Object.entries({ width, step, shortSidebandWidth: w }))
+    if (!(v > 0 && Number.isFinite(v))) throw new ConfigError(`sliding windows: ${k} must be a positive number, got ${v}`);
+  if (!(Number.isFinite(from) && from >= 0 && to > from)) throw new ConfigError(`sliding windows: need 0 ≤ from < to, got from ${from}, to ${to}`);
+  const windows: { id: number; srLow: number; srHigh: number }[] = [];
+  for (let i = 0; ; i++) {
+    const srLow = roundEdge(from + w + i * step), srHigh = roundEdge(srLow + width);
+    if (roundEdge(srHigh + w) > roundEdge(to)) break;
+    windows.push({ id: i + 1, srLow, srHigh });
+  }
+  if (windows.length === 0)
+    throw new ConfigError(`sliding windows: ${from}–${to} ${units} is narrower than one SR of ${width} with its short sidebands of ${w} on each side (${roundEdge(width + 2 * w)} ${units})`);
+  const doc = {
+    schema: 'sidewinder/windows', version: 1, name: spec.name,
+    description: `${windows.length} sliding signal regions of width ${width} ${units}, one every ${step} ${units}, centres ${roundEdge(windows[0].srLow + width / 2)}–${roundEdge(windows.at(-1)!.srLow + width / 2)} ${units}; short sidebands ${w} ${units} on each side, all inside ${from}–${to} ${units}.`,
+    units, variable: 'mJJ', shortSidebandWidth: w, windows,
+  };
+  parseWindows(doc, 'sliding windows');
+  return doc;
+}
+
 /** "window 5 (3.5 TeV)": windows are named by their centre in outputs. */
 export function windowLabel(w: Window): string {
   return `window ${w.id} (${w.centre} ${w.units})`;

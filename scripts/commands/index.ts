@@ -31,5 +31,6 @@ export const COMMANDS: readonly (readonly [string, () => Promise<CommandModule>]
   ['export-onnx', () => import('./exportOnnx.js')],
   ['search', () => import('./search.js')],
   ['lee', () => import('./lee.js')],
+  ['windows', () => import('./windows.js')],
 ];
 

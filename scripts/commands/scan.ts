@@ -6,6 +6,7 @@ import { presetConfig } from '../../lib/scan/presets.js';
 import { configurationNotes } from '../../lib/scan/configNotes.js';
 import { validateScanConfig, type ScanConfig, type MethodName } from '../../lib/scan/config.js';
 import { readJsonFile } from '../../lib/util/json.js';
+import { parseWindows } from '../../lib/windows/index.js';
 import { ConfigError } from '../../lib/util/errors.js';
 import { writeReport } from '../../lib/report/index.js';
 import { consoleReporter, reporterMode } from '../reporter.js';
@@ -21,6 +22,7 @@ export interface ScanCliOptions {
   signal?: string;
   background?: string;
   windows?: string;
+  windowsFile?: string;
   methods?: string;
   features?: string;
   generator?: string;
@@ -56,7 +58,7 @@ const numbers = (v: string, what: string): number[] =>
 /** Where each overridable config field comes from on the command line (for error messages). */
 const OPTION_OF: Readonly<Record<string, string>> = Object.freeze({
   '/dataset/paths': '--data', '/dataset/key': '--key', '/template/paths': '--template', '/control/paths': '--control',
-  '/dataset/generate/signal': '--signal', '/dataset/generate/background': '--background', '/windows/ids': '--windows',
+  '/dataset/generate/signal': '--signal', '/dataset/generate/background': '--background', '/windows/ids': '--windows', '/windows/file': '--windows-file',
   '/methods': '--methods', '/features': '--features', '/cathode/generator': '--generator', '/classifier/kind': '--classifier',
   '/classifier/onnxPath': '--onnx', '/folds': '--folds', '/ensemble': '--ensemble', '/runs': '--runs', '/seed': '--seed', '/epsilonB': '--epsilon-b',
   '/deltaSys/uncertainty': '--dsys-uncertainty',
@@ -116,6 +118,16 @@ export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
       );
     cfg.dataset.generate.background = int(o.background, 'background');
   }
+  // A new windows file has its own ids: the configured subset no longer applies.
+  if (o.windowsFile) {
+    cfg.windows = { file: resolve(o.windowsFile) };
+    // A generated IAD template is drawn over the SRs it serves: follow the new windows.
+    const g = cfg.template.generate;
+    if (g?.mJJRangeTeV) {
+      const { windows } = parseWindows(readJsonFile(cfg.windows.file, 'windows config', ConfigError), cfg.windows.file);
+      g.mJJRangeTeV = [Math.min(...windows.map((w) => w.srLow)), Math.max(...windows.map((w) => w.srHigh))];
+    }
+  }
   if (o.windows) cfg.windows.ids = list(o.windows).map((v) => int(v, 'windows'));
   if (o.methods) cfg.methods = list(o.methods) as MethodName[];
   if (o.features) cfg.features = o.features;
@@ -166,6 +178,7 @@ export function addScanOptions(command: Command): Command {
     .option('--signal <n>', 'signal events injected into the generated dataset (0 for a background-only scan)')
     .option('--background <n>', 'background events of the generated dataset (give --signal too: the signal is a count, not a fraction)')
     .option('--windows <ids>', 'a subset of the window ids of the windows file, 1–9 for the nine LHCO windows (3.1–3.9 TeV), e.g. 4,5,6')
+    .option('--windows-file <file>', 'windows file (JSON; `sidewinder windows` writes one for another mass range) instead of the nine LHCO windows')
     .option('--methods <list>', 'iad, cwola, cathode, comma-separated (default: all three)')
     .option('--features <set>', 'baseline | deltaR | extended')
     .option('--generator <kind>', 'CATHODE template generator: flow (conditional MAF) | gan (conditional GAN)')
