@@ -5,6 +5,7 @@
 import type { CellAggregate, MethodName, ResultsDocument, Summary } from '../scan/results.js';
 import { condensedNotes, globalPSource } from './notes.js';
 import { epsilonLabel, methodLabel, methodOrder, PLOT_DEFAULTS, SIGNIFICANCE_LABELS, sortedEpsilons, type MissingPlot, type PlotOptions } from './plots/common.js';
+import { formatMass } from '../windows/index.js';
 
 /** A rendered plot as the HTML shows it. */
 export interface RenderedPlot {
@@ -123,7 +124,7 @@ function comparisonTable(results: ResultsDocument, epsilonB: number, statistic: 
       return `<td>${count(a.nObs)}</td><td>${expected(a.nExp.mean)}${a.nExp.n > 1 ? ` <span class="pm">(spread ${expected(a.nExp.std)})</span>` : ''} <span class="pm">± ${num(a.sigmaB.mean, 2)}</span></td><td>${deltaSysCell(a)}</td><td${isBest}>${zCell(a.z[statistic])}</td>`;
     });
     const rowClass = overall && overall.windowId === w.id ? ' class="bestrow"' : '';
-    return `<tr${rowClass}><td class="win" title="window ${w.id}">${w.centre.toFixed(1)} (${w.srLow.toFixed(1)}–${w.srHigh.toFixed(1)})${rowClass ? ' ★' : ''}</td>${cells.join('')}</tr>`;
+    return `<tr${rowClass}><td class="win" title="window ${w.id}">${formatMass(w.centre)} (${formatMass(w.srLow)}–${formatMass(w.srHigh)})${rowClass ? ' ★' : ''}</td>${cells.join('')}</tr>`;
   });
   const notes = [
     ...(results.aggregates.some((a) => a.epsilonB === epsilonB && a.deltaSysStatError !== undefined)
@@ -140,7 +141,7 @@ function lookElsewhereTable(results: ResultsDocument): string {
   const centre = new Map(results.config.windows.map((w) => [w.id, w.centre]));
   const rows = l.map(
     (x) =>
-      `<tr><td class="win">${methodLabel(x.method)}${x.epsilonB === undefined ? '' : `, ${escapeHtml(epsilonLabel(x.epsilonB))}`}</td><td>${x.localZMax.toFixed(2)}</td><td>${x.localZMaxWindowId === undefined ? '—' : centre.get(x.localZMaxWindowId)?.toFixed(1)}</td><td>${num(x.globalP, 2)}</td><td>${x.globalZ === null ? (x.globalZLower95 === undefined ? '∞' : `&gt; ${x.globalZLower95.toFixed(2)}`) : x.globalZ.toFixed(2)}</td><td>${num(x.sidakBound.globalP, 2)}</td><td>${x.sidakBound.globalZ === null ? '∞' : x.sidakBound.globalZ.toFixed(2)}</td><td>${escapeHtml(globalPSource(x))}</td></tr>`,
+      `<tr><td class="win">${methodLabel(x.method)}${x.epsilonB === undefined ? '' : `, ${escapeHtml(epsilonLabel(x.epsilonB))}`}</td><td>${x.localZMax.toFixed(2)}</td><td>${x.localZMaxWindowId === undefined ? '—' : formatMass(centre.get(x.localZMaxWindowId) ?? NaN)}</td><td>${num(x.globalP, 2)}</td><td>${x.globalZ === null ? (x.globalZLower95 === undefined ? '∞' : `&gt; ${x.globalZLower95.toFixed(2)}`) : x.globalZ.toFixed(2)}</td><td>${num(x.sidakBound.globalP, 2)}</td><td>${x.sidakBound.globalZ === null ? '∞' : x.sidakBound.globalZ.toFixed(2)}</td><td>${escapeHtml(globalPSource(x))}</td></tr>`,
   );
   return `<h3>Look-elsewhere effect</h3><table class="cmp"><thead><tr><th>method</th><th>local Z max</th><th>at SR centre [TeV]</th><th>global p</th><th>global Z</th><th>Šidák p</th><th>Šidák Z</th><th>global p from</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -176,7 +177,7 @@ function bumpHuntTable(results: ResultsDocument): string {
     .sort((x, y) => (centre.get(x.windowId) ?? 0) - (centre.get(y.windowId) ?? 0))
     .map(
       (f) =>
-        `<tr><td class="win">${centre.get(f.windowId)?.toFixed(1)}</td><td>${f.z.toFixed(2)}</td><td>${num(f.p0, 3)}</td><td>${num(f.p1, 3)}</td><td>${num(f.p2, 3)}</td><td>${num(f.p3, 3)}</td><td>${f.chi2 === undefined ? '—' : `${num(f.chi2, 3)}${f.ndf === undefined ? '' : ` / ${f.ndf}`}`}</td></tr>`,
+        `<tr><td class="win">${formatMass(centre.get(f.windowId) ?? NaN)}</td><td>${f.z.toFixed(2)}</td><td>${num(f.p0, 3)}</td><td>${num(f.p1, 3)}</td><td>${num(f.p2, 3)}</td><td>${num(f.p3, 3)}</td><td>${f.chi2 === undefined ? '—' : `${num(f.chi2, 3)}${f.ndf === undefined ? '' : ` / ${f.ndf}`}`}</td></tr>`,
     );
   return `<h3>Fit-based bump hunt (dijet function f(x) = p0 (1−x)^p1 / x^(p2 + p3 ln x))</h3><table class="cmp"><thead><tr><th>SR centre [TeV]</th><th>Z</th><th>p0</th><th>p1</th><th>p2</th><th>p3</th><th>χ² / ndf</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -206,7 +207,7 @@ function templateCorrelationTable(results: ResultsDocument): string {
   const rows = pairs.map((p) => `<tr><td>${p.split('|').map(escapeHtml).join(' – ')}</td>${windows.map((w) => `<td>${cell(w, p)}</td>`).join('')}</tr>`);
   const nMax = Math.max(...t.map((r) => Math.max(r.nData, r.nTemplate)));
   const generator = results.config.densityEstimator?.kind === 'gan' ? 'conditional GAN' : 'conditional MAF';
-  return `<h3>Correlation structure of the CATHODE template (${generator})</h3><p>Distance correlation of each pair of classifier inputs, SR data / template (up to ${nMax.toLocaleString('en-US')} events each: statistical error ≈ 0.005, and ≈ 0.01 for independent features). A faithful template reproduces the data's dependence between features, not only their marginals.</p><table class="cmp"><thead><tr><th>features</th>${windows.map((w) => `<th>${centre.get(w)?.toFixed(1) ?? w} TeV</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h3>Correlation structure of the CATHODE template (${generator})</h3><p>Distance correlation of each pair of classifier inputs, SR data / template (up to ${nMax.toLocaleString('en-US')} events each: statistical error ≈ 0.005, and ≈ 0.01 for independent features). A faithful template reproduces the data's dependence between features, not only their marginals.</p><table class="cmp"><thead><tr><th>features</th>${windows.map((w) => `<th>${centre.has(w) ? formatMass(centre.get(w)!) : w} TeV</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /**
@@ -222,7 +223,7 @@ function templateQualityTable(results: ResultsDocument): string {
     const auc = r.closureAuc !== undefined ? `${r.closureAuc.toFixed(3)} ± ${(r.closureAucStdErr ?? NaN).toFixed(3)}` : '—';
     const ll = r.validationLogLikelihood?.length ? Math.max(...r.validationLogLikelihood.flat()).toFixed(3) : '—';
     const redraw = r.redrawn !== undefined ? `${r.redrawn} / ${r.dropped ?? 0} of ${(r.requested ?? 0).toLocaleString('en-US')}` : '—';
-    return `<tr><td>${centre.get(r.windowId)?.toFixed(1) ?? r.windowId} TeV</td><td>${auc}</td><td>${ll}</td><td>${redraw}</td></tr>`;
+    return `<tr><td>${centre.has(r.windowId) ? formatMass(centre.get(r.windowId)!) : r.windowId} TeV</td><td>${auc}</td><td>${ll}</td><td>${redraw}</td></tr>`;
   });
   return `<h3>Quality of the CATHODE template</h3><p>Sideband closure: AUC of a classifier separating flow samples from the short-sideband data (out of fold; 0.5 for a perfect template; error Hanley–McNeil). Best validation log-likelihood of the flows (per event, preprocessed space). Template events redrawn because they were non-finite or outside the training range / dropped after every redraw failed.</p><table class="cmp"><thead><tr><th>window</th><th>closure AUC</th><th>validation log-likelihood</th><th>redrawn / dropped</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
@@ -243,7 +244,7 @@ export function renderHtml(results: ResultsDocument, plots: readonly RenderedPlo
   const summary = `<table class="summary">
 <tr><td>data set</td><td><code>${escapeHtml(d.path)}</code> — ${d.nEvents.toLocaleString('en-US')} events${d.nSignal === undefined ? '' : `, ${d.nSignal.toLocaleString('en-US')} signal`}</td></tr>
 <tr><td>methods</td><td>${c.methods.map((m) => methodLabel(m)).join(', ')}${c.densityEstimator ? ` (CATHODE template generator: ${c.densityEstimator.kind === 'gan' ? 'conditional GAN' : 'conditional MAF'})` : ''}</td></tr>
-<tr><td>windows</td><td>${c.windows.length} signal regions, centres ${c.windows.map((w) => w.centre.toFixed(1)).join(', ')} TeV</td></tr>
+<tr><td>windows</td><td>${c.windows.length} signal regions, centres ${c.windows.map((w) => formatMass(w.centre)).join(', ')} TeV</td></tr>
 <tr><td>working points</td><td>${sortedEpsilons(results).map((e) => escapeHtml(epsilonLabel(e))).join(', ')}</td></tr>
 <tr><td>runs</td><td>${c.nRuns} per (window, method), ${c.nFolds}-fold cross-fitting, preset <code>${escapeHtml(c.preset)}</code></td></tr>
 <tr><td>significance shown</td><td>${escapeHtml(SIGNIFICANCE_LABELS[statistic])}</td></tr>

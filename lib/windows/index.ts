@@ -1,6 +1,6 @@
 /** Windows layer: window definitions → event masks (SR, SB, short sidebands). */
 export type { Window, WindowsConfig, MassUnit, MassRegion, SlidingWindowsSpec } from './window.js';
-export { SIGNAL_REGION_AND_SHORT_SIDEBANDS, slidingWindowsDocument, loadWindows, parseWindows, windowLabel, windowInTeV, roundEdge, DEFAULT_WINDOWS_PATH } from './window.js';
+export { SIGNAL_REGION_AND_SHORT_SIDEBANDS, slidingWindowsDocument, formatMass, massDecimals, loadWindows, parseWindows, windowLabel, windowInTeV, roundEdge, DEFAULT_WINDOWS_PATH } from './window.js';
 export type { MaskOptions } from './masks.js';
 export {
   signalRegionMask, sidebandMask, shortSidebandMask, lowerShortSidebandMask, upperShortSidebandMask, countMask,

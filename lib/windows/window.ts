@@ -148,6 +148,21 @@ export function slidingWindowsDocument(spec: SlidingWindowsSpec): Record<string,
   return doc;
 }
 
+/**
+ * Decimals a mass needs in a label: at least one, at most three (3.1, 4.0, 3.75, 4.125), so windows on
+ * a 0.25 TeV grid are not printed as their neighbours' rounded centres.
+ */
+export function massDecimals(...masses: number[]): number {
+  let d = 1;
+  for (const m of masses) while (d < 3 && Math.abs(m - Number(m.toFixed(d))) > 1e-9) d++;
+  return d;
+}
+
+/** A mass for a label, with {@link massDecimals} decimals: "3.1", "4.0", "3.75". */
+export function formatMass(m: number): string {
+  return m.toFixed(massDecimals(m));
+}
+
 /** "window 5 (3.5 TeV)": windows are named by their centre in outputs. */
 export function windowLabel(w: Window): string {
   return `window ${w.id} (${w.centre} ${w.units})`;

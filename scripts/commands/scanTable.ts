@@ -1,6 +1,7 @@
 import type { CellAggregate, ResultsDocument } from '../../lib/scan/results.js';
 import { METHOD_LABELS } from '../../lib/scan/results.js';
 import { condensedNotes, globalPSource } from '../../lib/report/notes.js';
+import { formatMass } from '../../lib/windows/index.js';
 
 const fmt = (x: number, d = 1): string => (Number.isFinite(x) ? x.toFixed(d) : String(x));
 
@@ -40,7 +41,7 @@ export function printScanTable(results: ResultsDocument): void {
   });
   lines.sort((a, b) => a.windowId - b.windowId || a.method.localeCompare(b.method) || b.epsilonB - a.epsilonB);
   for (const l of lines)
-    rows.push([String(l.windowId), `${fmt(centre.get(l.windowId) ?? NaN, 1)} TeV`, METHOD_LABELS[l.method as keyof typeof METHOD_LABELS], l.epsilonB.toExponential(0), ...l.cells]);
+    rows.push([String(l.windowId), `${formatMass(centre.get(l.windowId) ?? NaN)} TeV`, METHOD_LABELS[l.method as keyof typeof METHOD_LABELS], l.epsilonB.toExponential(0), ...l.cells]);
   const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
   for (const [i, r] of rows.entries()) {
     console.log(r.map((c, j) => (j >= 4 ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join('  '));

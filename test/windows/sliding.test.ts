@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { loadWindows, parseWindows, slidingWindowsDocument } from '../../lib/windows/index.js';
+import { formatMass, loadWindows, massDecimals, parseWindows, slidingWindowsDocument } from '../../lib/windows/index.js';
 import { scanConfigFromOptions } from '../../scripts/commands/scan.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,4 +48,10 @@ describe('sliding windows', () => {
     expect(cfg.windows).toEqual({ file: out, ids: [2, 3] });
     expect(cfg.template.generate?.mJJRangeTeV).toEqual([3.5, 5]);
   }, 60_000);
+
+  it('labels give a window centre the decimals it needs: 3.75 is not printed as 3.8 beside a window at 3.8', () => {
+    expect([3.1, 4, 3.75, 4.125, 4.25].map(formatMass)).toEqual(['3.1', '4.0', '3.75', '4.125', '4.25']);
+    expect(massDecimals(3.1, 3.2)).toBe(1);
+    expect(massDecimals(3.75, 4, 4.25)).toBe(2);
+  });
 });

@@ -2,6 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { type FeatureHistogram, type ResultsDocument } from '../../scan/results.js';
 import { BASE_CONFIG, featureAxisTitle, methodLabel, methodOrder, PAGE_WIDTH, type PlotResult, type PlotSpec } from './common.js';
+import { formatMass } from '../../windows/index.js';
 
 /** y range of the data/template ratio panels. */
 const RATIO_RANGE = [0.7, 1.3] as const;
@@ -123,7 +124,7 @@ export function featuresPlots(results: ResultsDocument): PlotResult {
     });
     const spec: TopLevelSpec = {
       title: {
-        text: `${title} — SR (${w.srLow.toFixed(1)}, ${w.srHigh.toFixed(1)}) TeV`,
+        text: `${title} — SR (${formatMass(w.srLow)}, ${formatMass(w.srHigh)}) TeV`,
         // Short lines: the layout reserves width for titles by an estimate that overshoots long lines.
         subtitle: [
           'upper panels: density, both normalised to unit area',
@@ -138,7 +139,7 @@ export function featuresPlots(results: ResultsDocument): PlotResult {
     };
     return {
       id: `features-w${windowId}`,
-      title: `${title} (SR centre ${w.centre.toFixed(1)} TeV)`,
+      title: `${title} (SR centre ${formatMass(w.centre)} TeV)`,
       caption:
         'Classifier inputs in the signal region: the data against the template each method trains it against. Where the template matches the background the classifier can only learn the signal; a mismatch (CATHODE’s imperfect samples, CWoLa’s sidebands) becomes a background sculpting δsys.',
       spec,

@@ -2,6 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { MethodName, ResultsDocument } from '../../scan/results.js';
 import { BASE_CONFIG, EPSILON_COLOURS, epsilonLabel, methodLabel, methodOrder, PAGE_WIDTH, logDecadeAxis, positiveRange, stepPoints, uniformWidth, type PlotResult } from './common.js';
+import { formatMass } from '../../windows/index.js';
 
 const ALL_EVENTS = 'all events (no cut)';
 
@@ -35,7 +36,7 @@ export function spectrumPoints(results: ResultsDocument, method: MethodName): Sp
 function selectionLabel(epsilonB: number, windowId: number | undefined, results: ResultsDocument): string {
   if (windowId === undefined) return epsilonLabel(epsilonB);
   const c = results.config.windows.find((w) => w.id === windowId)?.centre;
-  return `${epsilonLabel(epsilonB)} (classifier of SR ${c?.toFixed(1)} TeV)`;
+  return `${epsilonLabel(epsilonB)} (classifier of SR ${c === undefined ? '?' : formatMass(c)} TeV)`;
 }
 
 /** Plot 2 spec: one panel per method, all events plus each working point's selection, SRs shaded. */

@@ -2,6 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsDocument } from '../../scan/results.js';
 import { BASE_CONFIG, logDecadeAxis, methodColourScale, methodLabel, positiveRange, type PlotResult } from './common.js';
+import { formatMass } from '../../windows/index.js';
 
 /** One ROC point with its derived quantities. */
 export interface RocPoint {
@@ -76,7 +77,7 @@ export function rocSicPlot(results: ResultsDocument): PlotResult {
   const size = { width: perRow === 2 ? 200 : 300, height: perRow === 2 ? 170 : 250 };
   const row = (windowId: number) => {
     const data = points.filter((p) => p.windowId === windowId).sort((a, b) => methodOrder.indexOf(a.method) - methodOrder.indexOf(b.method) || a.run - b.run || a.tpr - b.tpr);
-    const label = `SR centre ${centre.get(windowId)?.toFixed(1)} TeV`;
+    const label = `SR centre ${formatMass(centre.get(windowId) ?? NaN)} TeV`;
     return {
       title: { text: label, fontSize: 14, anchor: 'middle' as const },
       hconcat: [

@@ -15,6 +15,7 @@ import {
   type PlotOptions,
   type PlotResult,
 } from './common.js';
+import { massDecimals } from '../../windows/index.js';
 
 /** One plotted point: a (window, method, ε_B) aggregate. */
 export interface SignificancePoint {
@@ -116,7 +117,7 @@ export function significancePlot(results: ResultsDocument, options: Partial<Plot
                 type: 'quantitative' as const,
                 title: 'SR centre m_JJ [TeV]',
                 scale: { domain: [centres[0] - 0.05, centres[centres.length - 1] + 0.05], nice: false, zero: false },
-                axis: { values: centres, format: '.1f' },
+                axis: { values: centres, format: `.${massDecimals(...centres)}f` },
               },
               y: {
                 field: 'mean',

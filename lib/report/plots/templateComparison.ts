@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ResultsDocument } from '../../scan/results.js';
 import { BASE_CONFIG, featureAxisTitle, PAGE_WIDTH, type PlotResult, type PlotSpec } from './common.js';
 import { featureBins } from './features.js';
+import { formatMass } from '../../windows/index.js';
 
 /** The generator a results document's CATHODE used: from config.densityEstimator.kind. */
 export const generatorLabel = (r: ResultsDocument): string => (r.config.densityEstimator?.kind === 'gan' ? 'GAN template' : 'flow (MAF) template');
@@ -51,14 +52,14 @@ export function templateComparisonPlots(results: ResultsDocument, other: Results
       };
     };
     const spec: TopLevelSpec = {
-      title: { text: `${title} — SR (${w.srLow.toFixed(1)}, ${w.srHigh.toFixed(1)}) TeV`, subtitle: 'densities normalised to unit area; points: SR data with Poisson errors; lines: the two templates' },
+      title: { text: `${title} — SR (${formatMass(w.srLow)}, ${formatMass(w.srHigh)}) TeV`, subtitle: 'densities normalised to unit area; points: SR data with Poisson errors; lines: the two templates' },
       hconcat: features.map(panel),
       resolve: { scale: { x: 'independent', y: 'independent', color: 'shared' }, legend: { color: 'shared' } },
       config: { ...BASE_CONFIG, legend: { ...BASE_CONFIG.legend, orient: 'top' } },
     };
     return {
       id: `template-comparison-w${windowId}`,
-      title: `${title} (SR centre ${w.centre.toFixed(1)} TeV): ${la} vs ${lb}`,
+      title: `${title} (SR centre ${formatMass(w.centre)} TeV): ${la} vs ${lb}`,
       caption: 'The same SR data against the CATHODE templates of two scans that differ in the template generator. The closer template gives the classifier less background mismodelling to learn.',
       spec,
     };
