@@ -7,7 +7,7 @@ import { methodDescriptor } from '../methods/registry.js';
 import type { MethodName } from '../methods/types.js';
 import { InputError } from '../util/errors.js';
 import {
-  describeCoverage, sortedMassesTeV, windowCoverage, SIGNAL_REGION_AND_SHORT_SIDEBANDS, type RegionCoverage, type Window,
+  describeCoverage, formatMass, sortedMassesTeV, windowCoverage, SIGNAL_REGION_AND_SHORT_SIDEBANDS, type RegionCoverage, type Window,
 } from '../windows/index.js';
 import type { ScanConfig } from './config.js';
 import type { ScanDataset } from './dataset.js';
@@ -65,7 +65,9 @@ export function checkWindowCoverage(config: ScanConfig, windows: readonly Window
   for (const g of gaps) bySample.set(g.sample, [...(bySample.get(g.sample) ?? []), g]);
   const clauses = [...bySample].map(([sample, list]) => {
     const ds = datasets[sample];
-    const where = ds.path.startsWith('generated:') ? `the generated ${sample} sample` : `${sample} (${ds.path})`;
+    const m = sortedMassesTeV(ds.events);
+    const span = m.length ? `m_JJ ${formatMass(m[0])}–${formatMass(m[m.length - 1])} TeV` : 'no m_JJ values';
+    const where = ds.path.startsWith('generated:') ? `the generated ${sample} sample (${span})` : `${sample} (${ds.path}; ${span})`;
     const ids = [...new Set(list.map((g) => g.windowId))];
     const lines = ids.map((id) => `window ${id}: ${list.filter((g) => g.windowId === id)
       .map((g) => `${describeCoverage(g.coverage)} [${g.methods.map((m) => METHOD_LABELS[m]).join(', ')}]`).join(', ')}`);

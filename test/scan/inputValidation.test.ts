@@ -245,7 +245,7 @@ describe('samples that stop inside a window are refused before any training', ()
     delete cfg.windows.ids;
     const e = await failure(cfg);
     expect(e).toBeInstanceOf(InputError);
-    expect(e.message).toMatch(new RegExp(`^data \\(${f}\\) does not cover every window it is read in — window 1: lower short sideband \\(2\\.7–2\\.9 TeV\\) holds no events \\[CWoLa\\], SR \\(2\\.9–3\\.3 TeV\\) holds no events below 3\\.05\\d* TeV \\(\\d+ events inside\\) \\[IAD, CWoLa\\]; window 2: `));
+    expect(e.message).toMatch(new RegExp(`^data \\(${f}; m_JJ 3\\.05\\d*–[\\d.]+ TeV\\) does not cover every window it is read in — window 1: lower short sideband \\(2\\.7–2\\.9 TeV\\) holds no events \\[CWoLa\\], SR \\(2\\.9–3\\.3 TeV\\) holds no events below 3\\.05\\d* TeV \\(\\d+ events inside\\) \\[IAD, CWoLa\\]; window 2: `));
     expect(e.message).toMatch(/window 4: lower short sideband \(3–3\.2 TeV\) holds no events below 3\.05\d* TeV/);
     expect(e.message).not.toMatch(/window [5-9]:/);
     expect(e.message).toMatch(/run the windows the samples cover with --windows 5,6,7,8,9, or leave out the methods named$/);
@@ -259,7 +259,7 @@ describe('samples that stop inside a window are refused before any training', ()
     await writeEvents(massRange(generateExtraSrBackground({ seed: 24, extraSrBackground: { n: 6000, mJJLowTeV: 2.9, mJJHighTeV: 4.1 } }), 3.4, 4.1), t);
     const e = await failure(config({ path: dataCsv }, { path: t }));
     expect(e).toBeInstanceOf(InputError);
-    expect(e.message).toMatch(new RegExp(`^template \\(${t}\\) does not cover every window it is read in — window 5: SR \\(3\\.3–3\\.7 TeV\\) holds no events below 3\\.4\\d* TeV \\(\\d+ events inside\\) \\[IAD\\]\\.`));
+    expect(e.message).toMatch(new RegExp(`^template \\(${t}; m_JJ 3\\.4\\d*–4\\.1\\d* TeV\\) does not cover every window it is read in — window 5: SR \\(3\\.3–3\\.7 TeV\\) holds no events below 3\\.4\\d* TeV \\(\\d+ events inside\\) \\[IAD\\]\\.`));
     expect(e.message).toMatch(/no window is covered for these methods/);
   });
 });
