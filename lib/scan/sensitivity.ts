@@ -352,7 +352,7 @@ async function sensitivitySetup(o: Omit<SensitivityOptions, 'pool' | 'onVariant'
     const m = DEFAULT_SIGNAL_PARAMS.wPrimeMassGeV / 1000;
     const w = nearestWindow(windows, m);
     signalWindow = windowRecord(w, `the scanned window whose centre is nearest the generated W′ mass ${m} TeV`);
-    if (!(w.srLow < m && m < w.srHigh)) reporter.log('warn', `no scanned window contains the W′ mass ${m} TeV; window ${w.id} (${w.srLow.toFixed(2)}–${w.srHigh.toFixed(2)} TeV) holds only its tail (scan window 5 for the resonance)`);
+    if (!(w.srLow < m && m < w.srHigh)) reporter.log('warn', `no scanned window contains the W′ mass ${m} TeV; window ${w.id} (${w.srLow.toFixed(2)}–${w.srHigh.toFixed(2)} TeV) holds only its tail (scan a window whose SR contains it: window 5 of the nine LHCO windows)`);
   }
   reporter.log('info', `signal window ${signalWindow.id} (${signalWindow.srLow.toFixed(2)}–${signalWindow.srHigh.toFixed(2)} TeV): ${signalWindow.reason}`);
   const { variants, records } = await buildVariants(o, levels, signal);

@@ -22,6 +22,7 @@ export function register(program: Command): void {
     .option('--data <file>', 'data file (for the data-driven CATHODE closure)')
     .option('--control <file>', 'signal-free control sample (default: generated with the alternative background model)')
     .option('--windows <ids>', 'a subset of the window ids of the windows file, 1–9 for the nine LHCO windows, e.g. 4,5,6')
+    .option('--windows-file <file>', 'windows file (JSON; `sidewinder windows` writes one) instead of the nine LHCO windows')
     .option('--methods <list>', 'methods, default cwola,cathode')
     .option('--features <set>', 'baseline | deltaR | extended')
     .option('--runs <n>', 'independent runs')

@@ -25,6 +25,7 @@ interface SensitivityCliOptions {
   template?: string;
   control?: string | boolean;
   windows?: string;
+  windowsFile?: string;
   methods?: string;
   features?: string;
   ensemble?: string;
@@ -64,6 +65,7 @@ export function register(program: Command): void {
     .option('--control <file>', 'signal-free control sample for MC-based δsys')
     .option('--no-control', 'no control sample (δsys from the config)')
     .option('--windows <ids>', 'window ids to scan, e.g. 4,5,6 (the signal window must be among them)')
+    .option('--windows-file <file>', 'windows file (JSON; `sidewinder windows` writes one) instead of the nine LHCO windows')
     .option('--methods <list>', 'methods of the registry, comma-separated (default: all)')
     .option('--features <set>', 'baseline | deltaR | extended')
     .option('--ensemble <n>', 'classifiers averaged per fold')
@@ -98,7 +100,7 @@ Examples:
       if ((o.backgroundFile === undefined) !== (o.signalFile === undefined))
         throw new ConfigError(o.backgroundFile ? '--background-file needs --signal-file (the events to inject)' : '--signal-file needs --background-file (the events to inject into)');
       const scanOptions: ScanCliOptions = {
-        preset: o.preset, config: o.config, template: o.template, control: o.control, windows: o.windows, methods: o.methods,
+        preset: o.preset, config: o.config, template: o.template, control: o.control, windows: o.windows, windowsFile: o.windowsFile, methods: o.methods,
         features: o.features, ensemble: o.ensemble, seed: o.seed, epsilonB: o.epsilonB, out: o.out,
         ...(o.backgroundFile ? { data: o.backgroundFile, key: o.key } : {}),
       };
