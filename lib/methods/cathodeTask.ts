@@ -6,7 +6,7 @@
  */
 import { registerTaskHandler } from '../ml/pool/registry.js';
 import type { EventTable } from '../data/eventTable.js';
-import { signalRegionMask, sidebandMask, countMask, windowInTeV, type Window } from '../windows/index.js';
+import { signalRegionMask, sidebandMask, shortSidebandMask, countMask, windowInTeV, type Window } from '../windows/index.js';
 import { toShared } from '../ml/pool/pool.js';
 import { InputError } from '../util/errors.js';
 import { sharedEpochCounter } from '../util/reporter.js';
@@ -61,21 +61,23 @@ export interface CathodeFlowResult {
 
 /**
  * The CATHODE flow task of one window (arXiv:2109.00546): the window's sideband (everything outside
- * the SR) as shared training data, the SR data masses for the KDE. The sideband-trained density
+ * the SR, or within `sidebandWidthTeV` of it) as shared training data, the SR data masses for the KDE. The sideband-trained density
  * never sees SR events, so a localised signal cannot leak into the template.
  */
 export function cathodeFlowPayload(
   events: EventTable, window: Window, features: readonly string[],
-  opts: Pick<CathodeFlowPayload, 'flow' | 'flows' | 'generator' | 'gan' | 'oversampling' | 'bandwidth' | 'seed' | 'sample'>,
+  opts: Pick<CathodeFlowPayload, 'flow' | 'flows' | 'generator' | 'gan' | 'oversampling' | 'bandwidth' | 'seed' | 'sample'> & { sidebandWidthTeV?: number },
 ): CathodeFlowPayload {
   // The flow's SR bounds are compared with m_JJ in TeV: a window built in GeV is converted here.
   const tev = windowInTeV(window);
-  const sb = sidebandMask(events, window);
-  if (countMask(sb) < 1000) throw new InputError(`CATHODE, window ${window.id}: only ${countMask(sb)} sideband events; a density estimate needs at least 1000`);
+  const { sidebandWidthTeV, ...rest } = opts;
+  const sb = sidebandWidthTeV === undefined ? sidebandMask(events, window) : shortSidebandMask(events, tev, sidebandWidthTeV);
+  const where = sidebandWidthTeV === undefined ? 'sideband' : `sideband (${sidebandWidthTeV} TeV either side of the SR)`;
+  if (countMask(sb) < 1000) throw new InputError(`CATHODE, window ${window.id}: only ${countMask(sb)} events in the ${where}; a density estimate needs at least 1000`);
   const x = featureMatrix(events, features, sb);
   return {
     x: toShared(x.data), rows: x.rows, cols: x.cols, m: toShared(maskedColumn(events, 'mJJ', sb)),
-    srMasses: maskedColumn(events, 'mJJ', signalRegionMask(events, window)), window: { lo: tev.srLow, hi: tev.srHigh }, windowId: window.id, ...opts,
+    srMasses: maskedColumn(events, 'mJJ', signalRegionMask(events, window)), window: { lo: tev.srLow, hi: tev.srHigh }, windowId: window.id, ...rest,
   };
 }
 

@@ -14,6 +14,11 @@ export interface CathodeSettings {
   oversampling: number;
   bandwidth: number;
   flows: number;
+  /**
+   * Width in TeV of each sideband the density trains on: events within this distance below and above
+   * the SR. Absent: every event outside the SR (the CATHODE reference).
+   */
+  sidebandWidthTeV?: number;
   generator?: 'flow' | 'gan';
   gan?: Record<string, unknown>;
 }
