@@ -33,6 +33,9 @@ const flowOpts = JSON.parse(process.env.FLOW ?? '{}') as Record<string, unknown>
 const bgs = (process.env.BGS ?? 'default,alternative').split(',') as BackgroundModelName[];
 const os = Number(process.env.OS ?? 4), members = Number(process.env.MEMBERS ?? 1), flows = Number(process.env.FLOWS ?? 1);
 const lo = 3.3, hi = 3.7, ssb = 0.1;
+// TRAIN: 'sb' (the scan's sideband), 'full' (an independent sample of the same model over every mass, SR
+// included: the flow's quality at SR masses without interpolation), or 'near:W' (sideband within W TeV of the SR).
+const trainMode = process.env.TRAIN ?? 'sb';
 const classifier = { kind: 'hgb', options: { maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.5 } } as const;
 
 for (const bg of bgs) {
@@ -51,7 +54,18 @@ for (const bg of bgs) {
     for (let r = 0; r < idx.length; r++) cols.forEach((c, j) => (x[r * d + j] = c[idx[r]]));
     return { x: { data: x, rows: idx.length, cols: d }, m: Float64Array.from(idx, (i) => mjj[i]) };
   };
-  const train = take(sb), data = take(sr), closureData = take(short);
+  let train = take(sb);
+  if (trainMode === 'full') {
+    const indep = deriveFeatures(generateLhcoLike({ background: nBkg, signal: 0, seed: (bg === 'default' ? seed : seed + 2) + 1000, backgroundModel: bg }));
+    const im = indep.column('mJJ'), ic = FEATURE_SETS.baseline.map((n) => indep.column(n));
+    const x = new Float64Array(im.length * d);
+    for (let r = 0; r < im.length; r++) ic.forEach((c, j) => (x[r * d + j] = c[r]));
+    train = { x: { data: x, rows: im.length, cols: d }, m: Float64Array.from(im) };
+  } else if (trainMode.startsWith('near:')) {
+    const w = Number(trainMode.slice(5));
+    train = take(sb.filter((i) => mjj[i] > lo - w && mjj[i] < hi + w));
+  }
+  const data = take(sr), closureData = take(short);
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   const flow = await FlowEnsemble.fit(train.x, train.m, { preset: 'default', ...flowOpts, size: flows, seed } as Parameters<typeof FlowEnsemble.fit>[2]);
@@ -70,7 +84,7 @@ for (const bg of bgs) {
   const auc = rocAucTwoSample(cf.dataScores, cf.templateScores);
   const aucErr = aucStandardError(auc, closureData.x.rows, cs.rows);
   console.log(JSON.stringify({
-    bg, seed, flow: flowOpts, os, members, flows, trainSB: sb.length, sr: sr.length,
+    bg, seed, flow: flowOpts, os, members, flows, train: trainMode, trainEvents: train.x.rows, sr: sr.length,
     bias1e2: bias[0], bias1e3: bias[1], closureAuc: `${auc.toFixed(4)}±${aucErr.toFixed(4)}`,
     flowCpu: Number(flowCpu.toFixed(1)), flowWall: Number(flowWall.toFixed(1)), kept, valLL: hist, redrawn: tpl.check?.redrawn,
   }));

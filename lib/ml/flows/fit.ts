@@ -65,7 +65,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   }
   const trainX = takeRows(x, trainRows);
   const trainM = Float64Array.from(trainRows, (i) => m[i]);
-  const prep = fitPreprocessing(trainX, trainM);
+  const prep = fitPreprocessing(trainX, trainM, o.featureTransform);
   const tr: Preprocessed = preprocess(prep, trainX, trainM);
   const va: Preprocessed = preprocess(prep, valX, valM);
   if (tr.dropped || va.dropped)

@@ -63,6 +63,11 @@ export interface FlowTrainingOptions {
   splineBins: number;
   /** Spline tail bound B in the standardised flow space (transform 'rq-spline'). */
   splineBound: number;
+  /**
+   * How each feature enters the flow: 'logit' (min–max scaling, logit, standardisation: CATHODE) or
+   * 'gaussianize' (a piecewise-linear map from the training quantiles to those of N(0, 1)).
+   */
+  featureTransform: 'logit' | 'gaussianize';
 }
 
 /**
@@ -89,6 +94,7 @@ export const FLOW_OPTIONS: OptionTable<FlowTrainingOptions> = Object.freeze({
   transform: { type: 'enum', values: ['affine', 'rq-spline'], default: 'affine', description: "Elementwise transform of each MADE block: 'affine' (MAF) or 'rq-spline' (rational-quadratic spline)." },
   splineBins: { type: 'integer', min: 2, max: 128, default: 8, description: "Spline bins K (transform 'rq-spline')." },
   splineBound: { type: 'number', min: 0, max: 100, exclusiveMin: true, default: 3, description: "Spline tail bound B in the standardised flow space (transform 'rq-spline')." },
+  featureTransform: { type: 'enum', values: ['logit', 'gaussianize'], default: 'logit', description: "How each feature enters the flow: 'logit' (min–max, logit, standardisation) or 'gaussianize' (quantile map to N(0, 1))." },
 });
 
 /**

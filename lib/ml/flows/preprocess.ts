@@ -6,9 +6,20 @@
  * the original feature space. Events whose scaled value is not strictly inside (0, 1) have no
  * logit and are dropped (this includes the training set's own extremes, as in CATHODE).
  * Condition m_JJ: standardised only (no logit); it needs no Jacobian because it is conditioned on.
+ *
+ * Or (`gaussianize`) each feature through a smooth monotone map from its training quantiles to those of
+ * N(0, 1). Why: a feature whose density is finite at its bound (a jet mass near its smallest value, τ21
+ * near 0 or 1) has an exponential tail after the logit, which a Gaussian-based flow does not reach; the
+ * classifier then finds the data's excess in those tails (docs/benchmarks.md). Quantile-mapped
+ * features have Gaussian marginals in the training set, tails included.
  */
 import type { Matrix } from '../matrix.js';
 import { ShapeError, InputError } from '../../util/errors.js';
+import { fitQuantileMap, toNormal, fromNormal, type QuantileMap } from './quantileMap.js';
+
+/** How the features enter the flow: min–max + logit + standardisation (CATHODE), or quantile-mapped to N(0, 1). */
+export type FeatureTransform = 'logit' | 'gaussianize';
+
 
 /** Fitted feature + condition transform; plain numbers so it serialises as JSON. */
 export interface FlowPreprocessing {
@@ -21,6 +32,8 @@ export interface FlowPreprocessing {
   /** Condition standardisation. */
   readonly mMean: number;
   readonly mStd: number;
+  /** Per feature, the quantile map of `gaussianize` (then logitMean = 0, logitStd = 1 and the logit is not used). */
+  readonly gaussianize?: QuantileMap[];
 }
 
 /** Result of transforming events into the flow's space. */
@@ -42,7 +55,7 @@ function checkShapes(where: string, x: Matrix, m: ArrayLike<number>): void {
 }
 
 /** Fit the preprocessing on training features x (n × d) and condition m (n). */
-export function fitPreprocessing(x: Matrix, m: ArrayLike<number>): FlowPreprocessing {
+export function fitPreprocessing(x: Matrix, m: ArrayLike<number>, transform: FeatureTransform = 'logit'): FlowPreprocessing {
   checkShapes('fitPreprocessing', x, m);
   const { rows: n, cols: d } = x;
   if (n < 2) throw new InputError(`fitPreprocessing: need at least 2 training events, got ${n}`);
@@ -89,8 +102,22 @@ export function fitPreprocessing(x: Matrix, m: ArrayLike<number>): FlowPreproces
   }
   const mMean = mSum / n;
   const mStd = Math.sqrt(Math.max(mSum2 / n - mMean * mMean, 0));
-  return { min, max, logitMean, logitStd, mMean, mStd: mStd > 0 ? mStd : 1 };
+  const condition = { mMean, mStd: mStd > 0 ? mStd : 1 };
+  if (transform === 'logit') return { min, max, logitMean, logitStd, ...condition };
+  if (transform !== 'gaussianize') throw new InputError(`fitPreprocessing: unknown feature transform "${String(transform)}"; use "logit" or "gaussianize"`);
+  const gaussianize: QuantileMap[] = [];
+  for (let j = 0; j < d; j++) {
+    const inside: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = x.data[i * d + j];
+      if (v > min[j] && v < max[j]) inside.push(v);
+    }
+    gaussianize.push(fitQuantileMap(Float64Array.from(inside).sort(), j));
+  }
+  return { min, max, logitMean: new Array(d).fill(0), logitStd: new Array(d).fill(1), ...condition, gaussianize };
 }
+
+
 
 /** Transform events into the flow's space, dropping those outside the training range. */
 export function preprocess(p: FlowPreprocessing, x: Matrix, m: ArrayLike<number>): Preprocessed {
@@ -112,14 +139,22 @@ export function preprocess(p: FlowPreprocessing, x: Matrix, m: ArrayLike<number>
   const y = new Float32Array(k * d);
   const c = new Float32Array(k);
   const logJacobian = new Float64Array(k);
-  // Constant part of the Jacobian: −log(range) − log(σ) per feature.
+  const g = p.gaussianize;
+  // Constant part of the logit's Jacobian: −log(range) − log(σ) per feature.
   let constJ = 0;
-  for (let j = 0; j < d; j++) constJ -= Math.log(p.max[j] - p.min[j]) + Math.log(p.logitStd[j]);
+  if (!g) for (let j = 0; j < d; j++) constJ -= Math.log(p.max[j] - p.min[j]) + Math.log(p.logitStd[j]);
   for (let r = 0; r < k; r++) {
     const i = kept[r];
     let lj = constJ;
     for (let j = 0; j < d; j++) {
-      const s = (x.data[i * d + j] - p.min[j]) / (p.max[j] - p.min[j]);
+      const v = x.data[i * d + j];
+      if (g) {
+        const t = toNormal(g[j], v);
+        y[r * d + j] = t.z;
+        lj += Math.log(t.dzdx);
+        continue;
+      }
+      const s = (v - p.min[j]) / (p.max[j] - p.min[j]);
       const l = Math.log(s) - Math.log1p(-s);
       y[r * d + j] = (l - p.logitMean[j]) / p.logitStd[j];
       lj -= Math.log(s) + Math.log1p(-s);
@@ -144,8 +179,15 @@ export function standardiseCondition(p: FlowPreprocessing, m: ArrayLike<number>)
 export function inversePreprocess(p: FlowPreprocessing, y: ArrayLike<number>, n: number): Matrix<Float64Array> {
   const d = p.min.length;
   const out = new Float64Array(n * d);
+  const g = p.gaussianize;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
+      if (g) {
+        // Beyond the outer knots the end segments extend linearly: such an event leaves the training
+        // range, and the sampler's range check redraws it.
+        out[i * d + j] = fromNormal(g[j], y[i * d + j]);
+        continue;
+      }
       const l = y[i * d + j] * p.logitStd[j] + p.logitMean[j];
       const s = 1 / (1 + Math.exp(-l));
       out[i * d + j] = p.min[j] + s * (p.max[j] - p.min[j]);

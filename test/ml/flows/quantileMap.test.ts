@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../lib/util/rng.js';
+import { fitQuantileMap, toNormal, fromNormal } from '../../../lib/ml/flows/quantileMap.js';
+import { fitPreprocessing, preprocess, inversePreprocess } from '../../../lib/ml/flows/preprocess.js';
+import { normalCdf } from '../../../lib/stats/special.js';
+
+/** A feature whose density is finite at its lower bound (an exponential): the logit gives it an exponential tail. */
+function exponentialSample(n: number, seed: number): Float64Array {
+  const r = createRng(seed);
+  return Float64Array.from({ length: n }, () => -Math.log(1 - r.uniform()));
+}
+
+describe('quantile map to N(0, 1)', () => {
+  const n = 50_000;
+  const train = exponentialSample(n, 1);
+  const q = fitQuantileMap(Float64Array.from(train).sort(), 'exp');
+
+  it('gives an independent sample of the same distribution Gaussian quantiles, tails included', () => {
+    // Fraction of a fresh sample below z = −2, −1, 0, 1, 2, 3: binomial errors, 4σ bands.
+    const fresh = exponentialSample(n, 2).map((v) => toNormal(q, v).z);
+    for (const z of [-2, -1, 0, 1, 2, 3]) {
+      const p = normalCdf(z);
+      const below = fresh.filter((v) => v < z).length / n;
+      expect(Math.abs(below - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n) + 2e-4);
+    }
+  });
+
+  it('is strictly increasing and C¹: the slope is continuous across every knot', () => {
+    for (let k = 1; k < q.x.length - 1; k++) {
+      const eps = 1e-9 * Math.max(1, q.x[k]);
+      const left = toNormal(q, q.x[k] - eps), right = toNormal(q, q.x[k] + eps);
+      expect(right.z).toBeGreaterThan(left.z);
+      // A piecewise-linear map would jump by the ratio of neighbouring secants (several per cent here).
+      expect(Math.abs(right.dzdx - left.dzdx) / left.dzdx).toBeLessThan(1e-3);
+    }
+  });
+
+  it('dz/dx matches a numerical derivative and the inverse recovers x to 1e-10', () => {
+    const r = createRng(3);
+    for (let i = 0; i < 200; i++) {
+      const v = -Math.log(1 - r.uniform());
+      const h = 1e-6, a = toNormal(q, v - h).z, b = toNormal(q, v + h).z;
+      const t = toNormal(q, v);
+      expect(t.dzdx).toBeGreaterThan(0);
+      expect(Math.abs((b - a) / (2 * h) - t.dzdx) / t.dzdx).toBeLessThan(1e-4);
+      expect(Math.abs(fromNormal(q, t.z) - v)).toBeLessThan(1e-10 * Math.max(1, v));
+    }
+  });
+
+  it('collapses ties and refuses a feature with a single value', () => {
+    const tied = Float64Array.from({ length: 1000 }, (_, i) => (i < 900 ? 1 : 1 + i / 1000)).sort();
+    const t = fitQuantileMap(tied, 'tied');
+    for (let k = 1; k < t.x.length; k++) expect(t.x[k]).toBeGreaterThan(t.x[k - 1]);
+    expect(() => fitQuantileMap(new Float64Array(10).fill(2), 'constant')).toThrow(/feature constant takes a single value/);
+  });
+});
+
+describe('featureTransform "gaussianize" in the flow preprocessing', () => {
+  const n = 20_000, r = createRng(5);
+  const x = new Float64Array(n * 2), m = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    m[i] = 3 + r.uniform();
+    x[2 * i] = -Math.log(1 - r.uniform()) * m[i];
+    x[2 * i + 1] = r.uniform();
+  }
+  const p = fitPreprocessing({ data: x, rows: n, cols: 2 }, m, 'gaussianize');
+  const pre = preprocess(p, { data: x, rows: n, cols: 2 }, m);
+
+  it('drops only the training extremes, standardises each feature and inverts exactly', () => {
+    expect(pre.dropped).toBeLessThanOrEqual(4);
+    for (let j = 0; j < 2; j++) {
+      let s = 0, s2 = 0;
+      for (let i = 0; i < pre.kept.length; i++) { s += pre.y[2 * i + j]; s2 += pre.y[2 * i + j] ** 2; }
+      expect(Math.abs(s / pre.kept.length)).toBeLessThan(0.01);
+      expect(Math.abs(s2 / pre.kept.length - 1)).toBeLessThan(0.02);
+    }
+    const back = inversePreprocess(p, Float64Array.from(pre.y), pre.kept.length);
+    // y is float32: the round trip holds to its precision.
+    for (let i = 0; i < 200; i++)
+      for (let j = 0; j < 2; j++) expect(Math.abs(back.data[2 * i + j] - x[2 * pre.kept[i] + j])).toBeLessThan(1e-5 * Math.max(1, Math.abs(x[2 * pre.kept[i] + j])));
+  });
+
+  it('its log-Jacobian is the sum of the per-feature log dz/dx', () => {
+    for (let i = 0; i < 50; i++) {
+      const row = pre.kept[i];
+      const expected = Math.log(toNormal(p.gaussianize![0], x[2 * row]).dzdx) + Math.log(toNormal(p.gaussianize![1], x[2 * row + 1]).dzdx);
+      expect(pre.logJacobian[i]).toBeCloseTo(expected, 10);
+    }
+  });
+
+  it('refuses an unknown transform by name', () => {
+    expect(() => fitPreprocessing({ data: x, rows: n, cols: 2 }, m, 'probit' as never)).toThrow(/unknown feature transform "probit"/);
+  });
+});
