@@ -3,6 +3,9 @@ import { createRng } from '../../../lib/util/rng.js';
 import { fitQuantileMap, toNormal, fromNormal } from '../../../lib/ml/flows/quantileMap.js';
 import { fitPreprocessing, preprocess, inversePreprocess } from '../../../lib/ml/flows/preprocess.js';
 import { normalCdf } from '../../../lib/stats/special.js';
+import { fitConditionalFlow } from '../../../lib/ml/flows/index.js';
+import { exportFlowToOnnx } from '../../../lib/ml/onnx/flow.js';
+import { sidebandLike2d } from '../../helpers/flowToys.js';
 
 /** A feature whose density is finite at its lower bound (an exponential): the logit gives it an exponential tail. */
 function exponentialSample(n: number, seed: number): Float64Array {
@@ -90,5 +93,28 @@ describe('featureTransform "gaussianize" in the flow preprocessing', () => {
 
   it('refuses an unknown transform by name', () => {
     expect(() => fitPreprocessing({ data: x, rows: n, cols: 2 }, m, 'probit' as never)).toThrow(/unknown feature transform "probit"/);
+  });
+});
+
+describe('a flow trained with featureTransform "gaussianize"', async () => {
+  const { x, m } = sidebandLike2d(2000, 3);
+  const flow = await fitConditionalFlow(x, m, { blocks: 2, hidden: 8, epochs: 2, batchSize: 64, keepBestEpochs: 1, maxEvents: null, featureTransform: 'gaussianize', seed: 4 });
+
+  it('samples finite events inside the training range, deterministically, and its density is finite', () => {
+    const masses = Float64Array.from({ length: 500 }, (_, i) => 2.6 + (1.8 * i) / 500);
+    const a = flow.sampleChecked(masses, createRng(9)), b = flow.sampleChecked(masses, createRng(9));
+    expect(Array.from(a.x.data)).toEqual(Array.from(b.x.data));
+    expect(a.x.rows).toBe(500);
+    const p = flow.preprocessing;
+    for (let i = 0; i < a.x.rows; i++)
+      for (let j = 0; j < 2; j++) {
+        expect(a.x.data[2 * i + j]).toBeGreaterThan(p.min[j]);
+        expect(a.x.data[2 * i + j]).toBeLessThan(p.max[j]);
+      }
+    for (const v of flow.logProb(a.x, masses)) expect(Number.isFinite(v)).toBe(true);
+  });
+
+  it('is refused by the ONNX export, which encodes the logit preprocessing only', () => {
+    expect(() => exportFlowToOnnx(flow)).toThrow(/featureTransform "gaussianize"/);
   });
 });
