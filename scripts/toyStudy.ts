@@ -28,7 +28,7 @@ import type { MethodName } from '../lib/scan/results.js';
 import { summarizeRuns } from '../lib/stats/runs.js';
 import { writeFileAtomic } from '../lib/util/atomicWrite.js';
 import { correlatedMaxGlobalPValue, ksUniformTest } from '../lib/stats/lookElsewhere.js';
-import { normalSf } from '../lib/stats/special.js';
+import { normalSf } from '../lib/util/special.js';
 import { createRng } from '../lib/util/rng.js';
 
 /** Options of {@link runToyStudy}. */

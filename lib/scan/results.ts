@@ -10,7 +10,7 @@
  */
 import type { SampleRole } from './plan.js';
 import { summarizeRuns } from '../stats/runs.js';
-import { oneSidedSignificance } from '../stats/special.js';
+import { oneSidedSignificance } from '../util/special.js';
 import { fillUniformHistogram } from '../stats/fit/histogram.js';
 
 import type { MethodName } from '../methods/types.js';

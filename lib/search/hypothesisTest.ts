@@ -14,7 +14,7 @@ import { fitHistogram } from '../stats/fit/binnedFit.js';
 import type { Histogram } from '../stats/fit/histogram.js';
 import type { SpectrumModel } from '../stats/fit/models.js';
 import { backgroundPlusShape, crystalBallModel, dijetModel, gaussianModel, polynomialModel } from '../stats/fit/models.js';
-import { normalSf } from '../stats/special.js';
+import { normalSf } from '../util/special.js';
 import type { BackgroundModelName, SignalModelName } from './config.js';
 
 /** A fitted signal shape: the model, its fixed shape parameters (all but the yield), the fit. */

@@ -5,7 +5,7 @@
 export {
   lnGamma, gammaP, gammaQ, erf, erfc, normalPdf, normalCdf, normalSf, normalIsf, normalQuantile,
   significanceFromPValue, oneSidedSignificance, pValueFromSignificance, poissonUpperTail, poissonLowerTail, chi2Sf,
-} from './special.js';
+} from '../util/special.js';
 export { roundHalfEven, nearestRankIndex, quantileNearest, quantileLinear, sortedFinite } from './quantile.js';
 export { zSimple, zSimpleOneSided, zCowan, zCowanOneSided, zCowanAbsolute, significances } from './significance.js';
 export type { Significances } from './significance.js';

@@ -14,7 +14,7 @@ import type { Rng } from '../util/rng.js';
 import type { Reporter } from '../util/reporter.js';
 import { silent } from '../util/reporter.js';
 import { ConfigError, InputError, ShapeError } from '../util/errors.js';
-import { lnGamma, normalIsf, normalSf } from './special.js';
+import { lnGamma, normalIsf, normalSf } from '../util/special.js';
 import { cholesky } from './fit/linalg.js';
 import { zCowan, zSimple } from './significance.js';
 import { sharedPassCount } from './dsys.js';

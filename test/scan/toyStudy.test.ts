@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkLookElsewhere, runToyStudy, zMoments, TOY_DEFAULTS, type ToyLookElsewhere } from '../../scripts/toyStudy.js';
 import { correlatedMaxGlobalPValue } from '../../lib/stats/lookElsewhere.js';
-import { normalSf } from '../../lib/stats/special.js';
+import { normalSf } from '../../lib/util/special.js';
 import { cholesky } from '../../lib/stats/fit/linalg.js';
 import { createRng } from '../../lib/util/rng.js';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../lib/util/rng.js';
-import { normalSf } from '../../lib/stats/special.js';
+import { normalSf } from '../../lib/util/special.js';
 import { fillHistogram } from '../../lib/stats/fit/index.js';
 import { decorrelatedScore, fitDecorrelationMap, shapeRatio, weightedDcor } from '../../lib/search/sculpting.js';
 

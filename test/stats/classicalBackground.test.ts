@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng, type Rng } from '../../lib/util/rng.js';
-import { normalSf } from '../../lib/stats/special.js';
+import { normalSf } from '../../lib/util/special.js';
 import {
   abcdClosure, abcdEstimate, fakeFactorEstimate, fakeFactorFromRate, gpInterpolate, matrixMethod, matrixMethodEventWeight,
   matrixMethodMatrix, matrixMethodSingle, measureFakeFactors,

@@ -4,7 +4,7 @@ import {
   bivariateNormalUpperTail, correlatedMaxGlobalPValue, windowCorrelations, ksUniformTest, pseudoExperimentGlobalPValue,
 } from '../../lib/stats/lookElsewhere.js';
 import { cutAndCount } from '../../lib/stats/cutAndCount.js';
-import { normalSf } from '../../lib/stats/special.js';
+import { normalSf } from '../../lib/util/special.js';
 import { createRng, type Rng } from '../../lib/util/rng.js';
 
 const gaussianWeights = (rng: Rng, out: Float64Array): void => {

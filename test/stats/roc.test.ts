@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { areaUnderRoc, maxSic, rocCurve, sicCurve, SIC_MIN_BACKGROUND_DEFAULT } from '../../lib/stats/roc.js';
-import { normalCdf, normalSf } from '../../lib/stats/special.js';
+import { normalCdf, normalSf } from '../../lib/util/special.js';
 import { createRng } from '../../lib/util/rng.js';
 
 /** Mann–Whitney by brute force: P(s > b) + ½ P(s = b), optionally weighted. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   significances, zCowan, zCowanAbsolute, zCowanOneSided, zSimple, zSimpleOneSided,
 } from '../../lib/stats/significance.js';
-import { poissonUpperTail, normalSf } from '../../lib/stats/special.js';
+import { poissonUpperTail, normalSf } from '../../lib/util/special.js';
 import { createRng } from '../../lib/util/rng.js';
 
 const ref = JSON.parse(readFileSync(new URL('../fixtures/stats-reference.json', import.meta.url), 'utf8')) as {

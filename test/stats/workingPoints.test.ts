@@ -5,7 +5,7 @@ import { foldWorkingPoints, logSpacedEpsilonB, workingPoints } from '../../lib/s
 import { cutAndCount } from '../../lib/stats/cutAndCount.js';
 import { effectiveCount, expectedBackground } from '../../lib/stats/expectedBackground.js';
 import { zCowan, zSimple } from '../../lib/stats/significance.js';
-import { normalSf } from '../../lib/stats/special.js';
+import { normalSf } from '../../lib/util/special.js';
 import { createRng } from '../../lib/util/rng.js';
 
 const ref = JSON.parse(readFileSync(new URL('../fixtures/stats-reference.json', import.meta.url), 'utf8')) as {

@@ -6,7 +6,7 @@
  * slope changes there, and a flow fitted in z would have to follow the resulting sawtooth).
  */
 import { InputError } from '../../util/errors.js';
-import { normalCdf, normalQuantile } from '../../stats/special.js';
+import { normalCdf, normalQuantile } from '../../util/special.js';
 
 /** Knots of one feature's quantile map: x (original units), z (standard normal), dz/dx at each knot. */
 export interface QuantileMap {

@@ -13,7 +13,7 @@
  */
 import { ConfigError, ShapeError } from '../../util/errors.js';
 import { createRng, type Rng } from '../../util/rng.js';
-import { normalIsf, poissonUpperTail } from '../special.js';
+import { normalIsf, poissonUpperTail } from '../../util/special.js';
 
 export const BUMP_HUNTER_DEFAULTS = Object.freeze({
   /** Smallest and largest window widths, in bins. */

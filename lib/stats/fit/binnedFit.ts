@@ -18,7 +18,7 @@
  * worse than the simpler one. No parameter limits are supported.
  */
 import { ConfigError, ShapeError } from '../../util/errors.js';
-import { chi2Sf } from '../special.js';
+import { chi2Sf } from '../../util/special.js';
 import type { Histogram } from './histogram.js';
 import { binCentres, isUnweighted } from './histogram.js';
 import { levenbergMarquardt, levenbergMarquardtPoisson } from './levenbergMarquardt.js';

@@ -11,7 +11,7 @@
  */
 import { ConfigError, ShapeError } from '../../util/errors.js';
 import type { Rng } from '../../util/rng.js';
-import { normalIsf, normalSf } from '../special.js';
+import { normalIsf, normalSf } from '../../util/special.js';
 import type { BinnedFitOptions, FitMethod, FitResult } from './binnedFit.js';
 import { fitHistogram } from './binnedFit.js';
 import type { Histogram } from './histogram.js';

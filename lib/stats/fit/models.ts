@@ -10,7 +10,7 @@ import { ConfigError, ShapeError } from '../../util/errors.js';
 import type { Histogram } from './histogram.js';
 import { binCentres, binWidths } from './histogram.js';
 import { cholesky, invertSymmetric } from './linalg.js';
-import { normalCdf } from '../special.js';
+import { normalCdf } from '../../util/special.js';
 
 /** ∫_a^b of a unit Gaussian density N(m; mean, width), via Φ differences on the shorter tail side. */
 function gaussianMass(a: number, b: number, mean: number, width: number): number {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../lib/util/rng.js';
 import { fitQuantileMap, toNormal, fromNormal } from '../../../lib/ml/flows/quantileMap.js';
 import { fitPreprocessing, preprocess, inversePreprocess } from '../../../lib/ml/flows/preprocess.js';
-import { normalCdf } from '../../../lib/stats/special.js';
+import { normalCdf } from '../../../lib/util/special.js';
 import { fitConditionalFlow } from '../../../lib/ml/flows/index.js';
 import { exportFlowToOnnx } from '../../../lib/ml/onnx/flow.js';
 import { sidebandLike2d } from '../../helpers/flowToys.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   chi2Sf, erf, erfc, gammaP, gammaQ, lnGamma, normalCdf, normalIsf, normalQuantile, normalSf,
   poissonLowerTail, poissonUpperTail, oneSidedSignificance, pValueFromSignificance,
-} from '../../lib/stats/special.js';
+} from '../../lib/util/special.js';
 
 // Reference values: closed forms, or scipy.special / scipy.stats (double precision) as stated.
 describe('special functions', () => {
