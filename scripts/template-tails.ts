@@ -32,6 +32,8 @@ const names = typeof plan.config.features === 'string' ? FEATURE_SETS[plan.confi
 const cache = new ResultCache(values.cache ?? join(outDir, 'cache'));
 const qs = [0.001, 0.01, 0.05, 0.95, 0.99, 0.999];
 const sums: number[][] = names.map(() => qs.map(() => 0));
+// Cells where no template event lies beyond the cut (ratio infinite) are printed as such and left out of the mean.
+const counts: number[][] = names.map(() => qs.map(() => 0));
 let windows = 0;
 console.log(`data/template beyond the SR events' quantiles q = ${qs.join(', ')} (${sample} sample)`);
 for (const w of plan.windows as Window[]) {
@@ -47,8 +49,10 @@ for (const w of plan.windows as Window[]) {
       const cut = data[Math.floor(q * data.length)];
       let beyond = 0;
       for (let r = 0; r < nt; r++) if (q < 0.5 ? t[r * d + j] < cut : t[r * d + j] > cut) beyond++;
+      if (beyond === 0) return 'inf';
       const ratio = (q < 0.5 ? q : 1 - q) / (beyond / nt);
       sums[j][k] += ratio;
+      counts[j][k]++;
       return ratio.toFixed(2);
     }).join('/')}`;
   });
@@ -56,4 +60,4 @@ for (const w of plan.windows as Window[]) {
   console.log(`window ${w.id} (${w.srLow}–${w.srHigh}): ${line.join('  ')}`);
 }
 console.log(`mean over ${windows} windows:`);
-names.forEach((name: string, j: number) => console.log(`  ${name.padEnd(8)} ${sums[j].map((s) => (s / windows).toFixed(3)).join('  ')}`));
+names.forEach((name: string, j: number) => console.log(`  ${name.padEnd(8)} ${sums[j].map((s, k) => (counts[j][k] ? (s / counts[j][k]).toFixed(3) : 'inf') + (counts[j][k] < windows ? ` (${counts[j][k]} windows)` : '')).join('  ')}`));

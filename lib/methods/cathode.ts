@@ -5,7 +5,7 @@ import { loadFlowEnsemble, resolveFlowOptions, FLOW_DOC_VERSION, type Conditiona
 import { loadGan, GAN_OPTIONS } from '../ml/gan/index.js';
 import { resolveOptions } from '../util/options.js';
 import type { Matrix } from '../ml/matrix.js';
-import { InputError } from '../util/errors.js';
+import { ConfigError, InputError } from '../util/errors.js';
 import { featureMatrix, maskedColumn } from './features.js';
 import type { BackgroundTemplate } from './types.js';
 import type { MethodDescriptor, StageSpec, StoredResult } from './method.js';
@@ -91,7 +91,10 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
     const value: SidebandGeneratorResult = { nSamples: r.rows, cols: r.cols, features: settings.features, flow: r.flow, ...(r.check ? { check: r.check } : {}) };
     return { store: { value, arrays: { samples: r.samples } } };
   },
-  checkSettings: ({ cathode }) => {
+  checkSettings: ({ cathode, shortSidebandWidth, dataDrivenDeltaSys }) => {
+    // The closure samples the density over the short sidebands: it must have been trained there.
+    if (dataDrivenDeltaSys && cathode.sidebandWidthTeV !== undefined && cathode.sidebandWidthTeV < shortSidebandWidth)
+      throw new ConfigError(`cathode.sidebandWidthTeV (${cathode.sidebandWidthTeV}) is narrower than the short sidebands (${shortSidebandWidth} TeV) that the sideband closure (deltaSys.dataDriven) samples the density over; widen it or turn the closure off`);
     // The seed comes from the task; the rest must be valid options of the chosen generator.
     if (cathode.generator === 'gan') resolveOptions('cathode.gan', GAN_OPTIONS, { seed: 1, ...cathode.gan });
     else resolveFlowOptions({ ...cathode.flow, seed: 1 } as FitFlowOptions);

@@ -546,7 +546,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
       windows: plan.windows.map((w) => ({ id: w.id, srLow: w.srLow, srHigh: w.srHigh, centre: w.centre, units: 'TeV' as const })),
       epsilonB: config.epsilonB, nRuns: config.runs, nFolds: config.folds, features: [...featureNames(config.features)],
       classifier: { ...config.classifier.options, kind: config.classifier.kind, ensemble: config.ensemble },
-      densityEstimator: density ? { ...(config.cathode.generator === 'gan' ? { ...config.cathode.gan, kind: 'gan' } : { ...config.cathode.flow, kind: 'maf' }), flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth } : undefined,
+      densityEstimator: density ? { ...(config.cathode.generator === 'gan' ? { ...config.cathode.gan, kind: 'gan' } : { ...config.cathode.flow, kind: 'maf' }), flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth, ...(config.cathode.sidebandWidthTeV !== undefined ? { sidebandWidthTeV: config.cathode.sidebandWidthTeV } : {}) } : undefined,
       seeds: { root: config.seed },
       ...(data.nSignal !== undefined ? { signalInjection: { nSignal: data.nSignal } } : {}),
       scanConfig: config,

@@ -4,7 +4,8 @@ import { deriveFeatures } from '../../lib/data/features.js';
 import { loadWindows, sidebandMask, countMask, type Window } from '../../lib/windows/index.js';
 import { featureNames } from '../../lib/methods/features.js';
 import { cathodeFlowPayload } from '../../lib/methods/cathodeTask.js';
-import { InputError } from '../../lib/util/errors.js';
+import { SIDEBAND_DENSITY_STAGE } from '../../lib/methods/cathode.js';
+import { ConfigError, InputError } from '../../lib/util/errors.js';
 
 describe('CATHODE flow payload: which sideband events train the density', async () => {
   const events = deriveFeatures(generateLhcoLike({ background: 30_000, signal: 0, seed: 5 }));
@@ -42,5 +43,16 @@ describe('CATHODE flow payload: which sideband events train the density', async 
       .toThrow(InputError);
     expect(() => cathodeFlowPayload(few, window, features, { ...common, sidebandWidthTeV: 0.05 }))
       .toThrow(/window 5: only \d+ events in the sideband \(0\.05 TeV either side of the SR\)/);
+  });
+
+  it('refuses a training band narrower than the short sidebands the closure samples, and only when the closure runs', () => {
+    const settings = (width: number, closure: boolean) => ({
+      features, shortSidebandWidth: 0.2, dataDrivenDeltaSys: closure,
+      cathode: { ...common, flow: { preset: 'default' }, sidebandWidthTeV: width },
+    });
+    expect(() => SIDEBAND_DENSITY_STAGE.checkSettings!(settings(0.1, true))).toThrow(ConfigError);
+    expect(() => SIDEBAND_DENSITY_STAGE.checkSettings!(settings(0.1, true))).toThrow(/sidebandWidthTeV \(0\.1\) is narrower than the short sidebands \(0\.2 TeV\)/);
+    expect(() => SIDEBAND_DENSITY_STAGE.checkSettings!(settings(0.1, false))).not.toThrow();
+    expect(() => SIDEBAND_DENSITY_STAGE.checkSettings!(settings(0.2, true))).not.toThrow();
   });
 });

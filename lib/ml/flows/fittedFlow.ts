@@ -323,6 +323,7 @@ export function loadFlow(doc: unknown): FittedFlow {
   if ((options.transform === 'rq-spline') !== (spline !== undefined) ||
     (spline && (spline.bins !== options.splineBins || spline.bound !== options.splineBound)))
     throw new InputError(`loadFlow: options.transform "${options.transform}" (bins ${options.splineBins}, bound ${options.splineBound}) does not match shape.spline ${JSON.stringify(spline ?? null)}`);
+  checkQuantileMaps(d.preprocessing as FlowPreprocessing, options.featureTransform, shape.dims);
   const layout = new MafLayout(shape);
   const members = (d.members ?? []).map((mb, i) => ({
     epoch: mb.epoch,
@@ -331,4 +332,21 @@ export function loadFlow(doc: unknown): FittedFlow {
     bnStats: base64ToF32(mb.bnStats, layout.K * 2 * layout.D, `members[${i}].bnStats`),
   }));
   return new FittedFlow({ options, shape, preprocessing: d.preprocessing as FlowPreprocessing, members, history: d.history as FlowHistory });
+}
+
+/** A document's quantile maps must match its `featureTransform`: one per feature, ≥ 2 knots, increasing, finite slopes > 0. */
+function checkQuantileMaps(p: FlowPreprocessing, transform: FlowTrainingOptions['featureTransform'], dims: number): void {
+  const maps = p.gaussianize;
+  if ((transform === 'gaussianize') !== (maps !== undefined))
+    throw new InputError(`loadFlow: options.featureTransform "${transform}" does not match preprocessing.gaussianize (${maps ? 'present' : 'absent'})`);
+  if (!maps) return;
+  if (maps.length !== dims) throw new InputError(`loadFlow: preprocessing.gaussianize has ${maps.length} maps, the flow has ${dims} features`);
+  maps.forEach((q, j) => {
+    const n = q?.x?.length ?? 0;
+    const ok = n >= 2 && q.z.length === n && q.slope.length === n &&
+      q.x.every((v, k) => Number.isFinite(v) && (k === 0 || v > q.x[k - 1])) &&
+      q.z.every((v, k) => Number.isFinite(v) && (k === 0 || v > q.z[k - 1])) &&
+      q.slope.every((v) => Number.isFinite(v) && v > 0);
+    if (!ok) throw new InputError(`loadFlow: preprocessing.gaussianize[${j}] is not a valid quantile map (needs ≥ 2 knots, x and z increasing, slopes finite and > 0)`);
+  });
 }

@@ -65,7 +65,7 @@ export interface FlowTrainingOptions {
   splineBound: number;
   /**
    * How each feature enters the flow: 'logit' (min–max scaling, logit, standardisation: CATHODE) or
-   * 'gaussianize' (a piecewise-linear map from the training quantiles to those of N(0, 1)).
+   * 'gaussianize' (a smooth monotone map from the training quantiles to those of N(0, 1); quantileMap.ts).
    */
   featureTransform: 'logit' | 'gaussianize';
 }

@@ -183,8 +183,8 @@ export function inversePreprocess(p: FlowPreprocessing, y: ArrayLike<number>, n:
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
       if (g) {
-        // Beyond the outer knots the end segments extend linearly: such an event leaves the training
-        // range, and the sampler's range check redraws it.
+        // Beyond the outer knots the end segments extend linearly; where that leaves the training range
+        // the sampler's range check redraws the event.
         out[i * d + j] = fromNormal(g[j], y[i * d + j]);
         continue;
       }

@@ -28,14 +28,17 @@ export function fitQuantileMap(sorted: Float64Array, feature: number | string, s
   if (n < 2) throw new InputError(`quantile map: feature ${feature} has fewer than 2 events inside its training range`);
   const zEdge = -normalQuantile(1 / (n + 1));
   const x: number[] = [], z: number[] = [];
+  let runStart = 0; // z of the first grid point of the current knot's run of equal x
   for (let k = 0; k <= segments; k++) {
     const zk = -zEdge + (2 * zEdge * k) / segments;
     // Order statistic i (0-based) sits at plotting position (i + 1)/(n + 1).
     const pos = Math.min(n - 1, Math.max(0, normalCdf(zk) * (n + 1) - 1));
     const i = Math.floor(pos), f = pos - i;
     const xk = i + 1 < n ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[n - 1];
-    // Ties (a value taken by many events) collapse into one knot: the map stays strictly increasing.
-    if (x.length === 0 || xk > x[x.length - 1]) { x.push(xk); z.push(zk); }
+    if (x.length === 0 || xk > x[x.length - 1]) { x.push(xk); z.push(zk); runStart = zk; }
+    // Ties (a value taken by many events) collapse into one knot, placed at the middle of the z span its
+    // grid points cover: the map stays strictly increasing and the tied events sit at their median z.
+    else z[z.length - 1] = 0.5 * (runStart + zk);
   }
   if (x.length < 2) throw new InputError(`quantile map: feature ${feature} takes a single value inside its training range; the map needs two`);
   return { x, z, slope: pchipSlopes(x, z) };

@@ -3,7 +3,7 @@ import { createRng } from '../../../lib/util/rng.js';
 import { fitQuantileMap, toNormal, fromNormal } from '../../../lib/ml/flows/quantileMap.js';
 import { fitPreprocessing, preprocess, inversePreprocess } from '../../../lib/ml/flows/preprocess.js';
 import { normalCdf } from '../../../lib/util/special.js';
-import { fitConditionalFlow } from '../../../lib/ml/flows/index.js';
+import { fitConditionalFlow, loadFlow } from '../../../lib/ml/flows/index.js';
 import { exportFlowToOnnx } from '../../../lib/ml/onnx/flow.js';
 import { sidebandLike2d } from '../../helpers/flowToys.js';
 
@@ -50,6 +50,20 @@ describe('quantile map to N(0, 1)', () => {
     }
   });
 
+  it('a value taken by 40 % of the events in the middle: one knot at its median z, and the map stays increasing and invertible around it', () => {
+    const r = createRng(7);
+    const v = Float64Array.from({ length: 20_000 }, (_, i) => (i % 10 < 3 ? r.uniform() : i % 10 < 7 ? 1.5 : 2 + r.uniform())).sort();
+    const t = fitQuantileMap(v, 'tied');
+    // The tie spans F = 0.3 … 0.7, z = ±0.52: its knot sits at the middle, within one grid step (0.18).
+    expect(Math.abs(toNormal(t, 1.5).z)).toBeLessThan(0.15);
+    for (let k = 0; k <= 3000; k++) {
+      const x = -0.2 + (3.4 * k) / 3000;
+      const { z, dzdx } = toNormal(t, x);
+      expect(dzdx).toBeGreaterThan(0);
+      expect(Math.abs(fromNormal(t, z) - x)).toBeLessThan(1e-9);
+    }
+  });
+
   it('collapses ties and refuses a feature with a single value', () => {
     const tied = Float64Array.from({ length: 1000 }, (_, i) => (i < 900 ? 1 : 1 + i / 1000)).sort();
     const t = fitQuantileMap(tied, 'tied');
@@ -91,6 +105,12 @@ describe('featureTransform "gaussianize" in the flow preprocessing', () => {
     }
   });
 
+  it('drops the events at or beyond the training minimum and maximum, as the logit does', () => {
+    const probe = Float64Array.from([p.min[0], 0.5, 1, 0.5, p.max[0], 0.5, 1, p.min[1], 1, p.max[1], p.min[0] - 1, 0.5]);
+    const out = preprocess(p, { data: probe, rows: 6, cols: 2 }, Float64Array.from([3, 3, 3, 3, 3, 3]));
+    expect(Array.from(out.kept)).toEqual([1]);
+  });
+
   it('refuses an unknown transform by name', () => {
     expect(() => fitPreprocessing({ data: x, rows: n, cols: 2 }, m, 'probit' as never)).toThrow(/unknown feature transform "probit"/);
   });
@@ -112,6 +132,18 @@ describe('a flow trained with featureTransform "gaussianize"', async () => {
         expect(a.x.data[2 * i + j]).toBeLessThan(p.max[j]);
       }
     for (const v of flow.logProb(a.x, masses)) expect(Number.isFinite(v)).toBe(true);
+  });
+
+  it('round-trips through its JSON document, and a document whose maps are missing or out of order is refused', () => {
+    const doc = JSON.parse(JSON.stringify(flow.toJSON()));
+    const masses = Float64Array.from({ length: 50 }, (_, i) => 2.6 + i / 30);
+    expect(Array.from(loadFlow(doc).sample(masses, createRng(2)).data)).toEqual(Array.from(flow.sample(masses, createRng(2)).data));
+    const missing = structuredClone(doc);
+    delete missing.preprocessing.gaussianize;
+    expect(() => loadFlow(missing)).toThrow(/featureTransform "gaussianize" does not match preprocessing.gaussianize \(absent\)/);
+    const shuffled = structuredClone(doc);
+    shuffled.preprocessing.gaussianize[1].x.reverse();
+    expect(() => loadFlow(shuffled)).toThrow(/gaussianize\[1\] is not a valid quantile map/);
   });
 
   it('is refused by the ONNX export, which encodes the logit preprocessing only', () => {
