@@ -61,8 +61,8 @@ export interface CathodeFlowResult {
 
 /**
  * The CATHODE flow task of one window (arXiv:2109.00546): the window's sideband (everything outside
- * the SR, or within `sidebandWidthTeV` of it) as shared training data, the SR data masses for the KDE. The sideband-trained density
- * never sees SR events, so a localised signal cannot leak into the template.
+ * the SR, or within `sidebandWidthTeV` of it) as shared training data, the SR data masses for the KDE.
+ * The sideband-trained density never sees SR events, so a localised signal cannot leak into the template.
  */
 export function cathodeFlowPayload(
   events: EventTable, window: Window, features: readonly string[],

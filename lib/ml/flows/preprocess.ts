@@ -20,7 +20,6 @@ import { fitQuantileMap, toNormal, fromNormal, type QuantileMap } from './quanti
 /** How the features enter the flow: min–max + logit + standardisation (CATHODE), or quantile-mapped to N(0, 1). */
 export type FeatureTransform = 'logit' | 'gaussianize';
 
-
 /** Fitted feature + condition transform; plain numbers so it serialises as JSON. */
 export interface FlowPreprocessing {
   /** Per feature: training minimum and maximum (original units). */
@@ -116,8 +115,6 @@ export function fitPreprocessing(x: Matrix, m: ArrayLike<number>, transform: Fea
   }
   return { min, max, logitMean: new Array(d).fill(0), logitStd: new Array(d).fill(1), ...condition, gaussianize };
 }
-
-
 
 /** Transform events into the flow's space, dropping those outside the training range. */
 export function preprocess(p: FlowPreprocessing, x: Matrix, m: ArrayLike<number>): Preprocessed {
