@@ -19,6 +19,7 @@
 import { generateLhcoLike } from '../lib/data/generate/index.js';
 import type { BackgroundModelName } from '../lib/data/generate/params.js';
 import { deriveFeatures, FEATURE_SETS } from '../lib/data/features.js';
+import { featureMatrix } from '../lib/methods/features.js';
 import { FlowEnsemble, sampleIntoWindow } from '../lib/ml/flows/index.js';
 import { createRng } from '../lib/util/rng.js';
 import { crossFit } from '../lib/ml/crossFit.js';
@@ -54,18 +55,18 @@ for (const bg of bgs) {
     for (let r = 0; r < idx.length; r++) cols.forEach((c, j) => (x[r * d + j] = c[idx[r]]));
     return { x: { data: x, rows: idx.length, cols: d }, m: Float64Array.from(idx, (i) => mjj[i]) };
   };
-  let train = take(sb);
-  if (trainMode === 'full') {
-    const indep = deriveFeatures(generateLhcoLike({ background: nBkg, signal: 0, seed: (bg === 'default' ? seed : seed + 2) + 1000, backgroundModel: bg }));
-    const im = indep.column('mJJ'), ic = FEATURE_SETS.baseline.map((n) => indep.column(n));
-    const x = new Float64Array(im.length * d);
-    for (let r = 0; r < im.length; r++) ic.forEach((c, j) => (x[r * d + j] = c[r]));
-    train = { x: { data: x, rows: im.length, cols: d }, m: Float64Array.from(im) };
-  } else if (trainMode.startsWith('near:')) {
-    const w = Number(trainMode.slice(5));
-    train = take(sb.filter((i) => mjj[i] > lo - w && mjj[i] < hi + w));
-  }
-  const data = take(sr), closureData = take(short);
+  const trainOf = (): { x: Matrix<Float64Array>; m: Float64Array } => {
+    if (trainMode === 'full') {
+      const indep = deriveFeatures(generateLhcoLike({ background: nBkg, signal: 0, seed: (bg === 'default' ? seed : seed + 2) + 1000, backgroundModel: bg }));
+      return { x: featureMatrix(indep, FEATURE_SETS.baseline), m: Float64Array.from(indep.column('mJJ')) };
+    }
+    if (trainMode.startsWith('near:')) {
+      const w = Number(trainMode.slice(5));
+      return take(sb.filter((i) => mjj[i] > lo - w && mjj[i] < hi + w));
+    }
+    return take(sb);
+  };
+  const train = trainOf(), data = take(sr), closureData = take(short);
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   const flow = await FlowEnsemble.fit(train.x, train.m, { preset: 'default', ...flowOpts, size: flows, seed } as Parameters<typeof FlowEnsemble.fit>[2]);

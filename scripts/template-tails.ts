@@ -14,9 +14,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ResultCache } from '../lib/scan/cache.js';
 import { loadScanDataset, sampleIdentity } from '../lib/scan/dataset.js';
-import { deriveFeatures, FEATURE_SETS } from '../lib/data/features.js';
+import { deriveFeatures } from '../lib/data/features.js';
 import { signalRegionMask, type Window } from '../lib/windows/index.js';
-import { featureMatrix } from '../lib/methods/features.js';
+import { featureMatrix, featureNames } from '../lib/methods/features.js';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { sample: { type: 'string', default: 'control' }, cache: { type: 'string' } } });
 const outDir = positionals[0];
@@ -28,7 +28,7 @@ if (!spec) throw new Error(`${outDir}/plan.json: the scan has no ${sample} sampl
 const loaded = await loadScanDataset(spec, sample);
 if (sampleIdentity(loaded) !== plan.datasets[sample]) throw new Error(`${sample}: the reloaded sample is not the one ${outDir}/plan.json hashed`);
 const events = loaded.events.has('mJ1') ? loaded.events : deriveFeatures(loaded.events);
-const names = typeof plan.config.features === 'string' ? FEATURE_SETS[plan.config.features as keyof typeof FEATURE_SETS] : plan.config.features;
+const names = featureNames(plan.config.features);
 const cache = new ResultCache(values.cache ?? join(outDir, 'cache'));
 const qs = [0.001, 0.01, 0.05, 0.95, 0.99, 0.999];
 const sums: number[][] = names.map(() => qs.map(() => 0));
