@@ -22,10 +22,15 @@ export interface CoverageGap {
   readonly methods: readonly MethodName[];
 }
 
-/** Every (sample, window, region) a configured method reads that its sample does not cover. */
-export function coverageGaps(config: ScanConfig, windows: readonly Window[], shortSidebandWidth: number, datasets: Readonly<Record<string, ScanDataset>>): CoverageGap[] {
+/**
+ * Every (sample, window, region) a configured method reads that its sample does not cover.
+ * @param sorted each sample's sorted m_JJ (TeV), filled as samples are read: pass a map to reuse them.
+ */
+export function coverageGaps(
+  config: ScanConfig, windows: readonly Window[], shortSidebandWidth: number, datasets: Readonly<Record<string, ScanDataset>>,
+  sorted = new Map<string, Float64Array>(),
+): CoverageGap[] {
   const settings = methodSettings(config, shortSidebandWidth);
-  const sorted = new Map<string, Float64Array>();
   const massesOf = (role: string) => {
     if (!sorted.has(role)) sorted.set(role, sortedMassesTeV(datasets[role].events));
     return sorted.get(role)!;
@@ -59,13 +64,15 @@ export function coverageGaps(config: ScanConfig, windows: readonly Window[], sho
  * @throws InputError listing each gap by sample, window and region, with the windows that can run.
  */
 export function checkWindowCoverage(config: ScanConfig, windows: readonly Window[], shortSidebandWidth: number, datasets: Readonly<Record<string, ScanDataset>>): void {
-  const gaps = coverageGaps(config, windows, shortSidebandWidth, datasets);
+  const sorted = new Map<string, Float64Array>();
+  const gaps = coverageGaps(config, windows, shortSidebandWidth, datasets, sorted);
   if (gaps.length === 0) return;
   const bySample = new Map<string, CoverageGap[]>();
   for (const g of gaps) bySample.set(g.sample, [...(bySample.get(g.sample) ?? []), g]);
   const clauses = [...bySample].map(([sample, list]) => {
     const ds = datasets[sample];
-    const m = sortedMassesTeV(ds.events);
+    // Every sample with a gap was sorted while its gaps were found.
+    const m = sorted.get(sample)!;
     const span = m.length ? `m_JJ ${formatMass(m[0])}–${formatMass(m[m.length - 1])} TeV` : 'no m_JJ values';
     const where = ds.path.startsWith('generated:') ? `the generated ${sample} sample (${span})` : `${sample} (${ds.path}; ${span})`;
     const ids = [...new Set(list.map((g) => g.windowId))];
