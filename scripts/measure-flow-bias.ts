@@ -28,6 +28,7 @@ import { cutAndCount } from '../lib/stats/cutAndCount.js';
 import { rocAucTwoSample } from '../lib/ml/auc.js';
 import { aucStandardError } from '../lib/stats/roc.js';
 import type { Matrix } from '../lib/ml/matrix.js';
+import { createClassifier } from '../lib/ml/classifier.js';
 
 const seed = Number(process.env.SEED ?? 1), nBkg = Number(process.env.NBKG ?? 1_000_000);
 const flowOpts = JSON.parse(process.env.FLOW ?? '{}') as Record<string, unknown>;
@@ -79,6 +80,35 @@ for (const bg of bgs) {
   const fit = await crossFit(classifier, data.x, tpl.x, { k: 5, seed, classWeight: 'balanced', members });
   const rows = cutAndCount({ templateScores: fit.templateScores, dataScores: fit.dataScores, folds: { data: fit.dataFold, template: fit.templateFold } }, { epsilonB: [1e-2, 1e-3], deltaSys: 0 });
   const bias = rows.map((r) => `${(r.nObs / r.nExp - 1).toFixed(3)}±${(Math.sqrt(r.nObs) / r.nExp).toFixed(3)}`);
+  // REWEIGHT=W: also the bias after reweighting the template by a classifier of flow samples vs data
+  // trained on the sideband within W TeV of the SR (same flow: a paired comparison).
+  const reweighted: Record<string, unknown>[] = [];
+  for (const variant of process.env.REWEIGHT ? process.env.REWEIGHT.split(',') : []) {
+    const [wText, osText] = variant.split(':');
+    const w = Number(wText);
+    const rwData = take(sb.filter((i) => mjj[i] > lo - w && mjj[i] < hi + w));
+    const rwOs = Number(osText ?? 1);
+    const rwM = new Float64Array(rwData.m.length * rwOs);
+    for (let r = 0; r < rwOs; r++) rwM.set(rwData.m, r * rwData.m.length);
+    const rwTpl = flow.sample(rwM, createRng(seed).fork('reweight'));
+    const nD = rwData.x.rows, nT = rwTpl.rows;
+    const X = new Float64Array((nD + nT) * d);
+    X.set(rwData.x.data, 0); X.set(rwTpl.data, nD * d);
+    const y = new Uint8Array(nD + nT); y.fill(1, 0, nD);
+    const rwOpts = JSON.parse(process.env.RWCLF ?? JSON.stringify(classifier.options)) as Record<string, unknown>;
+    const model = await createClassifier('hgb', rwOpts).fit({ data: X, rows: nD + nT, cols: d }, y, { classWeight: 'balanced', seed: seed + 7 });
+    const p = model.predictProba(tpl.x);
+    const clip = Number(process.env.RWCLIP ?? 10);
+    const wt = Float64Array.from(p, (v) => Math.min(clip, Math.max(1 / clip, v / (1 - v))));
+    const mean = wt.reduce((a, b) => a + b, 0) / wt.length;
+    for (let i = 0; i < wt.length; i++) wt[i] /= mean;
+    const s = [...wt].sort((a, b) => a - b);
+    const wStats = `min ${s[0].toFixed(2)} p1 ${s[Math.floor(0.01 * s.length)].toFixed(2)} p99 ${s[Math.floor(0.99 * s.length)].toFixed(2)} max ${s[s.length - 1].toFixed(2)} neff/n ${((wt.reduce((a, b) => a + b, 0) ** 2 / wt.reduce((a, b) => a + b * b, 0)) / wt.length).toFixed(3)}`;
+    const fitW = await crossFit(classifier, data.x, tpl.x, { k: 5, seed, classWeight: 'balanced', members, templateWeight: wt });
+    const rowsW = cutAndCount({ templateScores: fitW.templateScores, templateWeights: wt, dataScores: fitW.dataScores, folds: { data: fitW.dataFold, template: fitW.templateFold } }, { epsilonB: [1e-2, 1e-3], deltaSys: 0 });
+    const biasRw = rowsW.map((r) => `${(r.nObs / r.nExp - 1).toFixed(3)}±${(Math.sqrt(r.nObs) / r.nExp).toFixed(3)}`);
+    reweighted.push({ variant, rw1e2: biasRw[0], rw1e3: biasRw[1], wStats });
+  }
   const cm = closureData.m;
   const cs = flow.sample(cm, createRng(seed).fork('closure'));
   const cf = await crossFit(classifier, closureData.x, cs, { k: 5, seed: seed + 100, classWeight: 'balanced', members });
@@ -86,7 +116,7 @@ for (const bg of bgs) {
   const aucErr = aucStandardError(auc, closureData.x.rows, cs.rows);
   console.log(JSON.stringify({
     bg, seed, flow: flowOpts, os, members, flows, train: trainMode, trainEvents: train.x.rows, sr: sr.length,
-    bias1e2: bias[0], bias1e3: bias[1], closureAuc: `${auc.toFixed(4)}±${aucErr.toFixed(4)}`,
+    bias1e2: bias[0], bias1e3: bias[1], reweighted, closureAuc: `${auc.toFixed(4)}±${aucErr.toFixed(4)}`,
     flowCpu: Number(flowCpu.toFixed(1)), flowWall: Number(flowWall.toFixed(1)), kept, valLL: hist, redrawn: tpl.check?.redrawn,
   }));
 }

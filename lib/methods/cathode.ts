@@ -10,6 +10,7 @@ import { featureMatrix, maskedColumn } from './features.js';
 import type { BackgroundTemplate } from './types.js';
 import type { MethodDescriptor, StageSpec, StoredResult } from './method.js';
 import { flowEpochProgress, plannedGeneratorEpochs } from './flowProgress.js';
+import { resolveReweighting, sidebandReweighting } from './sidebandReweighting.js';
 import { CATHODE_FLOW_TASK, cathodeFlowPayload, trainAndSampleFlow, assertFiniteTemplate, type CathodeFlowResult, type GeneratorDocument } from './cathodeTask.js';
 
 export type { GeneratorDocument };
@@ -70,9 +71,10 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
   runsOn: () => true,
   // The flow document version is in the key: a flow of older code (other batch-norm statistics) is not reused;
   // so are the resolved flow options: a changed preset (e.g. the `default` one) does not reuse flows trained with the old.
-  keyInputs: (settings) => ({
-    cathode: settings.cathode, flowDocument: FLOW_DOC_VERSION,
-    ...(settings.cathode.generator === 'gan' ? {} : { flowOptions: resolveFlowOptions({ ...settings.cathode.flow, seed: 1 } as FitFlowOptions) }),
+  // The template's reweighting is the classify stage's: it does not retrain the density.
+  keyInputs: ({ cathode: { reweighting: _reweighting, ...cathode } }) => ({
+    cathode, flowDocument: FLOW_DOC_VERSION,
+    ...(cathode.generator === 'gan' ? {} : { flowOptions: resolveFlowOptions({ ...cathode.flow, seed: 1 } as FitFlowOptions) }),
   }),
   run: async ({ events, window, settings, seed, sampleRole, pool, reporter }) => {
     // Unless set, the GAN trains on as many sideband events as the flow would.
@@ -118,12 +120,25 @@ export const CATHODE: MethodDescriptor = {
       kind: 'classify', role: 'scores', usesClassifier: true, dependsOn: ['flow'],
       seedLabel: (method) => `classify:${method}`,
       runsOn: () => true,
-      keyInputs: () => ({}),
+      // Absent reweighting leaves the key as it was before the option existed (cached scores stay valid).
+      keyInputs: (settings) => (settings.cathode.reweighting ? { reweighting: resolveReweighting(settings.cathode.reweighting) } : {}),
+      checkSettings: (settings) => {
+        if (settings.cathode.reweighting) resolveReweighting(settings.cathode.reweighting);
+      },
       templateSize: ({ events, window, settings }) => Math.round(settings.cathode.oversampling * countMask(signalRegionMask(events, window))),
-      run: async ({ events, window, settings, sampleRole, dependency }) => {
-        const x = storedTemplate(dependency<SidebandGeneratorResult>('flow'));
-        assertFiniteTemplate(x.data, x.rows, x.cols, `window ${window.id}, method cathode, ${sampleRole} sample: the template`);
-        const template: BackgroundTemplate = { method: 'cathode', window, x, classWeight: 'balanced', meta: { nTemplate: x.rows, oversampling: settings.cathode.oversampling } };
+      run: async ({ events, window, settings, seed, sampleRole, dependency }) => {
+        const flow = dependency<SidebandGeneratorResult>('flow');
+        const x = storedTemplate(flow);
+        const what = `window ${window.id}, method cathode, ${sampleRole} sample`;
+        assertFiniteTemplate(x.data, x.rows, x.cols, `${what}: the template`);
+        const meta: Record<string, unknown> = { nTemplate: x.rows, oversampling: settings.cathode.oversampling };
+        let weights: Float64Array | undefined;
+        if (settings.cathode.reweighting) {
+          const r = await sidebandReweighting(loadSidebandGenerator(flow.value.flow), events, window, settings.features, x, resolveReweighting(settings.cathode.reweighting), { seed, what });
+          weights = r.weights;
+          meta.reweighting = r.summary;
+        }
+        const template: BackgroundTemplate = { method: 'cathode', window, x, ...(weights ? { weights } : {}), classWeight: 'balanced', meta };
         return { crossFit: { data: featureMatrix(events, settings.features, signalRegionMask(events, window)), template } };
       },
     },

@@ -19,6 +19,11 @@ export interface CathodeSettings {
    * the SR. Absent: every event outside the SR (the CATHODE reference).
    */
   sidebandWidthTeV?: number;
+  /**
+   * Reweight the SR template by a classifier of sideband data vs the generator's samples near the SR
+   * (lib/methods/sidebandReweighting.ts); fields over their defaults. Absent: the template is used as drawn.
+   */
+  reweighting?: { sidebandWidthTeV?: number; oversampling?: number; maxWeight?: number; classifier?: Record<string, unknown> };
   generator?: 'flow' | 'gan';
   gan?: Record<string, unknown>;
 }

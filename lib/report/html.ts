@@ -213,19 +213,24 @@ function templateCorrelationTable(results: ResultsDocument): string {
 /**
  * Quality of the CATHODE templates per window (run 0, data sample): the sideband-closure AUC (flow
  * samples vs short-sideband data; 0.5 for a perfect template) with its statistical error, the best
- * validation log-likelihood, and the template events redrawn (non-finite or outside the training range) or dropped.
+ * validation log-likelihood, the template events redrawn (non-finite or outside the training range) or dropped,
+ * and, when the template is reweighted in the sidebands, the spread of its weights.
  */
 function templateQualityTable(results: ResultsDocument): string {
   const q = (results.templateQuality ?? []).filter((r) => r.run === 0 && r.sample === 'data');
   if (!q.length) return '';
   const centre = new Map(results.config.windows.map((w) => [w.id, w.centre]));
+  const reweighted = q.some((r) => r.reweighting?.length);
   const rows = [...q].sort((a, b) => a.windowId - b.windowId).map((r) => {
     const auc = r.closureAuc !== undefined ? `${r.closureAuc.toFixed(3)} ± ${(r.closureAucStdErr ?? NaN).toFixed(3)}` : '—';
     const ll = r.validationLogLikelihood?.length ? Math.max(...r.validationLogLikelihood.flat()).toFixed(3) : '—';
     const redraw = r.redrawn !== undefined ? `${r.redrawn} / ${r.dropped ?? 0} of ${(r.requested ?? 0).toLocaleString('en-US')}` : '—';
-    return `<tr><td>${centre.has(r.windowId) ? formatMass(centre.get(r.windowId)!) : r.windowId} TeV</td><td>${auc}</td><td>${ll}</td><td>${redraw}</td></tr>`;
+    const rw = r.reweighting?.find((x) => x.run === 0);
+    const weights = rw ? `${rw.weightQuantiles[1].toFixed(2)}–${rw.weightQuantiles[3].toFixed(2)} (${rw.weightQuantiles[0].toFixed(2)}–${rw.weightQuantiles[4].toFixed(2)}); ${rw.clipped} clipped` : '';
+    return `<tr><td>${centre.has(r.windowId) ? formatMass(centre.get(r.windowId)!) : r.windowId} TeV</td><td>${auc}</td><td>${ll}</td><td>${redraw}</td>${reweighted ? `<td>${weights || '—'}</td>` : ''}</tr>`;
   });
-  return `<h3>Quality of the CATHODE template</h3><p>Sideband closure: AUC of a classifier separating flow samples from the short-sideband data (out of fold; 0.5 for a perfect template; error Hanley–McNeil). Best validation log-likelihood of the flows (per event, preprocessed space). Template events redrawn because they were non-finite or outside the training range / dropped after every redraw failed.</p><table class="cmp"><thead><tr><th>window</th><th>closure AUC</th><th>validation log-likelihood</th><th>redrawn / dropped</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const rwText = reweighted ? ' Sideband reweighting of the template (run 0): weights between the 1 % and 99 % quantiles (min–max), mean 1, and the events clipped at the configured bound.' : '';
+  return `<h3>Quality of the CATHODE template</h3><p>Sideband closure: AUC of a classifier separating flow samples from the short-sideband data (out of fold; 0.5 for a perfect template; error Hanley–McNeil). Best validation log-likelihood of the flows (per event, preprocessed space). Template events redrawn because they were non-finite or outside the training range / dropped after every redraw failed.${rwText}</p><table class="cmp"><thead><tr><th>window</th><th>closure AUC</th><th>validation log-likelihood</th><th>redrawn / dropped</th>${reweighted ? '<th>template weights</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** Options of {@link renderHtml}. */

@@ -1,6 +1,7 @@
 import type { EventTable } from '../data/eventTable.js';
 import { signalRegionMask, shortSidebandMask, type Window } from '../windows/index.js';
 import { maskIndices, featureNames } from '../methods/features.js';
+import { resolveReweighting, type ReweightingSummary } from '../methods/sidebandReweighting.js';
 import type { MethodName } from '../methods/types.js';
 import type { PlanInput, StageSpec, StoredResult } from '../methods/method.js';
 import { methodDescriptor, methodStage } from '../methods/registry.js';
@@ -457,6 +458,11 @@ function templateQuality(ctx: AssembleContext, cells: ScoredCell[]): TemplateQua
       const auc = areaUnderRoc(closure.dataScores, closure.templateScores);
       Object.assign(q, { closureAuc: auc, closureAucStdErr: aucStandardError(auc, closure.dataScores.length, closure.templateScores.length), closureNData: closure.dataScores.length, closureNTemplate: closure.templateScores.length });
     }
+    // The scores tasks that read this generator's samples, one per run, each with the weights it gave them.
+    const reweighting = cells
+      .filter((c) => c.stage.role === 'scores' && c.task.dependsOn.includes(task.key) && c.value.meta.reweighting)
+      .map((c) => ({ run: c.task.run, ...(c.value.meta.reweighting as ReweightingSummary) }));
+    if (reweighting.length > 0) q.reweighting = reweighting;
     out.push(q);
   }
   return out;
@@ -488,7 +494,10 @@ function featureHistograms(ctx: AssembleContext, cells: ScoredCell[]): FeatureHi
 /** The template's feature rows of a cell, as its method builds them (undefined when its inputs are gone). */
 function templateFeatures(ctx: AssembleContext, c: ScoredCell): { data: Float64Array; rows: number; cols: number; weights?: Float64Array } | undefined {
   const t = methodDescriptor(c.task.method).templateEvents(cellInput(ctx, c.task));
-  return t ? { data: t.x.data, rows: t.x.rows, cols: t.x.cols, weights: t.weights } : undefined;
+  if (!t) return undefined;
+  // A template weighted in its scores task (CATHODE's sideband reweighting) is drawn with those weights.
+  const weights = t.weights ?? (c.templateWeights?.length === t.x.rows ? c.templateWeights : undefined);
+  return { data: t.x.data, rows: t.x.rows, cols: t.x.cols, weights };
 }
 
 /**
@@ -546,7 +555,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
       windows: plan.windows.map((w) => ({ id: w.id, srLow: w.srLow, srHigh: w.srHigh, centre: w.centre, units: 'TeV' as const })),
       epsilonB: config.epsilonB, nRuns: config.runs, nFolds: config.folds, features: [...featureNames(config.features)],
       classifier: { ...config.classifier.options, kind: config.classifier.kind, ensemble: config.ensemble },
-      densityEstimator: density ? { ...(config.cathode.generator === 'gan' ? { ...config.cathode.gan, kind: 'gan' } : { ...config.cathode.flow, kind: 'maf' }), flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth, ...(config.cathode.sidebandWidthTeV !== undefined ? { sidebandWidthTeV: config.cathode.sidebandWidthTeV } : {}) } : undefined,
+      densityEstimator: density ? { ...(config.cathode.generator === 'gan' ? { ...config.cathode.gan, kind: 'gan' } : { ...config.cathode.flow, kind: 'maf' }), flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth, ...(config.cathode.sidebandWidthTeV !== undefined ? { sidebandWidthTeV: config.cathode.sidebandWidthTeV } : {}), ...(config.cathode.reweighting ? { reweighting: resolveReweighting(config.cathode.reweighting) } : {}) } : undefined,
       seeds: { root: config.seed },
       ...(data.nSignal !== undefined ? { signalInjection: { nSignal: data.nSignal } } : {}),
       scanConfig: config,

@@ -14,6 +14,7 @@ import { oneSidedSignificance } from '../util/special.js';
 import { fillUniformHistogram } from '../stats/fit/histogram.js';
 
 import type { MethodName } from '../methods/types.js';
+import type { ReweightingSummary } from '../methods/sidebandReweighting.js';
 /** The registered methods (names in display order, labels): lib/methods/registry.ts. */
 export { METHOD_NAMES, METHOD_LABELS } from '../methods/registry.js';
 export type { MethodName };
@@ -361,6 +362,8 @@ export interface TemplateQuality {
   closureAucStdErr?: number;
   closureNData?: number;
   closureNTemplate?: number;
+  /** Per run, the template's sideband reweighting (`cathode.reweighting`; lib/methods/sidebandReweighting.ts). */
+  reweighting?: (ReweightingSummary & { run: number })[];
 }
 
 /** A classifier-input feature in the SR: data vs the method's background template. */

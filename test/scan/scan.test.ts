@@ -86,6 +86,23 @@ describe('scan end to end (small generated data)', () => {
     expect(q[0].validationLogLikelihood).toHaveLength(1);
     expect(q[0].validationLogLikelihood![0]).toHaveLength(2);
     expect(q[0].closureAuc).toBeUndefined(); // no sideband closure in this configuration
+    expect(q[0].reweighting).toBeUndefined();
+
+    // Reweighted in the sidebands: the flow comes from the cache, the scores are new, the weights are recorded.
+    cfg.cathode.reweighting = { sidebandWidthTeV: 0.6 };
+    const rw = await runScan(cfg, { outDir: out, cacheDir: join(out, 'cache') });
+    expect(() => validateResults(rw.results, 'scan')).not.toThrow();
+    expect(rw.cached).toBe(1);
+    expect(rw.computed).toBe(1);
+    const [w] = rw.results.templateQuality![0].reweighting!;
+    expect(w).toMatchObject({ run: 0, clipped: expect.any(Number) });
+    expect(w.generatorEvents).toBe(2 * w.sidebandEvents);
+    expect(w.weightQuantiles[0]).toBeLessThanOrEqual(w.weightQuantiles[2]);
+    expect(w.weightQuantiles[4]).toBeGreaterThan(w.weightQuantiles[0]);
+    expect(rw.results.config.densityEstimator).toMatchObject({ reweighting: { sidebandWidthTeV: 0.6, oversampling: 2 } });
+    // The template histograms are drawn with the weights: they differ from the unweighted ones.
+    const hist = (res: typeof results) => JSON.stringify(res.featureHistograms!.filter((h) => h.method === 'cathode'));
+    expect(hist(rw.results)).not.toBe(hist(results));
   });
 });
 

@@ -1,0 +1,117 @@
+/**
+ * Sideband reweighting of a generated template: a correction of the density estimator's fit, learned
+ * where there is no SR signal. A classifier separates the sideband data near the SR from the
+ * generator's samples at the same masses; its likelihood ratio p/(1 − p) is the factor by which the
+ * generator under- (> 1) or over- (< 1) populates each point of feature space, and the SR template is
+ * weighted by it (the sideband reweighting of SALAD, arXiv:2001.05001, applied to a flow instead of
+ * simulation). The correction reads only features, not m_JJ: it assumes the flow's mismodelling
+ * near the SR is the same on both sides of it, which is what interpolating into the SR assumes too.
+ *
+ * Why: a sideband-trained flow's tails are too thin beyond its training set's 0.1 % quantiles
+ * (docs/benchmarks.md, where the template bias comes from); the classifier on SR data vs template
+ * finds that excess at tight ε_B, and δsys grows with it.
+ */
+import type { EventTable } from '../data/eventTable.js';
+import { shortSidebandMask, countMask, windowInTeV, type Window } from '../windows/index.js';
+import { createClassifier } from '../ml/classifier.js';
+import '../ml/trees/hgb.js';
+import type { ConditionalDensity } from '../ml/flows/index.js';
+import type { Matrix } from '../ml/matrix.js';
+import { createRng } from '../util/rng.js';
+import { ConfigError, InputError } from '../util/errors.js';
+import { featureMatrix, maskedColumn } from './features.js';
+
+/** How a generated template is reweighted in the sidebands (`cathode.reweighting`). */
+export interface SidebandReweightingSettings {
+  /** Width in TeV of each sideband band the reweighter trains on (below and above the SR). */
+  readonly sidebandWidthTeV: number;
+  /** Generator samples per sideband data event in the reweighter's training set. */
+  readonly oversampling: number;
+  /** Weights are clipped to [1/maxWeight, maxWeight] before normalisation. */
+  readonly maxWeight: number;
+  /** Options of the reweighter's boosted trees, over {@link REWEIGHTER_OPTIONS}. */
+  readonly classifier: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The reweighter: the project's boosted trees, early-stopped on a fifth of its events, with at least 200
+ * events in a leaf. Why: the tight working points select the template's sparsest corners, where a weight
+ * from a few events would move ε_eff from run to run; on the default scan, early stopping on half of the
+ * events with 20-event leaves left a window-to-window spread τ = 0.10 at ε_B = 10⁻³ against 0.05 with
+ * these (docs/benchmarks.md, sideband reweighting).
+ */
+export const REWEIGHTER_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({ maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.2, minSamplesLeaf: 200 });
+
+/** Band 0.5 TeV either side of the SR, two generator samples per band event, weights within [0.1, 10]. */
+export const SIDEBAND_REWEIGHTING_DEFAULTS: SidebandReweightingSettings = Object.freeze({ sidebandWidthTeV: 0.5, oversampling: 2, maxWeight: 10, classifier: REWEIGHTER_OPTIONS });
+
+/** What the reweighting did, for the results. */
+export interface ReweightingSummary {
+  readonly sidebandEvents: number;
+  readonly generatorEvents: number;
+  /** Weight quantiles (after normalisation to mean 1): min, 1 %, 50 %, 99 %, max. */
+  readonly weightQuantiles: readonly [number, number, number, number, number];
+  /** Events whose ratio was clipped at maxWeight or 1/maxWeight. */
+  readonly clipped: number;
+  /** Effective template size (Σw)²/Σw² over its size. */
+  readonly effectiveFraction: number;
+}
+
+/** Complete and check `cathode.reweighting` (a partial object over the defaults). */
+export function resolveReweighting(r: Partial<SidebandReweightingSettings>): SidebandReweightingSettings {
+  const out = { ...SIDEBAND_REWEIGHTING_DEFAULTS, ...r, classifier: { ...REWEIGHTER_OPTIONS, ...r.classifier } };
+  if (!(out.sidebandWidthTeV > 0)) throw new ConfigError(`cathode.reweighting.sidebandWidthTeV must be > 0 (TeV), got ${out.sidebandWidthTeV}`);
+  if (!(Number.isInteger(out.oversampling) && out.oversampling >= 1)) throw new ConfigError(`cathode.reweighting.oversampling must be an integer >= 1, got ${out.oversampling}`);
+  if (!(out.maxWeight > 1)) throw new ConfigError(`cathode.reweighting.maxWeight must be > 1, got ${out.maxWeight}`);
+  return out;
+}
+
+/**
+ * Weights of the SR template `template` (drawn from `density`): the ratio data/generator learned on
+ * the sideband data within `sidebandWidthTeV` of the SR, clipped and normalised to mean 1.
+ * @param what names the template in errors (window, sample).
+ */
+export async function sidebandReweighting(
+  density: ConditionalDensity, events: EventTable, window: Window, features: readonly string[], template: Matrix<Float64Array>,
+  settings: SidebandReweightingSettings, opts: { seed: number; what: string },
+): Promise<{ weights: Float64Array; summary: ReweightingSummary }> {
+  const band = shortSidebandMask(events, windowInTeV(window), settings.sidebandWidthTeV);
+  const nBand = countMask(band);
+  if (nBand < 1000) throw new InputError(`${opts.what}: only ${nBand} sideband events within ${settings.sidebandWidthTeV} TeV of the SR to learn the template's reweighting from; need at least 1000 (widen cathode.reweighting.sidebandWidthTeV)`);
+  const data = featureMatrix(events, features, band);
+  const masses = maskedColumn(events, 'mJJ', band);
+  const m = new Float64Array(nBand * settings.oversampling);
+  for (let r = 0; r < settings.oversampling; r++) m.set(masses, r * nBand);
+  // Drawn as the template is (redrawing events outside the training range), so both share one distribution.
+  const rng = createRng(opts.seed).fork('sideband-reweighting');
+  const generated = density.sampleChecked ? density.sampleChecked(m, rng).x : density.sample(m, rng);
+  const d = data.cols, rows = nBand + generated.rows;
+  const x = new Float64Array(rows * d);
+  x.set(data.data, 0);
+  x.set(generated.data, nBand * d);
+  const y = new Uint8Array(rows).fill(1, 0, nBand);
+  const model = await createClassifier('hgb', { ...settings.classifier }).fit({ data: x, rows, cols: d }, y, { classWeight: 'balanced', seed: opts.seed });
+  const p = model.predictProba(template);
+  const lo = 1 / settings.maxWeight, hi = settings.maxWeight;
+  const weights = new Float64Array(p.length);
+  let clipped = 0, sum = 0;
+  for (let i = 0; i < p.length; i++) {
+    const ratio = p[i] / (1 - p[i]);
+    const w = Number.isFinite(ratio) ? Math.min(hi, Math.max(lo, ratio)) : hi;
+    if (!(ratio > lo && ratio < hi)) clipped++;
+    weights[i] = w;
+    sum += w;
+  }
+  let sum2 = 0;
+  for (let i = 0; i < weights.length; i++) { weights[i] *= weights.length / sum; sum2 += weights[i] * weights[i]; }
+  const sorted = Float64Array.from(weights).sort();
+  const q = (f: number): number => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))];
+  return {
+    weights,
+    summary: {
+      sidebandEvents: nBand, generatorEvents: generated.rows,
+      weightQuantiles: [sorted[0], q(0.01), q(0.5), q(0.99), sorted[sorted.length - 1]],
+      clipped, effectiveFraction: weights.length / sum2,
+    },
+  };
+}
