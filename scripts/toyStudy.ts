@@ -9,7 +9,7 @@
  *   node --import tsx scripts/toyStudy.ts [--toys 50] [--windows 4,5,6] [--background 120000]
  *       [--template 60000] [--control 120000] [--control-model same|alternative|none] [--flow ci|tiny|default]
  *       [--epsilon-b 1e-2,1e-3] [--methods iad,cwola,cathode] [--first-seed 1000] [--out out/toys]
- *       [--dsys-uncertainty auto|anchor|residual]
+ *       [--dsys-uncertainty auto|anchor|residual] [--reweighting on|off]
  *
  * With several windows it also checks the look-elsewhere correction (issue 17): the scan's global p of
  * each toy should be U(0, 1) (KS test), and the correlated-Gaussian model's P(max Z ≥ z) should match
@@ -47,6 +47,8 @@ export interface ToyStudyOptions {
   readonly firstSeed: number;
   /** How σ_sys covers a measured δsys (scan config `deltaSys.uncertainty`). */
   readonly dsysUncertainty: 'auto' | 'anchor' | 'residual';
+  /** CATHODE's template reweighted in the sidebands with the default settings (`cathode.reweighting: {}`, as the `default` preset). */
+  readonly reweighting?: boolean;
   /** The study's directory: each toy's outputs in variants/toy-<i>/, one shared cache (a rerun resumes). */
   readonly outDir: string;
   /** Called after each toy with its index and wall time. */
@@ -77,7 +79,7 @@ export function toyConfig(o: Omit<ToyStudyOptions, 'outDir'>, toy: number): Scan
   if (o.controlModel === 'none') delete cfg.control;
   else cfg.control = { generate: { background: o.control, signal: 0, seed: s + 3, ...(o.controlModel === 'alternative' ? { backgroundModel: 'alternative' as const } : {}) } };
   cfg.seed = s + 4;
-  cfg.cathode = { ...cfg.cathode, flow: FLOWS[o.flow] };
+  cfg.cathode = { ...cfg.cathode, flow: FLOWS[o.flow], ...(o.reweighting ? { reweighting: {} } : {}) };
   cfg.lookElsewhere = { pseudoExperiments: 0 };
   cfg.deltaSys = { ...cfg.deltaSys, uncertainty: o.dsysUncertainty };
   return cfg;
@@ -211,6 +213,7 @@ function parseArgs(argv: string[]): ToyStudyOptions {
     flow: oneOf('flow', o.flow, ['ci', 'tiny', 'default'], TOY_DEFAULTS.flow), epsilonB: list(o['epsilon-b'], TOY_DEFAULTS.epsilonB),
     methods: (o.methods?.split(',') ?? TOY_DEFAULTS.methods) as MethodName[], firstSeed: num(o['first-seed'], TOY_DEFAULTS.firstSeed),
     dsysUncertainty: oneOf('dsys-uncertainty', o['dsys-uncertainty'], ['auto', 'anchor', 'residual'], TOY_DEFAULTS.dsysUncertainty),
+    reweighting: oneOf('reweighting', o.reweighting, ['on', 'off'], 'off') === 'on',
     outDir: resolve(o.out ?? 'out/toys'),
   };
 }
@@ -219,7 +222,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
   const summary = await runToyStudy({ ...opts, outDir: join(opts.outDir, 'scratch'), onToy: (t, s) => console.error(`toy ${t + 1}/${opts.toys}: ${s.toFixed(1)} s`) });
-  console.log(`background-only toys: ${opts.toys} × windows ${opts.windows.join(',')}, ${opts.background} data / ${opts.template} template / ${opts.control} control (${opts.controlModel} model) events, flow '${opts.flow}', δsys uncertainty '${opts.dsysUncertainty}', ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+  console.log(`background-only toys: ${opts.toys} × windows ${opts.windows.join(',')}, ${opts.background} data / ${opts.template} template / ${opts.control} control (${opts.controlModel} model) events, flow '${opts.flow}', δsys uncertainty '${opts.dsysUncertainty}'${opts.reweighting ? ', CATHODE reweighted' : ''}, ${((Date.now() - t0) / 60000).toFixed(1)} min`);
   console.log('method    ε_B     cells  refused  δsys applied   mean Z_Cowan ± err   std Z_Cowan ± err   mean Z_simple   std Z_simple');
   for (const c of summary) {
     const m = zMoments(c.zCowan), s = zMoments(c.zSimple);

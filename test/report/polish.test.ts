@@ -115,3 +115,27 @@ describe('report polish', () => {
     expect(spectrum.hconcat.map((h) => h.title.text)).toEqual(['IAD', 'CWoLa', 'ANODE']);
   });
 });
+
+describe('CATHODE template quality in the report', () => {
+  const quality = (reweighting?: NonNullable<ResultsDocument['templateQuality']>[number]['reweighting']): ResultsDocument => {
+    const d = clone(doc);
+    d.templateQuality = [{ windowId: d.config.windows[0].id, run: 0, sample: 'data', requested: 1000, nonFinite: 0, outOfRange: 2, redrawn: 2, dropped: 0, ...(reweighting ? { reweighting } : {}) }];
+    return d;
+  };
+
+  it('shows the spread of the sideband-reweighting weights of run 0 when the template is reweighted', () => {
+    const html = renderHtml(quality([
+      { run: 1, sidebandEvents: 5000, generatorEvents: 10000, weightQuantiles: [0.5, 0.9, 1, 1.1, 3], clipped: 0, effectiveFraction: 0.99 },
+      { run: 0, sidebandEvents: 5000, generatorEvents: 10000, weightQuantiles: [0.41, 0.93, 1, 1.07, 2.62], clipped: 3, effectiveFraction: 0.99 },
+    ]), [], []);
+    expect(html).toContain('<th>template weights</th>');
+    expect(html).toContain('<td>0.93–1.07 (0.41–2.62); 3 clipped</td>');
+    expect(html).not.toContain('0.90–1.10');
+  });
+
+  it('has no weights column for a template used as drawn', () => {
+    const html = renderHtml(quality(), [], []);
+    expect(html).toContain('Quality of the CATHODE template');
+    expect(html).not.toContain('template weights');
+  });
+});
