@@ -36,9 +36,7 @@ export interface SidebandReweightingSettings {
 /**
  * The reweighter: the project's boosted trees, early-stopped on a fifth of its events, with at least 200
  * events in a leaf. Why: the tight working points select the template's sparsest corners, where a weight
- * from a few events would move ε_eff from run to run; on the default scan, early stopping on half of the
- * events with 20-event leaves left a window-to-window spread τ = 0.10 at ε_B = 10⁻³ against 0.05 with
- * these (docs/benchmarks.md, sideband reweighting).
+ * from a few events moves ε_eff from run to run (docs/benchmarks.md, sideband reweighting).
  */
 export const REWEIGHTER_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({ maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.2, minSamplesLeaf: 200 });
 
