@@ -47,7 +47,7 @@ export interface ToyStudyOptions {
   readonly firstSeed: number;
   /** How σ_sys covers a measured δsys (scan config `deltaSys.uncertainty`). */
   readonly dsysUncertainty: 'auto' | 'anchor' | 'residual';
-  /** CATHODE's template reweighted in the sidebands with the default settings (`cathode.reweighting: {}`, as the `default` preset). */
+  /** CATHODE's template reweighted in the sidebands with the option's default settings (`cathode.reweighting: {}`). */
   readonly reweighting?: boolean;
   /** The study's directory: each toy's outputs in variants/toy-<i>/, one shared cache (a rerun resumes). */
   readonly outDir: string;

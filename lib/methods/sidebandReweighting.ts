@@ -20,6 +20,7 @@ import type { Matrix } from '../ml/matrix.js';
 import { createRng } from '../util/rng.js';
 import { ConfigError, InputError } from '../util/errors.js';
 import { featureMatrix, maskedColumn } from './features.js';
+import { assertFiniteTemplate } from './cathodeTask.js';
 
 /** How a generated template is reweighted in the sidebands (`cathode.reweighting`). */
 export interface SidebandReweightingSettings {
@@ -83,6 +84,7 @@ export async function sidebandReweighting(
   // Drawn as the template is (redrawing events outside the training range), so both share one distribution.
   const rng = createRng(opts.seed).fork('sideband-reweighting');
   const generated = density.sampleChecked ? density.sampleChecked(m, rng).x : density.sample(m, rng);
+  assertFiniteTemplate(generated.data, generated.rows, generated.cols, `${opts.what}: the generator's samples in the sideband bands (reweighting)`);
   const d = data.cols, rows = nBand + generated.rows;
   const x = new Float64Array(rows * d);
   x.set(data.data, 0);

@@ -108,3 +108,13 @@ describe('CATHODE cache keys with and without reweighting', () => {
     expect(() => classify.checkSettings!({ ...base, cathode: { ...base.cathode, reweighting: { maxWeight: 0.5 } } })).toThrow(ConfigError);
   });
 });
+
+describe('sideband reweighting refuses invalid generator samples', () => {
+  it('names the template and the reweighting when the generator emits non-finite events', async () => {
+    const broken: ConditionalDensity = { ...narrow, sample: (m, rng) => { const s = narrow.sample(m, rng); s.data[7] = NaN; return s; } };
+    const events = dataset(20_000, 1, 12);
+    const template = narrow.sample(new Float64Array(1_000).fill(3.5), createRng(13));
+    await expect(sidebandReweighting(broken, events, window, ['a', 'b'], template, SIDEBAND_REWEIGHTING_DEFAULTS, { seed: 1, what: 'window 5, method cathode, control sample' }))
+      .rejects.toThrow(/window 5, method cathode, control sample: the generator's samples in the sideband bands \(reweighting\): 1 of \d+ events are non-finite/);
+  });
+});
