@@ -6,7 +6,7 @@ import { loadGan, GAN_OPTIONS } from '../ml/gan/index.js';
 import { resolveOptions } from '../util/options.js';
 import type { Matrix } from '../ml/matrix.js';
 import { ConfigError, InputError } from '../util/errors.js';
-import { featureMatrix, maskedColumn } from './features.js';
+import { featureMatrix, maskedColumn, repeatMasses } from './features.js';
 import type { BackgroundTemplate } from './types.js';
 import type { MethodDescriptor, StageSpec, StoredResult } from './method.js';
 import { flowEpochProgress, plannedGeneratorEpochs } from './flowProgress.js';
@@ -46,8 +46,7 @@ export function sidebandClosureTemplate(
   const masses = maskedColumn(data, 'mJJ', ssb);
   if (masses.length === 0) throw new InputError(`CATHODE sideband closure, window ${window.id}: no data in the short sidebands`);
   const reps = Math.max(1, Math.round(opts.oversampling));
-  const m = new Float64Array(masses.length * reps);
-  for (let r = 0; r < reps; r++) m.set(masses, r * masses.length);
+  const m = repeatMasses(masses, reps);
   const x = density.sample(m, createRng(opts.seed).fork('sideband-closure')) as Matrix<Float64Array>;
   return {
     data: featureMatrix(data, features, ssb),

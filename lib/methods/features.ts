@@ -48,3 +48,10 @@ export function maskIndices(mask: Uint8Array): Uint32Array {
   for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) out[k++] = i;
   return out;
 }
+
+/** The masses `reps` times over, one copy after another: the m_JJ at which a generator is sampled `reps` times per event. */
+export function repeatMasses(masses: Float64Array, reps: number): Float64Array {
+  const m = new Float64Array(masses.length * reps);
+  for (let r = 0; r < reps; r++) m.set(masses, r * masses.length);
+  return m;
+}

@@ -19,7 +19,7 @@ import type { ConditionalDensity } from '../ml/flows/index.js';
 import type { Matrix } from '../ml/matrix.js';
 import { createRng } from '../util/rng.js';
 import { ConfigError, InputError } from '../util/errors.js';
-import { featureMatrix, maskedColumn } from './features.js';
+import { featureMatrix, maskedColumn, repeatMasses } from './features.js';
 import { assertFiniteTemplate } from './cathodeTask.js';
 
 /** How a generated template is reweighted in the sidebands (`cathode.reweighting`). */
@@ -79,8 +79,7 @@ export async function sidebandReweighting(
   if (nBand < 1000) throw new InputError(`${opts.what}: only ${nBand} sideband events within ${settings.sidebandWidthTeV} TeV of the SR to learn the template's reweighting from; need at least 1000 (widen cathode.reweighting.sidebandWidthTeV)`);
   const data = featureMatrix(events, features, band);
   const masses = maskedColumn(events, 'mJJ', band);
-  const m = new Float64Array(nBand * settings.oversampling);
-  for (let r = 0; r < settings.oversampling; r++) m.set(masses, r * nBand);
+  const m = repeatMasses(masses, settings.oversampling);
   // Drawn as the template is (redrawing events outside the training range), so both share one distribution.
   const rng = createRng(opts.seed).fork('sideband-reweighting');
   const generated = density.sampleChecked ? density.sampleChecked(m, rng).x : density.sample(m, rng);
