@@ -29,6 +29,7 @@ import { rocAucTwoSample } from '../lib/ml/auc.js';
 import { aucStandardError } from '../lib/stats/roc.js';
 import type { Matrix } from '../lib/ml/matrix.js';
 import { createClassifier } from '../lib/ml/classifier.js';
+import { writeFileSync } from 'node:fs';
 
 const seed = Number(process.env.SEED ?? 1), nBkg = Number(process.env.NBKG ?? 1_000_000);
 const flowOpts = JSON.parse(process.env.FLOW ?? '{}') as Record<string, unknown>;
@@ -80,6 +81,16 @@ for (const bg of bgs) {
   const fit = await crossFit(classifier, data.x, tpl.x, { k: 5, seed, classWeight: 'balanced', members });
   const rows = cutAndCount({ templateScores: fit.templateScores, dataScores: fit.dataScores, folds: { data: fit.dataFold, template: fit.templateFold } }, { epsilonB: [1e-2, 1e-3], deltaSys: 0 });
   const bias = rows.map((r) => `${(r.nObs / r.nExp - 1).toFixed(3)}±${(Math.sqrt(r.nObs) / r.nExp).toFixed(3)}`);
+  // DUMP=file.csv: every SR data and template event with its out-of-fold score (where the bias sits).
+  if (process.env.DUMP) {
+    const lines = [`sample,score,mJJ,${FEATURE_SETS.baseline.join(',')}`];
+    const put = (name: string, x: Matrix, m: ArrayLike<number>, sc: ArrayLike<number>): void => {
+      for (let i = 0; i < x.rows; i++) lines.push(`${name},${sc[i]},${m[i]},${Array.from({ length: d }, (_, j) => x.data[i * d + j]).join(',')}`);
+    };
+    put('data', data.x, data.m, fit.dataScores);
+    put('template', tpl.x, tpl.m, fit.templateScores);
+    writeFileSync(`${process.env.DUMP}.${bg}.${seed}.csv`, lines.join('\n') + '\n');
+  }
   // REWEIGHT=W: also the bias after reweighting the template by a classifier of flow samples vs data
   // trained on the sideband within W TeV of the SR (same flow: a paired comparison).
   const reweighted: Record<string, unknown>[] = [];

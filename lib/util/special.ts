@@ -104,6 +104,9 @@ export function erf(x: number): number {
 /** Standard normal density φ(z). */
 export const normalPdf = (z: number): number => Math.exp(-0.5 * z * z - LN_SQRT_2PI);
 
+/** log φ(z), finite where φ(z) underflows. */
+export const normalLogPdf = (z: number): number => -0.5 * z * z - LN_SQRT_2PI;
+
 /** Standard normal cdf Φ(z). */
 export function normalCdf(z: number): number {
   return z < 0 ? 0.5 * erfc(-z / Math.SQRT2) : 1 - 0.5 * erfc(z / Math.SQRT2);

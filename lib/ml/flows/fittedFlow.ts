@@ -334,8 +334,10 @@ export function loadFlow(doc: unknown): FittedFlow {
   return new FittedFlow({ options, shape, preprocessing: d.preprocessing as FlowPreprocessing, members, history: d.history as FlowHistory });
 }
 
-/** A document's quantile maps must match its `featureTransform`: one per feature, ≥ 2 knots, increasing, finite slopes > 0. */
+/** A document's link and quantile maps must match its `featureTransform`; maps: one per feature, ≥ 2 knots, increasing, finite slopes > 0. */
 function checkQuantileMaps(p: FlowPreprocessing, transform: FlowTrainingOptions['featureTransform'], dims: number): void {
+  if ((transform === 'probit') !== (p.link === 'probit'))
+    throw new InputError(`loadFlow: options.featureTransform "${transform}" does not match preprocessing.link (${JSON.stringify(p.link ?? null)})`);
   const maps = p.gaussianize;
   if ((transform === 'gaussianize') !== (maps !== undefined))
     throw new InputError(`loadFlow: options.featureTransform "${transform}" does not match preprocessing.gaussianize (${maps ? 'present' : 'absent'})`);

@@ -64,10 +64,12 @@ export interface FlowTrainingOptions {
   /** Spline tail bound B in the standardised flow space (transform 'rq-spline'). */
   splineBound: number;
   /**
-   * How each feature enters the flow: 'logit' (min–max scaling, logit, standardisation: CATHODE) or
-   * 'gaussianize' (a smooth monotone map from the training quantiles to those of N(0, 1); quantileMap.ts).
+   * How each feature enters the flow: 'logit' (min–max scaling, logit, standardisation: CATHODE),
+   * 'probit' (min–max scaling, Φ⁻¹, standardisation: a density finite at a bound gets a Gaussian tail, not
+   * an exponential one) or 'gaussianize' (a smooth monotone map from the training quantiles to those of
+   * N(0, 1); quantileMap.ts).
    */
-  featureTransform: 'logit' | 'gaussianize';
+  featureTransform: 'logit' | 'probit' | 'gaussianize';
 }
 
 /**
@@ -94,7 +96,7 @@ export const FLOW_OPTIONS: OptionTable<FlowTrainingOptions> = Object.freeze({
   transform: { type: 'enum', values: ['affine', 'rq-spline'], default: 'affine', description: "Elementwise transform of each MADE block: 'affine' (MAF) or 'rq-spline' (rational-quadratic spline)." },
   splineBins: { type: 'integer', min: 2, max: 128, default: 8, description: "Spline bins K (transform 'rq-spline')." },
   splineBound: { type: 'number', min: 0, max: 100, exclusiveMin: true, default: 3, description: "Spline tail bound B in the standardised flow space (transform 'rq-spline')." },
-  featureTransform: { type: 'enum', values: ['logit', 'gaussianize'], default: 'logit', description: "How each feature enters the flow: 'logit' (min–max, logit, standardisation) or 'gaussianize' (quantile map to N(0, 1))." },
+  featureTransform: { type: 'enum', values: ['logit', 'probit', 'gaussianize'], default: 'logit', description: "How each feature enters the flow: 'logit' (min–max, logit, standardisation), 'probit' (min–max, Φ⁻¹, standardisation) or 'gaussianize' (quantile map to N(0, 1))." },
 });
 
 /**

@@ -7,30 +7,46 @@
  * logit and are dropped (this includes the training set's own extremes, as in CATHODE).
  * Condition m_JJ: standardised only (no logit); it needs no Jacobian because it is conditioned on.
  *
- * Or (`gaussianize`) each feature through a smooth monotone map from its training quantiles to those of
- * N(0, 1). Why: a feature whose density is finite at its bound (a jet mass near its smallest value, τ21
+ * Or (`probit`) Φ⁻¹ in place of the logit, or (`gaussianize`) each feature through a smooth monotone map
+ * from its training quantiles to those of N(0, 1). Why: a feature whose density is finite at its bound (a jet mass near its smallest value, τ21
  * near 0 or 1) has an exponential tail after the logit, which a Gaussian-based flow does not reach; the
- * classifier then finds the data's excess in those tails (docs/benchmarks.md). Quantile-mapped
- * features have Gaussian marginals in the training set, tails included.
+ * classifier then finds the data's excess in those tails (docs/benchmarks.md). After Φ⁻¹ such a tail is
+ * Gaussian; quantile-mapped features have Gaussian marginals in the training set, tails included.
  */
 import type { Matrix } from '../matrix.js';
 import { ShapeError, InputError } from '../../util/errors.js';
 import { fitQuantileMap, toNormal, fromNormal, type QuantileMap } from './quantileMap.js';
+import { normalIsf, normalCdf, normalSf, normalLogPdf } from '../../util/special.js';
 
-/** How the features enter the flow: min–max + logit + standardisation (CATHODE), or quantile-mapped to N(0, 1). */
-export type FeatureTransform = 'logit' | 'gaussianize';
+/**
+ * How the features enter the flow: min–max + logit + standardisation (CATHODE), min–max + probit
+ * (Φ⁻¹) + standardisation, or quantile-mapped to N(0, 1).
+ */
+export type FeatureTransform = 'logit' | 'probit' | 'gaussianize';
+
+/**
+ * Φ⁻¹ of a min–max scaled value s, with t = 1 − s computed from the upper bound (no cancellation near 1).
+ * Why probit: a density finite at a bound becomes a Gaussian tail after Φ⁻¹ (an exponential one after the
+ * logit), the tail a Gaussian-based flow can reach.
+ */
+function probit(s: number, t: number): number {
+  return s < 0.5 ? -normalIsf(s) : normalIsf(t);
+}
+
 
 /** Fitted feature + condition transform; plain numbers so it serialises as JSON. */
 export interface FlowPreprocessing {
   /** Per feature: training minimum and maximum (original units). */
   readonly min: number[];
   readonly max: number[];
-  /** Per feature: mean and standard deviation of logit(scaled x) over the kept training events. */
+  /** Per feature: mean and standard deviation of logit(scaled x) (probit(scaled x) when `link` is 'probit') over the kept training events. */
   readonly logitMean: number[];
   readonly logitStd: number[];
   /** Condition standardisation. */
   readonly mMean: number;
   readonly mStd: number;
+  /** 'probit' for featureTransform "probit"; absent: the logit (documents written before it keep their meaning). */
+  readonly link?: 'probit';
   /** Per feature, the quantile map of `gaussianize` (then logitMean = 0, logitStd = 1 and the logit is not used). */
   readonly gaussianize?: QuantileMap[];
 }
@@ -73,6 +89,7 @@ export function fitPreprocessing(x: Matrix, m: ArrayLike<number>, transform: Fea
   const sum = new Float64Array(d), sum2 = new Float64Array(d);
   let kept = 0;
   let mSum = 0, mSum2 = 0;
+  const useProbit = transform === 'probit';
   for (let i = 0; i < n; i++) {
     let ok = true;
     for (let j = 0; j < d; j++) {
@@ -86,8 +103,9 @@ export function fitPreprocessing(x: Matrix, m: ArrayLike<number>, transform: Fea
     if (!ok) continue;
     kept++;
     for (let j = 0; j < d; j++) {
-      const s = (x.data[i * d + j] - min[j]) / (max[j] - min[j]);
-      const l = Math.log(s / (1 - s));
+      const v = x.data[i * d + j];
+      const s = (v - min[j]) / (max[j] - min[j]);
+      const l = useProbit ? probit(s, (max[j] - v) / (max[j] - min[j])) : Math.log(s / (1 - s));
       sum[j] += l;
       sum2[j] += l * l;
     }
@@ -103,7 +121,8 @@ export function fitPreprocessing(x: Matrix, m: ArrayLike<number>, transform: Fea
   const mStd = Math.sqrt(Math.max(mSum2 / n - mMean * mMean, 0));
   const condition = { mMean, mStd: mStd > 0 ? mStd : 1 };
   if (transform === 'logit') return { min, max, logitMean, logitStd, ...condition };
-  if (transform !== 'gaussianize') throw new InputError(`fitPreprocessing: unknown feature transform "${String(transform)}"; use "logit" or "gaussianize"`);
+  if (useProbit) return { min, max, logitMean, logitStd, ...condition, link: 'probit' };
+  if (transform !== 'gaussianize') throw new InputError(`fitPreprocessing: unknown feature transform "${String(transform)}"; use "logit", "probit" or "gaussianize"`);
   const gaussianize: QuantileMap[] = [];
   for (let j = 0; j < d; j++) {
     const inside: number[] = [];
@@ -137,7 +156,8 @@ export function preprocess(p: FlowPreprocessing, x: Matrix, m: ArrayLike<number>
   const c = new Float32Array(k);
   const logJacobian = new Float64Array(k);
   const g = p.gaussianize;
-  // Constant part of the logit's Jacobian: −log(range) − log(σ) per feature.
+  const useProbit = p.link === 'probit';
+  // Constant part of the link's Jacobian: −log(range) − log(σ) per feature.
   let constJ = 0;
   if (!g) for (let j = 0; j < d; j++) constJ -= Math.log(p.max[j] - p.min[j]) + Math.log(p.logitStd[j]);
   for (let r = 0; r < k; r++) {
@@ -152,6 +172,12 @@ export function preprocess(p: FlowPreprocessing, x: Matrix, m: ArrayLike<number>
         continue;
       }
       const s = (v - p.min[j]) / (p.max[j] - p.min[j]);
+      if (useProbit) {
+        const u = probit(s, (p.max[j] - v) / (p.max[j] - p.min[j]));
+        y[r * d + j] = (u - p.logitMean[j]) / p.logitStd[j];
+        lj -= normalLogPdf(u); // dΦ⁻¹(s)/ds = 1/φ(u)
+        continue;
+      }
       const l = Math.log(s) - Math.log1p(-s);
       y[r * d + j] = (l - p.logitMean[j]) / p.logitStd[j];
       lj -= Math.log(s) + Math.log1p(-s);
@@ -177,6 +203,7 @@ export function inversePreprocess(p: FlowPreprocessing, y: ArrayLike<number>, n:
   const d = p.min.length;
   const out = new Float64Array(n * d);
   const g = p.gaussianize;
+  const useProbit = p.link === 'probit';
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) {
       if (g) {
@@ -186,6 +213,11 @@ export function inversePreprocess(p: FlowPreprocessing, y: ArrayLike<number>, n:
         continue;
       }
       const l = y[i * d + j] * p.logitStd[j] + p.logitMean[j];
+      if (useProbit) {
+        // From the nearer bound, so that a sample deep in a tail keeps its distance to the bound.
+        out[i * d + j] = l < 0 ? p.min[j] + normalCdf(l) * (p.max[j] - p.min[j]) : p.max[j] - normalSf(l) * (p.max[j] - p.min[j]);
+        continue;
+      }
       const s = 1 / (1 + Math.exp(-l));
       out[i * d + j] = p.min[j] + s * (p.max[j] - p.min[j]);
     }

@@ -315,7 +315,8 @@ export function exportFlowToOnnx(density: FittedFlow | FlowEnsemble, opts: FlowO
   flows.forEach((f, k) => {
     if (f.shape.condDims !== C) throw new ConfigError(`exportFlowToOnnx: flow ${k} of the ensemble has ${f.shape.condDims} condition(s), flow 0 has ${C}`);
     // The graphs encode the min–max → logit preprocessing only.
-    if (f.preprocessing.gaussianize) throw new ConfigError(`exportFlowToOnnx: flow ${k} maps its features with featureTransform "gaussianize", which the ONNX graphs do not encode; export a flow trained with "logit"`);
+    const other = f.preprocessing.gaussianize ? 'gaussianize' : f.preprocessing.link;
+    if (other) throw new ConfigError(`exportFlowToOnnx: flow ${k} maps its features with featureTransform "${other}", which the ONNX graphs do not encode; export a flow trained with "logit"`);
   });
   const g = new OnnxGraphBuilder();
   const description = `sidewinder conditional MAF: ${flows.length} flow(s) × ${flows.map((f) => f.members.length).join('/')} kept epochs, ` +

@@ -112,7 +112,7 @@ describe('featureTransform "gaussianize" in the flow preprocessing', () => {
   });
 
   it('refuses an unknown transform by name', () => {
-    expect(() => fitPreprocessing({ data: x, rows: n, cols: 2 }, m, 'probit' as never)).toThrow(/unknown feature transform "probit"/);
+    expect(() => fitPreprocessing({ data: x, rows: n, cols: 2 }, m, 'arcsinh' as never)).toThrow(/unknown feature transform "arcsinh"/);
   });
 });
 
