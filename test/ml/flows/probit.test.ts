@@ -2,9 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../lib/util/rng.js';
 import { fitPreprocessing, preprocess, inversePreprocess } from '../../../lib/ml/flows/preprocess.js';
 import { normalCdf } from '../../../lib/util/special.js';
-import { fitConditionalFlow, loadFlow } from '../../../lib/ml/flows/index.js';
-import { exportFlowToOnnx } from '../../../lib/ml/onnx/flow.js';
-import { sidebandLike2d } from '../../helpers/flowToys.js';
 
 describe('featureTransform "probit" in the flow preprocessing', () => {
   // Feature 0 uniform on [2, 5] (density finite at both bounds), feature 1 exponential (finite at its lower bound).
@@ -92,34 +89,3 @@ function inverseErfc(y: number): number {
   }
   return 0.5 * (lo + hi);
 }
-
-describe('a flow trained with featureTransform "probit"', async () => {
-  const { x, m } = sidebandLike2d(2000, 3);
-  const flow = await fitConditionalFlow(x, m, { blocks: 2, hidden: 8, epochs: 2, batchSize: 64, keepBestEpochs: 1, maxEvents: null, featureTransform: 'probit', seed: 4 });
-
-  it('samples finite events inside the training range, deterministically, with a finite density', () => {
-    const masses = Float64Array.from({ length: 500 }, (_, i) => 2.6 + (1.8 * i) / 500);
-    const a = flow.sampleChecked(masses, createRng(9)), b = flow.sampleChecked(masses, createRng(9));
-    expect(Array.from(a.x.data)).toEqual(Array.from(b.x.data));
-    const p = flow.preprocessing;
-    for (let i = 0; i < a.x.rows; i++)
-      for (let j = 0; j < 2; j++) {
-        expect(a.x.data[2 * i + j]).toBeGreaterThan(p.min[j]);
-        expect(a.x.data[2 * i + j]).toBeLessThan(p.max[j]);
-      }
-    for (const v of flow.logProb(a.x, masses)) expect(Number.isFinite(v)).toBe(true);
-  });
-
-  it('round-trips through its JSON document; a document whose link does not match its options is refused', () => {
-    const doc = JSON.parse(JSON.stringify(flow.toJSON()));
-    const masses = Float64Array.from({ length: 50 }, (_, i) => 2.6 + i / 30);
-    expect(Array.from(loadFlow(doc).sample(masses, createRng(2)).data)).toEqual(Array.from(flow.sample(masses, createRng(2)).data));
-    const missing = structuredClone(doc);
-    delete missing.preprocessing.link;
-    expect(() => loadFlow(missing)).toThrow(/featureTransform "probit" does not match preprocessing.link \(null\)/);
-  });
-
-  it('is refused by the ONNX export, which encodes the logit only', () => {
-    expect(() => exportFlowToOnnx(flow)).toThrow(/featureTransform "probit"/);
-  });
-});

@@ -116,9 +116,18 @@ describe('featureTransform "gaussianize" in the flow preprocessing', () => {
   });
 });
 
-describe('a flow trained with featureTransform "gaussianize"', async () => {
+/** Per transform, documents spoilt so that their preprocessing no longer matches their options, and the error each must raise. */
+const SPOILT_DOCUMENTS: Record<'gaussianize' | 'probit', { spoil: (doc: ReturnType<typeof JSON.parse>) => void; error: RegExp }[]> = {
+  gaussianize: [
+    { spoil: (doc) => delete doc.preprocessing.gaussianize, error: /featureTransform "gaussianize" does not match preprocessing.gaussianize \(absent\)/ },
+    { spoil: (doc) => doc.preprocessing.gaussianize[1].x.reverse(), error: /gaussianize\[1\] is not a valid quantile map/ },
+  ],
+  probit: [{ spoil: (doc) => delete doc.preprocessing.link, error: /featureTransform "probit" does not match preprocessing.link \(null\)/ }],
+};
+
+describe.each(['gaussianize', 'probit'] as const)('a flow trained with featureTransform "%s"', async (featureTransform) => {
   const { x, m } = sidebandLike2d(2000, 3);
-  const flow = await fitConditionalFlow(x, m, { blocks: 2, hidden: 8, epochs: 2, batchSize: 64, keepBestEpochs: 1, maxEvents: null, featureTransform: 'gaussianize', seed: 4 });
+  const flow = await fitConditionalFlow(x, m, { blocks: 2, hidden: 8, epochs: 2, batchSize: 64, keepBestEpochs: 1, maxEvents: null, featureTransform, seed: 4 });
 
   it('samples finite events inside the training range, deterministically, and its density is finite', () => {
     const masses = Float64Array.from({ length: 500 }, (_, i) => 2.6 + (1.8 * i) / 500);
@@ -134,19 +143,18 @@ describe('a flow trained with featureTransform "gaussianize"', async () => {
     for (const v of flow.logProb(a.x, masses)) expect(Number.isFinite(v)).toBe(true);
   });
 
-  it('round-trips through its JSON document, and a document whose maps are missing or out of order is refused', () => {
+  it('round-trips through its JSON document, and a document whose preprocessing does not match its options is refused', () => {
     const doc = JSON.parse(JSON.stringify(flow.toJSON()));
     const masses = Float64Array.from({ length: 50 }, (_, i) => 2.6 + i / 30);
     expect(Array.from(loadFlow(doc).sample(masses, createRng(2)).data)).toEqual(Array.from(flow.sample(masses, createRng(2)).data));
-    const missing = structuredClone(doc);
-    delete missing.preprocessing.gaussianize;
-    expect(() => loadFlow(missing)).toThrow(/featureTransform "gaussianize" does not match preprocessing.gaussianize \(absent\)/);
-    const shuffled = structuredClone(doc);
-    shuffled.preprocessing.gaussianize[1].x.reverse();
-    expect(() => loadFlow(shuffled)).toThrow(/gaussianize\[1\] is not a valid quantile map/);
+    for (const { spoil, error } of SPOILT_DOCUMENTS[featureTransform]) {
+      const spoilt = structuredClone(doc);
+      spoil(spoilt);
+      expect(() => loadFlow(spoilt)).toThrow(error);
+    }
   });
 
   it('is refused by the ONNX export, which encodes the logit preprocessing only', () => {
-    expect(() => exportFlowToOnnx(flow)).toThrow(/featureTransform "gaussianize"/);
+    expect(() => exportFlowToOnnx(flow)).toThrow(new RegExp(`featureTransform "${featureTransform}"`));
   });
 });
