@@ -43,6 +43,11 @@ describe('background-only toy study (CI size)', () => {
         expect(z.std).toBeGreaterThan(0.5);
         expect(z.std).toBeLessThan(1.6);
       }
+      // CWoLa's control measures a δsys per toy: one applied flag per resolved cell, counted in deltaSysApplied.
+      const cw = get('cwola', 1e-2);
+      expect(cw.deltaSysAppliedByCell).toHaveLength(cw.zCowan.length);
+      expect(cw.deltaSysAppliedByCell.filter(Boolean).length).toBe(cw.deltaSysApplied);
+      expect(get('iad', 1e-2).deltaSysApplied).toBe(0);
       expect(get('cwola', 1e-3).zCowan).toHaveLength(0);
       expect(get('cwola', 1e-3).refused).toBe(12);
     } finally {
