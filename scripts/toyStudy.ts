@@ -236,8 +236,9 @@ async function main(): Promise<void> {
         (m ? `${m.mean.toFixed(3).padStart(7)} ± ${m.meanErr.toFixed(3)}      ${m.std.toFixed(3).padStart(6)} ± ${m.stdErr.toFixed(3)}      ${s!.mean.toFixed(3).padStart(7)}        ${s!.std.toFixed(3)}` : 'fewer than 2 cells'),
     );
   }
-  // A δsys compatible with zero is not applied (lib/stats/dsys.ts, significantShift): if the cells where it was
-  // not applied sit above zero, a real bias of about its error is left in N_exp.
+  // A δsys compatible with zero is not applied (lib/stats/dsys.ts, significantShift). Cells split by it show
+  // whether the control's δsys follows the data's own bias: a toy whose control came out less biased than its
+  // data (flow-to-flow differences beyond the counting error) has a small δsys and a positive Z.
   const split = summary.filter((c) => c.method !== 'iad');
   if (split.length > 0) {
     console.log('mean Z_Cowan ± err where the MC δsys was applied | not applied:');
