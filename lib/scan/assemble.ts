@@ -172,6 +172,20 @@ function measureShifts(ctx: AssembleContext, cells: readonly ScoredCell[], metho
   });
 }
 
+/** The note of a generated template's MC δsys that is compatible with zero (docs/physics.md, background-only toys). */
+export const UNAPPLIED_GENERATED_SHIFT =
+  'MC δsys compatible with zero, not applied; weak evidence that the data\'s template is unbiased, because the control trains its own density estimate ' +
+  '(background-only toys, CATHODE at ε_B = 10⁻³: such cells averaged Z = +0.84 ± 0.16, the others −0.07; docs/physics.md, systematic uncertainty)';
+
+/**
+ * Notes for a generated template's working points whose MC δsys was measured but not applied. Its control
+ * trains its own density estimate, whose bias can differ from the data's by more than the counting error: a
+ * shift compatible with zero there does not show that the data's template is unbiased.
+ */
+export function unappliedShiftNotes(method: MethodName, cells: readonly { epsilonB: number; measured: boolean; applied: number }[]): string[] {
+  return cells.filter((c) => c.measured && c.applied === 0).map((c) => `${method}, ε_B=${c.epsilonB}: ${UNAPPLIED_GENERATED_SHIFT}`);
+}
+
 /**
  * Per-method δsys per ε_B. Measured on the control sample (MC-based) when there is one; for CATHODE
  * with the sideband closure, the data-driven shift enters σ_sys beside the MC one (the MC mean is the
@@ -205,6 +219,8 @@ function deltaSysTable(ctx: AssembleContext, cells: ScoredCell[], notes: string[
       if (control.length && !m) notes.push(`${method}, ε_B=${e}: no control cell resolves this working point; no MC-based δsys is applied`);
       return { m, d, ...appliedSystematics(m, d ? [d] : [], { uncertainty: uncertainty.mode }) };
     });
+    if (descriptor.generatedTemplate && !config.deltaSys.values?.[method])
+      notes.push(...unappliedShiftNotes(method, eps.map((e, i) => ({ epsilonB: e, measured: applied[i].m !== undefined, applied: applied[i].deltaSys }))));
     let deltaSys = applied.map((a) => a.deltaSys);
     let sigmaSys = applied.map((a) => a.sigmaSys);
     const measured = applied.map((a) => a.m?.value);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
 import { presetConfig } from '../../lib/scan/presets.js';
 import { validateResults } from '../../lib/scan/validateResults.js';
+import { UNAPPLIED_GENERATED_SHIFT, unappliedShiftNotes } from '../../lib/scan/assemble.js';
 import type { ScanConfig } from '../../lib/scan/config.js';
 import { lhcoSrDir } from '../helpers/lhcoSr.js';
 
@@ -62,6 +63,31 @@ describe('scan end to end (small generated data)', () => {
     expect(worst).toBeLessThan(3);
     // The truth says so too: no signal events anywhere.
     expect(results.runs.every((r) => r.nSignalSR === 0)).toBe(true);
+  });
+
+  it('unappliedShiftNotes: one note per measured and unapplied shift, none for an applied or unmeasured one', () => {
+    expect(unappliedShiftNotes('cathode', [
+      { epsilonB: 1e-2, measured: true, applied: 0.08 },
+      { epsilonB: 1e-3, measured: true, applied: 0 },
+      { epsilonB: 1e-4, measured: false, applied: 0 },
+    ])).toEqual([`cathode, ε_B=0.001: ${UNAPPLIED_GENERATED_SHIFT}`]);
+  });
+
+  it('CATHODE with a control: a note on every MC δsys compatible with zero (not applied), none on an applied one', async () => {
+    const out = tmp();
+    const cfg = presetConfig('ci');
+    cfg.windows.ids = [5];
+    cfg.methods = ['cathode'];
+    cfg.dataset.generate!.background = 120_000;
+    const { results } = await runScan(cfg, { outDir: out, cacheDir: join(out, 'cache') });
+    expect(() => validateResults(results, 'scan')).not.toThrow();
+    const mc = results.deltaSys!.filter((d) => d.method === 'cathode' && d.source === 'mc');
+    expect(mc).toHaveLength(2);
+    for (const d of mc) {
+      expect(results.notes!.includes(`cathode, ε_B=${d.epsilonB}: ${UNAPPLIED_GENERATED_SHIFT}`)).toBe(!d.significant);
+      const cell = results.runs.find((r) => r.method === 'cathode' && r.epsilonB === d.epsilonB)!;
+      expect(cell.deltaSys).toBe(d.significant ? d.mean : 0);
+    }
   });
 
   it('CATHODE: the flow samples oversampling × N_SR events into the SR and the cell validates', async () => {
