@@ -174,7 +174,7 @@ function measureShifts(ctx: AssembleContext, cells: readonly ScoredCell[], metho
 
 /** The note of a generated template's MC δsys that is compatible with zero (docs/physics.md, background-only toys). */
 export const UNAPPLIED_GENERATED_SHIFT =
-  'MC δsys compatible with zero, not applied; weak evidence that the data\'s template is unbiased, because the control trains its own density estimate ' +
+  'MC δsys compatible with zero, so not applied; this is weak evidence that the data\'s template is unbiased, since the control trains its own density estimate ' +
   '(background-only toys, CATHODE at ε_B = 10⁻³: such cells averaged Z = +0.84 ± 0.16, the others −0.07; docs/physics.md, systematic uncertainty)';
 
 /**

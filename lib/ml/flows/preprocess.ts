@@ -8,10 +8,11 @@
  * Condition m_JJ: standardised only (no logit); it needs no Jacobian because it is conditioned on.
  *
  * Or (`probit`) Φ⁻¹ in place of the logit, or (`gaussianize`) each feature through a smooth monotone map
- * from its training quantiles to those of N(0, 1). Why: a feature whose density is finite at its bound (a jet mass near its smallest value, τ21
- * near 0 or 1) has an exponential tail after the logit, which a Gaussian-based flow does not reach; the
- * classifier then finds the data's excess in those tails (docs/benchmarks.md). After Φ⁻¹ such a tail is
- * Gaussian; quantile-mapped features have Gaussian marginals in the training set, tails included.
+ * from its training quantiles to those of N(0, 1). Why: a feature whose density is finite at its bound (a
+ * jet mass near its smallest value, τ21 near 0 or 1) has an exponential tail after the logit, which a
+ * Gaussian-based flow does not reach; the classifier then finds the data's excess in those tails
+ * (docs/benchmarks.md). After Φ⁻¹ such a tail is Gaussian; quantile-mapped features have Gaussian
+ * marginals in the training set, tails included.
  */
 import type { Matrix } from '../matrix.js';
 import { ShapeError, InputError } from '../../util/errors.js';
@@ -32,7 +33,6 @@ export type FeatureTransform = 'logit' | 'probit' | 'gaussianize';
 function probit(s: number, t: number): number {
   return s < 0.5 ? -normalIsf(s) : normalIsf(t);
 }
-
 
 /** Fitted feature + condition transform; plain numbers so it serialises as JSON. */
 export interface FlowPreprocessing {
