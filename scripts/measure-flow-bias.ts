@@ -19,7 +19,7 @@
 import { generateLhcoLike } from '../lib/data/generate/index.js';
 import type { BackgroundModelName } from '../lib/data/generate/params.js';
 import { deriveFeatures, FEATURE_SETS } from '../lib/data/features.js';
-import { featureMatrix } from '../lib/methods/features.js';
+import { featureMatrix, repeatMasses } from '../lib/methods/features.js';
 import { FlowEnsemble, sampleIntoWindow } from '../lib/ml/flows/index.js';
 import { createRng } from '../lib/util/rng.js';
 import { crossFit } from '../lib/ml/crossFit.js';
@@ -99,8 +99,7 @@ for (const bg of bgs) {
     const w = Number(wText);
     const rwData = take(sb.filter((i) => mjj[i] > lo - w && mjj[i] < hi + w));
     const rwOs = Number(osText ?? 1);
-    const rwM = new Float64Array(rwData.m.length * rwOs);
-    for (let r = 0; r < rwOs; r++) rwM.set(rwData.m, r * rwData.m.length);
+    const rwM = repeatMasses(rwData.m, rwOs);
     const rwTpl = flow.sample(rwM, createRng(seed).fork('reweight'));
     const nD = rwData.x.rows, nT = rwTpl.rows;
     const X = new Float64Array((nD + nT) * d);

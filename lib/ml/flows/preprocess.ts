@@ -26,12 +26,13 @@ import { normalIsf, normalCdf, normalSf, normalLogPdf } from '../../util/special
 export type FeatureTransform = 'logit' | 'probit' | 'gaussianize';
 
 /**
- * Φ⁻¹ of a min–max scaled value s, with t = 1 − s computed from the upper bound (no cancellation near 1).
- * Why probit: a density finite at a bound becomes a Gaussian tail after Φ⁻¹ (an exponential one after the
- * logit), the tail a Gaussian-based flow can reach.
+ * Φ⁻¹ of v min–max scaled to (lo, hi): s = (v − lo)/(hi − lo), with 1 − s taken from the upper bound (no
+ * cancellation near 1). Why probit: a density finite at a bound becomes a Gaussian tail after Φ⁻¹ (an
+ * exponential one after the logit), the tail a Gaussian-based flow can reach.
  */
-function probit(s: number, t: number): number {
-  return s < 0.5 ? -normalIsf(s) : normalIsf(t);
+function probit(v: number, lo: number, hi: number): number {
+  const s = (v - lo) / (hi - lo);
+  return s < 0.5 ? -normalIsf(s) : normalIsf((hi - v) / (hi - lo));
 }
 
 /** Fitted feature + condition transform; plain numbers so it serialises as JSON. */
@@ -105,7 +106,7 @@ export function fitPreprocessing(x: Matrix, m: ArrayLike<number>, transform: Fea
     for (let j = 0; j < d; j++) {
       const v = x.data[i * d + j];
       const s = (v - min[j]) / (max[j] - min[j]);
-      const l = useProbit ? probit(s, (max[j] - v) / (max[j] - min[j])) : Math.log(s / (1 - s));
+      const l = useProbit ? probit(v, min[j], max[j]) : Math.log(s / (1 - s));
       sum[j] += l;
       sum2[j] += l * l;
     }
@@ -173,7 +174,7 @@ export function preprocess(p: FlowPreprocessing, x: Matrix, m: ArrayLike<number>
       }
       const s = (v - p.min[j]) / (p.max[j] - p.min[j]);
       if (useProbit) {
-        const u = probit(s, (p.max[j] - v) / (p.max[j] - p.min[j]));
+        const u = probit(v, p.min[j], p.max[j]);
         y[r * d + j] = (u - p.logitMean[j]) / p.logitStd[j];
         lj -= normalLogPdf(u); // dΦ⁻¹(s)/ds = 1/φ(u)
         continue;
