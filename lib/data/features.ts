@@ -7,6 +7,7 @@
  */
 import { EventTable, type Column } from './eventTable.js';
 import { InputError } from '../util/errors.js';
+import { MASS_UNIT_NAMES, unitsPerTeV } from './units.js';
 
 /** Raw LHCO jet columns, in file order (all GeV; τ_N dimensionless). */
 export const RAW_JET_COLUMNS = Object.freeze([
@@ -109,31 +110,34 @@ export function eventFeatures(a: RawJet, b: RawJet): EventFeatures {
   };
 }
 
-/** GeV per unit of a raw mass/momentum column. */
-function gevPerUnit(table: EventTable, name: string): number {
+/** Units per TeV of a raw mass/momentum column ("" means GeV, as in the LHCO files). */
+function unitsPerTeVOf(table: EventTable, name: string, source: string): number {
   const u = table.unit(name);
-  if (u === '' || u === 'GeV') return 1;
-  if (u === 'TeV') return 1000;
-  throw new InputError(`deriveFeatures: column "${name}" has unit "${u}", expected "GeV" (or "TeV")`);
+  const n = unitsPerTeV(u === '' ? 'GeV' : u);
+  if (n === undefined) throw new InputError(`${source}: column "${name}" has unit "${u}", expected ${MASS_UNIT_NAMES.join(', ')} (no unit: GeV)`);
+  return n;
 }
 
 /**
  * Derived features of every event of a raw LHCO table: `mJJ mJ1 deltaMJ` (TeV), `tau21J1 tau21J2
  * tau32J1 tau32J2 deltaRJJ`, plus `label` when the input has one. Momentum columns are read as GeV
- * unless their unit says "TeV" (a missing unit means GeV, as in the LHCO files).
+ * unless their unit says "TeV" or "MeV" (a missing unit means GeV, as in the LHCO files).
  * Returns new Float64 columns; the input is not modified.
+ * @param options.source the file the table comes from, named in errors (default "deriveFeatures").
  */
-export function deriveFeatures(raw: EventTable): EventTable {
+export function deriveFeatures(raw: EventTable, { source = 'deriveFeatures' }: { source?: string } = {}): EventTable {
   const c = (name: string): Column => raw.column(name);
   const px1 = c('pxj1'), py1 = c('pyj1'), pz1 = c('pzj1'), m1 = c('mj1');
   const t11 = c('tau1j1'), t21 = c('tau2j1'), t31 = c('tau3j1');
   const px2 = c('pxj2'), py2 = c('pyj2'), pz2 = c('pzj2'), m2 = c('mj2');
   const t12 = c('tau1j2'), t22 = c('tau2j2'), t32 = c('tau3j2');
   const momentumNames = ['pxj1', 'pyj1', 'pzj1', 'mj1', 'pxj2', 'pyj2', 'pzj2', 'mj2'];
-  const scales = momentumNames.map((n) => gevPerUnit(raw, n));
+  const scales = momentumNames.map((n) => unitsPerTeVOf(raw, n, source));
   if (scales.some((s) => s !== scales[0]))
-    throw new InputError(`deriveFeatures: momentum columns ${momentumNames.join(', ')} have mixed units (${momentumNames.map((n) => raw.unit(n) || 'GeV').join(', ')})`);
-  const toTeV = scales[0] / 1000;
+    throw new InputError(`${source}: momentum columns ${momentumNames.join(', ')} have mixed units (${momentumNames.map((n) => raw.unit(n) || 'GeV').join(', ')})`);
+  const perTeV = scales[0];
+  // Multiplied by 1/perTeV (0.001 for GeV), as the features were always derived: the same bits.
+  const toTeV = 1 / perTeV;
 
   const n = raw.length;
   const mJJ = new Float64Array(n), mJ1 = new Float64Array(n), deltaMJ = new Float64Array(n);
@@ -162,4 +166,31 @@ export function deriveFeatures(raw: EventTable): EventTable {
     units.label = '';
   }
   return new EventTable(cols, units);
+}
+
+/** The features that are masses (the rest are dimensionless). */
+const MASS_FEATURES = Object.freeze(['mJJ', 'mJ1', 'deltaMJ'] as const);
+
+/**
+ * A table of features (not raw columns) with its mass features `mJJ mJ1 deltaMJ` in TeV, the unit every
+ * classifier, template and window of a scan compares them in. A column without a unit is TeV (the
+ * LHCO-SR `.npy` convention); GeV and MeV are divided down. Without this a file in GeV would be cut in
+ * the right windows (the masks read the unit) but trained against a template in TeV.
+ * @throws InputError naming the source and column for a unit that is not a mass unit.
+ */
+export function massFeaturesInTeV(table: EventTable, source: string): EventTable {
+  let out = table;
+  for (const name of MASS_FEATURES) {
+    if (!table.has(name)) continue;
+    const u = table.unit(name) || 'TeV';
+    const perTeV = unitsPerTeV(u);
+    if (perTeV === undefined) throw new InputError(`${source}: column "${name}" has unit "${u}", expected ${MASS_UNIT_NAMES.join(', ')} (no unit: TeV)`);
+    if (perTeV === 1) {
+      if (table.unit(name) !== 'TeV') out = out.withColumn(name, table.column(name), 'TeV');
+      continue;
+    }
+    // Division, as the window masks divide a GeV m_JJ: decimal masses stay exact.
+    out = out.withColumn(name, Float64Array.from(table.column(name), (v) => v / perTeV), 'TeV');
+  }
+  return out;
 }

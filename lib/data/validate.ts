@@ -4,6 +4,7 @@
  */
 import { InputError, didYouMean } from '../util/errors.js';
 import type { EventTable } from './eventTable.js';
+import { UNITS_PER_TEV, unitsPerTeV } from './units.js';
 
 /** A column's element type: `float` accepts either width. */
 export type Dtype = 'float64' | 'float32' | 'float';
@@ -92,6 +93,62 @@ export const TAU_RATIO_MAX = 1.1;
  */
 export const MASS_TOLERANCE_GEV = 1e-3;
 
+/**
+ * Range of a plausible median m_JJ, in TeV. A dijet sample's median lies within a factor of a few of its
+ * trigger threshold: 0.01 TeV is below any dijet trigger at a hadron collider, 100 TeV is √s of the FCC-hh.
+ * A file read in the wrong unit lands outside by a factor of 1000: GeV read as TeV gives a median of
+ * thousands of "TeV", TeV read as GeV a few "MeV".
+ */
+export const MJJ_MEDIAN_RANGE_TEV = Object.freeze([0.01, 100] as const);
+
+/**
+ * Refuse a sample whose masses are in another unit than the file says (or implies), before the per-row
+ * checks: those would otherwise report the symptoms (e.g. Delphes' −0.03 MeV jet masses read as −30 GeV)
+ * instead of the cause.
+ * @param mJJTeV m_JJ of the sample's events in TeV as read (non-finite values are ignored).
+ * @param unitNote how the unit was decided, for the message, e.g. 'column "mJJ" has no unit, read as TeV'.
+ * @throws InputError naming the source, the median and the likely unit.
+ */
+export function checkMassScale(mJJTeV: ArrayLike<number>, source: string, unitNote: string): void {
+  // The median of a strided subsample of ≤ 100k events: enough for a factor-1000 question.
+  const step = Math.max(1, Math.floor(mJJTeV.length / 100_000));
+  const finite: number[] = [];
+  for (let i = 0; i < mJJTeV.length; i += step) if (Number.isFinite(mJJTeV[i])) finite.push(mJJTeV[i]);
+  if (finite.length === 0) return; // every value is non-finite: the per-row checks name them
+  finite.sort((a, b) => a - b);
+  const median = finite[finite.length >> 1];
+  const [lo, hi] = MJJ_MEDIAN_RANGE_TEV;
+  if (median >= lo && median <= hi) return;
+  const likely = median > hi ? 'GeV or MeV' : 'TeV';
+  throw new InputError(
+    `${source}: the median m_JJ is ${median.toPrecision(3)} TeV (${unitNote}), outside the ${lo}–${hi} TeV of any dijet sample: ` +
+      `the masses are most likely in ${likely}, not in the unit they were read in. Declare the unit (a CSV header "mJJ [GeV]", Parquet/Arrow field metadata, see docs/data-formats.md) or convert the file`,
+  );
+}
+
+/** Column names that hold per-event weights in the files of our field (pandas, ROOT ntuples, LHE). */
+export const EVENT_WEIGHT_COLUMN = /^((evt|event|mc|gen)_?)?weights?$/i;
+
+/**
+ * Refuse a sample with per-event weights that differ: sidewinder counts events, so a weighted
+ * simulation read as unweighted would give a wrong template and a wrong N_exp. Equal weights (all 1,
+ * or one cross-section weight for every event) change nothing and pass.
+ * @throws InputError naming the source, the column and its range.
+ */
+export function refuseEventWeights(table: EventTable, source: string): void {
+  for (const name of table.columnNames) {
+    if (!EVENT_WEIGHT_COLUMN.test(name)) continue;
+    const w = table.column(name);
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < w.length; i++) { if (w[i] < lo) lo = w[i]; if (w[i] > hi) hi = w[i]; }
+    if (lo === hi) continue;
+    throw new InputError(
+      `${source}: column "${name}" holds per-event weights from ${lo} to ${hi}; sidewinder analyses unweighted events ` +
+        '(a weighted sample read as unweighted would bias the background estimate): unweight the sample (accept each event with probability w / max w), or remove the column if the weights are not meant',
+    );
+  }
+}
+
 /** One kind of invalid value in one column (or pair of columns). */
 export interface InvalidValues {
   /** The column (or columns, "pxj1,pyj1") holding the bad values. */
@@ -119,7 +176,8 @@ type Test = (i: number) => boolean;
 
 /** GeV per unit of a mass column ('' counts as the layout's unit, `dflt`). */
 function gevPer(unit: string, dflt: number): number {
-  return unit === 'TeV' ? 1000 : unit === 'GeV' ? 1 : unit === 'MeV' ? 1e-3 : dflt;
+  const n = unitsPerTeV(unit);
+  return n === undefined ? dflt : UNITS_PER_TEV.GeV / n;
 }
 
 /**

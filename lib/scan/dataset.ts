@@ -1,8 +1,8 @@
 import { EventTable } from '../data/eventTable.js';
 import { readEvents } from '../data/io/index.js';
-import { deriveFeatures, FEATURE_NAMES, RAW_COLUMNS, RAW_JET_COLUMNS } from '../data/features.js';
+import { deriveFeatures, FEATURE_NAMES, massFeaturesInTeV, RAW_COLUMNS, RAW_JET_COLUMNS } from '../data/features.js';
 import { generateLhcoLike, generateExtraSrBackground } from '../data/generate/index.js';
-import { checkEvents, describeInvalid, requireColumns, type InvalidValues } from '../data/validate.js';
+import { checkEvents, checkMassScale, describeInvalid, refuseEventWeights, requireColumns, type InvalidValues } from '../data/validate.js';
 import { InputError } from '../util/errors.js';
 import type { Reporter } from '../util/reporter.js';
 import { hashArrays, hashFile, hashValue } from './hash.js';
@@ -30,19 +30,26 @@ export interface ScanDataset {
 }
 
 /**
- * Check one part of a sample where it enters (a file, or the generator's output), derive the features
- * of raw LHCO columns and check those too. Row numbers in messages are the file's.
+ * Check one part of a sample where it enters (a file, or the generator's output): per-event weights
+ * (refused unless equal), the mass unit (a median m_JJ no dijet sample has), then every used value;
+ * derive the features of raw LHCO columns and check those too, or bring a feature file's masses to TeV.
+ * Row numbers in messages are the file's.
  */
 function checkPart(raw: EventTable, source: string, dropInvalid: boolean): { events: EventTable; dropped: number; problems: readonly InvalidValues[] } {
   const isRaw = raw.has('pxj1');
   if (isRaw) requireColumns(raw, RAW_JET_COLUMNS, source);
+  refuseEventWeights(raw, source);
+  // Units first: a file in the wrong unit is refused for its unit, not for the symptoms in its rows.
+  const table = isRaw ? raw : massFeaturesInTeV(raw, source);
+  if (isRaw) checkMassScale(deriveFeatures(raw, { source }).column('mJJ'), source, `momenta read as ${raw.unit('pxj1') || 'GeV (no unit)'}`);
+  else if (raw.has('mJJ')) checkMassScale(table.column('mJJ'), source, raw.unit('mJJ') ? `column "mJJ" in ${raw.unit('mJJ')}` : 'column "mJJ" without a unit, read as TeV');
   // Only the columns the scan uses must be valid: other columns of the file are never read.
   const used = isRaw ? RAW_COLUMNS : [...FEATURE_NAMES, 'label'];
   const hint = 'fix the file, or drop these events explicitly with --drop-invalid (scan config: "dropInvalid": true in the sample)';
-  const first = checkEvents(raw, { source, columns: used, dropInvalid, hint });
+  const first = checkEvents(table, { source, columns: used, dropInvalid, hint });
   if (!isRaw) return first;
   // Derived from valid raw columns the features are valid; this second check guards the derivation.
-  const derived = checkEvents(deriveFeatures(first.events), { source: `${source} (derived features)`, dropInvalid, hint });
+  const derived = checkEvents(deriveFeatures(first.events, { source }), { source: `${source} (derived features)`, dropInvalid, hint });
   return { events: derived.events, dropped: first.dropped + derived.dropped, problems: [...first.problems, ...derived.problems] };
 }
 
@@ -70,7 +77,7 @@ export function rowsFingerprint(events: EventTable): string {
 /**
  * Load (or generate) a dataset, validate it and derive the classifier features. Files with the LHCO
  * raw columns (GeV 4-vectors, τ's) get features derived here; files that already hold features (an
- * mJJ column, e.g. the LHCO-SR .npy in TeV) are used as they are. Every file (and generated sample) is
+ * mJJ column, e.g. the LHCO-SR .npy in TeV) are used with their masses converted to TeV. Every file (and generated sample) is
  * checked where it enters ({@link checkEvents}): non-finite or unphysical values in a used column are
  * an InputError naming the file, column, count and first rows — or, with `spec.dropInvalid`, those
  * events are dropped, counted in `droppedInvalid` and logged.

@@ -6,6 +6,7 @@
  */
 import { ConfigError, InputError } from '../util/errors.js';
 import type { Column, EventTable, Unit } from '../data/eventTable.js';
+import { MASS_UNIT_NAMES, unitsPerTeV } from '../data/units.js';
 import { roundEdge, type MassRegion, type Window } from './window.js';
 
 /** Where the window variable comes from: an event table (unit from the table) or a bare column. */
@@ -16,12 +17,10 @@ export interface MaskOptions {
   readonly unit?: Unit;
 }
 
-const TO_TEV: Readonly<Record<string, number>> = Object.freeze({ TeV: 1, GeV: 1000 });
-
 function divisor(unit: Unit, what: string): number {
-  const d = TO_TEV[unit];
+  const d = unitsPerTeV(unit);
   if (d === undefined)
-    throw new InputError(`${what} has unit ${unit === '' ? '"" (none)' : `"${unit}"`}; expected "TeV" or "GeV" to compare with the window edges`);
+    throw new InputError(`${what} has unit ${unit === '' ? '"" (none)' : `"${unit}"`}; expected ${MASS_UNIT_NAMES.map((u) => `"${u}"`).join(', ')} to compare with the window edges`);
   return d;
 }
 

@@ -263,3 +263,79 @@ describe('samples that stop inside a window are refused before any training', ()
     expect(e.message).toMatch(/no window is covered for these methods/);
   });
 });
+
+describe('the unit of the masses: converted when declared, refused when it cannot be right', () => {
+  /** `t` with its columns `names` multiplied by `k` and labelled `unit`. */
+  const rescaled = (t: EventTable, names: readonly string[], k: number, unit: string): EventTable =>
+    names.reduce((acc, n) => acc.withColumn(n, Float64Array.from(t.column(n), (v) => v * k), unit), t);
+  const MASSES = ['mJJ', 'mJ1', 'deltaMJ'];
+  const MOMENTA = ['pxj1', 'pyj1', 'pzj1', 'mj1', 'pxj2', 'pyj2', 'pzj2', 'mj2'];
+  const closeTo = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), 1e-12));
+    return worst;
+  };
+
+  it('a feature file with its masses declared in GeV or MeV is brought to TeV: the classifier sees what it sees for the TeV file', async () => {
+    const features = deriveFeatures(raw);
+    for (const [unit, k] of [['GeV', 1e3], ['MeV', 1e6]] as const) {
+      const csv = join(dir, `features-${unit}.csv`);
+      await writeEvents(rescaled(features, MASSES, k, unit), csv);
+      const d = await loadScanDataset({ path: csv }, 'data');
+      for (const n of MASSES) {
+        expect(d.events.unit(n)).toBe('TeV');
+        expect(closeTo(d.events.column(n), features.column(n))).toBeLessThan(1e-12);
+      }
+      expect(d.events.column('tau21J1')).toEqual(Float64Array.from(features.column('tau21J1')));
+    }
+  });
+
+  it('raw LHCO columns declared in MeV give the features of the GeV file', async () => {
+    const csv = join(dir, 'raw-MeV.csv');
+    await writeEvents(rescaled(raw, MOMENTA, 1e3, 'MeV'), csv);
+    const d = await loadScanDataset({ path: csv }, 'data');
+    const ref = deriveFeatures(raw);
+    for (const n of MASSES) expect(closeTo(d.events.column(n), ref.column(n))).toBeLessThan(1e-12);
+  });
+
+  it('an LHCO-SR .npy (no units: TeV) holding GeV values is refused for its unit, before its rows are blamed for "negative" masses', async () => {
+    const features = rescaled(deriveFeatures(raw), MASSES, 1e3, 'TeV');
+    const m1 = Float64Array.from(features.column('mJ1'));
+    m1[7] = -3.1e-5; // Delphes' −0.03 MeV massless jet, in GeV: −1 MeV would be "negative" if read as TeV
+    const npy = join(dir, 'sr-in-GeV.npy');
+    writeNpy(npy, features.withColumn('mJ1', m1, 'TeV'), ['mJJ', 'mJ1', 'deltaMJ', 'tau21J1', 'tau21J2', 'label']);
+    const e = await loadScanDataset({ path: npy }, 'data').then(() => new Error('accepted'), (x: unknown) => x as Error);
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toMatch(new RegExp(`^${npy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the median m_JJ is \\d\\.\\d\\de\\+3 TeV \\(column "mJJ" in TeV\\).*most likely in GeV or MeV`));
+    expect(e.message).not.toContain('negative jet mass');
+  });
+
+  it('raw columns in MeV without a unit, or in TeV without a unit, are refused naming the likely unit', async () => {
+    for (const [k, likely] of [[1e3, 'GeV or MeV'], [1e-3, 'TeV']] as const) {
+      const csv = join(dir, `raw-undeclared-${k}.csv`);
+      await writeEvents(rescaled(raw, MOMENTA, k, ''), csv);
+      const e = await loadScanDataset({ path: csv }, 'data').then(() => new Error('accepted'), (x: unknown) => x as Error);
+      expect(e).toBeInstanceOf(InputError);
+      expect(e.message).toContain(`${csv}: the median m_JJ is`);
+      expect(e.message).toContain(`momenta read as GeV (no unit)`);
+      expect(e.message).toContain(`most likely in ${likely},`);
+    }
+  });
+
+  it('a unit that is not a mass unit is refused naming the file and the column', async () => {
+    const rawCsv = join(dir, 'raw-keV.csv'), featCsv = join(dir, 'features-furlong.csv');
+    await writeEvents(rescaled(raw, MOMENTA, 1, 'keV'), rawCsv);
+    await writeEvents(rescaled(deriveFeatures(raw), ['mJ1'], 1, 'furlong'), featCsv);
+    await expect(loadScanDataset({ path: rawCsv }, 'data')).rejects.toThrow(`${rawCsv}: column "pxj1" has unit "keV", expected TeV, GeV, MeV (no unit: GeV)`);
+    await expect(loadScanDataset({ path: featCsv }, 'data')).rejects.toThrow(`${featCsv}: column "mJ1" has unit "furlong", expected TeV, GeV, MeV (no unit: TeV)`);
+  });
+
+  it('per-event weights are refused unless they are all equal (a weighted template read as unweighted would be wrong)', async () => {
+    const w = Float64Array.from({ length: raw.length }, (_, i) => (i % 3 === 0 ? 0.5 : 1.5));
+    const weighted = join(dir, 'weighted.csv'), flat = join(dir, 'flat-weight.csv');
+    await writeEvents(raw.withColumn('weight', w), weighted);
+    await writeEvents(raw.withColumn('evtWeight', new Float64Array(raw.length).fill(2.5)), flat);
+    await expect(loadScanDataset({ path: weighted }, 'template')).rejects.toThrow(`${weighted}: column "weight" holds per-event weights from 0.5 to 1.5`);
+    expect((await loadScanDataset({ path: flat }, 'template')).nEvents).toBe(raw.length);
+  });
+});

@@ -106,7 +106,7 @@ describe('masks on hand-made m_JJ values (window 5: SR (3.3, 3.7) TeV, short sid
   it('a mass column without a unit is refused, naming the column', () => {
     const t = new EventTable({ mJJ: m });
     expect(() => signalRegionMask(t, w5)).toThrow(InputError);
-    expect(() => signalRegionMask(t, w5)).toThrow(/column "mJJ" has unit "" \(none\); expected "TeV" or "GeV"/);
+    expect(() => signalRegionMask(t, w5)).toThrow(/column "mJJ" has unit "" \(none\); expected "TeV", "GeV", "MeV"/);
     expect(() => shortSidebandMask(m, w5, -1)).toThrow(/short sideband width must be a positive number, got -1/);
   });
 });
