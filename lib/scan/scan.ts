@@ -18,6 +18,7 @@ import type { ResultsDocument } from './results.js';
 import { validateResults } from './validateResults.js';
 import { windowSummary, type WindowSummary } from './summary.js';
 import { checkWorkingPointsResolvable } from './resolvable.js';
+import { checkTemplateMatchesData, describeComparison, noticeableMismatches } from './templateMatch.js';
 import { checkWindowCoverage } from './coverage.js';
 import { crossFittedSrEvents, describeEnsembleChoice, withinEnsembleBudget } from './budget.js';
 
@@ -104,6 +105,11 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   const datasets = await loadScanSamples(config, reporter);
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
   checkWindowCoverage(config, windows, shortSidebandWidth, datasets);
+  if (config.methods.includes('iad') && datasets.template) {
+    const compared = checkTemplateMatchesData(datasets.data.events, datasets.template.events, datasets.template.path, windows, config.features);
+    for (const c of noticeableMismatches(compared))
+      reporter.log('warn', `IAD template differs from the SR data beyond its counting noise — ${describeComparison(c)}: IAD's significance there includes this mismodelling`);
+  }
   checkWorkingPointsResolvable(config, windows, shortSidebandWidth, datasets, reporter);
   const { config: resolved, choice } = withinEnsembleBudget(config, crossFittedSrEvents(datasets, windows));
   if (choice) reporter.log('info', describeEnsembleChoice(choice, config.ensembleBudget!.srEventFits));

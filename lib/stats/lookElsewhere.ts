@@ -18,6 +18,7 @@ import { lnGamma, normalIsf, normalSf } from '../util/special.js';
 import { cholesky } from './fit/linalg.js';
 import { zCowan, zSimple } from './significance.js';
 import { sharedPassCount } from './dsys.js';
+import { kolmogorovQ, stephensLambda } from './ks.js';
 
 /**
  * Šidák global p-value 1 − (1 − p_local)^N, computed as −expm1(N·log1p(−p)) so that it stays
@@ -364,12 +365,5 @@ export function ksUniformTest(values: ArrayLike<number>): { d: number; pValue: n
     if (!(x[i] >= 0 && x[i] <= 1)) throw new InputError(`ksUniformTest: value ${x[i]} is outside [0, 1]`);
     d = Math.max(d, (i + 1) / n - x[i], x[i] - i / n);
   }
-  const lambda = (Math.sqrt(n) + 0.12 + 0.11 / Math.sqrt(n)) * d;
-  let q = 0;
-  for (let k = 1; k <= 100; k++) {
-    const term = 2 * (k % 2 ? 1 : -1) * Math.exp(-2 * k * k * lambda * lambda);
-    q += term;
-    if (Math.abs(term) < 1e-12) break;
-  }
-  return { d, pValue: Math.min(1, Math.max(0, lambda < 0.2 ? 1 : q)), n };
+  return { d, pValue: kolmogorovQ(stephensLambda(d, n)), n };
 }

@@ -339,3 +339,43 @@ describe('the unit of the masses: converted when declared, refused when it canno
     expect((await loadScanDataset({ path: flat }, 'template')).nEvents).toBe(raw.length);
   });
 });
+
+describe('an IAD template that does not describe the SR data', () => {
+  // Samples large enough that the KS noise (≈ 0.01) is far below the distances tested.
+  const data = () => generateLhcoLike({ background: 200_000, signal: 0, seed: 41 });
+  const template = (model: 'default' | 'alternative', seed: number) =>
+    deriveFeatures(generateExtraSrBackground({ seed, backgroundModel: model, extraSrBackground: { n: 20_000, mJJLowTeV: 3.3, mJJHighTeV: 3.7 } }));
+  const prepareLogged = async (d: string, t: string) => {
+    const logs: string[] = [];
+    const reporter = { progress() {}, log: (_l: string, m: string) => void logs.push(m) };
+    await prepareScan(config({ path: d }, { path: t }), { outDir: mkdtempSync(join(dir, 'out-')), reporter });
+    return logs.filter((m) => m.startsWith('IAD template differs'));
+  };
+  let dataFile: string;
+  beforeAll(async () => {
+    dataFile = join(dir, 'data-200k.h5');
+    await writeEvents(data(), dataFile);
+  });
+
+  it('m_J1 and Δm_J swapped in the template: refused before training, naming the template, window, features and medians', async () => {
+    const t = template('default', 42);
+    const swapped = t.withColumn('mJ1', t.column('deltaMJ'), 'TeV').withColumn('deltaMJ', t.column('mJ1'), 'TeV');
+    const f = join(dir, 'template-swapped.csv');
+    await writeEvents(swapped, f);
+    const e = await failure(config({ path: dataFile }, { path: f }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toMatch(new RegExp(`^IAD template ${f} does not describe the SR data: window 5, mJ1: KS D = 0\\.1\\d+ \\(p = [\\d.]+e-\\d+; SR data median [\\d.]+, template [\\d.]+; \\d+ vs 20000 events\\); window 5, deltaMJ: KS D = 0\\.1\\d+`));
+    expect(e.message).not.toMatch(/window 5, tau21J/);
+    expect(e.message).toMatch(/Check the template's columns/);
+  });
+
+  it('a template of another shower model is not refused but reported (IAD would count the mismodelling as signal); one of the same model is silent', async () => {
+    const alt = join(dir, 'template-alt.csv'), same = join(dir, 'template-same.csv');
+    await writeEvents(template('alternative', 43), alt);
+    await writeEvents(template('default', 44), same);
+    const warned = await prepareLogged(dataFile, alt);
+    expect(warned.length).toBeGreaterThan(0);
+    expect(warned.join('\n')).toMatch(/window 5, tau21J\d: KS D = 0\.0[2-9]/);
+    expect(await prepareLogged(dataFile, same)).toEqual([]);
+  });
+});
