@@ -1,5 +1,5 @@
 import { EventTable } from '../data/eventTable.js';
-import { readEvents } from '../data/io/index.js';
+import { LHCO_SR_COLUMNS, readEvents } from '../data/io/index.js';
 import { deriveFeatures, FEATURE_NAMES, massFeaturesInTeV, RAW_COLUMNS, RAW_JET_COLUMNS } from '../data/features.js';
 import { generateLhcoLike, generateExtraSrBackground } from '../data/generate/index.js';
 import { checkEvents, checkMassScale, describeInvalid, refuseEventWeights, requireColumns, type InvalidValues } from '../data/validate.js';
@@ -120,7 +120,13 @@ export async function loadScanDataset(spec: DatasetSpec, role: string, reporter?
   if (parts.length > 1 && parts.some((p) => p.columnNames.join(',') !== parts[0].columnNames.join(',')))
     throw new InputError(`${path}: the files have different columns (${parts.map((p, k) => `${files![k]}: ${p.columnNames.join(' ')}`).join('; ')})`);
   const events = parts.length === 1 ? parts[0] : EventTable.concat(parts);
-  if (!events.has('mJJ')) throw new InputError(`${path}: no m_JJ: expected the LHCO raw columns (pxj1 … tau3j2) or an "mJJ" column; columns are ${events.columnNames.join(', ')}`);
+  if (!events.has('mJJ')) {
+    // Unnamed columns come from a .npy that is not the 6-column LHCO-SR layout: say what that layout is.
+    const unnamed = events.columnNames.every((n) => /^col\d+$/.test(n));
+    throw new InputError(unnamed
+      ? `${path}: a .npy is read as the ${LHCO_SR_COLUMNS.length} LHCO signal-region columns (${LHCO_SR_COLUMNS.join(', ')}; masses in TeV) in that order; this one has ${events.columnNames.length}. Write those columns, or use HDF5, Parquet, Arrow or CSV with named columns`
+      : `${path}: no m_JJ: expected the LHCO raw columns (pxj1 … tau3j2) or an "mJJ" column; columns are ${events.columnNames.join(', ')}`);
+  }
   let nSignal: number | undefined;
   if (events.has('label')) {
     const l = events.column('label');

@@ -379,3 +379,14 @@ describe('an IAD template that does not describe the SR data', () => {
     expect(await prepareLogged(dataFile, same)).toEqual([]);
   });
 });
+
+describe('a .npy that is not the LHCO-SR layout', () => {
+  it('five or seven columns: the message says which six columns a .npy must hold', async () => {
+    const features = deriveFeatures(raw);
+    for (const cols of [['mJJ', 'mJ1', 'deltaMJ', 'tau21J1', 'tau21J2'], ['mJJ', 'mJ1', 'deltaMJ', 'tau21J1', 'tau21J2', 'tau32J1', 'label']]) {
+      const npy = join(dir, `sr-${cols.length}.npy`);
+      writeNpy(npy, features, cols);
+      await expect(loadScanDataset({ path: npy }, 'data')).rejects.toThrow(`${npy}: a .npy is read as the 6 LHCO signal-region columns (mJJ, mJ1, deltaMJ, tau21J1, tau21J2, label; masses in TeV) in that order; this one has ${cols.length}.`);
+    }
+  });
+});

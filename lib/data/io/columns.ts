@@ -38,3 +38,14 @@ export function splitRowMajor(block: unknown, rows: number, cols: number, where:
   }
   return out;
 }
+
+/**
+ * Split a column-major block (each column contiguous: pandas' HDF5 blocks, NumPy's Fortran order) into
+ * `cols` columns of `rows` values. Copies.
+ */
+export function splitColumnMajor(block: unknown, rows: number, cols: number, where: string): Column[] {
+  const flat = block instanceof Float64Array || block instanceof Float32Array ? block : toFloatColumn(block, where);
+  if (flat.length !== rows * cols)
+    throw new InputError(`${where}: expected ${rows} × ${cols} = ${rows * cols} values, found ${flat.length}`);
+  return Array.from({ length: cols }, (_, j) => flat.slice(j * rows, (j + 1) * rows));
+}

@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { ConfigError, InputError, didYouMean } from '../../util/errors.js';
 import { produceFileAtomic } from '../../util/atomicWrite.js';
 import { EventTable, type Column, type Unit } from '../eventTable.js';
-import { splitRowMajor, toFloatColumn } from './columns.js';
+import { splitColumnMajor, splitRowMajor, toFloatColumn } from './columns.js';
 import { unitsFor } from './units.js';
 
 /** HDF5 filters h5wasm decodes: deflate (zlib), shuffle, fletcher32. Others (e.g. Blosc 32001) read as garbage. */
@@ -153,12 +153,7 @@ function readFixed(g: Group, path: string): { names: string[]; cols: Column[] } 
     if (rows >= 0 && n !== rows) throw new InputError(`${path}: ${values.path} has ${n} rows, earlier blocks ${rows}`);
     rows = n;
     const where = `${path}: ${values.path}`;
-    let cols: Column[];
-    if (transposed) cols = splitRowMajor(values.value, n, nk, where);
-    else {
-      const flat = toFloatColumn(values.value, where);
-      cols = Array.from({ length: nk }, (_, j) => flat.slice(j * n, (j + 1) * n));
-    }
+    const cols = transposed ? splitRowMajor(values.value, n, nk, where) : splitColumnMajor(toFloatColumn(values.value, where), n, nk, where);
     items.forEach((name, j) => byName.set(name, cols[j]));
   }
   const missing = names.filter((n) => !byName.has(n));

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, InputError } from '../../util/errors.js';
 import { EventTable, type Column, type Unit } from '../eventTable.js';
-import { splitRowMajor } from './columns.js';
+import { splitColumnMajor, splitRowMajor } from './columns.js';
 import { LHCO_SR_COLUMNS, unitsFor } from './units.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -49,8 +49,8 @@ export function parseNpyHeader(buf: Uint8Array, path: string): NpyHeader {
  * @param options.columns names of the columns in order; default for 6 columns is the LHCO-SR layout
  *   (mJJ, mJ1, deltaMJ, tau21J1, tau21J2, label, masses in TeV), otherwise `col0`, `col1`, ….
  * @param options.units units to attach (default: the LHCO-SR ones for those names, else "").
- * @throws InputError for a bad magic, unsupported version, big-endian or non-float dtype, Fortran
- *   order, more than two dimensions, or a data size that does not match the shape.
+ * @throws InputError for a bad magic, unsupported version, big-endian or non-float dtype, more than
+ *   two dimensions, or a data size that does not match the shape (C and Fortran order are both read).
  */
 export async function readNpy(path: string, options: NpyReadOptions = {}): Promise<EventTable> {
   let buf: Buffer;
@@ -77,7 +77,6 @@ export function decodeNpy(buf: Uint8Array, path: string, options: NpyReadOptions
       `${path}: dtype '${h.descr}' is not supported; expected little-endian float64 '<f8' or float32 '<f4'` +
         (h.descr[0] === '>' ? ' (convert with arr.astype("<f8"))' : ''),
     );
-  if (h.fortranOrder) throw new InputError(`${path}: Fortran-ordered array; expected C order (save np.ascontiguousarray(arr))`);
   if (h.shape.length < 1 || h.shape.length > 2) throw new InputError(`${path}: array has shape (${h.shape.join(', ')}); expected 1-D or 2-D (rows × columns)`);
   const rows = h.shape[0], cols = h.shape.length === 2 ? h.shape[1] : 1;
   const need = rows * cols * size;
@@ -93,7 +92,8 @@ export function decodeNpy(buf: Uint8Array, path: string, options: NpyReadOptions
   const at = buf.byteOffset + h.dataOffset;
   const bytes = (at % size === 0 ? buf.buffer : buf.buffer.slice(at, at + need)) as ArrayBuffer;
   const flat = new Ctor(bytes, at % size === 0 ? at : 0, rows * cols);
-  const columns: Column[] = cols === 1 ? [flat.slice()] : splitRowMajor(flat, rows, cols, path);
+  // Fortran order (what np.save writes for a transposed array) stores each column contiguously.
+  const columns: Column[] = cols === 1 ? [flat.slice()] : h.fortranOrder ? splitColumnMajor(flat, rows, cols, path) : splitRowMajor(flat, rows, cols, path);
   const stored = options.units ?? {};
   return new EventTable(new Map(names.map((n, j) => [n, columns[j]])), unitsFor(names, stored, 'lhco-sr'));
 }
