@@ -347,6 +347,10 @@ describe('errors name the file, and the row and column where there is one', () =
     expect(t.unit('mJJ')).toBe('TeV');
     expect([...t.column('x')]).toEqual([NaN, -Infinity]);
   });
+  it('CSV: pandas\' unnamed index column and a semicolon-separated file are named as such', async () => {
+    await expect(readCsv(write('pandas-index.csv', ',mJJ,mJ1\n0,3.5,0.1\n'))).rejects.toThrow(/header column 1 has no name \(pandas writes its row index as an unnamed first column: save with to_csv\(index=False\)\)/);
+    await expect(readCsv(write('semicolons.csv', 'mJJ;mJ1\n3.5;0.1\n'))).rejects.toThrow(/line 1 has one column, "mJJ;mJ1"; columns are separated by commas \(this header uses semicolons\)/);
+  });
 });
 
 describe('sidewinder inspect (in-process: the command module registered on a fresh program)', () => {

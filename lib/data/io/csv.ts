@@ -70,7 +70,11 @@ export async function readCsv(path: string, options: { units?: Readonly<Record<s
         return name;
       });
       const bad = names.findIndex((n) => n === '');
-      if (bad >= 0) throw new InputError(`${path}: line 1: header column ${bad + 1} has no name`);
+      if (bad >= 0)
+        throw new InputError(`${path}: line 1: header column ${bad + 1} has no name` +
+          (bad === 0 ? ' (pandas writes its row index as an unnamed first column: save with to_csv(index=False))' : ''));
+      if (names.length === 1 && /[;\t]/.test(names[0]))
+        throw new InputError(`${path}: line 1 has one column, "${names[0].slice(0, 60)}"; columns are separated by commas (this header uses ${names[0].includes(';') ? 'semicolons' : 'tabs'})`);
       const dup = names.find((n, i) => names!.indexOf(n) !== i);
       if (dup !== undefined) throw new InputError(`${path}: line 1: column "${dup}" appears twice in the header`);
       if (names.every((n) => NUMBER.test(n)))
