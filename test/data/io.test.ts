@@ -397,6 +397,17 @@ describe('sidewinder inspect (in-process: the command module registered on a fre
     expect(out).toMatch(/format parquet, [\d.]+ MB, 300 rows, 15 columns/);
     expect(out).toMatch(/\n  mj1 +GeV +float64 /);
   });
+  it('a file a scan would refuse for its layout (a renamed column) is named as such, exit code 1; a good file exits 0', async () => {
+    const good = await run([fx('lhco-small.h5')]);
+    expect(good.exitCode).toBeUndefined();
+    expect(good.out).not.toMatch(/a scan refuses/);
+    const t = await readEvents(fx('lhco-small.h5'));
+    const renamed = join(tmp, 'renamed-mj2.csv');
+    await writeEvents(new EventTable(new Map(t.columnNames.map((n) => [n === 'mj2' ? 'mJ2' : n, t.column(n)])), t.units), renamed);
+    const { out, exitCode } = await run([renamed]);
+    expect(exitCode).toBe(1);
+    expect(out).toMatch(/checks: all values finite and physical\n  a scan refuses this file: .*renamed-mj2.csv: missing column "mj2" \(did you mean "mJ2"/);
+  });
   it('sets exit code 1 and prints the message, no stack trace, on bad input', async () => {
     const { err, exitCode } = await run([fx('lhco-two-keys.h5')]);
     expect(exitCode).toBe(1);
