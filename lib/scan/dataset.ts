@@ -4,6 +4,7 @@ import { deriveFeatures, FEATURE_NAMES, massFeaturesInTeV, RAW_COLUMNS, RAW_JET_
 import { generateLhcoLike, generateExtraSrBackground } from '../data/generate/index.js';
 import { checkEvents, checkMassScale, describeInvalid, refuseEventWeights, requireColumns, type InvalidValues } from '../data/validate.js';
 import { InputError } from '../util/errors.js';
+import { featureNames } from '../methods/features.js';
 import type { Reporter } from '../util/reporter.js';
 import { hashArrays, hashFile, hashValue } from './hash.js';
 import type { DatasetSpec } from './config.js';
@@ -165,4 +166,13 @@ export function requireDistinctSamples(datasets: Readonly<Record<string, ScanDat
     if (other.rowsFingerprint === data.rowsFingerprint)
       throw new InputError(`the data (${data.path}) and the ${what} (${other.path}) hold the same ${data.nEvents} events (identical feature rows); the ${what} must be an independent background sample`);
   }
+}
+
+/**
+ * Every sample holds the classifier features of `featureSet` (an LHCO-SR `.npy` holds only the baseline
+ * ones; raw LHCO files derive them all).
+ * @throws InputError naming the sample's file, the feature set and the missing columns.
+ */
+export function requireFeatureColumns(datasets: Readonly<Record<string, ScanDataset>>, featureSet: string): void {
+  for (const d of Object.values(datasets)) requireColumns(d.events, featureNames(featureSet), `${d.path} (feature set "${featureSet}")`);
 }

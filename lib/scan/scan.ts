@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../util/atomicWrite.js';
 import { PACKAGE_ROOT, packageFileUrl } from '../util/packageRoot.js';
 import { ResultCache } from './cache.js';
 import { validateScanConfig, type DatasetSpec, type ScanConfig } from './config.js';
-import { loadScanDataset, requireDistinctSamples, sampleIdentity, type ScanDataset } from './dataset.js';
+import { loadScanDataset, requireDistinctSamples, requireFeatureColumns, sampleIdentity, type ScanDataset } from './dataset.js';
 import { buildPlan, describeTask, type ScanPlan, type ScanTask } from './plan.js';
 import { methodDescriptor, methodStage } from '../methods/registry.js';
 import { checkModelOptions, runTask, withTaskContext } from './execute.js';
@@ -104,6 +104,7 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   const { windows, shortSidebandWidth } = await scanWindows(config);
   const datasets = await loadScanSamples(config, reporter);
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
+  requireFeatureColumns(datasets, config.features);
   checkWindowCoverage(config, windows, shortSidebandWidth, datasets);
   if (config.methods.includes('iad') && datasets.template) {
     const compared = checkTemplateMatchesData(datasets.data.events, datasets.template.events, datasets.template.path, windows, config.features);

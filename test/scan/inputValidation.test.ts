@@ -381,6 +381,16 @@ describe('an IAD template that does not describe the SR data', () => {
 });
 
 describe('a .npy that is not the LHCO-SR layout', () => {
+  it('a feature set the file does not hold names the file, the set and the columns (not a worker\'s EventTable error)', async () => {
+    const npy = join(dir, 'sr-baseline-only.npy');
+    writeNpy(npy, deriveFeatures(raw), ['mJJ', 'mJ1', 'deltaMJ', 'tau21J1', 'tau21J2', 'label']);
+    const cfg = config({ path: npy });
+    cfg.features = 'extended';
+    const e = await failure(cfg);
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toMatch(new RegExp(`^${npy.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(feature set "extended"\\): missing columns "tau32J1" .*"tau32J2"`));
+  });
+
   it('five or seven columns: the message says which six columns a .npy must hold', async () => {
     const features = deriveFeatures(raw);
     for (const cols of [['mJJ', 'mJ1', 'deltaMJ', 'tau21J1', 'tau21J2'], ['mJJ', 'mJ1', 'deltaMJ', 'tau21J1', 'tau21J2', 'tau32J1', 'label']]) {
