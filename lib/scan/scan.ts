@@ -18,7 +18,7 @@ import type { ResultsDocument } from './results.js';
 import { validateResults } from './validateResults.js';
 import { windowSummary, type WindowSummary } from './summary.js';
 import { checkWorkingPointsResolvable } from './resolvable.js';
-import { checkTemplateMatchesData, describeComparison, noticeableMismatches } from './templateMatch.js';
+import { compareTemplateWithData, describeMismatch, noticeableMismatches } from './templateMatch.js';
 import { checkWindowCoverage } from './coverage.js';
 import { crossFittedSrEvents, describeEnsembleChoice, withinEnsembleBudget } from './budget.js';
 
@@ -106,11 +106,9 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
   requireFeatureColumns(datasets, config.features);
   checkWindowCoverage(config, windows, shortSidebandWidth, datasets);
-  if (config.methods.includes('iad') && datasets.template) {
-    const compared = checkTemplateMatchesData(datasets.data.events, datasets.template.events, datasets.template.path, windows, config.features);
-    for (const c of noticeableMismatches(compared))
-      reporter.log('warn', `IAD template differs from the SR data beyond its counting noise — ${describeComparison(c)}: IAD's significance there includes this mismodelling`);
-  }
+  if (config.methods.includes('iad') && datasets.template)
+    for (const c of noticeableMismatches(compareTemplateWithData(datasets.data.events, datasets.template.events, windows, config.features)))
+      reporter.log('warn', describeMismatch(c));
   checkWorkingPointsResolvable(config, windows, shortSidebandWidth, datasets, reporter);
   const { config: resolved, choice } = withinEnsembleBudget(config, crossFittedSrEvents(datasets, windows));
   if (choice) reporter.log('info', describeEnsembleChoice(choice, config.ensembleBudget!.srEventFits));

@@ -56,10 +56,14 @@ describe('cache integrity on a real scan', () => {
         ? await runScan(cfg, { outDir: out, cacheDir, reporter: r })
         : { ...(await runPlanTasks(plan, datasets, { cacheDir, reporter: r })), ...(await mergeScan(plan, datasets, { cacheDir, outDir: out })) };
       expect([what, again.computed, again.cached]).toEqual([what, 1, 1]);
-      expect(r.warnings, what).toHaveLength(1);
-      expect(r.warnings[0]).toMatch(/^task 0 · window 5 \(3\.5 TeV\) · iad · data · run 0: cached result \w+… in .* is damaged \(/);
-      expect(r.warnings[0]).toMatch(reason);
-      expect(r.warnings[0]).toMatch(/; recomputing it$/);
+      // The rerun of the whole scan also repeats the plan-time warnings (this tiny scan's 600 signal events
+      // are several per cent of its SR, which moves the marginals the IAD template is compared on): only the
+      // cache's count here.
+      const cacheWarnings = r.warnings.filter((w) => !w.startsWith('IAD template differs'));
+      expect(cacheWarnings, what).toHaveLength(1);
+      expect(cacheWarnings[0]).toMatch(/^task 0 · window 5 \(3\.5 TeV\) · iad · data · run 0: cached result \w+… in .* is damaged \(/);
+      expect(cacheWarnings[0]).toMatch(reason);
+      expect(cacheWarnings[0]).toMatch(/; recomputing it$/);
       expect(again.results.runs, what).toEqual(first.results.runs);
       expect(again.results.aggregates, what).toEqual(first.results.aggregates);
       expect(readFileSync(scores).equals(clean), what).toBe(true);
