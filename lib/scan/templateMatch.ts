@@ -7,7 +7,7 @@
  * samples' noise is reported ({@link NOTICEABLE_TEMPLATE_MISMATCH}). It is not refused: a signal moves
  * the marginals too — with a fraction f of signal in the SR, |F_data − F_template| ≤ f, so D is a lower
  * bound on the signal fraction that could explain it, which the message states. (A generated scan with
- * 1000 signal events on 20k background has D = 0.11 in Δm_J from its signal alone.)
+ * 600 signal events on 20k background has D = 0.11 in Δm_J from its signal alone.)
  * Measured (window 5): real LHCO SR data vs its extra background D = 0.005–0.007; the generated data vs
  * its template 0.004–0.007; vs the alternative background model 0.02–0.06 (IAD Z 14 on background);
  * m_J1 ↔ Δm_J swapped 0.15, τ21 of the two jets swapped 0.19–0.21; pure LHCO signal vs background
