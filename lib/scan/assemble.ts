@@ -8,13 +8,15 @@ import { methodDescriptor, methodStage } from '../methods/registry.js';
 import {
   cutAndCount, deltaSysByEpsilonB, deltaOfWindow, summarizeRuns, sidakGlobalPValue,
   windowCorrelations, correlatedMaxGlobalPValue,
-  pValueFromSignificance, rocCurve, areaUnderRoc, aucStandardError, histogramFromCounts, fitBumpHunt, deltaSysStatError, appliedSystematics, intrinsicSpread, DEFAULT_MIN_TEMPLATE_PASS,
+  pValueFromSignificance, rocCurve, areaUnderRoc, aucStandardError, deltaSysStatError, appliedSystematics, intrinsicSpread, DEFAULT_MIN_TEMPLATE_PASS,
   passingEvents, combinedShift, sharedPassCount,
   type CutAndCountRow, type ControlCount, type MeasuredShift,
 } from '../stats/index.js';
 import { createRng } from '../util/rng.js';
 import { schemaDefaults } from '../util/schema.js';
 import type { ScanSummaries } from './config.js';
+import { deriveSummaryRanges, type SummaryRanges } from './summaryRanges.js';
+import { classicalBumpHunt as fitBumpHuntSummary } from './classicalBumpHunt.js';
 import { deltaSysUncertaintyOf } from './config.js';
 import { distanceCorrelation } from '../stats/dcor.js';
 import type { Reporter } from '../util/reporter.js';
@@ -376,9 +378,31 @@ function summaryOptions(ctx: AssembleContext): ScanSummaries {
   return { ...schemaDefaults<ScanSummaries>('scan-config', '/$defs/summaries'), ...ctx.plan.config.summaries };
 }
 
-function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<ScoredCell, CutAndCountRow[]>, runs: CellRun[]): MjjSpectra {
+/** The spectra's range and the dijet fit's start: as configured, else the schema's defaults where they cover the windows, else from the windows. */
+function summaryRanges(ctx: AssembleContext): SummaryRanges {
+  return deriveSummaryRanges(ctx.plan.windows, ctx.plan.shortSidebandWidth, ctx.plan.config.summaries, schemaDefaults<ScanSummaries>('scan-config', '/$defs/summaries'));
+}
+
+/** "4, 5, 6 (SR 1.92–2.28 TeV)": windows by id with the masses they span. */
+const windowsSpan = (ws: readonly Window[]): string =>
+  `${ws.map((w) => w.id).join(', ')} (SR ${Math.min(...ws.map((w) => w.srLow))}–${Math.max(...ws.map((w) => w.srHigh))} TeV)`;
+
+function spectra(ctx: AssembleContext, cells: ScoredCell[], dataRows: Map<ScoredCell, CutAndCountRow[]>, runs: CellRun[], notes: string[]): MjjSpectra {
   const mjj = ctx.samples.data.column('mJJ');
-  const { spectrumTeV: [SPECTRUM_LO, SPECTRUM_HI], spectrumBins: SPECTRUM_BINS } = summaryOptions(ctx);
+  const ranges = summaryRanges(ctx);
+  const { spectrumTeV: [SPECTRUM_LO, SPECTRUM_HI], spectrumBins: SPECTRUM_BINS } = ranges;
+  const derived = [
+    ranges.spectrumSource === 'windows' ? `m_JJ spectra over ${SPECTRUM_LO}–${SPECTRUM_HI} TeV in ${SPECTRUM_BINS} bins` : '',
+    ranges.fitFromSource === 'windows' ? `the dijet fit from ${ranges.fitFromTeV} TeV` : '',
+  ].filter((x) => x !== '');
+  if (derived.length) {
+    const d = schemaDefaults<ScanSummaries>('scan-config', '/$defs/summaries');
+    notes.push(`summaries: ${derived.join(' and ')} derived from windows ${windowsSpan(ctx.plan.windows)}, which the defaults (the LHCO selection's: spectra over ${d.spectrumTeV[0]}–${d.spectrumTeV[1]} TeV, fit from ${d.bumpHuntFitFromTeV} TeV) do not cover`);
+  }
+  // A configured range that misses a window stores spectra without (part of) its events.
+  const uncovered = ctx.plan.windows.filter((w) => w.srLow < SPECTRUM_LO - 1e-9 || w.srHigh > SPECTRUM_HI + 1e-9);
+  if (uncovered.length)
+    notes.push(`summaries.spectrumTeV [${SPECTRUM_LO}, ${SPECTRUM_HI}] does not cover window${uncovered.length > 1 ? 's' : ''} ${windowsSpan(uncovered)}: the stored m_JJ spectra, before and after the cuts, miss their events outside it`);
   const before = resultsHistogram(mjj, SPECTRUM_LO, SPECTRUM_HI, SPECTRUM_BINS);
   const afterCut: MjjSpectra['afterCut'] = [];
   const { config } = ctx.plan;
@@ -518,25 +542,14 @@ function templateFeatures(ctx: AssembleContext, c: ScoredCell): { data: Float64A
 
 /**
  * The classical comparison: a fit-based bump hunt (dijet function + Gaussian signal at each window
- * centre, Wilks Z) on the inclusive m_JJ spectrum, fitted above the trigger turn-on.
+ * centre, Wilks Z) on the inclusive m_JJ spectrum, fitted above the trigger turn-on; windows it cannot
+ * assess are left out with a note (lib/scan/classicalBumpHunt.ts).
  */
 function classicalBumpHunt(ctx: AssembleContext, spectrum: MjjSpectra, notes: string[]): BumpHuntFit[] {
-  const { bumpHuntFitFromTeV: BUMP_HUNT_FIT_FROM_TEV, sqrtSTeV } = summaryOptions(ctx);
-  const first = spectrum.edgesTeV.findIndex((e) => e >= BUMP_HUNT_FIT_FROM_TEV);
-  const counts = spectrum.countsBeforeCut.slice(first);
-  // The background fit needs the spectrum around the windows, not just inside them (SR-only files).
-  const lo = Math.min(...ctx.plan.windows.map((w) => w.srLow)), hi = Math.max(...ctx.plan.windows.map((w) => w.srHigh));
-  const outside = counts.filter((c, i) => c > 0 && (spectrum.edgesTeV[first + i + 1] <= lo || spectrum.edgesTeV[first + i] >= hi)).length;
-  if (outside < 4) {
-    notes.push(`fit-based bump hunt skipped: the data have ${outside} non-empty 50 GeV bins outside the windows above ${BUMP_HUNT_FIT_FROM_TEV} TeV (the dijet fit needs the spectrum around them)`);
-    return [];
-  }
-  const h = histogramFromCounts(spectrum.edgesTeV.slice(first), counts);
-  const fit = fitBumpHunt(h, ctx.plan.windows.map((w) => ({ id: w.id, low: w.srLow, high: w.srHigh, mean: w.centre })), { dijetParams: 4, sqrtS: sqrtSTeV });
-  if (fit.windows.some((w) => !w.converged)) notes.push('fit-based bump hunt: some window fits did not converge (see bumpHunt)');
-  return fit.windows.map((w) => ({
-    windowId: Number(w.id), z: w.zSigned, p0: w.params.p0, p1: w.params.p1, p2: w.params.p2, p3: w.params.p3, chi2: w.chi2, ndf: w.ndf, sqrtSTeV,
-  }));
+  const { fitFromTeV, fitFromSource } = summaryRanges(ctx);
+  const r = fitBumpHuntSummary(spectrum, ctx.plan.windows, { fitFromTeV, fitFromSource, sqrtSTeV: summaryOptions(ctx).sqrtSTeV });
+  notes.push(...r.notes);
+  return r.rows;
 }
 
 
@@ -583,7 +596,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
     deltaSys: studies,
     ...(refused.length ? { refusedCells: refused } : {}),
     lookElsewhere: lookElsewhere(ctx, cells, rows, refused),
-    mjjSpectra: spectra(ctx, cells, rows, runs),
+    mjjSpectra: spectra(ctx, cells, rows, runs, notes),
     featureHistograms: featureHistograms(ctx, cells),
     featureDependence: featureDependence(ctx),
     templateCorrelations: templateCorrelations(ctx, cells),
