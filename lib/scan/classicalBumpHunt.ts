@@ -1,7 +1,8 @@
 /**
  * The classical comparison stored beside a scan's cut-and-count results: a fit-based bump hunt
  * (dijet function + Gaussian signal at each window centre, Wilks Z; lib/stats/fit/bumpHunt.ts) on the
- * inclusive m_JJ spectrum. Windows the fit cannot assess are left out with a note.
+ * inclusive m_JJ spectrum. Windows the fit cannot assess are left out with a note, never reported
+ * with a number the fit did not measure.
  */
 import { histogramFromCounts, fitBumpHunt } from '../stats/index.js';
 import { roundEdge, type Window } from '../windows/index.js';
@@ -19,10 +20,18 @@ export interface ClassicalBumpHuntOptions {
 /** "window 5" or "windows 4, 5, 6". */
 const windowList = (ids: readonly number[]): string => `window${ids.length > 1 ? 's' : ''} ${ids.join(', ')}`;
 
+/** The fields of a stored fit that are not finite numbers (JSON would write them as null), as "p0 = Infinity". */
+function nonFiniteFields(row: BumpHuntFit): string[] {
+  return (['z', 'p0', 'p1', 'p2', 'p3', 'chi2', 'ndf'] as const)
+    .filter((k) => row[k] !== undefined && !Number.isFinite(row[k]))
+    .map((k) => `${k} = ${row[k]}`);
+}
+
 /**
  * The fit-based bump hunt of a scan on `spectrum` (its inclusive counts): one row per window it could
- * assess, and notes naming the windows it left out: those not inside the fitted bins (from the fit
- * start to the spectrum's end). Empty rows, with a note, when the spectrum around the windows has
+ * assess, and notes naming the windows it left out — those not inside the fitted bins (from the fit
+ * start to the spectrum's end), and those whose fit gave a non-finite parameter or Z (a degenerate
+ * dijet fit on a sparse spectrum). Empty rows, with a note, when the spectrum around the windows has
  * fewer than 4 non-empty bins (SR-only files).
  */
 export function classicalBumpHunt(
@@ -64,10 +73,13 @@ export function classicalBumpHunt(
   const h = histogramFromCounts(edges.slice(first), counts);
   const fit = fitBumpHunt(h, inside.map((w) => ({ id: w.id, low: w.srLow, high: w.srHigh, mean: w.centre })), { dijetParams: 4, sqrtS: sqrtSTeV });
   if (fit.windows.some((w) => !w.converged)) notes.push('fit-based bump hunt: some window fits did not converge (see bumpHunt)');
-  return {
-    rows: fit.windows.map((w): BumpHuntFit => ({
-      windowId: Number(w.id), z: w.zSigned, p0: w.params.p0, p1: w.params.p1, p2: w.params.p2, p3: w.params.p3, chi2: w.chi2, ndf: w.ndf, sqrtSTeV,
-    })),
-    notes,
-  };
+  const rows = fit.windows.map((w): BumpHuntFit => ({
+    windowId: Number(w.id), z: w.zSigned, p0: w.params.p0, p1: w.params.p1, p2: w.params.p2, p3: w.params.p3, chi2: w.chi2, ndf: w.ndf, sqrtSTeV,
+  }));
+  // A parameter that overflowed (the dijet parameters trade off almost freely on a sparse spectrum)
+  // is no measurement, and JSON would store it as null.
+  const bad = rows.map((r) => ({ id: r.windowId, fields: nonFiniteFields(r) })).filter((b) => b.fields.length > 0);
+  if (bad.length)
+    notes.push(`fit-based bump hunt: ${windowList(bad.map((b) => b.id))} dropped, the fit gave non-finite values (${bad.map((b) => `window ${b.id}: ${b.fields.join(', ')}`).join('; ')}): a degenerate dijet fit, typically too few events above ${fitFrom} TeV`);
+  return { rows: rows.filter((r) => !bad.some((b) => b.id === r.windowId)), notes };
 }

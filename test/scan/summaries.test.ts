@@ -1,7 +1,8 @@
 /**
  * The m_JJ summaries of a scan for windows away from the LHCO ones, and the fit-based bump hunt's
  * windows it cannot assess (stress test: windows at 2.0–2.3 TeV kept the spectra at 2.5–4.6 TeV and
- * the fit from 2.8 TeV, reporting Z ≈ −1.5 from a fit entirely above them).
+ * the fit from 2.8 TeV, reporting Z ≈ −1.5 from a fit entirely above them; a sparse spectrum gave
+ * p0 = Infinity, stored as null, which failed the results schema).
  */
 import { describe, expect, it } from 'vitest';
 import { deriveSummaryRanges, fitStartAboveTurnOn, niceFloor } from '../../lib/scan/summaryRanges.js';
@@ -24,6 +25,8 @@ const DEFAULT_SPECTRUM = [
   40165, 40898, 40501, 39557, 38501, 36907, 35027, 33425, 31767, 30034, 28022, 26483, 24981, 22950, 21868, 20432, 18885, 17978, 16858, 15720, 14624,
   13799, 12746, 11671, 11035, 10412, 9721, 8779, 8464, 7848, 7103, 6810, 6404, 5961, 5622, 5218, 4921, 4461, 4246, 3900, 3768, 3609,
 ];
+/** The stress test's sparse data (generated events with all momenta × 0.35), 2.5–4.6 TeV in 50 GeV bins. */
+const SPARSE_SPECTRUM = [89, 97, 75, 58, 55, 43, 48, 42, 24, 31, 26, 19, 13, 17, 13, 17, 12, 8, 12, 5, 9, 6, 3, 4, 6, 6, 4, 2, 1, 0, 0, 2, 1, 0, 4, 1, 1, 0, 0, 0, 0, 0];
 
 describe('summaries: spectrum range and fit start', () => {
   it('the nine LHCO windows, and each alone, keep the defaults exactly (npm start unchanged)', async () => {
@@ -89,6 +92,20 @@ describe('fit-based bump hunt of a scan: windows it cannot assess', () => {
       expect.stringMatching(/rises up to 2\.6 TeV \(a trigger turn-on\).*the fit starts at 2\.8 TeV/),
       expect.stringMatching(/^fit-based bump hunt: windows 4, 5, 6 skipped, .*turn-on/),
     ]);
+  });
+
+  it('a window whose fit gives a non-finite parameter is dropped with a note, the others kept', async () => {
+    const { windows } = await loadWindows();
+    const first = 6; // 2.8 TeV
+    // The premise: on this spectrum the dijet parameters run away and p0 overflows for window 8.
+    const raw = fitBumpHunt(histogramFromCounts(edgesOf(2.5, 4.6, 42).slice(first), SPARSE_SPECTRUM.slice(first)), windows.map((w) => ({ id: w.id, low: w.srLow, high: w.srHigh, mean: w.centre })), { dijetParams: 4, sqrtS: 13 });
+    const infinite = raw.windows.filter((w) => !Object.values(w.params).every(Number.isFinite)).map((w) => w.id);
+    expect(infinite).toEqual([8]);
+
+    const r = classicalBumpHunt({ edgesTeV: edgesOf(2.5, 4.6, 42), countsBeforeCut: SPARSE_SPECTRUM }, windows, { fitFromTeV: 2.8, fitFromSource: 'default', sqrtSTeV: 13 });
+    expect(r.rows.map((x) => x.windowId)).toEqual([1, 2, 3, 4, 5, 6, 7, 9]);
+    for (const row of r.rows) for (const v of Object.values(row)) expect(Number.isFinite(v)).toBe(true);
+    expect(r.notes).toContainEqual(expect.stringMatching(/^fit-based bump hunt: window 8 dropped, the fit gave non-finite values \(window 8: p0 = Infinity\)/));
   });
 
   it('fitBumpHunt refuses a window whose signal lies outside the fitted spectrum', () => {
