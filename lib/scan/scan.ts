@@ -258,12 +258,37 @@ export async function mergeScan(
     const samples = Object.fromEntries(Object.entries(datasets).map(([k, d]) => [k, d.events]));
     const versions = { sidewinder: PACKAGE.version, node: process.versions.node, 'apache-arrow': PACKAGE.dependencies['apache-arrow'] ?? '' };
     const results = assembleResults({ plan, cache, samples, datasets, writer: `sidewinder ${PACKAGE.version}`, versions, reporter: options.reporter });
-    validateResults(results, 'scan results'); // schema and cross-references, before anything is written
+    checkAssembledResults(results, options.cacheDir); // schema and cross-references, before anything is written
     const resultsPath = join(options.outDir, 'results.json');
     await writeFileAtomic(resultsPath, JSON.stringify(results, null, 1));
     return { results, resultsPath };
   } finally {
     if (!options.lock) lock.release();
+  }
+}
+
+/**
+ * The results sidewinder assembled fail their own schema (data-schemas/results.schema.json): a bug in
+ * sidewinder, not bad input, so not a `SidewinderError`: the CLI ends with exit code 70.
+ */
+export class InvalidResultsError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidResultsError';
+  }
+}
+
+/**
+ * Check a results document the scan built (schema and cross-references) before it is written.
+ * @throws InvalidResultsError naming what failed, and that the task results stay in `cacheDir`.
+ */
+export function checkAssembledResults(results: ResultsDocument, cacheDir: string): void {
+  try {
+    validateResults(results, 'scan results');
+  } catch (err) {
+    // validateResults throws InputError, which means "the user's file is wrong" (exit 1); here the
+    // document came from sidewinder itself and a rerun fails the same, so say it is ours.
+    throw new InvalidResultsError(`${(err as Error).message} (a bug in sidewinder: the task results stay in ${cacheDir})`, { cause: err });
   }
 }
 

@@ -2,16 +2,19 @@
  * The m_JJ summaries of a scan for windows away from the LHCO ones, and the fit-based bump hunt's
  * windows it cannot assess (stress test: windows at 2.0–2.3 TeV kept the spectra at 2.5–4.6 TeV and
  * the fit from 2.8 TeV, reporting Z ≈ −1.5 from a fit entirely above them; a sparse spectrum gave
- * p0 = Infinity, stored as null, which failed the results schema).
+ * p0 = Infinity, stored as null, and the scan ended with "bad input" and no results.json).
  */
 import { describe, expect, it } from 'vitest';
 import { deriveSummaryRanges, fitStartAboveTurnOn, niceFloor } from '../../lib/scan/summaryRanges.js';
 import { classicalBumpHunt } from '../../lib/scan/classicalBumpHunt.js';
+import { checkAssembledResults, InvalidResultsError } from '../../lib/scan/scan.js';
 import { loadWindows, type Window } from '../../lib/windows/index.js';
 import { fitBumpHunt, histogramFromCounts } from '../../lib/stats/index.js';
 import { schemaDefaults } from '../../lib/util/schema.js';
 import { ConfigError } from '../../lib/util/errors.js';
 import type { ScanSummaries } from '../../lib/scan/config.js';
+import { classifyCliError, EXIT } from '../../scripts/cliErrors.js';
+import { syntheticResults } from '../helpers/syntheticResults.js';
 
 const DEFAULTS = schemaDefaults<ScanSummaries>('scan-config', '/$defs/summaries');
 const win = (id: number, srLow: number, srHigh: number): Window => ({ id, srLow, srHigh, centre: (srLow + srHigh) / 2, units: 'TeV' });
@@ -112,5 +115,18 @@ describe('fit-based bump hunt of a scan: windows it cannot assess', () => {
     const h = histogramFromCounts(edgesOf(2.5, 4.6, 42).slice(6), DEFAULT_SPECTRUM.slice(6));
     expect(() => fitBumpHunt(h, [{ id: 5, low: 1.98, high: 2.22 }])).toThrow(ConfigError);
     expect(() => fitBumpHunt(h, [{ id: 5, low: 1.98, high: 2.22 }])).toThrow(/window 5: signal mean 2\.1 lies outside the fitted spectrum 2\.8/);
+  });
+});
+
+describe('results the scan built that fail their own schema', () => {
+  it('are an internal error (exit 70), not bad input', () => {
+    expect(() => checkAssembledResults(syntheticResults(), 'out/cache')).not.toThrow();
+    const doc = syntheticResults();
+    (doc.bumpHunt![0] as unknown as Record<string, unknown>).p0 = null; // what JSON makes of Infinity
+    let err: unknown;
+    try { checkAssembledResults(doc, 'out/cache'); } catch (e) { err = e; }
+    expect(err).toBeInstanceOf(InvalidResultsError);
+    expect((err as Error).message).toMatch(/scan results: does not match data-schemas\/results\.schema\.json:.*\/bumpHunt\/0\/p0: must be number.*the task results stay in out\/cache/s);
+    expect(classifyCliError(err).code).toBe(EXIT.internal);
   });
 });
