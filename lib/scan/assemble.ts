@@ -25,6 +25,7 @@ import type { ClassifyResult } from './execute.js';
 import { methodSettings, type ScanPlan, type ScanTask, type SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import { configurationNotes, trainsSidebandDensity } from './configNotes.js';
+import { compareTemplateWithData, describeMismatch, noticeableMismatches } from './templateMatch.js';
 import { crossFittedSrEvents, describeEnsembleChoice, plannedEnsemble } from './budget.js';
 import {
   aggregateRuns, cellKey, resultsZ, resultsHistogram, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type RefusedCell, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
@@ -576,6 +577,9 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
   const { runs, rows, refused } = cellRuns(ctx, cells, table);
   if (refused.length)
     notes.push(`${refused.length} (window, method, ε_B) cell(s) refused: their template cannot resolve ε_B (fewer than ${minTemplatePassOf(ctx)} template events pass); no significance is reported for them (refusedCells: reason and template size needed)`);
+  // What prepareScan warned about the IAD template, kept with the numbers it qualifies.
+  if (config.methods.includes('iad') && ctx.samples.template)
+    notes.push(...noticeableMismatches(compareTemplateWithData(ctx.samples.data, ctx.samples.template, plan.windows, config.features)).map(describeMismatch));
   const data = ctx.datasets.data;
   const doc: ResultsDocument = {
     schema: RESULTS_SCHEMA, version: RESULTS_VERSION, writer: ctx.writer, createdAt: new Date().toISOString(), notes,

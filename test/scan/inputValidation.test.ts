@@ -374,6 +374,10 @@ describe('an IAD template that does not describe the SR data is reported before 
     const warned = await prepareLogged(dataFile, alt);
     expect(warned.length).toBeGreaterThan(0);
     expect(warned.join('\n')).toMatch(/window 5, tau21J\d: KS D = 0\.0[2-9]/);
+    // results.json keeps them beside the numbers they qualify.
+    const out = mkdtempSync(join(dir, 'out-'));
+    const { results } = await runScan(config({ path: dataFile }, { path: alt }), { outDir: out, cacheDir: join(out, 'cache') });
+    expect((results.notes ?? []).filter((n) => n.startsWith('IAD template differs'))).toEqual(warned);
     expect(await prepareLogged(dataFile, same)).toEqual([]);
   });
 });
