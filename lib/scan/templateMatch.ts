@@ -70,7 +70,7 @@ const fmt = (x: number): string => Number(x.toPrecision(3)).toString();
 
 /** "window 5, mJ1: KS D = 0.035 (p = 2.0e-20; SR data median 0.102, template 0.098; 24607 vs 20000 events)". */
 export function describeComparison(c: TemplateComparison): string {
-  return `window ${c.windowId}, ${c.feature}: KS D = ${fmt(c.d)} (p = ${c.pValue >= 1e-3 ? c.pValue.toFixed(3) : c.pValue < 1e-300 ? '< 1e-300' : c.pValue.toExponential(1)}; SR data median ${fmt(c.medianData)}, template ${fmt(c.medianTemplate)}; ${c.nData} vs ${c.nTemplate} events)`;
+  return `window ${c.windowId}, ${c.feature}: KS D = ${fmt(c.d)} (p ${c.pValue >= 1e-3 ? `= ${c.pValue.toFixed(3)}` : c.pValue < 1e-300 ? '< 1e-300' : `= ${c.pValue.toExponential(1)}`}; SR data median ${fmt(c.medianData)}, template ${fmt(c.medianTemplate)}; ${c.nData} vs ${c.nTemplate} events)`;
 }
 
 /**
