@@ -25,6 +25,7 @@ import type { ClassifyResult } from './execute.js';
 import { methodSettings, type ScanPlan, type ScanTask, type SampleRole } from './plan.js';
 import type { ScanDataset } from './dataset.js';
 import { configurationNotes, trainsSidebandDensity } from './configNotes.js';
+import { SidewinderError } from '../util/errors.js';
 import { compareTemplateWithData, describeMismatch, noticeableMismatches } from './templateMatch.js';
 import { crossFittedSrEvents, describeEnsembleChoice, plannedEnsemble } from './budget.js';
 import {
@@ -548,9 +549,16 @@ function templateFeatures(ctx: AssembleContext, c: ScoredCell): { data: Float64A
  */
 function classicalBumpHunt(ctx: AssembleContext, spectrum: MjjSpectra, notes: string[]): BumpHuntFit[] {
   const { fitFromTeV, fitFromSource } = summaryRanges(ctx);
-  const r = fitBumpHuntSummary(spectrum, ctx.plan.windows, { fitFromTeV, fitFromSource, sqrtSTeV: summaryOptions(ctx).sqrtSTeV });
-  notes.push(...r.notes);
-  return r.rows;
+  try {
+    const r = fitBumpHuntSummary(spectrum, ctx.plan.windows, { fitFromTeV, fitFromSource, sqrtSTeV: summaryOptions(ctx).sqrtSTeV });
+    notes.push(...r.notes);
+    return r.rows;
+  } catch (err) {
+    // A comparison the fit refuses must not cost the scan's own results, written after hours of tasks.
+    if (!(err instanceof SidewinderError)) throw err;
+    notes.push(`fit-based bump hunt not run: ${err.message}`);
+    return [];
+  }
 }
 
 
