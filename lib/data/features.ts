@@ -15,6 +15,12 @@ export const RAW_JET_COLUMNS = Object.freeze([
   'pxj2', 'pyj2', 'pzj2', 'mj2', 'tau1j2', 'tau2j2', 'tau3j2',
 ] as const);
 
+/**
+ * The raw jet columns a file must hold: all but τ3, which only τ32 (the `extended` feature set) needs —
+ * files of other generators may lack it.
+ */
+export const RAW_REQUIRED_JET_COLUMNS = Object.freeze(RAW_JET_COLUMNS.filter((c) => c !== 'tau3j1' && c !== 'tau3j2'));
+
 /** Raw LHCO columns including the truth label (0 background, 1 signal). */
 export const RAW_COLUMNS = Object.freeze([...RAW_JET_COLUMNS, 'label'] as const);
 
@@ -120,7 +126,7 @@ function unitsPerTeVOf(table: EventTable, name: string, source: string): number 
 
 /**
  * Derived features of every event of a raw LHCO table: `mJJ mJ1 deltaMJ` (TeV), `tau21J1 tau21J2
- * tau32J1 tau32J2 deltaRJJ`, plus `label` when the input has one. Momentum columns are read as GeV
+ * deltaRJJ`, `tau32J1 tau32J2` when it has `tau3j1 tau3j2`, and `label` when it has one. Momentum columns are read as GeV
  * unless their unit says "TeV" or "MeV" (a missing unit means GeV, as in the LHCO files).
  * Returns new Float64 columns; the input is not modified.
  * @param options.source the file the table comes from, named in errors (default "deriveFeatures").
@@ -128,9 +134,11 @@ function unitsPerTeVOf(table: EventTable, name: string, source: string): number 
 export function deriveFeatures(raw: EventTable, { source = 'deriveFeatures' }: { source?: string } = {}): EventTable {
   const c = (name: string): Column => raw.column(name);
   const px1 = c('pxj1'), py1 = c('pyj1'), pz1 = c('pzj1'), m1 = c('mj1');
-  const t11 = c('tau1j1'), t21 = c('tau2j1'), t31 = c('tau3j1');
+  // τ3 is optional: files of other generators may lack it, and only τ32 (the `extended` set) needs it.
+  const hasTau3 = raw.has('tau3j1') && raw.has('tau3j2');
+  const t11 = c('tau1j1'), t21 = c('tau2j1'), t31 = hasTau3 ? c('tau3j1') : undefined;
   const px2 = c('pxj2'), py2 = c('pyj2'), pz2 = c('pzj2'), m2 = c('mj2');
-  const t12 = c('tau1j2'), t22 = c('tau2j2'), t32 = c('tau3j2');
+  const t12 = c('tau1j2'), t22 = c('tau2j2'), t32 = hasTau3 ? c('tau3j2') : undefined;
   const momentumNames = ['pxj1', 'pyj1', 'pzj1', 'mj1', 'pxj2', 'pyj2', 'pzj2', 'mj2'];
   const scales = momentumNames.map((n) => unitsPerTeVOf(raw, n, source));
   if (scales.some((s) => s !== scales[0]))
@@ -151,14 +159,18 @@ export function deriveFeatures(raw: EventTable, { source = 'deriveFeatures' }: {
     mJ1[i] = mLight * toTeV;
     deltaMJ[i] = (mHeavy - mLight) * toTeV;
     const r21a = tauRatio(t21[i], t11[i]), r21b = tauRatio(t22[i], t12[i]);
-    const r32a = tauRatio(t31[i], t21[i]), r32b = tauRatio(t32[i], t22[i]);
     tau21J1[i] = firstLighter ? r21a : r21b;
     tau21J2[i] = firstLighter ? r21b : r21a;
-    tau32J1[i] = firstLighter ? r32a : r32b;
-    tau32J2[i] = firstLighter ? r32b : r32a;
+    if (t31 !== undefined && t32 !== undefined) {
+      const r32a = tauRatio(t31[i], t21[i]), r32b = tauRatio(t32[i], t22[i]);
+      tau32J1[i] = firstLighter ? r32a : r32b;
+      tau32J2[i] = firstLighter ? r32b : r32a;
+    }
     deltaRJJ[i] = deltaR(px1[i], py1[i], pz1[i], px2[i], py2[i], pz2[i]);
   }
-  const cols: Record<string, Column> = { mJJ, mJ1, deltaMJ, tau21J1, tau21J2, tau32J1, tau32J2, deltaRJJ };
+  const cols: Record<string, Column> = hasTau3
+    ? { mJJ, mJ1, deltaMJ, tau21J1, tau21J2, tau32J1, tau32J2, deltaRJJ }
+    : { mJJ, mJ1, deltaMJ, tau21J1, tau21J2, deltaRJJ };
   const units: Record<string, string> = { ...FEATURE_UNITS };
   if (raw.has('label')) {
     const l = raw.column('label');

@@ -1,6 +1,6 @@
 import { EventTable } from '../data/eventTable.js';
 import { LHCO_SR_COLUMNS, readEvents } from '../data/io/index.js';
-import { deriveFeatures, FEATURE_NAMES, massFeaturesInTeV, RAW_COLUMNS, RAW_JET_COLUMNS } from '../data/features.js';
+import { deriveFeatures, FEATURE_NAMES, massFeaturesInTeV, RAW_COLUMNS, RAW_REQUIRED_JET_COLUMNS } from '../data/features.js';
 import { generateLhcoLike, generateExtraSrBackground } from '../data/generate/index.js';
 import { checkEvents, checkMassScale, describeInvalid, refuseEventWeights, requireColumns, type InvalidValues } from '../data/validate.js';
 import { InputError } from '../util/errors.js';
@@ -38,7 +38,7 @@ export interface ScanDataset {
  */
 function checkPart(raw: EventTable, source: string, dropInvalid: boolean): { events: EventTable; dropped: number; problems: readonly InvalidValues[] } {
   const isRaw = raw.has('pxj1');
-  if (isRaw) requireColumns(raw, RAW_JET_COLUMNS, source);
+  if (isRaw) requireColumns(raw, RAW_REQUIRED_JET_COLUMNS, source);
   refuseEventWeights(raw, source);
   // Units first: a file in the wrong unit is refused for its unit, not for the symptoms in its rows.
   const table = isRaw ? raw : massFeaturesInTeV(raw, source);

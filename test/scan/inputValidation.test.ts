@@ -402,3 +402,20 @@ describe('a .npy that is not the LHCO-SR layout', () => {
     }
   });
 });
+
+describe('raw files without τ3 (other generators)', () => {
+  it('give every feature but τ32: the baseline scan reads them, the extended set is refused naming τ32', async () => {
+    const noTau3 = new EventTable(new Map(raw.columnNames.filter((n) => !n.startsWith('tau3')).map((n) => [n, raw.column(n)])), raw.units);
+    const f = join(dir, 'raw-no-tau3.csv');
+    await writeEvents(noTau3, f);
+    const d = await loadScanDataset({ path: f }, 'data');
+    const ref = deriveFeatures(raw);
+    expect(d.events.columnNames).toEqual(['mJJ', 'mJ1', 'deltaMJ', 'tau21J1', 'tau21J2', 'deltaRJJ', 'label']);
+    for (const n of ['mJJ', 'mJ1', 'tau21J2', 'deltaRJJ']) expect(d.events.column(n)).toEqual(ref.column(n));
+    const cfg = config({ path: f });
+    cfg.features = 'extended';
+    const e = await failure(cfg);
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toContain(`${f} (feature set "extended"): missing columns "tau32J1"`);
+  });
+});
