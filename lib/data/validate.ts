@@ -106,7 +106,7 @@ export const MJJ_MEDIAN_RANGE_TEV = Object.freeze([0.01, 100] as const);
  * checks: those would otherwise report the symptoms (e.g. Delphes' −0.03 MeV jet masses read as −30 GeV)
  * instead of the cause.
  * @param mJJTeV m_JJ of the sample's events in TeV as read (non-finite values are ignored).
- * @param unitNote how the unit was decided, for the message, e.g. 'column "mJJ" has no unit, read as TeV'.
+ * @param unitNote how the unit was decided, for the message, e.g. 'column "mJJ" without a unit, read as TeV'.
  * @throws InputError naming the source, the median and the likely unit.
  */
 export function checkMassScale(mJJTeV: ArrayLike<number>, source: string, unitNote: string): void {
@@ -141,7 +141,8 @@ export function refuseEventWeights(table: EventTable, source: string): void {
     const w = table.column(name);
     let lo = Infinity, hi = -Infinity;
     for (let i = 0; i < w.length; i++) { if (w[i] < lo) lo = w[i]; if (w[i] > hi) hi = w[i]; }
-    if (lo === hi) continue;
+    // Equal weights change no count; a column without one finite value is no weight at all.
+    if (lo >= hi) continue;
     throw new InputError(
       `${source}: column "${name}" holds per-event weights from ${lo} to ${hi}; sidewinder analyses unweighted events ` +
         '(a weighted sample read as unweighted would bias the background estimate): unweight the sample (accept each event with probability w / max w), or remove the column if the weights are not meant',
