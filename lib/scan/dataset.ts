@@ -42,15 +42,17 @@ function checkPart(raw: EventTable, source: string, dropInvalid: boolean): { eve
   refuseEventWeights(raw, source);
   // Units first: a file in the wrong unit is refused for its unit, not for the symptoms in its rows.
   const table = isRaw ? raw : massFeaturesInTeV(raw, source);
-  if (isRaw) checkMassScale(deriveFeatures(raw, { source }).column('mJJ'), source, `momenta read as ${raw.unit('pxj1') || 'GeV (no unit)'}`);
+  // Features are derived row by row: those of every row serve the unit check and, when no row is dropped, the events.
+  const derivedAll = isRaw ? deriveFeatures(raw, { source }) : undefined;
+  if (derivedAll) checkMassScale(derivedAll.column('mJJ'), source, `momenta read as ${raw.unit('pxj1') || 'GeV (no unit)'}`);
   else if (raw.has('mJJ')) checkMassScale(table.column('mJJ'), source, raw.unit('mJJ') ? `column "mJJ" in ${raw.unit('mJJ')}` : 'column "mJJ" without a unit, read as TeV');
   // Only the columns the scan uses must be valid: other columns of the file are never read.
   const used = isRaw ? RAW_COLUMNS : [...FEATURE_NAMES, 'label'];
   const hint = 'fix the file, or drop these events explicitly with --drop-invalid (scan config: "dropInvalid": true in the sample)';
   const first = checkEvents(table, { source, columns: used, dropInvalid, hint });
-  if (!isRaw) return first;
+  if (!derivedAll) return first;
   // Derived from valid raw columns the features are valid; this second check guards the derivation.
-  const derived = checkEvents(deriveFeatures(first.events, { source }), { source: `${source} (derived features)`, dropInvalid, hint });
+  const derived = checkEvents(first.dropped ? deriveFeatures(first.events, { source }) : derivedAll, { source: `${source} (derived features)`, dropInvalid, hint });
   return { events: derived.events, dropped: first.dropped + derived.dropped, problems: [...first.problems, ...derived.problems] };
 }
 
