@@ -15,6 +15,9 @@
  *  - the sideband closure AUC (flow samples at the short-sideband masses vs those data, 0.1 TeV either
  *    side of the SR, oversampling 1, same classifier, out of fold) with its standard error;
  *  - the validation log-likelihood per epoch and the flow's CPU seconds.
+ * CLF='[{"maxLeafNodes":7}, ...]' trains each listed classifier variant on the same template (paired);
+ * SIG=N injects N signal events into the `default` model's data and reports, per variant, the
+ * background-only bias and the signal events passing each cut.
  */
 import { generateLhcoLike } from '../lib/data/generate/index.js';
 import type { BackgroundModelName } from '../lib/data/generate/params.js';
@@ -40,13 +43,20 @@ const lo = 3.3, hi = 3.7, ssb = 0.1;
 // included: the flow's quality at SR masses without interpolation), or 'near:W' (sideband within W TeV of the SR).
 const trainMode = process.env.TRAIN ?? 'sb';
 const classifier = { kind: 'hgb', options: { maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.5 } } as const;
+// CLF='[{...}, ...]': classifier option overrides, each trained on the same flow's template (a paired comparison).
+const classifierVariants = (JSON.parse(process.env.CLF ?? '[{}]') as Record<string, unknown>[]).map((o) => ({ kind: 'hgb' as const, options: { ...classifier.options, ...o } }));
+// SIG=N: inject N signal events into the `default` model's data; the bias is then computed on the background
+// alone (from the generator's labels) and the signal events passing each cut are reported.
+const nSig = Number(process.env.SIG ?? 0);
 
 for (const bg of bgs) {
-  const ev = deriveFeatures(generateLhcoLike({ background: nBkg, signal: 0, seed: bg === 'default' ? seed : seed + 2, backgroundModel: bg }));
+  const ev = deriveFeatures(generateLhcoLike({ background: nBkg, signal: bg === 'default' ? nSig : 0, seed: bg === 'default' ? seed : seed + 2, backgroundModel: bg }));
+  const label = ev.has('label') ? ev.column('label') : new Float64Array(ev.length);
   const mjj = ev.column('mJJ'), cols = FEATURE_SETS.baseline.map((n) => ev.column(n)), d = cols.length;
   const sb: number[] = [], sr: number[] = [], short: number[] = [];
   for (let i = 0; i < mjj.length; i++) {
     if (mjj[i] > lo && mjj[i] < hi) sr.push(i);
+    else if (label[i] === 1) continue; // the sideband's signal events are left out: the flow learns background
     else {
       sb.push(i);
       if (mjj[i] > lo - ssb && mjj[i] < hi + ssb) short.push(i);
@@ -78,9 +88,24 @@ for (const bg of bgs) {
   const hist = doc.flows.map((f) => f.history.validationLoss.map((v) => (-v).toFixed(4)).join(' '));
   const kept = doc.flows.map((f) => f.members.map((m) => m.epoch).join(','));
   const tpl = sampleIntoWindow(flow, data.m, { lo, hi }, { seed, oversampling: os });
-  const fit = await crossFit(classifier, data.x, tpl.x, { k: 5, seed, classWeight: 'balanced', members });
-  const rows = cutAndCount({ templateScores: fit.templateScores, dataScores: fit.dataScores, folds: { data: fit.dataFold, template: fit.templateFold } }, { epsilonB: [1e-2, 1e-3], deltaSys: 0 });
-  const bias = rows.map((r) => `${(r.nObs / r.nExp - 1).toFixed(3)}±${(Math.sqrt(r.nObs) / r.nExp).toFixed(3)}`);
+  const isSignal = Uint8Array.from(sr, (i) => (label[i] === 1 ? 1 : 0));
+  const srSignal = isSignal.reduce((a, b) => a + b, 0);
+  const perClassifier: Record<string, unknown>[] = [];
+  let fit!: Awaited<ReturnType<typeof crossFit>>, bias: string[] = [];
+  for (const clf of classifierVariants) {
+    fit = await crossFit(clf, data.x, tpl.x, { k: 5, seed, classWeight: 'balanced', members });
+    const rows = cutAndCount({ templateScores: fit.templateScores, dataScores: fit.dataScores, folds: { data: fit.dataFold, template: fit.templateFold } }, { epsilonB: [1e-2, 1e-3], deltaSys: 0 });
+    // Background-only bias (the signal's passing events removed) and the signal passing each cut.
+    const cells = rows.map((r) => {
+      const thr = new Map(r.foldIds.map((f, k) => [f, r.foldThresholds[k]]));
+      let sPass = 0;
+      for (let i = 0; i < isSignal.length; i++) if (isSignal[i] && fit.dataScores[i] >= thr.get(fit.dataFold[i])!) sPass++;
+      const bExp = (r.nExp / r.nSR) * (r.nSR - srSignal);
+      return { bias: (r.nObs - sPass) / bExp - 1, err: Math.sqrt(r.nObs - sPass) / bExp, sPass, bExp, nTemplatePass: r.nTemplatePass };
+    });
+    bias = cells.map((c) => `${c.bias.toFixed(3)}±${c.err.toFixed(3)}`);
+    perClassifier.push({ clf: clf.options, bias1e2: bias[0], bias1e3: bias[1], ...(nSig > 0 ? { signalPass: cells.map((c) => c.sPass), bExp: cells.map((c) => Number(c.bExp.toFixed(1))), nTemplatePass: cells.map((c) => c.nTemplatePass), srSignal } : {}) });
+  }
   // DUMP=file.csv: every SR data and template event with its out-of-fold score (where the bias sits).
   if (process.env.DUMP) {
     const lines = [`sample,score,mJJ,${FEATURE_SETS.baseline.join(',')}`];
@@ -126,7 +151,7 @@ for (const bg of bgs) {
   const aucErr = aucStandardError(auc, closureData.x.rows, cs.rows);
   console.log(JSON.stringify({
     bg, seed, flow: flowOpts, os, members, flows, train: trainMode, trainEvents: train.x.rows, sr: sr.length,
-    bias1e2: bias[0], bias1e3: bias[1], reweighted, closureAuc: `${auc.toFixed(4)}±${aucErr.toFixed(4)}`,
+    bias1e2: bias[0], bias1e3: bias[1], ...(classifierVariants.length > 1 || nSig > 0 ? { perClassifier } : {}), reweighted, closureAuc: `${auc.toFixed(4)}±${aucErr.toFixed(4)}`,
     flowCpu: Number(flowCpu.toFixed(1)), flowWall: Number(flowWall.toFixed(1)), kept, valLL: hist, redrawn: tpl.check?.redrawn,
   }));
 }
