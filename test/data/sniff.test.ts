@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { tableToIPC } from 'apache-arrow';
 import { detectFormat, readEvents, toArrow, writeEvents } from '../../lib/data/io/index.js';
 import { sniffBytes } from '../../lib/data/io/sniff.js';
@@ -54,6 +55,21 @@ describe('format detection', () => {
     const p = join(dir, 'junk.csv');
     writeFileSync(p, Buffer.from([0, 1, 2, 3, 4, 5, 6, 7, 8]));
     await expect(readEvents(p)).rejects.toThrow(/junk.csv: binary content of no known format .*; expected CSV text/);
+  });
+
+  it('compressed files are recognised and refused naming the file and the command that decompresses them', async () => {
+    const b = (s: string) => new Uint8Array([...s].map((c) => c.charCodeAt(0)));
+    expect(sniffBytes(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0]))).toBe('gzip');
+    expect(sniffBytes(b('BZh91AY&SY\x12\x34'))).toBe('bzip2');
+    expect(sniffBytes(b('BZh is a column,x\n1,2\n'))).toBe('text'); // a CSV header, not bzip2
+    expect(sniffBytes(new Uint8Array([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]))).toBe('xz');
+    expect(sniffBytes(new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 0x24, 0]))).toBe('zstd');
+    const csv = join(dir, 'a.csv');
+    for (const name of ['a.csv.gz', 'a.h5.gz', 'gz-as.h5']) {
+      const p = join(dir, name);
+      writeFileSync(p, gzipSync(readFileSync(csv)));
+      await expect(readEvents(p)).rejects.toThrow(new InputError(`${p}: the file is gzip-compressed; sidewinder reads uncompressed files only: decompress it first (gunzip ${p})`));
+    }
   });
 
   it('directory, missing path: one line naming the path', async () => {

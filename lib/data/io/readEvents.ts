@@ -7,7 +7,7 @@ import { readHdf5, writeHdf5 } from './hdf5.js';
 import { readNpy } from './npy.js';
 import type { EventFormat, ReadOptions, WritableFormat, WriteOptions } from './options.js';
 import { readParquet, writeParquet } from './parquet.js';
-import { sniffFile, type SniffedKind } from './sniff.js';
+import { DECOMPRESS, isCompression, sniffFile, type SniffedKind } from './sniff.js';
 
 const BY_EXTENSION: Readonly<Record<string, EventFormat>> = Object.freeze({
   '.h5': 'hdf5', '.hdf5': 'hdf5', '.hdf': 'hdf5', '.npy': 'npy', '.csv': 'csv',
@@ -33,8 +33,9 @@ const LABEL: Readonly<Record<EventFormat, string>> = Object.freeze({ hdf5: 'HDF5
  * The format of the file at `path` from its content: magic bytes (HDF5, Parquet, Arrow/Feather, NPY),
  * text → CSV; the extension (or `requested`) only decides for an empty file or binary content without
  * a known magic (e.g. a legacy Arrow stream).
- * @throws InputError naming the path for a missing, unreadable or directory path, for binary content
- *   of no known format, or when `requested` contradicts the magic bytes.
+ * @throws InputError naming the path for a missing, unreadable or directory path, for a compressed
+ *   file (gzip, bzip2, xz, zstd, zip: the message names the command that decompresses it), for binary
+ *   content of no known format, or when `requested` contradicts the magic bytes.
  */
 export async function detectFormat(path: string, requested?: EventFormat): Promise<EventFormat> {
   return (await resolveFormat(path, requested)).format;
@@ -51,6 +52,10 @@ function formatFor(path: string, kind: SniffedKind, requested?: EventFormat): Ev
   if (kind === 'empty') {
     if (hint) return hint; // its reader says "empty file (0 bytes); expected …"
     throw new InputError(`${path}: empty file (0 bytes); expected an event file`);
+  }
+  if (isCompression(kind)) {
+    const { label, command } = DECOMPRESS[kind];
+    throw new InputError(`${path}: the file is ${label}; sidewinder reads uncompressed files only: decompress it first (${command} ${path})`);
   }
   // Text under a binary format's name goes to that reader, which says what is missing ("not an HDF5
   // file"); text is too weak a sign to override an extension, unlike magic bytes.
