@@ -7,6 +7,7 @@ import { InputError } from '../util/errors.js';
 import { featureNames } from '../methods/features.js';
 import type { Reporter } from '../util/reporter.js';
 import { hashArrays, hashFile, hashValue } from './hash.js';
+import { findDuplicateEvents, findSharedEvents, rowHashes } from '../data/duplicates.js';
 import type { DatasetSpec } from './config.js';
 
 /** Events ready for a scan: derived features (masses in TeV), m_JJ, and truth labels when known. */
@@ -58,23 +59,31 @@ function checkPart(raw: EventTable, source: string, dropInvalid: boolean): { eve
 
 /** Order-independent fingerprint of a sample's feature rows (see {@link ScanDataset.rowsFingerprint}). */
 export function rowsFingerprint(events: EventTable): string {
-  const cols = events.columnNames.filter((n) => n !== 'label').sort().map((n) => events.column(n));
-  // Per row a 64-bit hash (two 32-bit lanes) of the float64 bits of its values, summed mod 2^32 per lane:
-  // the sum does not depend on the row order, and equal rows in different files give equal sums.
-  const f = new Float64Array(1), w = new Uint32Array(f.buffer);
+  // The per-row hashes summed mod 2^32 per lane: the sum does not depend on the row order, and equal rows
+  // in different files give equal sums.
+  const { h1, h2, columns } = rowHashes(events);
   let s1 = 0, s2 = 0;
-  for (let i = 0; i < events.length; i++) {
-    let h1 = 0x811c9dc5, h2 = 0x9e3779b9;
-    for (const c of cols) {
-      f[0] = c[i] === 0 ? 0 : c[i]; // −0 and +0 are the same value
-      h1 = Math.imul(h1 ^ w[0], 0x01000193) ^ Math.imul(w[1], 0x85ebca6b);
-      h2 = Math.imul(h2 ^ w[1], 0xc2b2ae35) ^ Math.imul(w[0], 0x27d4eb2f);
-      h1 ^= h1 >>> 15; h2 ^= h2 >>> 13;
-    }
-    s1 = (s1 + (h1 >>> 0)) >>> 0;
-    s2 = (s2 + (Math.imul(h2, 0x165667b1) >>> 0)) >>> 0;
+  for (let i = 0; i < h1.length; i++) {
+    s1 = (s1 + h1[i]) >>> 0;
+    s2 = (s2 + h2[i]) >>> 0;
   }
-  return hashValue({ n: events.length, columns: events.columnNames.filter((n) => n !== 'label').sort(), s1, s2 });
+  return hashValue({ n: events.length, columns, s1, s2 });
+}
+
+/**
+ * Refuse a sample holding exact copies of events (see lib/data/duplicates.ts for why they fake a signal).
+ * @param rowOf Names event i of the sample by its file and row.
+ * @throws InputError naming the sample, the count and one copied pair.
+ */
+export function refuseDuplicateEvents(events: EventTable, source: string, rowOf: (i: number) => string): void {
+  const dup = findDuplicateEvents(events);
+  if (!dup.example) return;
+  const [a, b] = dup.example;
+  throw new InputError(
+    `${source}: ${dup.count} event${dup.count > 1 ? 's are exact copies' : ' is an exact copy'} of other events (e.g. ${rowOf(a)} and ${rowOf(b)} are identical). ` +
+      'A copied event can sit in a classifier\'s training and test folds at once and passes its cuts: duplicated background reads as signal. ' +
+      'Remove the copies (pandas: df.drop_duplicates()); if a file was given or written twice, use it once',
+  );
 }
 
 /**
@@ -89,12 +98,14 @@ export async function loadScanDataset(spec: DatasetSpec, role: string, reporter?
   let sha256: string, path: string, description: string;
   const dropInvalid = spec.dropInvalid === true;
   const parts: EventTable[] = [];
+  const partSources: string[] = [];
   let dropped = 0;
   const take = (raw: EventTable, source: string): void => {
     const c = checkPart(raw, source, dropInvalid);
     if (c.dropped) reporter?.log('warn', `${role}: dropped ${c.dropped} of ${raw.length} events of ${source} with invalid values (--drop-invalid): ${c.problems.map(describeInvalid).join('; ')}`);
     dropped += c.dropped;
     parts.push(c.events);
+    partSources.push(source);
   };
   const files = spec.paths ?? (spec.path ? [spec.path] : undefined);
   if (files) {
@@ -123,6 +134,13 @@ export async function loadScanDataset(spec: DatasetSpec, role: string, reporter?
   if (parts.length > 1 && parts.some((p) => p.columnNames.join(',') !== parts[0].columnNames.join(',')))
     throw new InputError(`${path}: the files have different columns (${parts.map((p, k) => `${files![k]}: ${p.columnNames.join(' ')}`).join('; ')})`);
   const events = parts.length === 1 ? parts[0] : EventTable.concat(parts);
+  // Event i as the user can find it: its file and row (rows after dropped invalid events are the sample's).
+  const rowOf = (i: number): string => {
+    let k = 0;
+    while (k < parts.length - 1 && i >= parts[k].length) i -= parts[k++].length;
+    return `${parts.length > 1 ? `${partSources[k]} ` : ''}row ${i}${dropped ? ' (after dropping invalid events)' : ''}`;
+  };
+  refuseDuplicateEvents(events, path, rowOf);
   if (!events.has('mJJ')) {
     // Unnamed columns come from a .npy that is not the 6-column LHCO-SR layout: say what that layout is.
     const unnamed = events.columnNames.every((n) => /^col\d+$/.test(n));
@@ -167,6 +185,13 @@ export function requireDistinctSamples(datasets: Readonly<Record<string, ScanDat
       throw new InputError(`the data (${data.path}) and the ${what} (${other.path}) are the same file (SHA-256 ${data.sha256.slice(0, 16)}…); the ${what} must be an independent background sample`);
     if (other.rowsFingerprint === data.rowsFingerprint)
       throw new InputError(`the data (${data.path}) and the ${what} (${other.path}) hold the same ${data.nEvents} events (identical feature rows); the ${what} must be an independent background sample`);
+    // Events in both: the data's copies pass the template's cuts as background, so a signal there is hidden.
+    const shared = findSharedEvents(data.events, other.events);
+    if (shared.example)
+      throw new InputError(
+        `the ${what} (${other.path}) shares ${shared.count} of its ${other.nEvents} events with the data (${data.path}) (e.g. its row ${shared.example[1]} is the data's row ${shared.example[0]}); ` +
+          `the ${what} must be an independent background sample: ${role === 'template' ? 'a shared event is background on both sides of the classifier and hides a signal' : 'its shared events measure the methods\' bias on the data themselves'}`,
+      );
   }
 }
 

@@ -125,6 +125,28 @@ describe('the issue\'s measured cases end in an error naming file, column and ro
     expect(e.message).toContain(`the data (${dataCsv}) and the IAD template (${h5}) hold the same ${raw.length} events (identical feature rows)`);
   });
 
+  it('a data file written twice, or given twice under two names, is refused naming the copied rows (it faked CWoLa Z ≈ 8 on background)', async () => {
+    const twice = join(dir, 'twice.csv');
+    await writeEvents(EventTable.concat([raw, raw.take([5, 7])]), twice);
+    let e = await failure(config({ path: twice }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toContain(`${twice}: 2 events are exact copies of other events (e.g. row 5 and row ${raw.length} are identical)`);
+    expect(e.message).toMatch(/drop_duplicates/);
+    const copy = join(dir, 'data-copy.csv');
+    copyFileSync(dataCsv, copy);
+    e = await failure(config({ paths: [dataCsv, copy] }));
+    expect(e.message).toContain(`${raw.length} events are exact copies of other events (e.g. ${dataCsv} row 0 and ${copy} row 0 are identical)`);
+  });
+
+  it('an IAD template that shares events with the data is refused naming both files and the count (it hid IAD\'s signal)', async () => {
+    const shared = join(dir, 'template-shared.csv');
+    const template = generateExtraSrBackground({ seed: 22, extraSrBackground: { n: 4000, mJJLowTeV: 2.9, mJJHighTeV: 4.1 } });
+    await writeEvents(EventTable.concat([template, raw.take([3, 4, 10])]), shared);
+    const e = await failure(config({ path: dataCsv }, { path: shared }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toContain(`the IAD template (${shared}) shares 3 of its 4003 events with the data (${dataCsv}) (e.g. its row 4000 is the data's row 3)`);
+  });
+
   it('a directory named x.h5 and a missing file: one line naming the path (CLI)', () => {
     const d = join(dir, 'x.h5');
     mkdirSync(d);
