@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll, afterAll, vi } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, truncateSync, statSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -284,6 +284,23 @@ describe('errors name the file, and the row and column where there is one', () =
     expect(readFileSync(p)[8]).toBe(2); // superblock version
     truncateSync(p, statSync(p).size - 100);
     await expect(readEvents(p)).rejects.toThrow(/ours-truncated.h5: truncated HDF5 file/);
+  });
+  it('damaged HDF5 object header: one line naming the file and the cause, no HDF5-DIAG stack on stderr', async () => {
+    const p = join(tmp, 'bad-header.h5');
+    await writeEvents(await readEvents(fx('lhco-small.h5')), p);
+    const bytes = readFileSync(p);
+    const root = bytes.indexOf('OHDR'), df = bytes.indexOf('OHDR', root + 4); // object headers v2: the root's, then /df's
+    bytes[df + 4] = 9; // its version (2)
+    writeFileSync(p, bytes);
+    const message = `${p}: not a readable HDF5 file (HDF5: bad object header version number)`;
+    await expect(readEvents(p)).rejects.toThrow(new InputError(message));
+    // h5wasm prints HDF5's error stack from inside the wasm module: only a separate process shows it.
+    const cli = fileURLToPath(new URL('../../scripts/cli.ts', import.meta.url));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', cli, 'inspect', p], { encoding: 'utf8' });
+    expect(run.stderr).toBe(`sidewinder: ${message}\n`);
+    expect(run.status).toBe(1);
+    // The default handler is back: a good file reads, and writing works.
+    expect((await readEvents(fx('lhco-small.h5'))).length).toBe(300);
   });
   it.each([
     ['empty.h5', '', /empty.h5: empty file \(0 bytes\); expected an HDF5 file/],

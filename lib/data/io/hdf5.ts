@@ -28,13 +28,42 @@ type H5wasm = typeof import('h5wasm/node').default;
  * Slurm task would otherwise pay. The synchronous helpers below run only after `await h5()`.
  */
 let h5wasm: H5wasm;
+/** The emscripten module under h5wasm (its HDF5 error handler switches, see {@link quietHdf5}). */
+let h5module: Awaited<H5wasm['ready']>;
 let ready: Promise<H5wasm> | undefined;
 async function h5(): Promise<H5wasm> {
   ready ??= import('h5wasm/node').then(async (m) => {
-    await m.default.ready;
+    h5module = await m.default.ready;
     return (h5wasm = m.default);
   });
   return ready;
+}
+
+/** The innermost cause in an HDF5 error stack (`HDF5-DIAG: … #012: … in H5O__prefix_deserialize(): bad object header version number`). */
+export function hdf5Cause(diag: string): string | undefined {
+  const causes = [...diag.matchAll(/#\d+: .* in [\w.]+\(\): (.+)$/gm)].map((m) => m[1].trim());
+  return causes.at(-1);
+}
+
+/**
+ * Run `read` (synchronous h5wasm calls) with HDF5 errors thrown instead of printed. By default
+ * HDF5 prints its error stack (`HDF5-DIAG: …`, ≈ 50 lines for a damaged object header) on stderr
+ * and h5wasm then fails with "error - name not defined!"; h5wasm's throwing handler (since 0.7.2)
+ * makes the stack the message of a JS error, condensed here to one line naming the file and the
+ * innermost cause. The default handler is restored afterwards (writing keeps it).
+ * @throws InputError `<path>: not a readable HDF5 file (HDF5: <cause>)` for an HDF5 library error.
+ */
+function quietHdf5<T>(path: string, read: () => T): T {
+  h5module.activate_throwing_error_handler();
+  try {
+    return read();
+  } catch (err) {
+    const cause = err instanceof Error && err.message.includes('HDF5-DIAG') ? hdf5Cause(err.message) : undefined;
+    if (cause !== undefined) throw new InputError(`${path}: not a readable HDF5 file (HDF5: ${cause})`, { cause: err });
+    throw err;
+  } finally {
+    h5module.deactivate_throwing_error_handler();
+  }
 }
 
 /**
@@ -199,28 +228,35 @@ function readTable(g: Group, path: string): { names: string[]; cols: Column[] } 
 export async function readHdf5(path: string, options: { key?: string } = {}): Promise<EventTable> {
   await checkHdf5File(path);
   const lib = await h5();
-  let f: InstanceType<typeof lib.File>;
-  try {
-    f = new lib.File(resolve(path), 'r');
-  } catch (err) {
-    throw new InputError(`${path}: HDF5 could not open the file (${String(err)})`, { cause: err });
-  }
-  try {
-    const key = chooseKey(f, path, options.key);
-    const g = f.get(key);
-    if (!(g instanceof h5wasm.Group)) throw new InputError(`${path}: "${key}" is not a group; expected a pandas DataFrame written by to_hdf`);
-    const group = g as Group;
-    const kind = asText(attr(group, 'pandas_type'));
-    let data: { names: string[]; cols: Column[] };
-    if (kind === 'frame') data = readFixed(group, path);
-    else if (kind === 'frame_table') data = readTable(group, path);
-    else throw new InputError(`${path}: "${key}" has pandas_type ${kind === undefined ? '(none)' : `"${kind}"`}; expected a DataFrame ("frame" or "frame_table")`);
-    const unitsText = asText(attr(group, UNITS_ATTR));
-    const stored = unitsText ? (JSON.parse(unitsText) as Record<string, Unit>) : {};
-    return new EventTable(new Map(data.names.map((n, i) => [n, data.cols[i]])), unitsFor(data.names, stored, 'lhco'));
-  } finally {
-    f.close();
-  }
+  return quietHdf5(path, () => {
+    let f: InstanceType<typeof lib.File>;
+    try {
+      f = new lib.File(resolve(path), 'r');
+    } catch (err) {
+      throw new InputError(`${path}: HDF5 could not open the file (${hdf5Cause(String(err)) ?? String(err)})`, { cause: err });
+    }
+    try {
+      return readFrame(f, path, options.key);
+    } finally {
+      f.close();
+    }
+  });
+}
+
+/** The DataFrame under `key` (or the root's only object) of an open file. */
+function readFrame(f: InstanceType<typeof h5wasm.File>, path: string, key?: string): EventTable {
+  key = chooseKey(f, path, key);
+  const g = f.get(key);
+  if (!(g instanceof h5wasm.Group)) throw new InputError(`${path}: "${key}" is not a group; expected a pandas DataFrame written by to_hdf`);
+  const group = g as Group;
+  const kind = asText(attr(group, 'pandas_type'));
+  let data: { names: string[]; cols: Column[] };
+  if (kind === 'frame') data = readFixed(group, path);
+  else if (kind === 'frame_table') data = readTable(group, path);
+  else throw new InputError(`${path}: "${key}" has pandas_type ${kind === undefined ? '(none)' : `"${kind}"`}; expected a DataFrame ("frame" or "frame_table")`);
+  const unitsText = asText(attr(group, UNITS_ATTR));
+  const stored = unitsText ? (JSON.parse(unitsText) as Record<string, Unit>) : {};
+  return new EventTable(new Map(data.names.map((n, i) => [n, data.cols[i]])), unitsFor(data.names, stored, 'lhco'));
 }
 
 /**
