@@ -20,6 +20,7 @@ import { windowSummary, type WindowSummary } from './summary.js';
 import { checkWorkingPointsResolvable } from './resolvable.js';
 import { compareTemplateWithData, describeMismatch, noticeableMismatches } from './templateMatch.js';
 import { checkWindowCoverage } from './coverage.js';
+import { checkFeatureResolution } from './featureResolution.js';
 import { crossFittedSrEvents, describeEnsembleChoice, withinEnsembleBudget } from './budget.js';
 
 const PACKAGE = JSON.parse(readFileSync(packageFileUrl('package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
@@ -105,6 +106,7 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   const datasets = await loadScanSamples(config, reporter);
   options.onWindowSummary?.(windowSummary(datasets.data.events, windows, shortSidebandWidth));
   requireFeatureColumns(datasets, config.features);
+  checkFeatureResolution(config, datasets);
   checkWindowCoverage(config, windows, shortSidebandWidth, datasets);
   if (config.methods.includes('iad') && datasets.template)
     for (const c of noticeableMismatches(compareTemplateWithData(datasets.data.events, datasets.template.events, windows, config.features)))
