@@ -330,6 +330,64 @@ describe('errors name the file, and the row and column where there is one', () =
   it('several keys and no key given lists the keys', async () => {
     await expect(readEvents(fx('lhco-two-keys.h5'))).rejects.toThrow(/lhco-two-keys.h5: 2 objects at the root \(bkg, sig\); choose one with the key option/);
   });
+  describe('HDF5 files whose DataFrame is not at the root, or that hold no DataFrame (h5py layouts)', () => {
+    /** An HDF5 file built with h5wasm (pandas is not needed to write these layouts). */
+    async function h5File(name: string, build: (f: import('h5wasm/node').File) => void): Promise<string> {
+      const { default: h5 } = await import('h5wasm/node');
+      await h5.ready;
+      const p = join(tmp, name);
+      const f = new h5.File(p, 'w');
+      try {
+        build(f);
+      } finally {
+        f.close();
+      }
+      return p;
+    }
+    const cols = { mJJ: Float64Array.from([3.4, 3.5, 3.6]), mJ1: Float64Array.from([0.1, 0.2, 0.3]) };
+    /** pandas' fixed layout, as `df.to_hdf(p, key=<parent>/<name>)` writes it. */
+    const frame = (parent: import('h5wasm/node').Group, name: string) => {
+      const g = parent.create_group(name);
+      g.create_attribute('pandas_type', 'frame');
+      g.create_attribute('nblocks', 1);
+      for (const n of ['axis0', 'block0_items']) g.create_dataset({ name: n, data: ['mJJ', 'mJ1'], shape: [2], dtype: 'A3' });
+      const ds = g.create_dataset({ name: 'block0_values', data: Float64Array.from([3.4, 0.1, 3.5, 0.2, 3.6, 0.3]), shape: [3, 2], dtype: '<d' });
+      ds.create_attribute('transposed', 1);
+    };
+
+    it('a DataFrame under a subgroup (pandas key "events/df"): the message names the full key to pass, which reads it', async () => {
+      const p = await h5File('nested.h5', (f) => frame(f.create_group('events'), 'df'));
+      await expect(readEvents(p)).rejects.toThrow(
+        new InputError(`${p}: no pandas DataFrame at the root (objects: events); the DataFrame is under the key "events/df": pass --key events/df ({ key: 'events/df' })`),
+      );
+      await expect(readEvents(p, { key: 'events' })).rejects.toThrow(/"events" has pandas_type \(none\); .*; it is a group: the DataFrame is under the key "events\/df": pass --key events\/df/);
+      expect([...(await readEvents(p, { key: 'events/df' })).column('mJ1')]).toEqual([0.1, 0.2, 0.3]);
+    });
+    it('several nested DataFrames are all named', async () => {
+      const p = await h5File('nested2.h5', (f) => {
+        frame(f.create_group('sig'), 'df');
+        frame(f.create_group('bkg'), 'df');
+      });
+      await expect(readEvents(p)).rejects.toThrow(/DataFrames are under the keys "(sig|bkg)\/df", "(sig|bkg)\/df": choose one with --key/);
+    });
+    it('one dataset per column (h5py): said so, and how to convert, without a key hint that cannot work', async () => {
+      const p = await h5File('h5pycols.h5', (f) => {
+        for (const [n, c] of Object.entries(cols)) f.create_dataset({ name: n, data: c, shape: [3], dtype: '<d' });
+      });
+      const layout = /h5pycols.h5: .*one dataset per column \(2 1-D datasets of 3 rows: mJ1, mJJ\), not a pandas DataFrame; sidewinder reads HDF5 files holding a pandas DataFrame \(df.to_hdf, fixed or table format\): convert it/;
+      const err = await readEvents(p).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as Error).message).toMatch(layout);
+      expect((err as Error).message).not.toMatch(/--key|{ key:/);
+      await expect(readEvents(p, { key: 'mJJ' })).rejects.toThrow(/"mJJ" is a dataset: the file holds one dataset per column/);
+    });
+    it('one 2-D dataset (h5py): said so', async () => {
+      const p = await h5File('h5py2d.h5', (f) => {
+        f.create_dataset({ name: 'events', data: Float64Array.from([3.4, 0.1, 3.5, 0.2, 3.6, 0.3]), shape: [3, 2], dtype: '<d' });
+      });
+      await expect(readEvents(p)).rejects.toThrow(/h5py2d.h5: the file holds one 2-D dataset "events" \(3 × 2\), not a pandas DataFrame/);
+    });
+  });
   it('a key that is a dataset, not a DataFrame group', async () => {
     await expect(readEvents(fx('lhco-small.h5'), { key: 'df/axis0' })).rejects.toThrow(/lhco-small.h5: "df\/axis0" is not a group; expected a pandas DataFrame/);
   });

@@ -152,16 +152,83 @@ function unpickleNames(text: string): string[] {
   return text.split('\n').filter((l) => l.startsWith('V') || l.startsWith('aV')).map((l) => l.slice(l.indexOf('V') + 1));
 }
 
-function chooseKey(f: InstanceType<typeof h5wasm.File>, path: string, key?: string): string {
+type H5File = InstanceType<typeof h5wasm.File>;
+
+const isFrame = (g: Group): boolean => ['frame', 'frame_table'].includes(asText(attr(g, 'pandas_type')) ?? '');
+
+/**
+ * Keys of the pandas DataFrames in `g` and its subgroups (pandas `to_hdf(key='events/df')` nests
+ * them), not looking inside a frame; at most `limit` objects are visited.
+ */
+function frameKeys(g: Group, limit = 500): string[] {
+  const found: string[] = [];
+  const queue: Group[] = [g];
+  let visited = 0;
+  while (queue.length && visited < limit) {
+    const group = queue.shift()!;
+    for (const name of group.keys()) {
+      if (++visited > limit) break;
+      const child = group.get(name);
+      if (!(child instanceof h5wasm.Group)) continue;
+      if (isFrame(child as Group)) found.push((child as Group).path.replace(/^\/+/, ''));
+      else queue.push(child as Group);
+    }
+  }
+  return found;
+}
+
+/** "pass --key a/df ({ key: 'a/df' })", or how to choose among several. */
+function keyHint(keys: readonly string[]): string {
+  const list = keys.map((k) => `"${k}"`).join(', ');
+  return keys.length === 1
+    ? `the DataFrame is under the key ${list}: pass --key ${keys[0]} ({ key: '${keys[0]}' })`
+    : `DataFrames are under the keys ${list}: choose one with --key ${keys[0]} ({ key: '${keys[0]}' })`;
+}
+
+/**
+ * What a file without a pandas DataFrame holds when it is a layout h5py writes (one 1-D dataset per
+ * column, or one 2-D dataset), and how to convert it; `undefined` for other layouts.
+ */
+function otherLayout(f: H5File): string | undefined {
+  const keys = f.keys();
+  const datasets = keys.map((k) => f.get(k)).filter((d): d is Dataset => d instanceof h5wasm.Dataset);
+  if (datasets.length !== keys.length || datasets.length === 0) return undefined;
+  const shapes = datasets.map((d) => d.shape ?? []);
+  let layout: string, convert: string;
+  if (datasets.length > 1 && shapes.every((sh) => sh.length === 1 && sh[0] === shapes[0][0])) {
+    const names = keys.length > 6 ? `${keys.slice(0, 5).join(', ')}, …` : keys.join(', ');
+    layout = `one dataset per column (${keys.length} 1-D datasets of ${shapes[0][0]} rows: ${names})`;
+    convert = "pd.DataFrame({c: f[c][:] for c in f}).to_hdf('events.h5', key='df')";
+  } else if (datasets.length === 1 && shapes[0].length === 2) {
+    layout = `one 2-D dataset "${keys[0]}" (${shapes[0].join(' × ')})`;
+    convert = `pd.DataFrame(f['${keys[0]}'][:], columns=[...names]).to_hdf('events.h5', key='df')`;
+  } else return undefined;
+  return (
+    `the file holds ${layout}, not a pandas DataFrame; sidewinder reads HDF5 files holding a pandas DataFrame ` +
+    `(df.to_hdf, fixed or table format): convert it, e.g. in Python with f = h5py.File(path): ${convert}`
+  );
+}
+
+function chooseKey(f: H5File, path: string, key?: string): string {
   const keys = f.keys();
   if (key !== undefined) {
     const k = key.replace(/^\/+/, '');
     if (f.get(k) === null) throw new InputError(`${path}: no object "${key}"${didYouMean(k, keys)}; keys at the root: ${keys.join(', ') || '(none)'}`);
     return k;
   }
-  if (keys.length === 1) return keys[0];
   if (keys.length === 0) throw new InputError(`${path}: the HDF5 file is empty (no objects at the root); expected a pandas DataFrame`);
-  throw new InputError(`${path}: ${keys.length} objects at the root (${keys.join(', ')}); choose one with the key option ({ key: '${keys[0]}' }, or --key on the command line)`);
+  const only = keys.length === 1 ? f.get(keys[0]) : null;
+  if (only instanceof h5wasm.Group && isFrame(only as Group)) return keys[0];
+  const layout = otherLayout(f);
+  if (layout) throw new InputError(`${path}: ${layout}`);
+  const frames = frameKeys(f);
+  if (frames.length === 0 && keys.length === 1) return keys[0]; // its reader says what it lacks
+  const atRoot = frames.filter((k) => !k.includes('/'));
+  if (frames.length === 0)
+    throw new InputError(`${path}: ${keys.length} objects at the root (${keys.join(', ')}), none of them or below them a pandas DataFrame (df.to_hdf, fixed or table format)`);
+  if (atRoot.length > 0)
+    throw new InputError(`${path}: ${keys.length} objects at the root (${keys.join(', ')}); choose one with the key option ({ key: '${atRoot[0]}' }, or --key on the command line)`);
+  throw new InputError(`${path}: no pandas DataFrame at the root (objects: ${keys.join(', ')}); ${keyHint(frames)}`);
 }
 
 function readFixed(g: Group, path: string): { names: string[]; cols: Column[] } {
@@ -222,8 +289,10 @@ function readTable(g: Group, path: string): { names: string[]; cols: Column[] } 
 /**
  * Read a pandas DataFrame stored with `to_hdf` (fixed or table format). Integer and bool columns become
  * Float64Array. Units: those stored by {@link writeHdf5}, else "GeV" for LHCO momenta/masses and "" otherwise.
- * @throws InputError for a missing, empty, truncated or non-HDF5 file, an ambiguous or unknown key,
- *   or an unsupported compression filter (e.g. Blosc).
+ * @throws InputError for a missing, empty, truncated or non-HDF5 file, an ambiguous or unknown key
+ *   (DataFrames in subgroups, as pandas' `key='events/df'` writes them, are named with the key to
+ *   pass), a file without a DataFrame (h5py's one dataset per column or 2-D dataset, said so), or an
+ *   unsupported compression filter (e.g. Blosc).
  */
 export async function readHdf5(path: string, options: { key?: string } = {}): Promise<EventTable> {
   await checkHdf5File(path);
@@ -244,16 +313,25 @@ export async function readHdf5(path: string, options: { key?: string } = {}): Pr
 }
 
 /** The DataFrame under `key` (or the root's only object) of an open file. */
-function readFrame(f: InstanceType<typeof h5wasm.File>, path: string, key?: string): EventTable {
+function readFrame(f: H5File, path: string, key?: string): EventTable {
   key = chooseKey(f, path, key);
   const g = f.get(key);
-  if (!(g instanceof h5wasm.Group)) throw new InputError(`${path}: "${key}" is not a group; expected a pandas DataFrame written by to_hdf`);
+  if (!(g instanceof h5wasm.Group)) {
+    const layout = otherLayout(f);
+    throw new InputError(`${path}: "${key}" is ${layout ? `a dataset: ${layout}` : 'not a group; expected a pandas DataFrame written by to_hdf'}`);
+  }
   const group = g as Group;
   const kind = asText(attr(group, 'pandas_type'));
   let data: { names: string[]; cols: Column[] };
   if (kind === 'frame') data = readFixed(group, path);
   else if (kind === 'frame_table') data = readTable(group, path);
-  else throw new InputError(`${path}: "${key}" has pandas_type ${kind === undefined ? '(none)' : `"${kind}"`}; expected a DataFrame ("frame" or "frame_table")`);
+  else {
+    const below = kind === undefined ? frameKeys(group) : [];
+    throw new InputError(
+      `${path}: "${key}" has pandas_type ${kind === undefined ? '(none)' : `"${kind}"`}; expected a DataFrame ("frame" or "frame_table")` +
+        (below.length ? `; it is a group: ${keyHint(below)}` : ''),
+    );
+  }
   const unitsText = asText(attr(group, UNITS_ATTR));
   const stored = unitsText ? (JSON.parse(unitsText) as Record<string, Unit>) : {};
   return new EventTable(new Map(data.names.map((n, i) => [n, data.cols[i]])), unitsFor(data.names, stored, 'lhco'));
