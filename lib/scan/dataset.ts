@@ -196,6 +196,23 @@ export function requireDistinctSamples(datasets: Readonly<Record<string, ScanDat
 }
 
 /**
+ * The IAD template and the control must be background only: a template holding signal events makes
+ * IAD's background estimate contain the signal (real LHCO: `innerdata_test.npy`, 377 signal events, as
+ * the template took IAD from Z ≈ 6 to 1.1); a control holding signal measures δsys on it.
+ * @throws InputError naming the sample's file and its label-1 count.
+ */
+export function requireBackgroundOnly(datasets: Readonly<Record<string, ScanDataset>>): void {
+  for (const [role, d] of Object.entries(datasets)) {
+    if (role === 'data' || !d.nSignal) continue;
+    const what = role === 'template' ? 'IAD template' : `${role} sample`;
+    throw new InputError(
+      `the ${what} (${d.path}) holds ${d.nSignal} signal events (label 1) among its ${d.nEvents}; it must be a background-only sample. ` +
+        'Drop the label-1 events (pandas: df[df.label == 0]) or choose a background-only file',
+    );
+  }
+}
+
+/**
  * Every sample holds the classifier features of `featureSet` (an LHCO-SR `.npy` holds only the baseline
  * ones; raw LHCO files derive them all).
  * @throws InputError naming the sample's file, the feature set and the missing columns.

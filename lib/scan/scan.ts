@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../util/atomicWrite.js';
 import { PACKAGE_ROOT, packageFileUrl } from '../util/packageRoot.js';
 import { ResultCache } from './cache.js';
 import { validateScanConfig, type DatasetSpec, type ScanConfig } from './config.js';
-import { loadScanDataset, requireDistinctSamples, requireFeatureColumns, sampleIdentity, type ScanDataset } from './dataset.js';
+import { loadScanDataset, requireBackgroundOnly, requireDistinctSamples, requireFeatureColumns, sampleIdentity, type ScanDataset } from './dataset.js';
 import { buildPlan, describeTask, type ScanPlan, type ScanTask } from './plan.js';
 import { methodDescriptor, methodStage } from '../methods/registry.js';
 import { checkModelOptions, runTask, withTaskContext } from './execute.js';
@@ -21,6 +21,7 @@ import { checkWorkingPointsResolvable } from './resolvable.js';
 import { compareTemplateWithData, describeMismatch, noticeableMismatches } from './templateMatch.js';
 import { checkWindowCoverage } from './coverage.js';
 import { checkFeatureResolution } from './featureResolution.js';
+import { controlOutnumbersData, describeControlStatistics } from './controlStatistics.js';
 import { crossFittedSrEvents, describeEnsembleChoice, withinEnsembleBudget } from './budget.js';
 
 const PACKAGE = JSON.parse(readFileSync(packageFileUrl('package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
@@ -62,6 +63,7 @@ export async function loadScanSamples(config: ScanConfig, reporter: Reporter): P
   };
   if (config.control) out.control = await loadScanDataset(config.control, 'control', reporter);
   requireDistinctSamples(out);
+  requireBackgroundOnly(out);
   return out;
 }
 
@@ -111,6 +113,8 @@ export async function prepareScan(config: ScanConfig, options: PrepareOptions): 
   if (config.methods.includes('iad') && datasets.template)
     for (const c of noticeableMismatches(compareTemplateWithData(datasets.data.events, datasets.template.events, windows, config.features)))
       reporter.log('warn', describeMismatch(c));
+  const outnumbered = controlOutnumbersData(config, windows, datasets.data.events, datasets.control?.events);
+  if (outnumbered.length) reporter.log('warn', describeControlStatistics(outnumbered));
   checkWorkingPointsResolvable(config, windows, shortSidebandWidth, datasets, reporter);
   const { config: resolved, choice } = withinEnsembleBudget(config, crossFittedSrEvents(datasets, windows));
   if (choice) reporter.log('info', describeEnsembleChoice(choice, config.ensembleBudget!.srEventFits));

@@ -147,6 +147,14 @@ describe('the issue\'s measured cases end in an error naming file, column and ro
     expect(e.message).toContain(`the IAD template (${shared}) shares 3 of its 4003 events with the data (${dataCsv}) (e.g. its row 4000 is the data's row 3)`);
   });
 
+  it('an IAD template holding labelled signal events is refused naming the file and the count (real LHCO: it took IAD from Z ≈ 6 to 1.1)', async () => {
+    const withSignal = join(dir, 'template-signal.csv');
+    await writeEvents(generateLhcoLike({ background: 4000, signal: 50, seed: 23 }), withSignal);
+    const e = await failure(config({ path: dataCsv }, { path: withSignal }));
+    expect(e).toBeInstanceOf(InputError);
+    expect(e.message).toContain(`the IAD template (${withSignal}) holds 50 signal events (label 1) among its 4050; it must be a background-only sample`);
+  });
+
   it('a directory named x.h5 and a missing file: one line naming the path (CLI)', () => {
     const d = join(dir, 'x.h5');
     mkdirSync(d);
