@@ -27,6 +27,7 @@ import type { ScanDataset } from './dataset.js';
 import { configurationNotes, trainsSidebandDensity } from './configNotes.js';
 import { SidewinderError } from '../util/errors.js';
 import { compareTemplateWithData, describeMismatch, noticeableMismatches } from './templateMatch.js';
+import { controlOutnumbersData, describeControlStatistics } from './controlStatistics.js';
 import { crossFittedSrEvents, describeEnsembleChoice, plannedEnsemble } from './budget.js';
 import {
   aggregateRuns, cellKey, resultsZ, resultsHistogram, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type RefusedCell, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
@@ -588,6 +589,8 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
   // What prepareScan warned about the IAD template, kept with the numbers it qualifies.
   if (config.methods.includes('iad') && ctx.samples.template)
     notes.push(...noticeableMismatches(compareTemplateWithData(ctx.samples.data, ctx.samples.template, plan.windows, config.features)).map(describeMismatch));
+  const outnumbered = controlOutnumbersData(config, plan.windows, ctx.samples.data, ctx.samples.control);
+  if (outnumbered.length) notes.push(describeControlStatistics(outnumbered));
   const data = ctx.datasets.data;
   const doc: ResultsDocument = {
     schema: RESULTS_SCHEMA, version: RESULTS_VERSION, writer: ctx.writer, createdAt: new Date().toISOString(), notes,
