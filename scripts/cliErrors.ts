@@ -3,6 +3,8 @@
  * exit code, the same for every command (documented in `sidewinder --help`).
  */
 import { CommanderError } from 'commander';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, describeSystemError, InputError, isSystemError, ShapeError, SidewinderError } from '../lib/util/errors.js';
 import { WorkerTaskError } from '../lib/ml/pool/pool.js';
 
@@ -52,9 +54,43 @@ export function classifyCliError(err: unknown): { code: number; message?: string
     return known ? { code: usage ? EXIT.usage : EXIT.input, message: oneLine(err.message) } : { code: EXIT.internal, message: `${oneLine(err.message)} ${INTERNAL_HINT}` };
   }
   if (err instanceof SidewinderError) return { code: EXIT.input, message: oneLine(err.message) };
-  if (isSystemError(err)) return { code: EXIT.input, message: describeSystemError(err) };
+  if (isSystemError(err)) return { code: EXIT.input, message: unwritableParent(err) ?? describeSystemError(err) };
   const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
   return { code: EXIT.internal, message: `${oneLine(text)} ${INTERNAL_HINT}` };
+}
+
+/**
+ * Why a directory could not be created, when Node says ENOENT for it: its recursive mkdir reports a
+ * directory under a read-only file system (EROFS) or an unwritable parent as "no such file or
+ * directory", which sends the user looking for a missing path. The nearest existing ancestor is
+ * asked whether it can be written.
+ * @param checkWritable throws the errno error when `dir` cannot be written (fs.accessSync W_OK by default).
+ * @returns "<dir>: cannot create the directory: <ancestor> is on a read-only file system (EROFS)",
+ *   "… is not writable (permission denied, EACCES)", or `undefined` when that is not the cause.
+ */
+export function unwritableParent(
+  err: NodeJS.ErrnoException,
+  checkWritable: (dir: string) => void = (dir) => accessSync(dir, constants.W_OK),
+): string | undefined {
+  if (err.code !== 'ENOENT' || err.syscall !== 'mkdir' || err.path === undefined) return undefined;
+  let ancestor = dirname(resolve(err.path));
+  while (!existsSync(ancestor)) {
+    const up = dirname(ancestor);
+    if (up === ancestor) return undefined;
+    ancestor = up;
+  }
+  let code: string | undefined;
+  try {
+    checkWritable(ancestor);
+    return undefined;
+  } catch (e) {
+    code = (e as NodeJS.ErrnoException).code;
+  }
+  const why =
+    code === 'EROFS' ? 'is on a read-only file system (EROFS)'
+    : code === 'EACCES' || code === 'EPERM' ? `is not writable (permission denied, ${code})`
+    : undefined;
+  return why && `${err.path}: cannot create the directory: ${ancestor} ${why}`;
 }
 
 /**

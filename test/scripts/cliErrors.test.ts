@@ -4,15 +4,15 @@
  * kind — 1 bad input, 2 bad usage, 70 internal. The table runs through runCli (what scripts/cli.ts
  * runs) in this process; a few cases run the real executable to check the process exit status.
  */
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../scripts/program.js';
-import { classifyCliError, EXIT, INTERNAL_HINT, reportCliError } from '../../scripts/cliErrors.js';
+import { classifyCliError, EXIT, INTERNAL_HINT, reportCliError, unwritableParent } from '../../scripts/cliErrors.js';
 import { WorkerTaskError } from '../../lib/ml/pool/pool.js';
 import { ConfigError, InputError } from '../../lib/util/errors.js';
 
@@ -104,6 +104,37 @@ describe('sidewinder: one line and one exit code per bad invocation', () => {
     const crashed = classifyCliError(new WorkerTaskError('flow', { name: 'RangeError', message: 'Invalid array length' }));
     expect(crashed.code).toBe(EXIT.internal);
     expect(crashed.message).toContain(INTERNAL_HINT);
+  });
+
+  it('a directory not created because its parent is read-only or unwritable says so (Node reports ENOENT)', () => {
+    const out = f('ro/a/out');
+    const enoent = Object.assign(new Error(`ENOENT: no such file or directory, mkdir '${out}'`), { code: 'ENOENT', syscall: 'mkdir', path: out, errno: -2 });
+    const refuse = (code: string) => (d: string) => {
+      expect(d).toBe(dir); // the nearest existing ancestor
+      throw Object.assign(new Error(code), { code });
+    };
+    expect(unwritableParent(enoent, refuse('EROFS'))).toBe(`${out}: cannot create the directory: ${dir} is on a read-only file system (EROFS)`);
+    expect(unwritableParent(enoent, refuse('EACCES'))).toBe(`${out}: cannot create the directory: ${dir} is not writable (permission denied, EACCES)`);
+    // A writable parent: the ENOENT stands as it was.
+    expect(classifyCliError(enoent)).toEqual({ code: EXIT.input, message: `${out}: no such file or directory (ENOENT)` });
+  });
+
+  it('-o under a read-only mount: the message names the read-only file system (root only: mounts a read-only tmpfs)', async (ctx) => {
+    const mnt = mkdtempSync(join(tmpdir(), 'sw-ro-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro', 'tmpfs', mnt], { stdio: 'ignore' });
+    } catch {
+      rmSync(mnt, { recursive: true, force: true });
+      return ctx.skip();
+    }
+    try {
+      const r = await run(['scan', '--preset', 'ci', '--windows', '5', '--quiet', '-o', join(mnt, 'out')]);
+      expect(r.stderr).toBe(`sidewinder: ${join(mnt, 'out')}: cannot create the directory: ${mnt} is on a read-only file system (EROFS)\n`);
+      expect(r.code).toBe(EXIT.input);
+    } finally {
+      execFileSync('umount', [mnt]);
+      rmSync(mnt, { recursive: true, force: true });
+    }
   });
 
   it('the top-level help documents the exit codes; a deprecated spelling warns once', async () => {
