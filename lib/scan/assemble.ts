@@ -27,6 +27,7 @@ import type { ScanDataset } from './dataset.js';
 import { configurationNotes, trainsSidebandDensity } from './configNotes.js';
 import { SidewinderError } from '../util/errors.js';
 import { compareTemplateWithData, describeMismatch, noticeableMismatches } from './templateMatch.js';
+import { evenlyStridedRows } from '../util/strided.js';
 import { controlOutnumbersData, describeControlStatistics } from './controlStatistics.js';
 import { crossFittedSrEvents, describeEnsembleChoice, plannedEnsemble } from './budget.js';
 import {
@@ -437,15 +438,21 @@ function finitePairDCor(a: ArrayLike<number>, b: ArrayLike<number>): { dCor: num
   return { dCor: x.length < 2 ? NaN : Math.min(Math.max(distanceCorrelation(x, y).dCor, 0), 1), n: x.length };
 }
 
-/** dCor(feature, m_JJ) on (at most the first `summaries.dependenceEvents` events of) the data: the O(n log n) algorithm. */
+/**
+ * dCor(feature, m_JJ) on the data (at most `summaries.dependenceEvents` events, evenly strided over the
+ * whole sample: a file sorted by m_JJ would otherwise give the first rows' narrow mass range): the
+ * O(n log n) algorithm.
+ */
 function featureDependence(ctx: AssembleContext): FeatureDependence[] {
   const data = ctx.samples.data;
   const n = Math.min(data.length, summaryOptions(ctx).dependenceEvents);
   if (n < 2) return [];
-  const mjj = data.column('mJJ');
+  const rows = evenlyStridedRows(data.length, n);
+  const pick = (c: ArrayLike<number>): Float64Array => Float64Array.from(rows, (r) => c[r]);
+  const mjj = pick(data.column('mJJ'));
   const out: FeatureDependence[] = [];
   for (const feature of featureNames(ctx.plan.config.features)) {
-    const r = finitePairDCor(mjj.subarray(0, n), data.column(feature).subarray(0, n));
+    const r = finitePairDCor(mjj, pick(data.column(feature)));
     if (r.n < 2) continue;
     out.push({ feature, variable: 'mJJ', dCor: r.dCor, nEvents: r.n });
   }
@@ -463,13 +470,7 @@ function templateCorrelations(ctx: AssembleContext, cells: ScoredCell[]): Templa
     if (!methodDescriptor(c.task.method).generatedTemplate) continue;
     const template = templateFeatures(ctx, c);
     if (!template) continue;
-    // Evenly strided rows over the whole sample: the template is stored in blocks (flow k, kept epoch
-    // k), the data in file order, so the first rows would not represent either.
-    const strided = (rows: number): Uint32Array => {
-      const n = Math.min(rows, TEMPLATE_DCOR_EVENTS);
-      return Uint32Array.from({ length: n }, (_, i) => Math.floor((i * rows) / n));
-    };
-    const dRows = strided(c.srIndex.length), tRows = strided(template.rows);
+    const dRows = evenlyStridedRows(c.srIndex.length, TEMPLATE_DCOR_EVENTS), tRows = evenlyStridedRows(template.rows, TEMPLATE_DCOR_EVENTS);
     const dataCol = (j: number) => { const col = ctx.samples.data.column(names[j]); return Float64Array.from(dRows, (r) => col[c.srIndex[r]]); };
     const templateCol = (j: number) => Float64Array.from(tRows, (r) => template.data[r * template.cols + j]);
     const d = names.map((_, j) => dataCol(j)), t = names.map((_, j) => templateCol(j));

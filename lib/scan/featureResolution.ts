@@ -7,6 +7,7 @@
  */
 import { featureNames } from '../methods/features.js';
 import { InputError } from '../util/errors.js';
+import { evenlyStridedRows } from '../util/strided.js';
 import type { ScanConfig } from './config.js';
 import type { ScanDataset } from './dataset.js';
 
@@ -29,8 +30,7 @@ export interface FeatureResolution {
 
 /** Ties and smallest step of one column (at most {@link MAX_ROWS} evenly spaced rows). */
 export function featureResolution(feature: string, values: ArrayLike<number>): FeatureResolution {
-  const stride = Math.max(1, Math.ceil(values.length / MAX_ROWS));
-  const v = Float64Array.from({ length: Math.ceil(values.length / stride) }, (_, i) => values[i * stride]).sort();
+  const v = Float64Array.from(evenlyStridedRows(values.length, MAX_ROWS), (r) => values[r]).sort();
   let tied = 0, distinct = 0, smallestStep = Infinity;
   for (let i = 0; i < v.length; i++) {
     const repeated = (i > 0 && v[i] === v[i - 1]) || (i + 1 < v.length && v[i] === v[i + 1]);
