@@ -8,7 +8,7 @@ import { formatPowerOfTen, methodLabel, methodOrder } from './plots/common.js';
 
 /** How a look-elsewhere entry's global p was obtained, in a few words (report table and CLI line). */
 export function globalPSource(x: LookElsewhereResult): string {
-  if (x.globalMethod === 'single-window') return 'one window: global = local';
+  if (x.globalMethod === 'single-window') return 'one window with a significance (a one-window scan, or the other windows\' cells refused): global = local';
   if (x.globalMethod === 'pseudo-experiments' || (x.globalMethod === undefined && x.nPseudoExperiments > 0)) return `${x.nPseudoExperiments.toLocaleString('en-US')} pseudo-experiments with retraining`;
   if (x.globalMethod === 'correlated-gaussian') return `correlated windows, Gaussian approximation${x.trialsFactor !== undefined ? `, trials factor ${x.trialsFactor.toFixed(1)}` : ''}`;
   return 'Šidák bound';
