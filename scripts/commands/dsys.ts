@@ -7,6 +7,7 @@ import { ConfigError } from '../../lib/util/errors.js';
 import { METHOD_LABELS } from '../../lib/scan/results.js';
 import { consoleReporter } from '../reporter.js';
 import { printDropped, reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
+import { sayOnInterrupt } from './interrupt.js';
 
 /**
  * `sidewinder dsys`: the systematic shift δsys per method and ε_B — MC-based from the signal-free
@@ -42,8 +43,10 @@ export function register(program: Command): void {
       cfg.lookElsewhere = { pseudoExperiments: 0 };
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
       const lock = claimOutDir(o.out, { stage: 'run', reporter });
+      const cacheDir = o.cache ?? join(o.out, 'cache');
+      const stopSaying = sayOnInterrupt(cacheDir, () => reporter.stop());
       try {
-        const out = await runScan(cfg, { outDir: o.out, cacheDir: o.cache ?? join(o.out, 'cache'), reporter, lock });
+        const out = await runScan(cfg, { outDir: o.out, cacheDir, reporter, lock });
         reporter.stop();
         const studies = out.results.deltaSys ?? [];
         // δsys ± its counting error; "n.s." when |δsys| ≤ error (compatible with zero: not applied to N_exp).
@@ -58,6 +61,7 @@ export function register(program: Command): void {
         await writeFileAtomic(path, JSON.stringify({ schema: 'sidewinder/dsys', version: 1, config: cfg, dataset: out.results.dataset, deltaSys: studies }, null, 1));
         console.log(`δsys study: ${resolve(path)}\nresults:    ${resolve(out.resultsPath)}`);
       } finally {
+        stopSaying();
         reporter.stop();
         lock.release();
       }

@@ -9,6 +9,7 @@ import { ConfigError } from '../../lib/util/errors.js';
 import { consoleReporter } from '../reporter.js';
 import { reporterMode } from './scan.js';
 import { addEngineOption, checkEngine, submitStudy, type ClusterCliOptions } from './submit.js';
+import { sayOnInterrupt } from './interrupt.js';
 
 /** The look-elsewhere table of a results document (one line per method and ε_B). */
 export function printLeeTable(results: ResultsDocument): void {
@@ -57,6 +58,7 @@ Examples:
       }
       // Writes results.json in place (no previous run moved aside), one writer at a time.
       const lock = claimOutDir(out, { stage: 'continue', reporter });
+      const stopSaying = sayOnInterrupt(cacheDir ?? join(out, 'cache'), () => reporter.stop());
       try {
         const r = await runLookElsewhere({ scanDir: out, toys, firstSeed, cacheDir, reporter });
         reporter.stop();
@@ -67,6 +69,7 @@ Examples:
         }
         console.log(`results: ${r.resultsPath}\npseudo-experiments: ${r.summaryPath}`);
       } finally {
+        stopSaying();
         reporter.stop();
         lock.release();
       }

@@ -11,6 +11,7 @@ import { ConfigError } from '../../lib/util/errors.js';
 import { writeReport } from '../../lib/report/index.js';
 import { consoleReporter, reporterMode } from '../reporter.js';
 import { printScanTable } from './scanTable.js';
+import { sayOnInterrupt } from './interrupt.js';
 
 export interface ScanCliOptions {
   preset: string;
@@ -217,8 +218,10 @@ Examples:
       for (const n of configurationNotes(cfg)) reporter.log('warn', n);
       // One writer per --out, held across the scan and its report (see claimOutDir).
       const lock = claimOutDir(o.out, { stage: 'run', reporter });
+      const cacheDir = o.cache ?? `${o.out}/cache`;
+      const stopSaying = sayOnInterrupt(cacheDir, () => reporter.stop());
       try {
-        const out = await runScan(cfg, { outDir: o.out, cacheDir: o.cache ?? `${o.out}/cache`, reporter, lock });
+        const out = await runScan(cfg, { outDir: o.out, cacheDir, reporter, lock });
         reporter.stop();
         printScanTable(out.results);
         console.log(`\n${out.computed} tasks computed, ${out.cached} from the cache`);
@@ -230,6 +233,7 @@ Examples:
         }
         console.log(`results: ${resolve(out.resultsPath)}\nplan:    ${resolve(out.planPath)}`);
       } finally {
+        stopSaying();
         reporter.stop();
         lock.release();
       }

@@ -13,6 +13,7 @@ import { formatSensitivityTable, writeSensitivityReport } from '../../lib/report
 import { consoleReporter } from '../reporter.js';
 import { reporterMode, scanConfigFromOptions, type ScanCliOptions } from './scan.js';
 import { addEngineOption, checkEngine, submitStudy, type ClusterCliOptions } from './submit.js';
+import { sayOnInterrupt } from './interrupt.js';
 
 interface SensitivityCliOptions {
   signal: string;
@@ -117,6 +118,7 @@ Examples:
         return;
       }
       const lock = claimOutDir(o.out, { stage: 'sensitivity', reporter });
+      const stopSaying = sayOnInterrupt(o.cache ?? join(o.out, 'cache'), () => reporter.stop());
       try {
         const t0 = Date.now();
         const doc = await runSensitivity({
@@ -134,6 +136,7 @@ Examples:
         }
         console.log(`results: ${path}`);
       } finally {
+        stopSaying();
         reporter.stop();
         lock.release();
       }

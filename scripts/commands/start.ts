@@ -7,6 +7,7 @@ import type { WindowSummary } from '../../lib/scan/summary.js';
 import { writeReport } from '../../lib/report/index.js';
 import { consoleReporter } from '../reporter.js';
 import { printScanTable } from './scanTable.js';
+import { sayOnInterrupt } from './interrupt.js';
 import { reporterMode } from './scan.js';
 
 /** Print the per-window event counts of the analysed data. */
@@ -34,9 +35,11 @@ export function register(program: Command): void {
       const config = presetConfig(o.preset);
       const reporter = consoleReporter(reporterMode(o), { verbose: o.verbose });
       const lock = claimOutDir(o.out, { stage: 'run', reporter });
+      const cacheDir = o.cache ?? join(o.out, 'cache');
+      const stopSaying = sayOnInterrupt(cacheDir, () => reporter.stop());
       try {
         const out = await runScan(config, {
-          outDir: o.out, cacheDir: o.cache ?? join(o.out, 'cache'), reporter, lock,
+          outDir: o.out, cacheDir, reporter, lock,
           onWindowSummary: (rows) => {
             reporter.log('info', 'nine-window summary of the generated dataset:');
             reporter.stop(); // the table goes to stdout: no bars below it to redraw
@@ -51,6 +54,7 @@ export function register(program: Command): void {
         console.log(`report:  ${resolve(report.htmlPath)}`);
         console.log(`results: ${resolve(out.resultsPath)}`);
       } finally {
+        stopSaying();
         reporter.stop();
         lock.release();
       }
