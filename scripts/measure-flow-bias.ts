@@ -17,7 +17,8 @@
  *  - the validation log-likelihood per epoch and the flow's CPU seconds.
  * CLF='[{"maxLeafNodes":7}, ...]' trains each listed classifier variant on the same template (paired);
  * SIG=N injects N signal events into the `default` model's data and reports, per variant, the
- * background-only bias and the signal events passing each cut.
+ * background-only bias and the signal events passing each cut. FLOWSEED=s trains the flow with its own
+ * seed on the same events.
  */
 import { generateLhcoLike } from '../lib/data/generate/index.js';
 import type { BackgroundModelName } from '../lib/data/generate/params.js';
@@ -48,6 +49,8 @@ const classifierVariants = (JSON.parse(process.env.CLF ?? '[{}]') as Record<stri
 // SIG=N: inject N signal events into the `default` model's data; the bias is then computed on the background
 // alone (from the generator's labels) and the signal events passing each cut are reported.
 const nSig = Number(process.env.SIG ?? 0);
+// FLOWSEED: the flow's own seed (default SEED), to compare flows trained on the same events.
+const flowSeed = Number(process.env.FLOWSEED ?? seed);
 
 for (const bg of bgs) {
   const ev = deriveFeatures(generateLhcoLike({ background: nBkg, signal: bg === 'default' ? nSig : 0, seed: bg === 'default' ? seed : seed + 2, backgroundModel: bg }));
@@ -81,7 +84,7 @@ for (const bg of bgs) {
   const train = trainOf(), data = take(sr), closureData = take(short);
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
-  const flow = await FlowEnsemble.fit(train.x, train.m, { preset: 'default', ...flowOpts, size: flows, seed } as Parameters<typeof FlowEnsemble.fit>[2]);
+  const flow = await FlowEnsemble.fit(train.x, train.m, { preset: 'default', ...flowOpts, size: flows, seed: flowSeed } as Parameters<typeof FlowEnsemble.fit>[2]);
   const cpu = process.cpuUsage(cpu0);
   const flowCpu = (cpu.user + cpu.system) / 1e6, flowWall = (Date.now() - t0) / 1000;
   const doc = flow.toJSON();
