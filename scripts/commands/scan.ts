@@ -4,7 +4,7 @@ import { runScan } from '../../lib/scan/scan.js';
 import { claimOutDir } from '../../lib/scan/outDir.js';
 import { presetConfig } from '../../lib/scan/presets.js';
 import { configurationNotes } from '../../lib/scan/configNotes.js';
-import { validateScanConfig, type ScanConfig, type MethodName } from '../../lib/scan/config.js';
+import { METHODS, validateScanConfig, type ScanConfig, type MethodName } from '../../lib/scan/config.js';
 import { readJsonFile } from '../../lib/util/json.js';
 import { parseWindows } from '../../lib/windows/index.js';
 import { ConfigError } from '../../lib/util/errors.js';
@@ -130,7 +130,12 @@ export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
     }
   }
   if (o.windows) cfg.windows.ids = list(o.windows).map((v) => int(v, 'windows'));
-  if (o.methods) cfg.methods = list(o.methods) as MethodName[];
+  if (o.methods !== undefined) {
+    // An empty list (`--methods ""`) is not "the default": it would silently run every method.
+    const names = list(o.methods);
+    if (names.length === 0) throw new ConfigError(`--methods "${o.methods}": no method given; use one or more of ${METHODS.join(', ')}, comma-separated (omit --methods for the default)`);
+    cfg.methods = names as MethodName[];
+  }
   if (o.features) cfg.features = o.features;
   if (o.data) ownDataSamples(cfg, o);
   if (o.generator) {

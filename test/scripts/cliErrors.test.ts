@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../scripts/program.js';
 import { classifyCliError, EXIT, INTERNAL_HINT, reportCliError, unwritableParent } from '../../scripts/cliErrors.js';
 import { WorkerTaskError } from '../../lib/ml/pool/pool.js';
+import { scanConfigFromOptions } from '../../scripts/commands/scan.js';
 import { ConfigError, InputError } from '../../lib/util/errors.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
@@ -37,6 +38,8 @@ const CASES: [string[], number, RegExp][] = [
   [['scan', '--windows', '5,5'], U, /^--windows: 5 appears twice/],
   [['scan', '--windows', '4,x'], U, /^--windows: expected an integer, got "x"/],
   [['dsys', '--methods', 'cwola,cwoal'], U, /^--methods: "cwoal" is not one of .*did you mean "cwola"/],
+  // An empty list used to run every method silently (`scan --methods ""`: see the test of scanConfigFromOptions below).
+  [['dsys', '--methods', ' , '], U, /^--methods " , ": no method given; use one or more of iad, cwola, cathode\b/],
   [['scan', '--folds', '1'], U, /^--folds: got 1; must be >= 2/],
   [['scan', '--background', '100'], U, /^--background 100 without --signal would keep the 1000 signal events/],
   [['scan', '--frobnicate'], U, /^unknown option '--frobnicate'/],
@@ -135,6 +138,14 @@ describe('sidewinder: one line and one exit code per bad invocation', () => {
       execFileSync('umount', [mnt]);
       rmSync(mnt, { recursive: true, force: true });
     }
+  });
+
+  it('scan --methods "" is refused naming the valid methods (it used to run all of them)', () => {
+    // Called directly: through the CLI a regression would start a whole scan.
+    expect(() => scanConfigFromOptions({ preset: 'ci', methods: '', out: f('m') })).toThrow(
+      new ConfigError('--methods "": no method given; use one or more of iad, cwola, cathode, anode, comma-separated (omit --methods for the default)'),
+    );
+    expect(scanConfigFromOptions({ preset: 'ci', methods: 'cwola', out: f('m') }).methods).toEqual(['cwola']);
   });
 
   it('the top-level help documents the exit codes; a deprecated spelling warns once', async () => {
