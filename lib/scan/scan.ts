@@ -194,7 +194,12 @@ export async function runPlanTasks(
   const pool = options.pool ?? sharedPool();
   const tasks = options.indices ? options.indices.map((i) => taskAt(plan, i)) : plan.tasks;
   let computed = 0, cached = 0, done = 0;
+  // A task that fails stops its own method (its later tasks need its result), not the others: their
+  // tasks still run and are cached, so a rerun with only those methods writes their results.
+  const failures: { task: ScanTask; error: Error }[] = [];
+  const failedMethods = new Set<string>();
   const runOne = async (task: ScanTask): Promise<void> => {
+    if (failedMethods.has(task.method)) return;
     const what = describeTask(task, plan);
     reporter.log('debug', `${what} of ${plan.tasks.length}`);
     const t0 = Date.now();
@@ -203,7 +208,9 @@ export async function runPlanTasks(
       status = await runTask(task, { plan, samples, cache, pool, reporter });
     } catch (e) {
       // The user sees which window, method, sample and run failed, with the original message and class.
-      throw withTaskContext(e, task, plan);
+      failures.push({ task, error: withTaskContext(e, task, plan) });
+      failedMethods.add(task.method);
+      return;
     }
     if (status === 'computed') {
       computed++;
@@ -218,7 +225,27 @@ export async function runPlanTasks(
   const isGenerator = (t: ScanTask): boolean => methodStage(t.method, t.kind).role === 'generator';
   await Promise.all(tasks.filter(isGenerator).map(runOne));
   for (const task of tasks) if (!isGenerator(task)) await runOne(task);
+  // Only a run of the whole plan knows that the other methods finished (a cluster task runs a few).
+  if (failures.length) throw options.indices ? failures[0].error : withFinishedMethods(failures[0].error, plan, failedMethods, options.cacheDir);
   return { computed, cached };
+}
+
+/**
+ * The first failure of a task run, told which methods did finish: their tasks are cached, and a
+ * rerun restricted to them writes their results. Keeps the failure's class (its exit code).
+ */
+function withFinishedMethods(error: Error, plan: ScanPlan, failed: ReadonlySet<string>, cacheDir: string): Error {
+  const finished = plan.config.methods.filter((m) => !failed.has(m));
+  if (finished.length === 0) return error;
+  const hint = `; the ${finished.join(', ')} tasks finished and are cached in ${cacheDir}: rerun with --methods ${finished.join(',')} (config "methods") to write their results`;
+  const Ctor = error.constructor as new (message: string, options?: { cause?: unknown }) => Error;
+  try {
+    const told = new Ctor(`${error.message}${hint}`, { cause: error.cause ?? error });
+    if (told.constructor === error.constructor) return told;
+  } catch {
+    /* a constructor with another signature: keep the error as it is */
+  }
+  return error;
 }
 
 /** The task with this index, or an error naming the valid range. */
