@@ -12,7 +12,7 @@ import type { BackgroundTemplate } from '../methods/types.js';
 import type { ScoresSummary, StageInput, StageSpec } from '../methods/method.js';
 import { methodDescriptor, methodStage } from '../methods/registry.js';
 import { createClassifier } from '../ml/classifier.js';
-import { ConfigError, InputError, ShapeError, SidewinderError } from '../util/errors.js';
+import { ConfigError, InputError, ShapeError, SidewinderError, reworded } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import type { ResultCache } from './cache.js';
 import { ensembleOf, type ScanConfig } from './config.js';
@@ -121,14 +121,7 @@ export function withTaskContext(err: unknown, task: ScanTask, plan: Pick<ScanPla
     if (Remote) return new Remote(`${prefix}: ${err.remoteMessage}`, { cause: err });
     return err.remoteName === 'SidewinderError' ? new SidewinderError(`${prefix}: ${err.remoteMessage}`, { cause: err }) : new Error(`${prefix}: ${err.message}`, { cause: err });
   }
-  const Ctor = err.constructor as new (message: string, options?: { cause?: unknown }) => Error;
-  try {
-    const wrapped = new Ctor(`${prefix}: ${err.message}`, { cause: err });
-    if (wrapped instanceof Error && wrapped.constructor === err.constructor) return wrapped;
-  } catch {
-    /* a constructor with another signature: fall through */
-  }
-  return err instanceof SidewinderError ? new SidewinderError(`${prefix}: ${err.message}`, { cause: err }) : new Error(`${prefix}: ${err.message}`, { cause: err });
+  return reworded(err, `${prefix}: ${err.message}`);
 }
 
 /** Run one task and store its result in the cache (skipped when the cache already holds it intact). */

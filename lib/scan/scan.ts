@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadWindows, type Window } from '../windows/index.js';
 import { sharedPool, type WorkerPool } from '../ml/pool/pool.js';
-import { ConfigError, InputError } from '../util/errors.js';
+import { ConfigError, InputError, reworded } from '../util/errors.js';
 import { silent, type Reporter } from '../util/reporter.js';
 import { writeFileAtomic } from '../util/atomicWrite.js';
 import { PACKAGE_ROOT, packageFileUrl } from '../util/packageRoot.js';
@@ -237,15 +237,7 @@ export async function runPlanTasks(
 function withFinishedMethods(error: Error, plan: ScanPlan, failed: ReadonlySet<string>, cacheDir: string): Error {
   const finished = plan.config.methods.filter((m) => !failed.has(m));
   if (finished.length === 0) return error;
-  const hint = `; the ${finished.join(', ')} tasks finished and are cached in ${cacheDir}: rerun with --methods ${finished.join(',')} (config "methods") to write their results`;
-  const Ctor = error.constructor as new (message: string, options?: { cause?: unknown }) => Error;
-  try {
-    const told = new Ctor(`${error.message}${hint}`, { cause: error.cause ?? error });
-    if (told.constructor === error.constructor) return told;
-  } catch {
-    /* a constructor with another signature: keep the error as it is */
-  }
-  return error;
+  return reworded(error, `${error.message}; the ${finished.join(', ')} tasks finished and are cached in ${cacheDir}: rerun with --methods ${finished.join(',')} (config "methods") to write their results`);
 }
 
 /** The task with this index, or an error naming the valid range. */

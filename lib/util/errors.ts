@@ -16,6 +16,21 @@ export class ConfigError extends SidewinderError {}
 /** Array shapes or lengths that do not fit together. */
 export class ShapeError extends SidewinderError {}
 
+/**
+ * `err` with another message, keeping its class (and so the CLI's exit code) and `err` as the cause:
+ * its own class when that constructor takes (message, options), else SidewinderError or Error as `err` was.
+ */
+export function reworded(err: Error, message: string): Error {
+  const Ctor = err.constructor as new (message: string, options?: { cause?: unknown }) => Error;
+  try {
+    const same = new Ctor(message, { cause: err });
+    if (same instanceof Error && same.constructor === err.constructor) return same;
+  } catch {
+    /* a constructor with another signature: fall through */
+  }
+  return err instanceof SidewinderError ? new SidewinderError(message, { cause: err }) : new Error(message, { cause: err });
+}
+
 /** The closest valid names to `name`, for "did you mean …?" hints (Levenshtein distance ≤ 3). */
 export function closestNames(name: string, valid: readonly string[], max = 3): string[] {
   const dist = (a: string, b: string): number => {
