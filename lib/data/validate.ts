@@ -5,6 +5,7 @@
 import { InputError, didYouMean } from '../util/errors.js';
 import type { EventTable } from './eventTable.js';
 import { UNITS_PER_TEV, unitsPerTeV } from './units.js';
+import { evenlyStridedRows } from '../util/strided.js';
 
 /** A column's element type: `float` accepts either width. */
 export type Dtype = 'float64' | 'float32' | 'float';
@@ -110,10 +111,9 @@ export const MJJ_MEDIAN_RANGE_TEV = Object.freeze([0.01, 100] as const);
  * @throws InputError naming the source, the median and the likely unit.
  */
 export function checkMassScale(mJJTeV: ArrayLike<number>, source: string, unitNote: string): void {
-  // The median of a strided subsample of ≤ 100k events: enough for a factor-1000 question.
-  const step = Math.max(1, Math.floor(mJJTeV.length / 100_000));
+  // The median of ≤ 100k evenly strided events: enough for a factor-1000 question.
   const finite: number[] = [];
-  for (let i = 0; i < mJJTeV.length; i += step) if (Number.isFinite(mJJTeV[i])) finite.push(mJJTeV[i]);
+  for (const i of evenlyStridedRows(mJJTeV.length, 100_000)) if (Number.isFinite(mJJTeV[i])) finite.push(mJJTeV[i]);
   if (finite.length === 0) return; // every value is non-finite: the per-row checks name them
   finite.sort((a, b) => a - b);
   const median = finite[finite.length >> 1];
