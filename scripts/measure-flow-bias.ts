@@ -6,7 +6,7 @@
  *
  * For each background model in BGS: generates NBKG (default 1M) background-only events (seed SEED for
  * `default`, SEED + 2 for `alternative`, as the study configs), trains the conditional flow with the
- * `default` preset plus the FLOW overrides on the sideband of window 5 (SR 3.3–3.7 TeV) exactly as the
+ * `default` preset plus the FLOW overrides on the sideband of window 5 (SR 3.3–3.7 TeV; SR='lo,hi' for another) exactly as the
  * scan's flow task does (FlowEnsemble.fit, sampleIntoWindow), and prints
  *  - bias: (N_pass,data / N_pass,template-expected) − 1 at ε_B = 1e-2 / 1e-3 of the project's hgb
  *    classifier (5 folds × MEMBERS, out of fold) trained on background-only SR data vs the template
@@ -18,7 +18,8 @@
  * CLF='[{"maxLeafNodes":7}, ...]' trains each listed classifier variant on the same template (paired);
  * SIG=N injects N signal events into the `default` model's data and reports, per variant, the
  * background-only bias and the signal events passing each cut. FLOWSEED=s trains the flow with its own
- * seed on the same events.
+ * seed on the same events. SCALE=0,1 lets the flow learn those feature columns divided by m_JJ (the jet
+ * masses: a kinematic edge that moves with m_JJ stays in place) and multiplies its samples back.
  */
 import { generateLhcoLike } from '../lib/data/generate/index.js';
 import type { BackgroundModelName } from '../lib/data/generate/params.js';
@@ -39,7 +40,8 @@ const seed = Number(process.env.SEED ?? 1), nBkg = Number(process.env.NBKG ?? 1_
 const flowOpts = JSON.parse(process.env.FLOW ?? '{}') as Record<string, unknown>;
 const bgs = (process.env.BGS ?? 'default,alternative').split(',') as BackgroundModelName[];
 const os = Number(process.env.OS ?? 4), members = Number(process.env.MEMBERS ?? 1), flows = Number(process.env.FLOWS ?? 1);
-const lo = 3.3, hi = 3.7, ssb = 0.1;
+// SR='lo,hi' (TeV): another window than window 5.
+const [lo, hi] = (process.env.SR ?? '3.3,3.7').split(',').map(Number), ssb = 0.1;
 // TRAIN: 'sb' (the scan's sideband), 'full' (an independent sample of the same model over every mass, SR
 // included: the flow's quality at SR masses without interpolation), or 'near:W' (sideband within W TeV of the SR).
 const trainMode = process.env.TRAIN ?? 'sb';
@@ -82,6 +84,15 @@ for (const bg of bgs) {
     return take(sb);
   };
   const train = trainOf(), data = take(sr), closureData = take(short);
+  // SCALE=j,k: the flow learns features j, k divided by m_JJ (the samples are multiplied back).
+  const scaled = (process.env.SCALE ?? '').split(',').filter((v) => v !== '').map(Number);
+  const rescale = (x: Matrix<Float64Array>, m: ArrayLike<number>, up: boolean): Matrix<Float64Array> => {
+    const y = { ...x, data: Float64Array.from(x.data) };
+    for (let i = 0; i < y.rows; i++) for (const j of scaled) y.data[i * d + j] = up ? y.data[i * d + j] * m[i] : y.data[i * d + j] / m[i];
+    return y;
+  };
+  if (scaled.length > 0 && process.env.REWEIGHT) throw new Error('SCALE and REWEIGHT together are not supported (the reweighter samples the flow itself)');
+  if (scaled.length > 0) train.x = rescale(train.x, train.m, false);
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   const flow = await FlowEnsemble.fit(train.x, train.m, { preset: 'default', ...flowOpts, size: flows, seed: flowSeed } as Parameters<typeof FlowEnsemble.fit>[2]);
@@ -91,6 +102,7 @@ for (const bg of bgs) {
   const hist = doc.flows.map((f) => f.history.validationLoss.map((v) => (-v).toFixed(4)).join(' '));
   const kept = doc.flows.map((f) => f.members.map((m) => m.epoch).join(','));
   const tpl = sampleIntoWindow(flow, data.m, { lo, hi }, { seed, oversampling: os });
+  if (scaled.length > 0) tpl.x = rescale(tpl.x as Matrix<Float64Array>, tpl.m, true);
   const isSignal = Uint8Array.from(sr, (i) => (label[i] === 1 ? 1 : 0));
   const srSignal = isSignal.reduce((a, b) => a + b, 0);
   const perClassifier: Record<string, unknown>[] = [];
@@ -148,7 +160,7 @@ for (const bg of bgs) {
     reweighted.push({ variant, rw1e2: biasRw[0], rw1e3: biasRw[1], wStats });
   }
   const cm = closureData.m;
-  const cs = flow.sample(cm, createRng(seed).fork('closure'));
+  const cs = rescale(flow.sample(cm, createRng(seed).fork('closure')) as Matrix<Float64Array>, cm, scaled.length > 0);
   const cf = await crossFit(classifier, closureData.x, cs, { k: 5, seed: seed + 100, classWeight: 'balanced', members });
   const auc = rocAucTwoSample(cf.dataScores, cf.templateScores);
   const aucErr = aucStandardError(auc, closureData.x.rows, cs.rows);
