@@ -86,9 +86,9 @@ for (const bg of bgs) {
   const train = trainOf(), data = take(sr), closureData = take(short);
   // SCALE=j,k: the flow learns features j, k divided by m_JJ (the samples are multiplied back).
   const scaled = (process.env.SCALE ?? '').split(',').filter((v) => v !== '').map(Number);
-  const rescale = (x: Matrix<Float64Array>, m: ArrayLike<number>, up: boolean): Matrix<Float64Array> => {
+  const rescale = (x: Matrix<Float64Array>, m: ArrayLike<number>, up: boolean, columns: readonly number[] = scaled): Matrix<Float64Array> => {
     const y = { ...x, data: Float64Array.from(x.data) };
-    for (let i = 0; i < y.rows; i++) for (const j of scaled) y.data[i * d + j] = up ? y.data[i * d + j] * m[i] : y.data[i * d + j] / m[i];
+    for (let i = 0; i < y.rows; i++) for (const j of columns) y.data[i * d + j] = up ? y.data[i * d + j] * m[i] : y.data[i * d + j] / m[i];
     return y;
   };
   if (scaled.length > 0 && process.env.REWEIGHT) throw new Error('SCALE and REWEIGHT together are not supported (the reweighter samples the flow itself)');
@@ -135,19 +135,22 @@ for (const bg of bgs) {
   // trained on the sideband within W TeV of the SR (same flow: a paired comparison).
   const reweighted: Record<string, unknown>[] = [];
   for (const variant of process.env.REWEIGHT ? process.env.REWEIGHT.split(',') : []) {
-    const [wText, osText] = variant.split(':');
+    // W:OS:s — the reweighter sees the jet masses (columns 0, 1) divided by m_JJ.
+    const [wText, osText, scaleText] = variant.split(':');
+    const rwCols = scaleText === 's' ? [0, 1] : [];
     const w = Number(wText);
     const rwData = take(sb.filter((i) => mjj[i] > lo - w && mjj[i] < hi + w));
     const rwOs = Number(osText ?? 1);
     const rwM = repeatMasses(rwData.m, rwOs);
-    const rwTpl = flow.sample(rwM, createRng(seed).fork('reweight'));
+    const rwTpl = rescale(flow.sample(rwM, createRng(seed).fork('reweight')) as Matrix<Float64Array>, rwM, false, rwCols);
+    rwData.x = rescale(rwData.x, rwData.m, false, rwCols);
     const nD = rwData.x.rows, nT = rwTpl.rows;
     const X = new Float64Array((nD + nT) * d);
     X.set(rwData.x.data, 0); X.set(rwTpl.data, nD * d);
     const y = new Uint8Array(nD + nT); y.fill(1, 0, nD);
     const rwOpts = JSON.parse(process.env.RWCLF ?? JSON.stringify(classifier.options)) as Record<string, unknown>;
     const model = await createClassifier('hgb', rwOpts).fit({ data: X, rows: nD + nT, cols: d }, y, { classWeight: 'balanced', seed: seed + 7 });
-    const p = model.predictProba(tpl.x);
+    const p = model.predictProba(rescale(tpl.x as Matrix<Float64Array>, tpl.m, false, rwCols));
     const clip = Number(process.env.RWCLIP ?? 10);
     const wt = Float64Array.from(p, (v) => Math.min(clip, Math.max(1 / clip, v / (1 - v))));
     const mean = wt.reduce((a, b) => a + b, 0) / wt.length;
