@@ -36,6 +36,7 @@ export interface ScanCliOptions {
   epsilonB?: string;
   dsysUncertainty?: string;
   dropInvalid?: boolean;
+  reweighting?: boolean;
   out: string;
   cache?: string;
   quiet?: boolean;
@@ -157,6 +158,7 @@ export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
   // The schema names the valid modes if this one is not.
   if (o.dsysUncertainty) cfg.deltaSys = { ...cfg.deltaSys, uncertainty: o.dsysUncertainty as 'auto' | 'anchor' | 'residual' };
   if (o.dropInvalid) for (const spec of [cfg.dataset, cfg.template, cfg.control]) if (spec) spec.dropInvalid = true;
+  if (o.reweighting === false) delete cfg.cathode.reweighting;
   const given = Object.entries(OPTION_OF).filter(([, opt]) => {
     const key = opt.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as keyof ScanCliOptions;
     return o[key] !== undefined && o[key] !== false;
@@ -195,6 +197,7 @@ export function addScanOptions(command: Command): Command {
     .option('--runs <n>', 'independent runs (different seeds)')
     .option('--seed <n>', 'root seed')
     .option('--epsilon-b <list>', 'working points: background efficiencies ε_B in (0, 1), each once, e.g. 1e-2,1e-3,1e-4')
+    .option('--no-reweighting', "CATHODE's template as the flow draws it, as the reference does (the `default` preset reweights it by a classifier of sideband data vs flow samples)")
     .option('--dsys-uncertainty <mode>', 'how σ_sys covers a measured δsys: auto (default: residual if the control models the data) | anchor (δsys² + σ_δ², the paper\'s) | residual (σ_δ² + the windows\' bias spread²)')
 
     .option('--drop-invalid', 'drop events with non-finite or unphysical values (counted, printed and stored in results.json) instead of refusing the file');

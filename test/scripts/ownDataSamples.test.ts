@@ -71,3 +71,12 @@ describe('results of a data file scanned beside the toy generator’s samples', 
     ]);
   }, 120_000);
 });
+
+describe('CATHODE template reweighting from the command line', () => {
+  it('the default preset reweights the template; --no-reweighting draws it as the reference does; paper and ci never reweight', () => {
+    expect(scanConfigFromOptions(base).cathode.reweighting).toEqual({});
+    expect(scanConfigFromOptions({ ...base, reweighting: true }).cathode.reweighting).toEqual({});
+    expect(scanConfigFromOptions({ ...base, reweighting: false }).cathode).not.toHaveProperty('reweighting');
+    for (const preset of ['paper', 'ci']) expect(scanConfigFromOptions({ ...base, preset }).cathode).not.toHaveProperty('reweighting');
+  });
+});
