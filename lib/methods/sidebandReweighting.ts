@@ -76,7 +76,7 @@ export async function sidebandReweighting(
 ): Promise<{ weights: Float64Array; summary: ReweightingSummary }> {
   const band = shortSidebandMask(events, windowInTeV(window), settings.sidebandWidthTeV);
   const nBand = countMask(band);
-  if (nBand < 1000) throw new InputError(`${opts.what}: only ${nBand} sideband events within ${settings.sidebandWidthTeV} TeV of the SR to learn the template's reweighting from; need at least 1000 (widen cathode.reweighting.sidebandWidthTeV)`);
+  if (nBand < 1000) throw new InputError(`${opts.what}: only ${nBand} sideband events within ${settings.sidebandWidthTeV} TeV of the SR to learn the template's reweighting from; need at least 1000 (widen cathode.reweighting.sidebandWidthTeV, or draw the template unweighted: scan --no-reweighting, or leave cathode.reweighting out of the config)`);
   const data = featureMatrix(events, features, band);
   const masses = maskedColumn(events, 'mJJ', band);
   const m = repeatMasses(masses, settings.oversampling);

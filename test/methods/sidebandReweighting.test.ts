@@ -82,7 +82,7 @@ describe('sideband reweighting of a generated template', () => {
     await expect(sidebandReweighting(narrow, events, window, ['a', 'b'], template, { ...SIDEBAND_REWEIGHTING_DEFAULTS, sidebandWidthTeV: 0.1 }, { seed: 1, what: 'window 5, method cathode, data sample' }))
       .rejects.toThrow(InputError);
     await expect(sidebandReweighting(narrow, events, window, ['a', 'b'], template, { ...SIDEBAND_REWEIGHTING_DEFAULTS, sidebandWidthTeV: 0.1 }, { seed: 1, what: 'window 5, method cathode, data sample' }))
-      .rejects.toThrow(/window 5, method cathode, data sample: only \d+ sideband events within 0.1 TeV.*cathode\.reweighting\.sidebandWidthTeV/);
+      .rejects.toThrow(/window 5, method cathode, data sample: only \d+ sideband events within 0.1 TeV.*cathode\.reweighting\.sidebandWidthTeV.*scan --no-reweighting/);
   });
 
   it('checks its settings', () => {
