@@ -7,9 +7,9 @@ import { DEFAULT_METHODS } from '../methods/registry.js';
  * 1000 signal), an independent background sample for IAD over the windows' m_JJ range, a
  * signal-free control sample from the alternative background model (MC-based δsys and
  * look-elsewhere pseudo-experiments), two runs of five-member gradient-boosted ensembles per fold
- * (one per fold for CATHODE), the flow's `default` preset and the template's sideband reweighting. `paper` is the anchor analysis' setting
- * (arXiv:2411.00085): 50-member ensembles, 10 runs, the full CATHODE flow recipe — days of CPU; send it
- * to a cluster.
+ * (one per fold for CATHODE), the flow's `default` preset and the template's sideband reweighting.
+ * `paper` is the anchor analysis' setting (arXiv:2411.00085): 50-member ensembles, 10 runs, the full
+ * CATHODE flow recipe — days of CPU; send it to a cluster.
  */
 const DEFAULT_PRESET: ScanConfig = {
   schema: 'sidewinder/scan-config', version: 1, preset: 'default',
@@ -37,7 +37,8 @@ const DEFAULT_PRESET: ScanConfig = {
   // control, nine windows), two at a time, each of 6 × 32 hidden units on ≤ 550k sideband events. The
   // template is reweighted by a classifier of sideband data vs flow samples within 0.5 TeV of the SR: on
   // three datasets it lowered every MC δsys (mean 0.065 / 0.101 / 0.177 → 0.046 / 0.069 / 0.069) and the
-  // background-only cells above Z = 3 with δsys = 0 from 18 to 11 of 108 (docs/benchmarks.md, template bias with no δsys).
+  // background-only cells above Z = 3 with δsys = 0 from 18 to 11 of 108 (docs/benchmarks.md, template
+  // bias with no δsys).
   ensembleByMethod: { cathode: 1 },
   cathode: { flow: { preset: 'default' }, flows: 1, oversampling: 10, bandwidth: 0.01, reweighting: {} },
   deltaSys: {},
