@@ -26,7 +26,8 @@ describe('SIGINT during scan', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(repo, 'scripts/cli.ts'), 'scan', '--preset', 'ci', '--windows', '5', '--log', '-o', out], { cwd: repo });
     let stderr = '';
     child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+    // 'close', not 'exit': at 'exit' the child's stderr may still hold unread data (a loaded machine read none of it).
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('close', (code, signal) => res({ code, signal })));
     // The listener is installed right after the output directory's lock is taken.
     for (let i = 0; i < 600 && !existsSync(join(out, 'sidewinder.lock')) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(join(out, 'sidewinder.lock')), stderr).toBe(true);
