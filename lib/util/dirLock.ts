@@ -158,6 +158,32 @@ export function acquireDirLock(dir: string, options: DirLockOptions = {}): DirLo
   const path = resolve(join(dir, LOCK_FILE));
   const holder: LockHolder = { schema: 'sidewinder/lock', pid: process.pid, host: hostname(), since: new Date().toISOString(), command: options.command ?? defaultCommand() };
   const text = `${JSON.stringify(holder, null, 1)}\n`;
+  // The signal listeners go in before the file exists: with no listener a SIGINT ends the process at
+  // once, and one landing between the write and the listeners would leave a stale lock and say nothing.
+  installHandlers();
+  try {
+    writeLockFile(path, text, dir, options, reporter);
+  } catch (e) {
+    if (held.size === 0) uninstallHandlers();
+    throw e;
+  }
+  held.set(path, holder);
+  let released = false;
+  return {
+    dir, path, holder,
+    release() {
+      if (released) return;
+      released = true;
+      const now = readHolder(path);
+      if (now && now.pid === holder.pid && now.since === holder.since && now.host === holder.host) rmSync(path, { force: true });
+      held.delete(path);
+      if (held.size === 0) uninstallHandlers();
+    },
+  };
+}
+
+/** Create the lock file at `path` (exclusive), taking over a stale or unreadable one; throws when another run holds it. */
+function writeLockFile(path: string, text: string, dir: string, options: DirLockOptions, reporter: Reporter): void {
   for (let attempt = 0; ; attempt++) {
     try {
       writeFileSync(path, text, { flag: 'wx' });
@@ -199,20 +225,6 @@ export function acquireDirLock(dir: string, options: DirLockOptions = {}): DirLo
     }
     removeStale(path, staleText);
   }
-  held.set(path, holder);
-  installHandlers();
-  let released = false;
-  return {
-    dir, path, holder,
-    release() {
-      if (released) return;
-      released = true;
-      const now = readHolder(path);
-      if (now && now.pid === holder.pid && now.since === holder.since && now.host === holder.host) rmSync(path, { force: true });
-      held.delete(path);
-      if (held.size === 0) uninstallHandlers();
-    },
-  };
 }
 
 /** The holder of `dir`'s lock, if any (for status displays). */

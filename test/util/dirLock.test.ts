@@ -51,6 +51,20 @@ describe('directory lock', () => {
     lock.release();
   });
 
+  it('its SIGINT/SIGTERM listeners are in place while the lock is held, and gone after a refused attempt and after release', () => {
+    const dir = tmp();
+    const count = (): number[] => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const before = count();
+    writeHolder(dir, { host: 'elsewhere.example' });
+    expect(() => acquireDirLock(dir)).toThrow(InputError);
+    expect(count()).toEqual(before);
+    const mine = tmp();
+    const lock = acquireDirLock(mine);
+    expect(count()).toEqual(before.map((n) => n + 1));
+    lock.release();
+    expect(count()).toEqual(before);
+  });
+
   it('refuses a lock held on another host (it cannot tell whether that run is alive) and says which file to delete', () => {
     const dir = tmp();
     writeHolder(dir, { pid: deadPid(), host: 'node-b17.cluster' });
