@@ -17,6 +17,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { zCowan, zCowanAbsolute } from '../lib/stats/significance.js';
+import { deltaOfWindow } from '../lib/stats/dsys.js';
+import { summarizeRuns } from '../lib/stats/runs.js';
 
 interface RunRow {
   windowId: number; method: string; epsilonB: number; nSR: number; nObs: number; epsilonEff: number;
@@ -27,8 +29,12 @@ interface Cell { sample: string; windowId: number; epsilonB: number; bias: numbe
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { 'epsilon-b': { type: 'string', default: '0.01,0.001' } } });
 if (positionals.length === 0) throw new Error('usage: template-bias-cells.ts <scan output directory> [...] [--epsilon-b 0.01,0.001]');
 const epsilonBs = values['epsilon-b']!.split(',').map(Number);
-const mean = (v: number[]): number => v.reduce((a, b) => a + b, 0) / v.length;
-const sd = (v: number[]): number => Math.sqrt(v.reduce((a, b) => a + (b - mean(v)) ** 2, 0) / Math.max(1, v.length - 1));
+const mean = (v: number[]): number => summarizeRuns(v).mean;
+/** Cells above Z = 3, mean, sd and largest Z of a set of cells. */
+const zSummary = (z: number[]): string => {
+  const s = summarizeRuns(z);
+  return `Z > 3 in ${z.filter((v) => v > 3).length}, mean ${s.mean.toFixed(2)}, sd ${s.std.toFixed(2)}, max ${s.max.toFixed(2)}`;
+};
 
 const all: Cell[] = [];
 // Scans sharing a control sample and its cached flows and classifiers share its cells: count them once.
@@ -47,7 +53,7 @@ for (const dir of positionals) {
       const nBkg = r.nSR - (r.nSignalSR ?? 0), pass = r.nObs - (r.nSignalPass ?? 0), nExp = r.epsilonEff * nBkg;
       // The scan's own expectation (δsys applied, its σ_b) for the background alone: scaled to N_SR,bkg.
       const scale = nBkg / r.nSR;
-      return { bias: pass / nExp - 1, z: zCowan(pass, nExp, 1 / Math.sqrt(r.nTemplatePassEff)), zScan: zCowanAbsolute(pass, r.nExp * scale, r.sigmaB * scale) };
+      return { bias: deltaOfWindow(pass, r.epsilonEff, nBkg), z: zCowan(pass, nExp, 1 / Math.sqrt(r.nTemplatePassEff)), zScan: zCowanAbsolute(pass, r.nExp * scale, r.sigmaB * scale) };
     });
     cells.push({ sample: `data (${dataModel})`, windowId: group[0].windowId, epsilonB: group[0].epsilonB, bias: mean(per.map((p) => p.bias)), z: mean(per.map((p) => p.z)), zScan: mean(per.map((p) => p.zScan)) });
   }
@@ -72,7 +78,7 @@ for (const sample of new Set(all.map((c) => c.sample)))
   for (const eb of epsilonBs) {
     const z = all.filter((c) => c.sample === sample && c.epsilonB === eb).map((c) => c.z);
     if (z.length === 0) continue;
-    console.log(`  ${sample.padEnd(8)} ε_B ${String(eb).padEnd(6)} cells ${z.length}: Z > 3 in ${z.filter((v) => v > 3).length}, mean ${mean(z).toFixed(2)}, sd ${sd(z).toFixed(2)}, max ${Math.max(...z).toFixed(2)}`);
+    console.log(`  ${sample.padEnd(8)} ε_B ${String(eb).padEnd(6)} cells ${z.length}: ${zSummary(z)}`);
     const zs = all.filter((c) => c.sample === sample && c.epsilonB === eb && c.zScan !== undefined).map((c) => c.zScan!);
-    if (zs.length > 0) console.log(`  ${''.padEnd(8)} ${''.padEnd(10)} with the scan's δsys and σ_b: Z > 3 in ${zs.filter((v) => v > 3).length}, mean ${mean(zs).toFixed(2)}, sd ${sd(zs).toFixed(2)}, max ${Math.max(...zs).toFixed(2)}`);
+    if (zs.length > 0) console.log(`  ${''.padEnd(8)} ${''.padEnd(10)} with the scan's δsys and σ_b: ${zSummary(zs)}`);
   }
