@@ -163,7 +163,8 @@ for (const bg of bgs) {
     reweighted.push({ variant, rw1e2: biasRw[0], rw1e3: biasRw[1], wStats });
   }
   const cm = closureData.m;
-  const cs = rescale(flow.sample(cm, createRng(seed).fork('closure')) as Matrix<Float64Array>, cm, scaled.length > 0);
+  const drawn = flow.sample(cm, createRng(seed).fork('closure')) as Matrix<Float64Array>;
+  const cs = scaled.length > 0 ? rescale(drawn, cm, true) : drawn;
   const cf = await crossFit(classifier, closureData.x, cs, { k: 5, seed: seed + 100, classWeight: 'balanced', members });
   const auc = rocAucTwoSample(cf.dataScores, cf.templateScores);
   const aucErr = aucStandardError(auc, closureData.x.rows, cs.rows);
