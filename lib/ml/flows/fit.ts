@@ -31,6 +31,24 @@ function shared<T extends Float32Array>(a: T): Float32Array {
 }
 
 /**
+ * Validation events whose log-likelihood may be non-finite before the fit counts as diverged. Why: a
+ * validation event a little beyond every training event (its logit at a bound of the training range)
+ * can overflow the float32 forward pass, as one of 36598 did in a 183k-event fit (docs/benchmarks.md,
+ * template bias with no δsys); a diverged flow makes every event non-finite.
+ */
+export const MAX_NON_FINITE_VALIDATION = 1e-3;
+
+/** Mean −log p over the events whose log p is finite, and how many were not. */
+export function meanValidationLoss(logP: Float64Array): { loss: number; nonFinite: number } {
+  let sum = 0, nonFinite = 0;
+  for (let i = 0; i < logP.length; i++) {
+    if (Number.isFinite(logP[i])) sum -= logP[i];
+    else nonFinite++;
+  }
+  return { loss: nonFinite === logP.length ? NaN : sum / (logP.length - nonFinite), nonFinite };
+}
+
+/**
  * Fit a conditional MAF density p(x | m) on (sideband) events x with condition m = m_JJ (with
  * `transform: 'rq-spline'`, a rational-quadratic neural spline flow of the same structure).
  * Keeps the `keepBestEpochs` epochs with the lowest validation loss; the result samples an equal
@@ -92,7 +110,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   const minRows = replicas ? 2 * o.threads : 2;
 
   const best = new BestEpochs<FlowMember>(o.keepBestEpochs);
-  const trainLoss: number[] = [], validationLoss: number[] = [], epochSeconds: number[] = [];
+  const trainLoss: number[] = [], validationLoss: number[] = [], epochSeconds: number[] = [], nonFiniteValidation: number[] = [];
   const valLogP = new Float64Array(nVal);
   let step = 0, lowest = Infinity, sinceBest = 0, epochsRun = 0;
   // Steps the planned epochs take (the loop below skips a last batch smaller than minRows).
@@ -121,12 +139,14 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
       // Validation, best-epoch selection and sampling see the full training set's batch-norm statistics.
       if (o.batchNormStatistics === 'training-set') engine.setTrainingSetBatchNormStats(tr.y, tr.c, nTrain);
       runner.evaluate(valLogP);
-      let v = 0;
-      for (let i = 0; i < nVal; i++) v -= valLogP[i];
-      v /= nVal;
-      if (!Number.isFinite(v)) throw new InputError(`fitConditionalFlow: validation loss is ${v} at epoch ${epoch} (diverged; lower learningRate)`);
+      const { loss: v, nonFinite } = meanValidationLoss(valLogP);
+      if (nonFinite > 0)
+        reporter.log('warn', `flow epoch ${epoch}: ${nonFinite} of ${nVal} validation events have a non-finite log-likelihood (beyond the training events' range in the flow's space); left out of the validation loss`, { epoch, nonFinite });
+      if (!Number.isFinite(v) || nonFinite > MAX_NON_FINITE_VALIDATION * nVal)
+        throw new InputError(`fitConditionalFlow: validation loss is ${v} at epoch ${epoch}, ${nonFinite} of ${nVal} validation events with a non-finite log-likelihood (diverged; lower learningRate)`);
       trainLoss.push(lossSum / seen);
       validationLoss.push(v);
+      nonFiniteValidation.push(nonFinite);
       epochsRun = epoch;
       best.offer(v, () => ({ epoch, validationLoss: v, params: engine.params.slice(), bnStats: engine.bnStats.slice() }));
       reporter.progress('flow epochs', epoch, o.epochs);
@@ -145,6 +165,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
     options: o, shape, preprocessing: prep, members,
     history: {
       trainLoss, validationLoss, epochSeconds, epochsRun, droppedTrain: tr.dropped, droppedValidation: va.dropped,
+      ...(nonFiniteValidation.some((n) => n > 0) ? { nonFiniteValidation } : {}),
       trainEvents: nTrain, validationEvents: nVal,
     },
   });

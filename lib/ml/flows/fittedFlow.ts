@@ -84,6 +84,8 @@ export interface FlowHistory {
   /** Events dropped by preprocessing (outside the training range). */
   readonly droppedTrain: number;
   readonly droppedValidation: number;
+  /** Per epoch, validation events whose log p was non-finite and left out of its loss (only when some were; fit.ts). */
+  readonly nonFiniteValidation?: number[];
   readonly trainEvents: number;
   readonly validationEvents: number;
 }

@@ -11,6 +11,7 @@ import type { BackgroundModelName } from '../../../lib/data/generate/params.js';
 import { createRng } from '../../../lib/util/rng.js';
 import type { Matrix } from '../../../lib/ml/matrix.js';
 import { overflowToy } from '../../helpers/flowToys.js';
+import { meanValidationLoss, MAX_NON_FINITE_VALIDATION } from '../../../lib/ml/flows/fit.js';
 
 /** Rows that are non-finite, and rows strictly inside the flow's training range (the preprocessing's own criterion). */
 function audit(flow: FittedFlow, x: Matrix): { nonFinite: number; outOfRange: number } {
@@ -133,5 +134,18 @@ describe('sweep: affine and spline flows on 24 generated datasets', () => {
     console.log(`${transform} sweep: ${JSON.stringify(total)}`);
     // Redraws may fix out-of-range events; non-finite ones must never be drawn at all.
     expect(total.nonFinite).toBe(0);
+  });
+});
+
+describe('validation loss with a non-finite event', () => {
+  it('leaves out and counts the events whose log p is non-finite; all of them non-finite is NaN (a diverged fit)', () => {
+    expect(meanValidationLoss(Float64Array.of(-1, -3))).toEqual({ loss: 2, nonFinite: 0 });
+    // One event's float32 forward pass overflowed (a 183k-event window-2 fit: 1 of 36598): the rest decide the epoch.
+    expect(meanValidationLoss(Float64Array.of(-1, NaN, -3, -Infinity))).toEqual({ loss: 2, nonFinite: 2 });
+    const diverged = meanValidationLoss(Float64Array.of(NaN, NaN));
+    expect(diverged.nonFinite).toBe(2);
+    expect(diverged.loss).toBeNaN();
+    // More than this share non-finite stops the fit as diverged.
+    expect(MAX_NON_FINITE_VALIDATION).toBeLessThan(0.01);
   });
 });
