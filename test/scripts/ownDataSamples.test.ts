@@ -80,3 +80,15 @@ describe('CATHODE template reweighting from the command line', () => {
     for (const preset of ['paper', 'ci']) expect(scanConfigFromOptions({ ...base, preset }).cathode).not.toHaveProperty('reweighting');
   });
 });
+
+describe('CATHODE flow ensemble from the command line', () => {
+  it('--flows sets the flows per window over any preset; a count that is not a positive integer is refused, naming --flows', () => {
+    expect(scanConfigFromOptions(base).cathode.flows).toBe(1);
+    const cfg = scanConfigFromOptions({ ...base, flows: '3' });
+    expect(cfg.cathode.flows).toBe(3);
+    expect(cfg.cathode.reweighting).toEqual({});
+    expect(scanConfigFromOptions({ ...base, preset: 'ci', flows: '2' }).cathode.flows).toBe(2);
+    expect(() => scanConfigFromOptions({ ...base, flows: '1.5' })).toThrow(/--flows: expected an integer, got "1\.5"/);
+    expect(() => scanConfigFromOptions({ ...base, flows: '0' })).toThrow(/--flows/);
+  });
+});
