@@ -104,7 +104,10 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
     const g = stored.value as SidebandGeneratorResult;
     const q: Record<string, unknown> = {};
     if (g.check) Object.assign(q, { requested: g.check.requested, nonFinite: g.check.nonFinite, outOfRange: g.check.outOfRange, redrawn: g.check.redrawn, dropped: g.check.dropped });
-    if (g.flow.kind === 'conditional-maf-ensemble') q.validationLogLikelihood = g.flow.flows.map((f) => f.history.validationLoss.map((v) => -v));
+    if (g.flow.kind === 'conditional-maf-ensemble') {
+      q.validationLogLikelihood = g.flow.flows.map((f) => f.history.validationLoss.map((v) => -v));
+      if (g.flow.flows.some((f) => f.history.nonFiniteValidation)) q.validationNonFinite = g.flow.flows.map((f) => f.history.nonFiniteValidation ?? f.history.validationLoss.map(() => 0));
+    }
     return q;
   },
 };

@@ -357,6 +357,8 @@ export interface TemplateQuality {
   dropped?: number;
   /** Per flow of the ensemble, per epoch: mean log p of the validation events in the flow's preprocessed space. */
   validationLogLikelihood?: number[][];
+  /** Per flow, per epoch: validation events with a non-finite log p, left out of the validation loss (only when some were). */
+  validationNonFinite?: number[][];
   /** Sideband closure: AUC of short-sideband data (positive) vs flow samples, with its Hanley–McNeil error, and the event counts. */
   closureAuc?: number;
   closureAucStdErr?: number;

@@ -69,3 +69,16 @@ describe('CATHODE template generators: GAN vs flow in one window', async () => {
     // training tests on two cores.
   }, 400_000);
 });
+
+describe('template quality of the flow stage', () => {
+  it('reports the validation events left out for a non-finite log p, per flow and epoch, only when there were some', async () => {
+    const { SIDEBAND_DENSITY_STAGE } = await import('../../lib/methods/cathode.js');
+    const history = (validationLoss: number[], nonFiniteValidation?: number[]) => ({ history: { validationLoss, ...(nonFiniteValidation ? { nonFiniteValidation } : {}) } });
+    const stored = (flows: unknown[]) => ({ value: { flow: { kind: 'conditional-maf-ensemble', flows } }, arrays: {} });
+    const clean = SIDEBAND_DENSITY_STAGE.quality!(stored([history([5.41, 5.40])]));
+    expect(clean.validationLogLikelihood).toEqual([[-5.41, -5.40]]);
+    expect(clean).not.toHaveProperty('validationNonFinite');
+    const one = SIDEBAND_DENSITY_STAGE.quality!(stored([history([5.41, 5.40]), history([5.43, 5.42], [1, 0])]));
+    expect(one.validationNonFinite).toEqual([[0, 0], [1, 0]]);
+  });
+});

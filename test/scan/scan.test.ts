@@ -111,6 +111,7 @@ describe('scan end to end (small generated data)', () => {
     expect(q[0].redrawn).toBe(q[0].nonFinite! + q[0].outOfRange!);
     expect(q[0].validationLogLikelihood).toHaveLength(1);
     expect(q[0].validationLogLikelihood![0]).toHaveLength(2);
+    expect(q[0].validationNonFinite).toBeUndefined(); // every validation event had a finite log p
     expect(q[0].closureAuc).toBeUndefined(); // no sideband closure in this configuration
     expect(q[0].reweighting).toBeUndefined();
 

@@ -22,7 +22,7 @@ describe('a failing method', () => {
       const cacheDir = join(out, 'cache');
       const err = await runScan(cfg, { outDir: out, cacheDir }).then(() => undefined, (e: unknown) => e as Error);
       expect(err).toBeInstanceOf(InputError);
-      expect(err!.message).toMatch(/^task \d+ · window 5 \(3\.5 TeV\) · cathode flow · data · run 0: fitConditionalFlow: validation loss is NaN at epoch 1 \(diverged; lower learningRate\)/);
+      expect(err!.message).toMatch(/^task \d+ · window 5 \(3\.5 TeV\) · cathode flow · data · run 0: fitConditionalFlow: validation loss is NaN at epoch 1, (\d+) of \1 validation events with a non-finite log-likelihood \(diverged; lower learningRate\)/);
       expect(err!.message).toContain(`; the iad, cwola tasks finished and are cached in ${cacheDir}: rerun with --methods iad,cwola`);
       const rerun = await runScan({ ...cfg, methods: ['iad', 'cwola'] }, { outDir: out, cacheDir });
       expect(rerun.computed).toBe(0);
