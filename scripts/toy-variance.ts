@@ -4,8 +4,8 @@
  *  - Z_Cowan mean and sd over the cells;
  *  - the rms of δ_data − δsys (the data's own bias in a window minus the control's mean), against the rms
  *    the cut-and-count assumes from counting alone (data, template, σ_δsys) and the τ it adds;
- *  - τ pooled over the toys' controls (window spread beyond counting, mean of the per-toy estimates'
- *    numerators and denominators), which the per-toy τ of three windows estimates with 2 degrees of freedom.
+ *  - in how many cells τ came out 0: from three windows it has 2 degrees of freedom, so it is 0 in many
+ *    toys and large in others.
  * What the assumed terms leave unexplained is a part of the data template's error that a control's
  * window-to-window spread does not see: the flows of one dataset share it (docs/benchmarks.md).
  *
@@ -18,27 +18,17 @@ import { deltaOfWindow } from '../lib/stats/dsys.js';
 import { summarizeRuns } from '../lib/stats/runs.js';
 
 interface Row { windowId: number; method: string; epsilonB: number; nSR: number; nObs: number; epsilonEff: number; nTemplatePassEff: number; zCowan: number }
-interface Shift { method: string; source: string; epsilonB: number; mean: number; statError: number; intrinsicSpread?: number; perWindow: { value: number; stdErr: number }[] }
+interface Shift { method: string; source: string; epsilonB: number; mean: number; statError: number; intrinsicSpread?: number }
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { method: { type: 'string', default: 'cathode' } } });
 if (positionals.length !== 1) throw new Error('usage: toy-variance.ts <toy study directory> [--method cathode]');
 const variantsDir = join(positionals[0], 'scratch', 'variants');
 const cells: { epsilonB: number; z: number; residual: number; countingVar: number; tau: number }[] = [];
-const controls = new Map<number, { spread2: number; dof: number; counting: number; n: number }>();
 let toys = 0;
 for (const toy of readdirSync(variantsDir)) {
   let results: { runs: Row[]; deltaSys: Shift[] };
   try { results = JSON.parse(readFileSync(join(variantsDir, toy, 'results.json'), 'utf8')); } catch { continue; } // an unfinished toy
   toys++;
-  for (const shift of results.deltaSys.filter((d) => d.method === values.method && d.source === 'mc')) {
-    const n = shift.perWindow.length, mean = shift.perWindow.reduce((a, w) => a + w.value, 0) / n;
-    const c = controls.get(shift.epsilonB) ?? { spread2: 0, dof: 0, counting: 0, n: 0 };
-    c.spread2 += shift.perWindow.reduce((a, w) => a + (w.value - mean) ** 2, 0);
-    c.dof += n - 1;
-    c.counting += shift.perWindow.reduce((a, w) => a + w.stdErr ** 2, 0) / n;
-    c.n++;
-    controls.set(shift.epsilonB, c);
-  }
   for (const r of results.runs.filter((x) => x.method === values.method)) {
     const shift = results.deltaSys.find((d) => d.method === r.method && d.source === 'mc' && d.epsilonB === r.epsilonB);
     if (!shift) continue;
@@ -51,13 +41,12 @@ for (const toy of readdirSync(variantsDir)) {
 }
 console.log(`${positionals[0]}: ${toys} toys, method ${values.method}`);
 const rms = (v: number[]): number => Math.sqrt(v.reduce((a, b) => a + b * b, 0) / v.length);
-for (const [epsilonB, c] of [...controls].sort((a, b) => b[0] - a[0])) {
+for (const epsilonB of [...new Set(cells.map((x) => x.epsilonB))].sort((a, b) => b - a)) {
   const own = cells.filter((x) => x.epsilonB === epsilonB);
   const z = summarizeRuns(own.map((x) => x.z));
   const observed = rms(own.map((x) => x.residual)), counting = Math.sqrt(own.reduce((a, x) => a + x.countingVar, 0) / own.length);
   const tau = Math.sqrt(own.reduce((a, x) => a + x.tau ** 2, 0) / own.length);
-  const pooledTau = Math.sqrt(Math.max(0, c.spread2 / c.dof - c.counting / c.n));
   const unexplained = Math.sqrt(Math.max(0, observed ** 2 - counting ** 2 - tau ** 2));
   console.log(`  ε_B ${epsilonB}: ${own.length} cells, Z mean ${z.mean.toFixed(2)} ± ${z.stdErr.toFixed(2)}, sd ${z.std.toFixed(2)}`);
-  console.log(`    rms(δ_data − δsys) ${observed.toFixed(3)}; assumed: counting ${counting.toFixed(3)}, τ (rms of the toys') ${tau.toFixed(3)}; unexplained ${unexplained.toFixed(3)}; τ pooled over the controls ${pooledTau.toFixed(3)}`);
+  console.log(`    rms(δ_data − δsys) ${observed.toFixed(3)}; assumed: counting ${counting.toFixed(3)}, τ (rms of the toys') ${tau.toFixed(3)}; unexplained ${unexplained.toFixed(3)}; τ = 0 in ${own.filter((x) => x.tau === 0).length} cells`);
 }
