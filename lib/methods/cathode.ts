@@ -89,6 +89,12 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
     } finally {
       epochs.finish();
     }
+    // The fit's own warning stays in the worker: repeat it where the scan's log shows it.
+    if (r.flow.kind === 'conditional-maf-ensemble') {
+      const leftOut = r.flow.flows.map((f) => (f.history.nonFiniteValidation ?? []).reduce((a, b) => a + b, 0));
+      if (leftOut.some((n) => n > 0))
+        reporter?.log('warn', `window ${window.id}, ${sampleRole} sample: the sideband flow left ${leftOut.join(' / ')} validation events (summed over epochs, per flow) out of its validation loss for a non-finite log-likelihood (templateQuality.validationNonFinite)`, { windowId: window.id, sample: sampleRole, leftOut });
+    }
     const value: SidebandGeneratorResult = { nSamples: r.rows, cols: r.cols, features: settings.features, flow: r.flow, ...(r.check ? { check: r.check } : {}) };
     return { store: { value, arrays: { samples: r.samples } } };
   },

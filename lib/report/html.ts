@@ -223,14 +223,17 @@ function templateQualityTable(results: ResultsDocument): string {
   const reweighted = q.some((r) => r.reweighting?.length);
   const rows = [...q].sort((a, b) => a.windowId - b.windowId).map((r) => {
     const auc = r.closureAuc !== undefined ? `${r.closureAuc.toFixed(3)} ± ${(r.closureAucStdErr ?? NaN).toFixed(3)}` : '—';
-    const ll = r.validationLogLikelihood?.length ? Math.max(...r.validationLogLikelihood.flat()).toFixed(3) : '—';
+    const best = r.validationLogLikelihood?.length ? Math.max(...r.validationLogLikelihood.flat()).toFixed(3) : '—';
+    // Events whose float32 log p overflowed are left out of the validation loss: say how many, or the figure misleads.
+    const leftOut = (r.validationNonFinite ?? []).flat().reduce((a, b) => a + b, 0);
+    const ll = leftOut > 0 ? `${best} (${leftOut} non-finite left out)` : best;
     const redraw = r.redrawn !== undefined ? `${r.redrawn} / ${r.dropped ?? 0} of ${(r.requested ?? 0).toLocaleString('en-US')}` : '—';
     const rw = r.reweighting?.find((x) => x.run === 0);
     const weights = rw ? `${rw.weightQuantiles[1].toFixed(2)}–${rw.weightQuantiles[3].toFixed(2)} (${rw.weightQuantiles[0].toFixed(2)}–${rw.weightQuantiles[4].toFixed(2)}); ${rw.clipped} clipped` : '';
     return `<tr><td>${centre.has(r.windowId) ? formatMass(centre.get(r.windowId)!) : r.windowId} TeV</td><td>${auc}</td><td>${ll}</td><td>${redraw}</td>${reweighted ? `<td>${weights || '—'}</td>` : ''}</tr>`;
   });
   const rwText = reweighted ? ' Sideband reweighting of the template (run 0): weights between the 1 % and 99 % quantiles (min–max), mean 1, and the events clipped at the configured bound.' : '';
-  return `<h3>Quality of the CATHODE template</h3><p>Sideband closure: AUC of a classifier separating flow samples from the short-sideband data (out of fold; 0.5 for a perfect template; error Hanley–McNeil). Best validation log-likelihood of the flows (per event, preprocessed space). Template events redrawn because they were non-finite or outside the training range / dropped after every redraw failed.${rwText}</p><table class="cmp"><thead><tr><th>window</th><th>closure AUC</th><th>validation log-likelihood</th><th>redrawn / dropped</th>${reweighted ? '<th>template weights</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<h3>Quality of the CATHODE template</h3><p>Sideband closure: AUC of a classifier separating flow samples from the short-sideband data (out of fold; 0.5 for a perfect template; error Hanley–McNeil). Best validation log-likelihood of the flows (per event, preprocessed space; validation events whose log-density overflowed are left out and counted, summed over flows and epochs). Template events redrawn because they were non-finite or outside the training range / dropped after every redraw failed.${rwText}</p><table class="cmp"><thead><tr><th>window</th><th>closure AUC</th><th>validation log-likelihood</th><th>redrawn / dropped</th>${reweighted ? '<th>template weights</th>' : ''}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** Options of {@link renderHtml}. */

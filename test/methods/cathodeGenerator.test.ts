@@ -81,4 +81,33 @@ describe('template quality of the flow stage', () => {
     const one = SIDEBAND_DENSITY_STAGE.quality!(stored([history([5.41, 5.40]), history([5.43, 5.42], [1, 0])]));
     expect(one.validationNonFinite).toEqual([[0, 0], [1, 0]]);
   });
+
+  it("repeats the worker's warning in the scan's log: per flow, the validation events left out", async () => {
+    const { SIDEBAND_DENSITY_STAGE } = await import('../../lib/methods/cathode.js');
+    const events = deriveFeatures(generateLhcoLike({ background: 20_000, signal: 0, seed: 5 }));
+    const window = (await loadWindows()).windows.find((w) => w.id === 5)!;
+    const features = featureNames('baseline');
+    const warnings: string[] = [];
+    const reporter = { progress: () => ({ tick() {}, done() {} }), log: (level: string, msg: string) => { if (level === 'warn') warnings.push(msg); } };
+    // The pool answers with a trained-flow result as the worker would: only the ensemble's histories matter here.
+    const result = (nonFinite: (number[] | undefined)[]) => ({
+      rows: 1, cols: features.length, samples: new Float64Array(features.length),
+      flow: { kind: 'conditional-maf-ensemble', flows: nonFinite.map((n) => ({ history: { validationLoss: [5.4, 5.3], ...(n ? { nonFiniteValidation: n } : {}) } })) },
+    });
+    const run = async (nonFinite: (number[] | undefined)[]) => {
+      warnings.length = 0;
+      const pool = { run: async () => result(nonFinite) };
+      await SIDEBAND_DENSITY_STAGE.run({
+        events, window, sampleRole: 'control', seed: 1, reporter, pool,
+        settings: { features, shortSidebandWidth: 0.2, dataDrivenDeltaSys: false, cathode: { flow: { preset: 'default' }, flows: 2, oversampling: 1, bandwidth: 0.01 } },
+        sample: () => events, dependency: () => { throw new Error('no dependency'); },
+      } as never);
+      return [...warnings];
+    };
+    expect(await run([undefined, undefined])).toEqual([]);
+    const w = await run([undefined, [2, 1]]);
+    expect(w).toHaveLength(1);
+    expect(w[0]).toContain('window 5, control sample');
+    expect(w[0]).toContain('0 / 3 validation events');
+  });
 });

@@ -133,6 +133,15 @@ describe('CATHODE template quality in the report', () => {
     expect(html).not.toContain('0.90–1.10');
   });
 
+  it('counts the validation events a flow left out as non-finite beside its log-likelihood', () => {
+    const d = quality();
+    d.templateQuality![0] = { ...d.templateQuality![0], validationLogLikelihood: [[-3.5, -3.25], [-3.4, -3.3]], validationNonFinite: [[1, 0], [0, 2]] };
+    expect(renderHtml(d, [], [])).toContain('<td>-3.250 (3 non-finite left out)</td>');
+    const clean = quality();
+    clean.templateQuality![0] = { ...clean.templateQuality![0], validationLogLikelihood: [[-3.5, -3.25]] };
+    expect(renderHtml(clean, [], [])).toContain('<td>-3.250</td>');
+  });
+
   it('has no weights column for a template used as drawn', () => {
     const html = renderHtml(quality(), [], []);
     expect(html).toContain('Quality of the CATHODE template');
