@@ -129,7 +129,12 @@ export const CATHODE: MethodDescriptor = {
       seedLabel: (method) => `classify:${method}`,
       runsOn: () => true,
       // Absent reweighting leaves the key as it was before the option existed (cached scores stay valid).
-      keyInputs: (settings) => (settings.cathode.reweighting ? { reweighting: resolveReweighting(settings.cathode.reweighting) } : {}),
+      // So does the default band weighting: scores cached before that option existed stay valid.
+      keyInputs: (settings) => {
+        if (!settings.cathode.reweighting) return {};
+        const { bandWeighting, ...rest } = resolveReweighting(settings.cathode.reweighting);
+        return { reweighting: bandWeighting === 'population' ? rest : { ...rest, bandWeighting } };
+      },
       checkSettings: (settings) => {
         if (settings.cathode.reweighting) resolveReweighting(settings.cathode.reweighting);
       },

@@ -12,7 +12,7 @@
  * finds that excess at tight ε_B, and δsys grows with it.
  */
 import type { EventTable } from '../data/eventTable.js';
-import { shortSidebandMask, countMask, windowInTeV, type Window } from '../windows/index.js';
+import { shortSidebandMask, lowerShortSidebandMask, signalRegionMask, countMask, windowInTeV, type Window } from '../windows/index.js';
 import { createClassifier } from '../ml/classifier.js';
 import '../ml/trees/hgb.js';
 import type { ConditionalDensity } from '../ml/flows/index.js';
@@ -32,6 +32,13 @@ export interface SidebandReweightingSettings {
   readonly maxWeight: number;
   /** Options of the reweighter's boosted trees, over {@link REWEIGHTER_OPTIONS}. */
   readonly classifier: Readonly<Record<string, unknown>>;
+  /**
+   * How the two bands share the reweighter's training. 'population': every band event counts once, so on
+   * a falling spectrum the lower band dominates and the correction is the lower side's. 'mass-matched':
+   * each band is weighted so that the bands' mean m_JJ is the SR data's; a mismodelling that changes
+   * linearly with m_JJ is then corrected at the SR as the flow interpolates it.
+   */
+  readonly bandWeighting: 'population' | 'mass-matched';
 }
 
 /**
@@ -42,7 +49,7 @@ export interface SidebandReweightingSettings {
 export const REWEIGHTER_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({ maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.2, minSamplesLeaf: 200 });
 
 /** Band 0.5 TeV either side of the SR, two generator samples per band event, weights within [0.1, 10]. */
-export const SIDEBAND_REWEIGHTING_DEFAULTS: SidebandReweightingSettings = Object.freeze({ sidebandWidthTeV: 0.5, oversampling: 2, maxWeight: 10, classifier: REWEIGHTER_OPTIONS });
+export const SIDEBAND_REWEIGHTING_DEFAULTS: SidebandReweightingSettings = Object.freeze({ sidebandWidthTeV: 0.5, oversampling: 2, maxWeight: 10, classifier: REWEIGHTER_OPTIONS, bandWeighting: 'population' });
 
 /** What the reweighting did, for the results. */
 export interface ReweightingSummary {
@@ -56,12 +63,24 @@ export interface ReweightingSummary {
   readonly effectiveFraction: number;
 }
 
+/**
+ * Shares of the lower and upper band whose mixture has the SR's mean m_JJ: a_lower m̄_lower + a_upper m̄_upper
+ * = m̄_SR, a_lower + a_upper = 1, each clamped to [0, 1]. A band without events (NaN mean) gets 0.
+ */
+export function massMatchedBandShares(lowerMean: number, upperMean: number, srMean: number): { lower: number; upper: number } {
+  if (Number.isNaN(lowerMean)) return { lower: 0, upper: 1 };
+  if (Number.isNaN(upperMean)) return { lower: 1, upper: 0 };
+  const lower = Math.min(1, Math.max(0, (upperMean - srMean) / (upperMean - lowerMean)));
+  return { lower, upper: 1 - lower };
+}
+
 /** Complete and check `cathode.reweighting` (a partial object over the defaults). */
 export function resolveReweighting(r: Partial<SidebandReweightingSettings>): SidebandReweightingSettings {
   const out = { ...SIDEBAND_REWEIGHTING_DEFAULTS, ...r, classifier: { ...REWEIGHTER_OPTIONS, ...r.classifier } };
   if (!(out.sidebandWidthTeV > 0)) throw new ConfigError(`cathode.reweighting.sidebandWidthTeV must be > 0 (TeV), got ${out.sidebandWidthTeV}`);
   if (!(Number.isInteger(out.oversampling) && out.oversampling >= 1)) throw new ConfigError(`cathode.reweighting.oversampling must be an integer >= 1, got ${out.oversampling}`);
   if (!(out.maxWeight > 1)) throw new ConfigError(`cathode.reweighting.maxWeight must be > 1, got ${out.maxWeight}`);
+  if (out.bandWeighting !== 'population' && out.bandWeighting !== 'mass-matched') throw new ConfigError(`cathode.reweighting.bandWeighting must be 'population' or 'mass-matched', got ${JSON.stringify(out.bandWeighting)}`);
   return out;
 }
 
@@ -82,14 +101,19 @@ export async function sidebandReweighting(
   const m = repeatMasses(masses, settings.oversampling);
   // Drawn as the template is (redrawing events outside the training range), so both share one distribution.
   const rng = createRng(opts.seed).fork('sideband-reweighting');
-  const generated = density.sampleChecked ? density.sampleChecked(m, rng).x : density.sample(m, rng);
+  const checked = density.sampleChecked ? density.sampleChecked(m, rng) : undefined;
+  const generated = checked ? checked.x : density.sample(m, rng);
   assertFiniteTemplate(generated.data, generated.rows, generated.cols, `${opts.what}: the generator's samples in the sideband bands (reweighting)`);
   const d = data.cols, rows = nBand + generated.rows;
   const x = new Float64Array(rows * d);
   x.set(data.data, 0);
   x.set(generated.data, nBand * d);
   const y = new Uint8Array(rows).fill(1, 0, nBand);
-  const model = await createClassifier('hgb', { ...settings.classifier }).fit({ data: x, rows, cols: d }, y, { classWeight: 'balanced', seed: opts.seed });
+  const sampleWeight = settings.bandWeighting === 'mass-matched'
+    ? massMatchedSampleWeights(masses, lowerShortSidebandMask(events, windowInTeV(window), settings.sidebandWidthTeV), band,
+      maskedColumn(events, 'mJJ', signalRegionMask(events, windowInTeV(window))), checked?.m ?? m)
+    : undefined;
+  const model = await createClassifier('hgb', { ...settings.classifier }).fit({ data: x, rows, cols: d }, y, { classWeight: 'balanced', seed: opts.seed, ...(sampleWeight ? { sampleWeight } : {}) });
   const p = model.predictProba(template);
   const lo = 1 / settings.maxWeight, hi = settings.maxWeight;
   const weights = new Float64Array(p.length);
@@ -113,4 +137,36 @@ export async function sidebandReweighting(
       clipped, effectiveFraction: weights.length / sum2,
     },
   };
+}
+
+/**
+ * Training weights of the reweighter for 'mass-matched' bands: the band data (masses `bandMasses`, the events of
+ * `band` in order; `lowerBand` marks which are below the SR) followed by the generator's rows (masses
+ * `generatedMasses`). Each band's events of each class share its {@link massMatchedBandShares} of the class's count.
+ */
+function massMatchedSampleWeights(bandMasses: Float64Array, lowerBand: Uint8Array, band: Uint8Array, srMasses: Float64Array, generatedMasses: Float64Array): Float64Array {
+  const isLower = new Uint8Array(bandMasses.length);
+  for (let i = 0, k = 0; i < band.length; i++) if (band[i]) isLower[k++] = lowerBand[i];
+  // The generator was sampled at band masses: below every upper-band mass means the lower band.
+  let lowerMax = -Infinity, upperMin = Infinity;
+  for (let i = 0; i < bandMasses.length; i++) {
+    if (isLower[i]) lowerMax = Math.max(lowerMax, bandMasses[i]);
+    else upperMin = Math.min(upperMin, bandMasses[i]);
+  }
+  const split = Number.isFinite(lowerMax) ? lowerMax : upperMin - 1;
+  const mean = (v: Float64Array, keep: (i: number) => boolean): number => {
+    let s = 0, n = 0;
+    for (let i = 0; i < v.length; i++) if (keep(i)) { s += v[i]; n++; }
+    return n ? s / n : NaN;
+  };
+  const shares = massMatchedBandShares(mean(bandMasses, (i) => isLower[i] === 1), mean(bandMasses, (i) => isLower[i] === 0), mean(srMasses, () => true));
+  const nData = bandMasses.length, nGen = generatedMasses.length;
+  const w = new Float64Array(nData + nGen);
+  let dataLower = 0, genLower = 0;
+  for (let i = 0; i < nData; i++) dataLower += isLower[i];
+  for (let i = 0; i < nGen; i++) if (generatedMasses[i] <= split) genLower++;
+  const factor = (share: number, total: number, inBand: number): number => (inBand ? share * total / inBand : 0);
+  for (let i = 0; i < nData; i++) w[i] = isLower[i] ? factor(shares.lower, nData, dataLower) : factor(shares.upper, nData, nData - dataLower);
+  for (let i = 0; i < nGen; i++) w[nData + i] = generatedMasses[i] <= split ? factor(shares.lower, nGen, genLower) : factor(shares.upper, nGen, nGen - genLower);
+  return w;
 }
