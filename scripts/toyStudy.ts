@@ -9,7 +9,7 @@
  *   node --import tsx scripts/toyStudy.ts [--toys 50] [--windows 4,5,6] [--background 120000]
  *       [--template 60000] [--control 120000] [--control-model same|alternative|none] [--flow ci|tiny|default]
  *       [--epsilon-b 1e-2,1e-3] [--methods iad,cwola,cathode] [--first-seed 1000] [--out out/toys]
- *       [--dsys-uncertainty auto|anchor|residual] [--reweighting on|off]
+ *       [--dsys-uncertainty auto|anchor|residual] [--reweighting on|off] [--flows 1]
  *
  * With several windows it also checks the look-elsewhere correction (issue 17): the scan's global p of
  * each toy should be U(0, 1) (KS test), and the correlated-Gaussian model's P(max Z ≥ z) should match
@@ -49,6 +49,8 @@ export interface ToyStudyOptions {
   readonly dsysUncertainty: 'auto' | 'anchor' | 'residual';
   /** CATHODE's template reweighted in the sidebands with the option's default settings (`cathode.reweighting: {}`). */
   readonly reweighting?: boolean;
+  /** CATHODE flows per window (`cathode.flows`; the template is their mixture); the ci preset's one when absent. */
+  readonly flows?: number;
   /** The study's directory: each toy's outputs in variants/toy-<i>/, one shared cache (a rerun resumes). */
   readonly outDir: string;
   /** Called after each toy with its index and wall time. */
@@ -79,7 +81,7 @@ export function toyConfig(o: Omit<ToyStudyOptions, 'outDir'>, toy: number): Scan
   if (o.controlModel === 'none') delete cfg.control;
   else cfg.control = { generate: { background: o.control, signal: 0, seed: s + 3, ...(o.controlModel === 'alternative' ? { backgroundModel: 'alternative' as const } : {}) } };
   cfg.seed = s + 4;
-  cfg.cathode = { ...cfg.cathode, flow: FLOWS[o.flow], ...(o.reweighting ? { reweighting: {} } : {}) };
+  cfg.cathode = { ...cfg.cathode, flow: FLOWS[o.flow], ...(o.flows ? { flows: o.flows } : {}), ...(o.reweighting ? { reweighting: {} } : {}) };
   cfg.lookElsewhere = { pseudoExperiments: 0 };
   cfg.deltaSys = { ...cfg.deltaSys, uncertainty: o.dsysUncertainty };
   return cfg;
@@ -219,6 +221,7 @@ function parseArgs(argv: string[]): ToyStudyOptions {
     methods: (o.methods?.split(',') ?? TOY_DEFAULTS.methods) as MethodName[], firstSeed: num(o['first-seed'], TOY_DEFAULTS.firstSeed),
     dsysUncertainty: oneOf('dsys-uncertainty', o['dsys-uncertainty'], ['auto', 'anchor', 'residual'], TOY_DEFAULTS.dsysUncertainty),
     reweighting: oneOf('reweighting', o.reweighting, ['on', 'off'], 'off') === 'on',
+    ...(o.flows === undefined ? {} : { flows: num(o.flows, 1) }),
     outDir: resolve(o.out ?? 'out/toys'),
   };
 }
@@ -227,7 +230,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
   const summary = await runToyStudy({ ...opts, outDir: join(opts.outDir, 'scratch'), onToy: (t, s) => console.error(`toy ${t + 1}/${opts.toys}: ${s.toFixed(1)} s`) });
-  console.log(`background-only toys: ${opts.toys} × windows ${opts.windows.join(',')}, ${opts.background} data / ${opts.template} template / ${opts.control} control (${opts.controlModel} model) events, flow '${opts.flow}', δsys uncertainty '${opts.dsysUncertainty}'${opts.reweighting ? ', CATHODE reweighted' : ''}, ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+  console.log(`background-only toys: ${opts.toys} × windows ${opts.windows.join(',')}, ${opts.background} data / ${opts.template} template / ${opts.control} control (${opts.controlModel} model) events, flow '${opts.flow}'${opts.flows ? ` × ${opts.flows}` : ''}, δsys uncertainty '${opts.dsysUncertainty}'${opts.reweighting ? ', CATHODE reweighted' : ''}, ${((Date.now() - t0) / 60000).toFixed(1)} min`);
   console.log('method    ε_B     cells  refused  δsys applied   mean Z_Cowan ± err   std Z_Cowan ± err   mean Z_simple   std Z_simple');
   for (const c of summary) {
     const m = zMoments(c.zCowan), s = zMoments(c.zSimple);
