@@ -129,11 +129,11 @@ export const CATHODE: MethodDescriptor = {
       seedLabel: (method) => `classify:${method}`,
       runsOn: () => true,
       // Absent reweighting leaves the key as it was before the option existed (cached scores stay valid).
-      // So does the default band weighting: scores cached before that option existed stay valid.
+      // So do the default band weighting and one pass: scores cached before those options existed stay valid.
       keyInputs: (settings) => {
         if (!settings.cathode.reweighting) return {};
-        const { bandWeighting, ...rest } = resolveReweighting(settings.cathode.reweighting);
-        return { reweighting: bandWeighting === 'population' ? rest : { ...rest, bandWeighting } };
+        const { bandWeighting, iterations, ...rest } = resolveReweighting(settings.cathode.reweighting);
+        return { reweighting: { ...rest, ...(bandWeighting === 'population' ? {} : { bandWeighting }), ...(iterations === 1 ? {} : { iterations }) } };
       },
       checkSettings: (settings) => {
         if (settings.cathode.reweighting) resolveReweighting(settings.cathode.reweighting);

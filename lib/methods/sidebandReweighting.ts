@@ -39,6 +39,11 @@ export interface SidebandReweightingSettings {
    * linearly with m_JJ is then corrected at the SR as the flow interpolates it.
    */
   readonly bandWeighting: 'population' | 'mass-matched';
+  /**
+   * Reweighting passes: each trains a new classifier of band data vs the generator's band samples weighted by
+   * the passes before, and multiplies every weight by its ratio (what one early-stopped classifier left).
+   */
+  readonly iterations: number;
 }
 
 /**
@@ -49,7 +54,7 @@ export interface SidebandReweightingSettings {
 export const REWEIGHTER_OPTIONS: Readonly<Record<string, unknown>> = Object.freeze({ maxIter: 200, maxLeafNodes: 31, learningRate: 0.1, earlyStopping: true, validationFraction: 0.2, minSamplesLeaf: 200 });
 
 /** Band 0.5 TeV either side of the SR, two generator samples per band event, weights within [0.1, 10]. */
-export const SIDEBAND_REWEIGHTING_DEFAULTS: SidebandReweightingSettings = Object.freeze({ sidebandWidthTeV: 0.5, oversampling: 2, maxWeight: 10, classifier: REWEIGHTER_OPTIONS, bandWeighting: 'population' });
+export const SIDEBAND_REWEIGHTING_DEFAULTS: SidebandReweightingSettings = Object.freeze({ sidebandWidthTeV: 0.5, oversampling: 2, maxWeight: 10, classifier: REWEIGHTER_OPTIONS, bandWeighting: 'population', iterations: 1 });
 
 /** What the reweighting did, for the results. */
 export interface ReweightingSummary {
@@ -80,6 +85,7 @@ export function resolveReweighting(r: Partial<SidebandReweightingSettings>): Sid
   if (!(out.sidebandWidthTeV > 0)) throw new ConfigError(`cathode.reweighting.sidebandWidthTeV must be > 0 (TeV), got ${out.sidebandWidthTeV}`);
   if (!(Number.isInteger(out.oversampling) && out.oversampling >= 1)) throw new ConfigError(`cathode.reweighting.oversampling must be an integer >= 1, got ${out.oversampling}`);
   if (!(out.maxWeight > 1)) throw new ConfigError(`cathode.reweighting.maxWeight must be > 1, got ${out.maxWeight}`);
+  if (!(Number.isInteger(out.iterations) && out.iterations >= 1)) throw new ConfigError(`cathode.reweighting.iterations must be an integer >= 1, got ${out.iterations}`);
   if (out.bandWeighting !== 'population' && out.bandWeighting !== 'mass-matched') throw new ConfigError(`cathode.reweighting.bandWeighting must be 'population' or 'mass-matched', got ${JSON.stringify(out.bandWeighting)}`);
   return out;
 }
@@ -109,17 +115,23 @@ export async function sidebandReweighting(
   x.set(data.data, 0);
   x.set(generated.data, nBand * d);
   const y = new Uint8Array(rows).fill(1, 0, nBand);
-  const sampleWeight = settings.bandWeighting === 'mass-matched'
+  const bandWeight = settings.bandWeighting === 'mass-matched'
     ? massMatchedSampleWeights(masses, lowerShortSidebandMask(events, windowInTeV(window), settings.sidebandWidthTeV), band,
       maskedColumn(events, 'mJJ', signalRegionMask(events, windowInTeV(window))), checked?.m ?? m)
     : undefined;
-  const model = await createClassifier('hgb', { ...settings.classifier }).fit({ data: x, rows, cols: d }, y, { classWeight: 'balanced', seed: opts.seed, ...(sampleWeight ? { sampleWeight } : {}) });
-  const p = model.predictProba(template);
   const lo = 1 / settings.maxWeight, hi = settings.maxWeight;
-  const weights = new Float64Array(p.length);
+  // Each pass multiplies the ratio it learned into the template's weights and into the generator's band samples'.
+  const ratios = new Float64Array(template.rows).fill(1), generatedRatios = new Float64Array(generated.rows).fill(1);
+  for (let pass = 0; pass < settings.iterations; pass++) {
+    const sampleWeight = pass === 0 ? bandWeight : passWeights(bandWeight, nBand, generatedRatios);
+    const model = await createClassifier('hgb', { ...settings.classifier }).fit({ data: x, rows, cols: d }, y, { classWeight: 'balanced', seed: opts.seed + pass, ...(sampleWeight ? { sampleWeight } : {}) });
+    multiplyRatios(ratios, model.predictProba(template), lo, hi);
+    if (pass + 1 < settings.iterations) multiplyRatios(generatedRatios, model.predictProba(generated), lo, hi);
+  }
+  const weights = new Float64Array(template.rows);
   let clipped = 0, sum = 0;
-  for (let i = 0; i < p.length; i++) {
-    const ratio = p[i] / (1 - p[i]);
+  for (let i = 0; i < ratios.length; i++) {
+    const ratio = ratios[i];
     const w = Number.isFinite(ratio) ? Math.min(hi, Math.max(lo, ratio)) : hi;
     if (!(ratio > lo && ratio < hi)) clipped++;
     weights[i] = w;
@@ -168,5 +180,27 @@ function massMatchedSampleWeights(bandMasses: Float64Array, lowerBand: Uint8Arra
   const factor = (share: number, total: number, inBand: number): number => (inBand ? share * total / inBand : 0);
   for (let i = 0; i < nData; i++) w[i] = isLower[i] ? factor(shares.lower, nData, dataLower) : factor(shares.upper, nData, nData - dataLower);
   for (let i = 0; i < nGen; i++) w[nData + i] = generatedMasses[i] <= split ? factor(shares.lower, nGen, genLower) : factor(shares.upper, nGen, nGen - genLower);
+  return w;
+}
+
+/** ratios[i] ×= p/(1 − p) of each probability, each factor within [lo, hi] (a non-finite one: hi). */
+function multiplyRatios(ratios: Float64Array, p: ArrayLike<number>, lo: number, hi: number): void {
+  for (let i = 0; i < ratios.length; i++) {
+    const r = p[i] / (1 - p[i]);
+    ratios[i] *= Number.isFinite(r) ? Math.min(hi, Math.max(lo, r)) : hi;
+  }
+}
+
+/**
+ * Training weights of a later pass: the band data's (their band weights, or 1) and the generator's samples' band
+ * weights times the ratios learned so far, the latter scaled to the class's count so class balancing stays as in pass 1.
+ */
+function passWeights(bandWeight: Float64Array | undefined, nData: number, generatedRatios: Float64Array): Float64Array {
+  const w = new Float64Array(nData + generatedRatios.length);
+  let sum = 0;
+  for (let i = 0; i < generatedRatios.length; i++) { w[nData + i] = (bandWeight ? bandWeight[nData + i] : 1) * generatedRatios[i]; sum += w[nData + i]; }
+  const scale = generatedRatios.length / sum;
+  for (let i = 0; i < generatedRatios.length; i++) w[nData + i] *= scale;
+  for (let i = 0; i < nData; i++) w[i] = bandWeight ? bandWeight[i] : 1;
   return w;
 }

@@ -23,7 +23,7 @@ export interface CathodeSettings {
    * Reweight the SR template by a classifier of sideband data vs the generator's samples near the SR
    * (lib/methods/sidebandReweighting.ts); fields over their defaults. Absent: the template is used as drawn.
    */
-  reweighting?: { sidebandWidthTeV?: number; oversampling?: number; maxWeight?: number; classifier?: Record<string, unknown>; bandWeighting?: 'population' | 'mass-matched' };
+  reweighting?: { sidebandWidthTeV?: number; oversampling?: number; maxWeight?: number; classifier?: Record<string, unknown>; bandWeighting?: 'population' | 'mass-matched'; iterations?: number };
   generator?: 'flow' | 'gan';
   gan?: Record<string, unknown>;
 }

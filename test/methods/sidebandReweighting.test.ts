@@ -59,6 +59,18 @@ describe('sideband reweighting of a generated template', () => {
     expect(summary.weightQuantiles[4]).toBeGreaterThan(2);
   }, 60_000);
 
+  it('a second pass corrects what the first, early-stopped classifier left of the tail', async () => {
+    const sigma = 1.25;
+    const events = dataset(120_000, sigma, 1);
+    const template = narrow.sample(new Float64Array(100_000).fill(3.5), createRng(2).fork('sr'));
+    const cut = 2.5, trueTail = 2 * normalSf(cut / sigma);
+    const tail = async (iterations: number) => weightedTail(template.data, (await sidebandReweighting(narrow, events, window, ['a', 'b'], template, { ...SIDEBAND_REWEIGHTING_DEFAULTS, iterations }, { seed: 3, what: 'test' })).weights, cut);
+    const one = await tail(1), two = await tail(2);
+    // Measured: 0.938 and 0.986 of the closed form.
+    expect(Math.abs(two / trueTail - 1)).toBeLessThan(Math.abs(one / trueTail - 1));
+    expect(Math.abs(two / trueTail - 1)).toBeLessThan(0.03);
+  }, 120_000);
+
   it('leaves a generator that matches the data nearly unweighted', async () => {
     const events = dataset(80_000, 1, 4);
     const template = narrow.sample(new Float64Array(50_000).fill(3.5), createRng(5));
@@ -92,6 +104,7 @@ describe('sideband reweighting of a generated template', () => {
     expect(() => resolveReweighting({ oversampling: 1.5 })).toThrow(/oversampling must be an integer/);
     expect(() => resolveReweighting({ maxWeight: 1 })).toThrow(/maxWeight must be > 1/);
     expect(() => resolveReweighting({ bandWeighting: 'lower' as never })).toThrow(/bandWeighting must be 'population' or 'mass-matched'/);
+    expect(() => resolveReweighting({ iterations: 0 })).toThrow(/iterations must be an integer >= 1/);
   });
 });
 
@@ -143,10 +156,12 @@ describe('CATHODE cache keys with and without reweighting', () => {
   it('enters the classifier key only when set, resolved over its defaults', () => {
     expect(classify.keyInputs(base, {})).toEqual({});
     // The default band weighting stays out of the key, as before the option existed: cached scores stay valid.
-    const { bandWeighting: _population, ...keyed } = SIDEBAND_REWEIGHTING_DEFAULTS;
+    const { bandWeighting: _population, iterations: _onePass, ...keyed } = SIDEBAND_REWEIGHTING_DEFAULTS;
     expect(classify.keyInputs(reweighted, {})).toEqual({ reweighting: { ...keyed, sidebandWidthTeV: 0.5 } });
     const matched: MethodSettings = { ...base, cathode: { ...base.cathode, reweighting: { bandWeighting: 'mass-matched' } } };
     expect(classify.keyInputs(matched, {})).toEqual({ reweighting: { ...keyed, bandWeighting: 'mass-matched' } });
+    const twoPasses: MethodSettings = { ...base, cathode: { ...base.cathode, reweighting: { iterations: 2 } } };
+    expect(classify.keyInputs(twoPasses, {})).toEqual({ reweighting: { ...keyed, iterations: 2 } });
     expect(() => classify.checkSettings!({ ...base, cathode: { ...base.cathode, reweighting: { maxWeight: 0.5 } } })).toThrow(ConfigError);
   });
 });
