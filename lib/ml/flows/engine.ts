@@ -79,7 +79,7 @@ export class MafEngine {
   }
 
   /** Set the batch-norm statistics to those of the whole training set (y, cond: n rows in flow space). */
-  setTrainingSetBatchNormStats(y: Float32Array, cond: Float32Array, n: number): void {
-    trainingSetBatchNormStatsInto(this.layout, this.params, this.bnStats, this.bn, this.ws, y, cond, n);
+  setTrainingSetBatchNormStats(y: Float32Array, cond: Float32Array, n: number): number {
+    return trainingSetBatchNormStatsInto(this.layout, this.params, this.bnStats, this.bn, this.ws, y, cond, n);
   }
 }

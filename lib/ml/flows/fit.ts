@@ -7,7 +7,7 @@ import { adamStepInto } from '../kernels/index.js';
 import { createRng } from '../../util/rng.js';
 import { InputError, ShapeError } from '../../util/errors.js';
 import { silent } from '../../util/reporter.js';
-import { MafLayout, AFFINE_MAX_LOG_SCALE, initParams, initBatchNormStats, maskedIndices, zeroAtInto, type MafShape } from './maf.js';
+import { MafLayout, AFFINE_MAX_LOG_SCALE, BATCH_NORM_BULK_SDS, initParams, initBatchNormStats, maskedIndices, zeroAtInto, type MafShape } from './maf.js';
 import { MafEngine } from './engine.js';
 import { fitPreprocessing, preprocess, type Preprocessed } from './preprocess.js';
 import { resolveFlowOptions, type FitFlowOptions, type FlowTrainingOptions } from './options.js';
@@ -110,7 +110,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
   const minRows = replicas ? 2 * o.threads : 2;
 
   const best = new BestEpochs<FlowMember>(o.keepBestEpochs);
-  const trainLoss: number[] = [], validationLoss: number[] = [], epochSeconds: number[] = [], nonFiniteValidation: number[] = [];
+  const trainLoss: number[] = [], validationLoss: number[] = [], epochSeconds: number[] = [], nonFiniteValidation: number[] = [], batchNormOutliers: number[] = [];
   const valLogP = new Float64Array(nVal);
   let step = 0, lowest = Infinity, sinceBest = 0, epochsRun = 0;
   // Steps the planned epochs take (the loop below skips a last batch smaller than minRows).
@@ -137,7 +137,12 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
       }
       epochSeconds.push((performance.now() - t0) / 1000);
       // Validation, best-epoch selection and sampling see the full training set's batch-norm statistics.
-      if (o.batchNormStatistics === 'training-set') engine.setTrainingSetBatchNormStats(tr.y, tr.c, nTrain);
+      if (o.batchNormStatistics === 'training-set') {
+        const outliers = engine.setTrainingSetBatchNormStats(tr.y, tr.c, nTrain);
+        if (outliers > 0)
+          reporter.log('warn', `flow epoch ${epoch}: ${outliers} of ${nTrain} training events lie over ${BATCH_NORM_BULK_SDS} standard deviations outside a batch norm's bulk; left out of its statistics`, { epoch, outliers });
+        batchNormOutliers.push(outliers);
+      }
       runner.evaluate(valLogP);
       const { loss: v, nonFinite } = meanValidationLoss(valLogP);
       if (nonFinite > 0)
@@ -166,6 +171,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
     history: {
       trainLoss, validationLoss, epochSeconds, epochsRun, droppedTrain: tr.dropped, droppedValidation: va.dropped,
       ...(nonFiniteValidation.some((n) => n > 0) ? { nonFiniteValidation } : {}),
+      ...(batchNormOutliers.some((n) => n > 0) ? { batchNormOutliers } : {}),
       trainEvents: nTrain, validationEvents: nVal,
     },
   });

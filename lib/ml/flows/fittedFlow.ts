@@ -86,6 +86,8 @@ export interface FlowHistory {
   readonly droppedValidation: number;
   /** Per epoch, validation events whose log p was non-finite and left out of its loss (only when some were; fit.ts). */
   readonly nonFiniteValidation?: number[];
+  /** Per epoch, the most training events a batch norm left out of its training-set statistics (only when some were; maf.ts). */
+  readonly batchNormOutliers?: number[];
   readonly trainEvents: number;
   readonly validationEvents: number;
 }

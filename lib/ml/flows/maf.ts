@@ -566,12 +566,15 @@ export function mafInverseInPlace(
  * epoch (one pass in training mode with momentum 0): block k's mean and (biased) variance of its
  * transform output u over all n rows, with blocks < k already normalised by their new statistics.
  * Writes them into `bnStats` (where the running averages lived; evaluation and sampling then use
- * them). Rows pass in chunks of the workspace's capacity; the block-to-block state is float64.
+ * them). Rows pass in chunks of the workspace's capacity; the block-to-block state is float64. Rows far outside
+ * a batch norm's bulk are left out of its statistics ({@link BATCH_NORM_BULK_SDS}).
+ * @returns the most rows any one batch norm left out (0 for a flow whose every row is in the bulk).
  */
 export function trainingSetBatchNormStatsInto(
   layout: MafLayout, params: Float32Array, bnStats: Float32Array, bn: BatchNormSettings,
   ws: MafWorkspace, y: Float32Array, c: Float32Array, n: number,
-): void {
+): number {
+  let excluded = 0;
   const { D, C, K, P, off } = layout;
   const DC = D + C;
   const A = layout.maxLogScale;
@@ -598,18 +601,47 @@ export function trainingSetBatchNormStatsInto(
         }
     }
     for (let j = 0; j < D; j++) {
+      const bulk = batchNormBulk(u, D, j, n);
+      if (bulk.excluded > excluded) excluded = bulk.excluded;
       // Two passes (mean, then squared deviations): no cancellation when |mean| ≫ sd.
       let sum = 0;
-      for (let i = 0; i < n; i++) sum += u[i * D + j];
-      const mean = sum / n;
+      for (let i = 0; i < n; i++) { const v = u[i * D + j]; if (bulk.includes(v)) sum += v; }
+      const mean = sum / (n - bulk.excluded);
       let ss = 0;
-      for (let i = 0; i < n; i++) { const t = u[i * D + j] - mean; ss += t * t; }
+      for (let i = 0; i < n; i++) { const v = u[i * D + j]; if (bulk.includes(v)) { const t = v - mean; ss += t * t; } }
       bnStats[st + j] = mean;
-      bnStats[st + D + j] = ss / n;
+      bnStats[st + D + j] = ss / (n - bulk.excluded);
       // Normalise with the stored (float32) values, exactly as evaluation will, then reverse into z.
       const m32 = bnStats[st + j], sd = Math.sqrt(bnStats[st + D + j] + bn.eps);
       const g = Math.exp(params[base + off.logGamma + j]), be = params[base + off.beta + j];
       for (let i = 0; i < n; i++) z[i * D + (D - 1 - j)] = ((u[i * D + j] - m32) / sd) * g + be;
     }
   }
+  return excluded;
+}
+
+/** Beyond this many robust standard deviations from the median an event is not part of a batch norm's bulk. */
+export const BATCH_NORM_BULK_SDS = 100;
+
+/**
+ * Which values of column j of u (n rows × D) the training-set batch-norm statistics take: all, unless some lie more
+ * than {@link BATCH_NORM_BULK_SDS} robust standard deviations from the median (both from a deterministic subsample
+ * of ≤ 4096 rows; σ from the 10–90 % quantiles) or are non-finite. Why: a flow maps an input far outside its training
+ * bulk through exp(−α) at every block; one training event grown to 1e36 overflowed a float32 variance and turned
+ * every validation event's log-likelihood into NaN. Such an event moves the variance of the rest by over 100 % and
+ * no longer describes them; an event at the bound moves it by < 1 % per 440 k events.
+ */
+function batchNormBulk(u: Float64Array, D: number, j: number, n: number): { includes: (v: number) => boolean; excluded: number } {
+  const stride = Math.max(1, Math.ceil(n / 4096));
+  const sample: number[] = [];
+  for (let i = 0; i < n; i += stride) { const v = u[i * D + j]; if (Number.isFinite(v)) sample.push(v); }
+  sample.sort((a, b) => a - b);
+  const at = (q: number): number => sample[Math.min(sample.length - 1, Math.floor(q * sample.length))];
+  const median = sample.length ? at(0.5) : 0;
+  // (q90 − q10) / 2.563 is σ for a Gaussian.
+  const reach = sample.length ? (BATCH_NORM_BULK_SDS * (at(0.9) - at(0.1))) / 2.563 : 0;
+  const includes = reach > 0 ? (v: number): boolean => Math.abs(v - median) <= reach : (v: number): boolean => Number.isFinite(v);
+  let excluded = 0;
+  for (let i = 0; i < n; i++) if (!includes(u[i * D + j])) excluded++;
+  return { includes, excluded };
 }

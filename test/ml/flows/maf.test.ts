@@ -119,3 +119,32 @@ describe('degree-grouped sampler', () => {
     for (let i = 0; i < B * D; i++) expect(b[i]).toBeCloseTo(a[i], 4);
   });
 });
+
+describe('training-set batch-norm statistics', () => {
+  it('leave a row far outside the bulk out, so one exploding event cannot make every log-likelihood NaN', async () => {
+    const { trainingSetBatchNormStatsInto, BATCH_NORM_BULK_SDS } = await import('../../../lib/ml/flows/maf.js');
+    const B = 2000;
+    const s = setup(3, 1, 6, 2, B, 21);
+    const stats = (x: Float32Array, n: number): { bn: Float32Array; left: number } => {
+      const bn = initBatchNormStats(s.layout);
+      const left = trainingSetBatchNormStatsInto(s.layout, s.params, bn, BN, new MafWorkspace(s.layout, 512), x, s.c, n);
+      return { bn, left };
+    };
+    const clean = stats(s.x, B);
+    expect(clean.left).toBe(0);
+    // Row B − 1 moved to 1e30 in every feature: before, its square overflowed the float32 variance (NaN downstream).
+    const wild = Float32Array.from(s.x);
+    wild.fill(1e30, (B - 1) * 3, B * 3);
+    const guarded = stats(wild, B);
+    expect(guarded.left).toBe(1);
+    expect(guarded.bn.every(Number.isFinite)).toBe(true);
+    // Its statistics are those of the other rows: the same as without that row, to float32 rounding.
+    const rest = stats(s.x.subarray(0, (B - 1) * 3), B - 1);
+    for (let i = 0; i < 3 * 2; i++) expect(guarded.bn[i]).toBeCloseTo(rest.bn[i], 5);
+    // A row at 20 robust σ stays in: the bulk test does not trim ordinary tails.
+    const tail = Float32Array.from(s.x);
+    tail[0] = 20;
+    expect(stats(tail, B).left).toBe(0);
+    expect(BATCH_NORM_BULK_SDS).toBeGreaterThan(20);
+  });
+});
