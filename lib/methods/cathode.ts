@@ -94,6 +94,9 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
       const leftOut = r.flow.flows.map((f) => (f.history.nonFiniteValidation ?? []).reduce((a, b) => a + b, 0));
       if (leftOut.some((n) => n > 0))
         reporter?.log('warn', `window ${window.id}, ${sampleRole} sample: the sideband flow left ${leftOut.join(' / ')} validation events (summed over epochs, per flow) out of its validation loss for a non-finite log-likelihood (templateQuality.validationNonFinite)`, { windowId: window.id, sample: sampleRole, leftOut });
+      const outliers = r.flow.flows.map((f) => Math.max(0, ...(f.history.batchNormOutliers ?? [])));
+      if (outliers.some((n) => n > 0))
+        reporter?.log('warn', `window ${window.id}, ${sampleRole} sample: up to ${outliers.join(' / ')} training events (per flow) lay so far outside a batch norm's bulk that they were left out of its statistics (history.batchNormOutliers of the flow document)`, { windowId: window.id, sample: sampleRole, outliers });
     }
     const value: SidebandGeneratorResult = { nSamples: r.rows, cols: r.cols, features: settings.features, flow: r.flow, ...(r.check ? { check: r.check } : {}) };
     return { store: { value, arrays: { samples: r.samples } } };

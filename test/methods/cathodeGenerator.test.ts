@@ -109,5 +109,15 @@ describe('template quality of the flow stage', () => {
     expect(w).toHaveLength(1);
     expect(w[0]).toContain('window 5, control sample');
     expect(w[0]).toContain('0 / 3 validation events');
+    // Training events left out of a batch norm's statistics (lib/ml/flows/maf.ts) are named the same way.
+    warnings.length = 0;
+    const pool = { run: async () => ({ ...result([undefined]), flow: { kind: 'conditional-maf-ensemble', flows: [{ history: { validationLoss: [5.4], batchNormOutliers: [1, 0] } }] } }) };
+    await SIDEBAND_DENSITY_STAGE.run({
+      events, window, sampleRole: 'data', seed: 1, reporter, pool,
+      settings: { features, shortSidebandWidth: 0.2, dataDrivenDeltaSys: false, cathode: { flow: { preset: 'default' }, flows: 1, oversampling: 1, bandwidth: 0.01 } },
+      sample: () => events, dependency: () => { throw new Error('no dependency'); },
+    } as never);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('window 5, data sample: up to 1 training events');
   });
 });
