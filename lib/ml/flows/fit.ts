@@ -140,7 +140,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
       if (o.batchNormStatistics === 'training-set') {
         const outliers = engine.setTrainingSetBatchNormStats(tr.y, tr.c, nTrain);
         if (outliers > 0)
-          reporter.log('warn', `flow epoch ${epoch}: ${outliers} of ${nTrain} training events lie over ${BATCH_NORM_BULK_SDS} standard deviations outside a batch norm's bulk; left out of its statistics`, { epoch, outliers });
+          reporter.log('warn', `flow epoch ${epoch}: ${outliers} of ${nTrain} training events lie over ${Math.max(BATCH_NORM_BULK_SDS, Math.sqrt(nTrain)).toFixed(0)} standard deviations outside a batch norm's bulk (each would outweigh the rest in its variance); left out of its statistics`, { epoch, outliers });
         batchNormOutliers.push(outliers);
       }
       runner.evaluate(valLogP);

@@ -620,16 +620,16 @@ export function trainingSetBatchNormStatsInto(
   return excluded;
 }
 
-/** Beyond this many robust standard deviations from the median an event is not part of a batch norm's bulk. */
+/** An event is not part of a batch norm's bulk beyond max(this, √n) robust standard deviations from the median. */
 export const BATCH_NORM_BULK_SDS = 100;
 
 /**
  * Which values of column j of u (n rows × D) the training-set batch-norm statistics take: all, unless some lie more
- * than {@link BATCH_NORM_BULK_SDS} robust standard deviations from the median (both from a deterministic subsample
- * of ≤ 4096 rows; σ from the 10–90 % quantiles) or are non-finite. Why: a flow maps an input far outside its training
- * bulk through exp(−α) at every block; one training event grown to 1e36 overflowed a float32 variance and turned
- * every validation event's log-likelihood into NaN. Such an event moves the variance of the rest by over 100 % and
- * no longer describes them; an event at the bound moves it by < 1 % per 440 k events.
+ * than max({@link BATCH_NORM_BULK_SDS}, √n) robust standard deviations from the median (both from a deterministic
+ * subsample of ≤ 4096 rows; σ from the 10–90 % quantiles) or are non-finite. Beyond √n σ one event would carry more of
+ * the variance than all the others together: the statistics would describe it, not the bulk. Why at all: a flow maps
+ * an input far outside its training bulk through exp(−α) at every block; one training event grown to 1e36 overflowed
+ * a float32 variance and turned every validation event's log-likelihood into NaN.
  */
 function batchNormBulk(u: Float64Array, D: number, j: number, n: number): { includes: (v: number) => boolean; excluded: number } {
   const stride = Math.max(1, Math.ceil(n / 4096));
@@ -639,7 +639,7 @@ function batchNormBulk(u: Float64Array, D: number, j: number, n: number): { incl
   const at = (q: number): number => sample[Math.min(sample.length - 1, Math.floor(q * sample.length))];
   const median = sample.length ? at(0.5) : 0;
   // (q90 − q10) / 2.563 is σ for a Gaussian.
-  const reach = sample.length ? (BATCH_NORM_BULK_SDS * (at(0.9) - at(0.1))) / 2.563 : 0;
+  const reach = sample.length ? (Math.max(BATCH_NORM_BULK_SDS, Math.sqrt(n)) * (at(0.9) - at(0.1))) / 2.563 : 0;
   const includes = reach > 0 ? (v: number): boolean => Math.abs(v - median) <= reach : (v: number): boolean => Number.isFinite(v);
   let excluded = 0;
   for (let i = 0; i < n; i++) if (!includes(u[i * D + j])) excluded++;
