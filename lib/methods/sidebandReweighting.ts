@@ -131,8 +131,9 @@ export async function sidebandReweighting(
   const weights = new Float64Array(template.rows);
   let clipped = 0, sum = 0;
   for (let i = 0; i < ratios.length; i++) {
+    // Finite: each pass's factor is within [lo, hi] (multiplyRatios); their product is clipped once more here.
     const ratio = ratios[i];
-    const w = Number.isFinite(ratio) ? Math.min(hi, Math.max(lo, ratio)) : hi;
+    const w = Math.min(hi, Math.max(lo, ratio));
     if (!(ratio > lo && ratio < hi)) clipped++;
     weights[i] = w;
     sum += w;

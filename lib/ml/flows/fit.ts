@@ -7,7 +7,7 @@ import { adamStepInto } from '../kernels/index.js';
 import { createRng } from '../../util/rng.js';
 import { InputError, ShapeError } from '../../util/errors.js';
 import { silent } from '../../util/reporter.js';
-import { MafLayout, AFFINE_MAX_LOG_SCALE, BATCH_NORM_BULK_SDS, initParams, initBatchNormStats, maskedIndices, zeroAtInto, type MafShape } from './maf.js';
+import { MafLayout, AFFINE_MAX_LOG_SCALE, batchNormBulkSds, initParams, initBatchNormStats, maskedIndices, zeroAtInto, type MafShape } from './maf.js';
 import { MafEngine } from './engine.js';
 import { fitPreprocessing, preprocess, type Preprocessed } from './preprocess.js';
 import { resolveFlowOptions, type FitFlowOptions, type FlowTrainingOptions } from './options.js';
@@ -140,7 +140,7 @@ export async function fitConditionalFlow(x: Matrix, m: Float64Array, opts: FitFl
       if (o.batchNormStatistics === 'training-set') {
         const outliers = engine.setTrainingSetBatchNormStats(tr.y, tr.c, nTrain);
         if (outliers > 0)
-          reporter.log('warn', `flow epoch ${epoch}: ${outliers} of ${nTrain} training events lie over ${Math.max(BATCH_NORM_BULK_SDS, Math.sqrt(nTrain)).toFixed(0)} standard deviations outside a batch norm's bulk (each would outweigh the rest in its variance); left out of its statistics`, { epoch, outliers });
+          reporter.log('warn', `flow epoch ${epoch}: ${outliers} of ${nTrain} training events lie over ${batchNormBulkSds(nTrain).toFixed(0)} standard deviations outside a batch norm's bulk (each would outweigh the rest in its variance); left out of its statistics`, { epoch, outliers });
         batchNormOutliers.push(outliers);
       }
       runner.evaluate(valLogP);

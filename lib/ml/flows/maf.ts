@@ -631,6 +631,11 @@ export const BATCH_NORM_BULK_SDS = 100;
  * an input far outside its training bulk through exp(−α) at every block; one training event grown to 1e36 overflowed
  * a float32 variance and turned every validation event's log-likelihood into NaN.
  */
+/** The bulk's reach in robust standard deviations for n rows: max({@link BATCH_NORM_BULK_SDS}, √n). */
+export function batchNormBulkSds(n: number): number {
+  return Math.max(BATCH_NORM_BULK_SDS, Math.sqrt(n));
+}
+
 function batchNormBulk(u: Float64Array, D: number, j: number, n: number): { includes: (v: number) => boolean; excluded: number } {
   const stride = Math.max(1, Math.ceil(n / 4096));
   const sample: number[] = [];
@@ -639,7 +644,7 @@ function batchNormBulk(u: Float64Array, D: number, j: number, n: number): { incl
   const at = (q: number): number => sample[Math.min(sample.length - 1, Math.floor(q * sample.length))];
   const median = sample.length ? at(0.5) : 0;
   // (q90 − q10) / 2.563 is σ for a Gaussian.
-  const reach = sample.length ? (Math.max(BATCH_NORM_BULK_SDS, Math.sqrt(n)) * (at(0.9) - at(0.1))) / 2.563 : 0;
+  const reach = sample.length ? (batchNormBulkSds(n) * (at(0.9) - at(0.1))) / 2.563 : 0;
   const includes = reach > 0 ? (v: number): boolean => Math.abs(v - median) <= reach : (v: number): boolean => Number.isFinite(v);
   let excluded = 0;
   for (let i = 0; i < n; i++) if (!includes(u[i * D + j])) excluded++;
