@@ -93,6 +93,36 @@ for (const bg of bgs) {
   };
   if (scaled.length > 0 && process.env.REWEIGHT) throw new Error('SCALE and REWEIGHT together are not supported (the reweighter samples the flow itself)');
   if (scaled.length > 0) train.x = rescale(train.x, train.m, false);
+  // HALVES=1: two flows on disjoint random halves of the sideband; the classifier learns data vs one
+  // half's template, its cut is set on the other's (cross-calibration). If the self-calibrated bias is the
+  // classifier finding the flow's own statistical fluctuation, the cross-calibrated one is centred on 0.
+  if (process.env.HALVES) {
+    const perm = createRng(seed).fork('halves').permutation(sb.length);
+    const halfIdx = [0, 1].map((h) => Array.from(perm).filter((_, j) => j % 2 === h).map((j) => sb[j]));
+    const halfFlows = [];
+    for (const [h, idx] of halfIdx.entries()) {
+      const t = take(idx);
+      halfFlows.push(await FlowEnsemble.fit(t.x, t.m, { preset: 'default', ...flowOpts, size: flows, seed: flowSeed + 1000 * h } as Parameters<typeof FlowEnsemble.fit>[2]));
+    }
+    const tpls = halfFlows.map((f, h) => sampleIntoWindow(f, data.m, { lo, hi }, { seed: seed + 1000 * h, oversampling: os }));
+    const nA = tpls[0].x.rows, nB = tpls[1].x.rows;
+    const both = new Float64Array((nA + nB) * d);
+    both.set(tpls[0].x.data, 0); both.set(tpls[1].x.data, nA * d);
+    const out: Record<string, string> = {};
+    for (const [h, trainN] of [[0, nA], [1, nB]] as const) {
+      // Class balance by weights: the other half's template rows weigh 0 in training.
+      const w = new Float64Array(nA + nB);
+      w.fill(h === 0 ? data.x.rows / trainN : 0, 0, nA);
+      w.fill(h === 1 ? data.x.rows / trainN : 0, nA);
+      const f = await crossFit(classifierVariants[0], data.x, { data: both, rows: nA + nB, cols: d }, { k: 5, seed, members, templateWeight: w });
+      for (const [c, from, to] of [[0, 0, nA], [1, nA, nA + nB]] as const) {
+        const r = cutAndCount({ templateScores: f.templateScores.subarray(from, to), dataScores: f.dataScores, folds: { data: f.dataFold, template: f.templateFold.subarray(from, to) } }, { epsilonB: [1e-2, 1e-3], deltaSys: 0 });
+        out[`train${'AB'[h]}cut${'AB'[c]}`] = r.map((x) => `${(x.nObs / x.nExp - 1).toFixed(3)}±${(Math.sqrt(x.nObs) / x.nExp).toFixed(3)}`).join(' ');
+      }
+    }
+    console.log(JSON.stringify({ bg, seed, sr: sr.length, halves: halfIdx.map((x) => x.length), flow: flowOpts, ...out }));
+    continue;
+  }
   const cpu0 = process.cpuUsage();
   const t0 = Date.now();
   const flow = await FlowEnsemble.fit(train.x, train.m, { preset: 'default', ...flowOpts, size: flows, seed: flowSeed } as Parameters<typeof FlowEnsemble.fit>[2]);

@@ -24,6 +24,8 @@ export interface SidebandGeneratorResult {
   readonly flow: GeneratorDocument;
   /** Events of the template draw redrawn (non-finite or outside the training range) or dropped (flows). */
   readonly check?: SampleCheck;
+  /** Template rows drawn by each flow, in order (`cathode.independentCalibration`: flow k's half is k mod 2). */
+  readonly rowsPerFlow?: readonly number[];
 }
 
 /** Rebuild the sideband generator from its `toJSON()` document (flow ensemble or GAN, by `kind`). */
@@ -54,6 +56,21 @@ export function sidebandClosureTemplate(
   };
 }
 
+/** Sideband halves of `cathode.independentCalibration`. */
+const INDEPENDENT_HALVES = 2;
+
+/** The sideband half (0, 1) whose flow drew each template row: flow k's rows, in order, come from half k mod 2. */
+function halfOfEachRow(g: SidebandGeneratorResult, what: string): Uint8Array {
+  const per = g.rowsPerFlow;
+  const total = per?.reduce((a, b) => a + b, 0);
+  if (!per || per.length < INDEPENDENT_HALVES || total !== g.nSamples)
+    throw new InputError(`${what}: cathode.independentCalibration needs the rows each flow drew, stored with the flows (got ${per ? `${per.length} flows, ${total} of ${g.nSamples} rows` : 'none'}); retrain the flows with this option`);
+  const half = new Uint8Array(g.nSamples);
+  let at = 0;
+  per.forEach((rows, k) => { half.fill(k % INDEPENDENT_HALVES, at, at + rows); at += rows; });
+  return half;
+}
+
 /** The generator's template samples in the SR, as a matrix (events × features). */
 function storedTemplate(stored: StoredResult<SidebandGeneratorResult>): Matrix<Float64Array> {
   return { data: stored.arrays.samples as Float64Array, rows: stored.value.nSamples, cols: stored.value.cols };
@@ -77,8 +94,9 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
   }),
   run: async ({ events, window, settings, seed, sampleRole, pool, reporter }) => {
     // Unless set, the GAN trains on as many sideband events as the flow would.
+    const { independentCalibration, ...cathode } = settings.cathode;
     const payload = cathodeFlowPayload(events, window, settings.features, {
-      ...settings.cathode, seed, sample: sampleRole,
+      ...cathode, ...(independentCalibration ? { partitions: INDEPENDENT_HALVES } : {}), seed, sample: sampleRole,
       gan: { maxEvents: (settings.cathode.flow as { maxEvents?: number }).maxEvents ?? 0, ...settings.cathode.gan },
     });
     const epochs = flowEpochProgress(reporter, `${sampleRole}/window:${window.id}/${seed}`, plannedGeneratorEpochs(settings.cathode));
@@ -98,7 +116,9 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
       if (outliers.some((n) => n > 0))
         reporter?.log('warn', `window ${window.id}, ${sampleRole} sample: up to ${outliers.join(' / ')} training events (per flow) lay so far outside a batch norm's bulk that they were left out of its statistics (history.batchNormOutliers of the flow document)`, { windowId: window.id, sample: sampleRole, outliers });
     }
-    const value: SidebandGeneratorResult = { nSamples: r.rows, cols: r.cols, features: settings.features, flow: r.flow, ...(r.check ? { check: r.check } : {}) };
+    const value: SidebandGeneratorResult = {
+      nSamples: r.rows, cols: r.cols, features: settings.features, flow: r.flow, ...(r.check ? { check: r.check } : {}), ...(r.rowsPerFlow ? { rowsPerFlow: r.rowsPerFlow } : {}),
+    };
     return { store: { value, arrays: { samples: r.samples } } };
   },
   checkSettings: ({ cathode, shortSidebandWidth, dataDrivenDeltaSys }) => {
@@ -106,6 +126,8 @@ export const SIDEBAND_DENSITY_STAGE: StageSpec = {
     if (dataDrivenDeltaSys && cathode.sidebandWidthTeV !== undefined && cathode.sidebandWidthTeV < shortSidebandWidth)
       throw new ConfigError(`cathode.sidebandWidthTeV (${cathode.sidebandWidthTeV}) is narrower than the short sidebands (${shortSidebandWidth} TeV) that the sideband closure (deltaSys.dataDriven) samples the density over; widen it or turn the closure off`);
     // The seed comes from the task; the rest must be valid options of the chosen generator.
+    if (cathode.independentCalibration && (cathode.generator === 'gan' || cathode.flows < INDEPENDENT_HALVES))
+      throw new ConfigError(`cathode.independentCalibration needs the flow generator with flows ≥ ${INDEPENDENT_HALVES} (one or more per sideband half), got ${cathode.generator === 'gan' ? 'generator "gan"' : `flows: ${cathode.flows}`}`);
     if (cathode.generator === 'gan') resolveOptions('cathode.gan', GAN_OPTIONS, { seed: 1, ...cathode.gan });
     else resolveFlowOptions({ ...cathode.flow, seed: 1 } as FitFlowOptions);
   },
@@ -134,9 +156,10 @@ export const CATHODE: MethodDescriptor = {
       // Absent reweighting leaves the key as it was before the option existed (cached scores stay valid).
       // So do the default band weighting and one pass: scores cached before those options existed stay valid.
       keyInputs: (settings) => {
-        if (!settings.cathode.reweighting) return {};
+        const calibration = settings.cathode.independentCalibration ? { independentCalibration: true } : {};
+        if (!settings.cathode.reweighting) return calibration;
         const { bandWeighting, iterations, ...rest } = resolveReweighting(settings.cathode.reweighting);
-        return { reweighting: { ...rest, ...(bandWeighting === 'population' ? {} : { bandWeighting }), ...(iterations === 1 ? {} : { iterations }) } };
+        return { ...calibration, reweighting: { ...rest, ...(bandWeighting === 'population' ? {} : { bandWeighting }), ...(iterations === 1 ? {} : { iterations }) } };
       },
       checkSettings: (settings) => {
         if (settings.cathode.reweighting) resolveReweighting(settings.cathode.reweighting);
@@ -154,7 +177,9 @@ export const CATHODE: MethodDescriptor = {
           weights = r.weights;
           meta.reweighting = r.summary;
         }
-        const template: BackgroundTemplate = { method: 'cathode', window, x, ...(weights ? { weights } : {}), classWeight: 'balanced', meta };
+        const groups = settings.cathode.independentCalibration ? halfOfEachRow(flow.value, what) : undefined;
+        if (groups) meta.independentCalibration = { halves: INDEPENDENT_HALVES, rowsPerFlow: flow.value.rowsPerFlow };
+        const template: BackgroundTemplate = { method: 'cathode', window, x, ...(weights ? { weights } : {}), ...(groups ? { groups } : {}), classWeight: 'balanced', meta };
         return { crossFit: { data: featureMatrix(events, settings.features, signalRegionMask(events, window)), template } };
       },
     },

@@ -35,6 +35,8 @@ export interface CathodeFlowPayload {
   readonly sample?: string;
   readonly flow: Omit<FitFlowOptions, 'seed' | 'reporter' | 'xVal' | 'mVal'>;
   readonly flows: number;
+  /** Disjoint random parts of the sideband the flows train on (flow k on part k mod partitions; default 1). */
+  readonly partitions?: number;
   /** Template generator: the conditional MAF ensemble (default) or the conditional GAN. */
   readonly generator?: 'flow' | 'gan';
   /** Conditional-GAN options (generator 'gan'); the seed comes from `seed`. */
@@ -57,6 +59,8 @@ export interface CathodeFlowResult {
    * outside the training range, and events dropped after every redraw failed (flows only).
    */
   readonly check?: SampleCheck;
+  /** Template rows drawn by each flow, in order (partitioned ensembles: the row blocks' flows). */
+  readonly rowsPerFlow?: readonly number[];
 }
 
 /**
@@ -66,7 +70,7 @@ export interface CathodeFlowResult {
  */
 export function cathodeFlowPayload(
   events: EventTable, window: Window, features: readonly string[],
-  opts: Pick<CathodeFlowPayload, 'flow' | 'flows' | 'generator' | 'gan' | 'oversampling' | 'bandwidth' | 'seed' | 'sample'> & { sidebandWidthTeV?: number },
+  opts: Pick<CathodeFlowPayload, 'flow' | 'flows' | 'partitions' | 'generator' | 'gan' | 'oversampling' | 'bandwidth' | 'seed' | 'sample'> & { sidebandWidthTeV?: number },
 ): CathodeFlowPayload {
   // The flow's SR bounds are compared with m_JJ in TeV: a window built in GeV is converted here.
   const tev = windowInTeV(window);
@@ -88,10 +92,13 @@ export async function trainAndSampleFlow(p: CathodeFlowPayload): Promise<Cathode
   const reporter = p.progress ? sharedEpochCounter(p.progress, gan ? 1 : p.flows) : undefined;
   const density = gan
     ? await fitConditionalGan(train, p.m, { ...p.gan, seed: p.seed, reporter })
-    : await FlowEnsemble.fit(train, p.m, { ...p.flow, size: p.flows, seed: p.seed, reporter });
-  const { x, check } = sampleIntoWindow(density, p.srMasses, p.window, { oversampling: p.oversampling, bandwidth: p.bandwidth, seed: p.seed });
+    : await FlowEnsemble.fit(train, p.m, { ...p.flow, size: p.flows, ...(p.partitions ? { partitions: p.partitions } : {}), seed: p.seed, reporter });
+  const { x, check, rowsPerFlow } = sampleIntoWindow(density, p.srMasses, p.window, { oversampling: p.oversampling, bandwidth: p.bandwidth, seed: p.seed });
   assertFiniteTemplate(x.data, x.rows, x.cols, `CATHODE template of window ${p.windowId}${p.sample ? ` (${p.sample} sample)` : ''}`);
-  return { samples: x.data as Float64Array, rows: x.rows, cols: x.cols, flow: density.toJSON(), ...(check ? { check } : {}) };
+  return {
+    samples: x.data as Float64Array, rows: x.rows, cols: x.cols, flow: density.toJSON(), ...(check ? { check } : {}),
+    ...(p.partitions && p.partitions > 1 && rowsPerFlow ? { rowsPerFlow: [...rowsPerFlow] } : {}),
+  };
 }
 
 /**

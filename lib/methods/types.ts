@@ -26,6 +26,14 @@ export interface CathodeSettings {
   reweighting?: { sidebandWidthTeV?: number; oversampling?: number; maxWeight?: number; classifier?: Record<string, unknown>; bandWeighting?: 'population' | 'mass-matched'; iterations?: number };
   generator?: 'flow' | 'gan';
   gan?: Record<string, unknown>;
+  /**
+   * Calibrate each cut on a template the classifier never learned against: the `flows` (≥ 2) train on
+   * two disjoint random halves of the sideband (flow k on half k mod 2); the classifier of fold f
+   * learns SR data vs half f mod 2's samples and fold f's cut and N_exp come from the other half's.
+   * A classifier trained against a finite-sample density finds that density's own fluctuations; an
+   * independently trained one does not share them, so the expected background is unbiased.
+   */
+  independentCalibration?: boolean;
 }
 
 /** What a method reads of the scan's configuration. */
@@ -52,6 +60,11 @@ export interface BackgroundTemplate {
   readonly weights?: Float64Array;
   /** Class weighting inside each fit. */
   readonly classWeight: 'balanced' | 'none';
+  /**
+   * Independent groups of template events (crossFit's `templateGroups`): fold f's classifier trains on
+   * group f mod G and its cut is set on the others. Absent: one template, trained on and cut on.
+   */
+  readonly groups?: Uint8Array;
   /** What the template is made of (event counts per part, flow settings, …), for the results. */
   readonly meta: Record<string, unknown>;
 }

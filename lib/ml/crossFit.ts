@@ -41,6 +41,14 @@ export interface CrossFitOptions {
   /** Class weights applied inside each fit (default 'none'). */
   classWeight?: 'balanced' | 'none';
   /**
+   * Independent template groups (0 … G − 1, G ≥ 2; e.g. templates of density estimators trained on
+   * disjoint halves of the sideband): the model of fold f trains on the data and on the template
+   * events of group f mod G only, and `templateCalibration` marks the template events a cut of fold f
+   * should be set on — those of the other groups — so the cut cannot select fluctuations of the
+   * template the model learned against.
+   */
+  templateGroups?: Uint8Array;
+  /**
    * Share each fold's binning across its ensemble members (kind 'hgb' without standardize,
    * members > 1; see the module doc). Default true; false bins per member (the slower, older path).
    */
@@ -63,6 +71,8 @@ export interface CrossFitResult {
   templateMemberScores: Float64Array;
   k: number;
   members: number;
+  /** With `templateGroups`: 1 for a template event whose group its fold's model did not train on. */
+  templateCalibration?: Uint8Array;
 }
 
 /**
@@ -108,6 +118,7 @@ export async function crossFit(spec: ClassifierSpec, data: Matrix, template: Mat
     if (m.data.length !== m.rows * m.cols) throw new ShapeError(`crossFit: ${name} data has ${m.data.length} entries, shape says ${m.rows} × ${m.cols}`);
   if (opts.dataWeight && opts.dataWeight.length !== data.rows) throw new ShapeError(`crossFit: dataWeight has ${opts.dataWeight.length} entries, data has ${data.rows} rows`);
   if (opts.templateWeight && opts.templateWeight.length !== template.rows) throw new ShapeError(`crossFit: templateWeight has ${opts.templateWeight.length} entries, template has ${template.rows} rows`);
+  const groups = opts.templateGroups ? templateGroupCount(opts.templateGroups, template.rows, k) : 0;
   const modules = modelModules(spec.kind, spec.options ?? {}); // fails early on an unknown kind
   const root = createRng(opts.seed);
   const dataFold = kFoldAssignment(data.rows, k, root.fork('folds/data'));
@@ -133,11 +144,17 @@ export async function crossFit(spec: ClassifierSpec, data: Matrix, template: Mat
     else weight.fill(1, nD, n);
   }
   const out = sharedArray(Float64Array, members * n).fill(NaN);
+  let group: Uint8Array | null = null;
+  if (opts.templateGroups) {
+    group = sharedArray(Uint8Array, n);
+    group.set(opts.templateGroups, nD);
+  }
+  const trainGroup = (f: number): number | undefined => (group ? f % groups : undefined);
 
   const pool = opts.pool ?? new WorkerPool({ size: 0 });
   const model = { kind: spec.kind, options: spec.options ?? {}, modules };
   const task = (f: number, m: number, shared?: SharedFoldBins): CrossFitFoldPayload => ({
-    model, X, rows: n, cols, y, fold, weight, out, foldIndex: f, member: m,
+    model, X, rows: n, cols, y, fold, weight, group, trainGroup: trainGroup(f), out, foldIndex: f, member: m,
     classWeight: opts.classWeight ?? 'none',
     seed: foldMemberSeed(opts.seed, f, m),
     shared,
@@ -157,7 +174,7 @@ export async function crossFit(spec: ClassifierSpec, data: Matrix, template: Mat
       folds.map(async (f) => {
         const binsOut = bins.subarray(f * n * cols, (f + 1) * n * cols);
         const { edges } = await pool.run<{ edges: number[][] }>(CROSS_FIT_BIN_TASK, {
-          options: model.options, X, rows: n, cols, y, fold, foldIndex: f, seed: foldMemberSeed(opts.seed, f, 0), binsOut,
+          options: model.options, X, rows: n, cols, y, fold, foldIndex: f, group, trainGroup: trainGroup(f), seed: foldMemberSeed(opts.seed, f, 0), binsOut,
         });
         await Promise.all(Array.from({ length: members }, (_, m) => run(task(f, m, { bins: binsOut, edges }))));
       }),
@@ -185,5 +202,46 @@ export async function crossFit(spec: ClassifierSpec, data: Matrix, template: Mat
   }
   for (let i = 0; i < nD; i++) dataScores[i] /= members;
   for (let i = 0; i < nT; i++) templateScores[i] /= members;
-  return { dataScores, templateScores, dataFold, templateFold, dataMemberScores, templateMemberScores, k, members };
+  const templateCalibration = opts.templateGroups
+    ? Uint8Array.from(opts.templateGroups, (g, i) => (g !== templateFold[i] % groups ? 1 : 0))
+    : undefined;
+  return { dataScores, templateScores, dataFold, templateFold, dataMemberScores, templateMemberScores, k, members, ...(templateCalibration ? { templateCalibration } : {}) };
+}
+
+/** Out-of-fold template scores with their folds and (optional) weights. */
+export interface TemplateScores {
+  readonly templateScores: Float64Array;
+  readonly templateFold: Uint8Array;
+  readonly templateWeights?: Float64Array;
+}
+
+/**
+ * The template events the cuts are set on: all of them, or with template groups (`calibration` =
+ * CrossFitResult.templateCalibration) only those whose fold's model did not learn against their group.
+ */
+export function calibrationTemplate(t: TemplateScores, calibration?: Uint8Array): TemplateScores {
+  if (!calibration) return { templateScores: t.templateScores, templateFold: t.templateFold, ...(t.templateWeights ? { templateWeights: t.templateWeights } : {}) };
+  if (calibration.length !== t.templateScores.length) throw new ShapeError(`calibrationTemplate: calibration has ${calibration.length} entries, the template ${t.templateScores.length}`);
+  const keep: number[] = [];
+  calibration.forEach((c, i) => { if (c) keep.push(i); });
+  const w = t.templateWeights;
+  return {
+    templateScores: Float64Array.from(keep, (i) => t.templateScores[i]), templateFold: Uint8Array.from(keep, (i) => t.templateFold[i]),
+    ...(w ? { templateWeights: Float64Array.from(keep, (i) => w[i]) } : {}),
+  };
+}
+
+/**
+ * Number of template groups G (largest label + 1), checked: one label per template event, G ≥ 2, at
+ * most k (each group trains some fold's model), every group present.
+ */
+function templateGroupCount(groups: Uint8Array, rows: number, k: number): number {
+  if (groups.length !== rows) throw new ShapeError(`crossFit: templateGroups has ${groups.length} entries, template has ${rows} rows`);
+  const size = new Array<number>(256).fill(0);
+  for (const g of groups) size[g]++;
+  const G = size.findLastIndex((c) => c > 0) + 1;
+  if (G < 2 || G > k) throw new ConfigError(`crossFit: templateGroups needs 2 to k = ${k} groups, got ${G}`);
+  const empty = size.slice(0, G).findIndex((c) => c === 0);
+  if (empty >= 0) throw new InputError(`crossFit: template group ${empty} of 0…${G - 1} has no events; every group trains a fold's model and calibrates the others`);
+  return G;
 }

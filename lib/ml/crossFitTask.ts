@@ -28,6 +28,12 @@ export interface CrossFitBinPayload {
   y: Uint8Array;
   fold: Uint8Array;
   foldIndex: number;
+  /**
+   * Template group of each row (shared; read for template rows only), or null: the model trains only
+   * on the template rows of group `trainGroup` (crossFit's `templateGroups`).
+   */
+  group?: Uint8Array | null;
+  trainGroup?: number;
   /** Seed of member 0 of this fold: its edges are exactly those of an unshared fit of member 0. */
   seed: number;
   /** Output: this fold's bins of every row (rows × cols, shared). */
@@ -47,6 +53,12 @@ export interface CrossFitFoldPayload {
   fold: Uint8Array;
   /** Per-row weights, shared, or null for unit weights. */
   weight: Float64Array | null;
+  /**
+   * Template group of each row (shared; read for template rows only), or null: the model trains only
+   * on the template rows of group `trainGroup` (crossFit's `templateGroups`).
+   */
+  group?: Uint8Array | null;
+  trainGroup?: number;
   /** Output: member m's score of row i at out[m · rows + i] (this task writes only its fold's rows). */
   out: Float64Array;
   foldIndex: number;
@@ -62,12 +74,17 @@ export interface CrossFitFoldResult {
   nScored: number;
 }
 
-/** Training rows of fold `foldIndex` (all rows of other folds), ascending. */
-function trainingRows(fold: Uint8Array, foldIndex: number): Uint32Array {
+/**
+ * Training rows of fold `foldIndex`, ascending: every row of the other folds; with template groups,
+ * of the template rows (label 0) only those of group `trainGroup`.
+ */
+function trainingRows(p: Pick<CrossFitFoldPayload, 'fold' | 'foldIndex' | 'y' | 'group' | 'trainGroup'>): Uint32Array {
+  const { fold, foldIndex, y, group, trainGroup } = p;
+  const trains = (i: number): boolean => fold[i] !== foldIndex && (!group || y[i] === 1 || group[i] === trainGroup);
   let n = 0;
-  for (let i = 0; i < fold.length; i++) if (fold[i] !== foldIndex) n++;
+  for (let i = 0; i < fold.length; i++) if (trains(i)) n++;
   const idx = new Uint32Array(n);
-  for (let i = 0, j = 0; i < fold.length; i++) if (fold[i] !== foldIndex) idx[j++] = i;
+  for (let i = 0, j = 0; i < fold.length; i++) if (trains(i)) idx[j++] = i;
   return idx;
 }
 
@@ -77,8 +94,8 @@ function trainingRows(fold: Uint8Array, foldIndex: number): Uint32Array {
  * only; the fold's own events are binned with them for scoring, never used to place edges.
  */
 export async function runCrossFitBin(p: CrossFitBinPayload): Promise<{ edges: number[][] }> {
-  const { X, rows, cols, y, fold, foldIndex } = p;
-  const train = trainingRows(fold, foldIndex);
+  const { X, rows, cols, y } = p;
+  const train = trainingRows(p);
   const C = X.constructor as { new (n: number): Float64Array | Float32Array };
   const Xtr = new C(train.length * cols);
   for (let j = 0; j < train.length; j++) Xtr.set(X.subarray(train[j] * cols, (train[j] + 1) * cols), j * cols);
@@ -89,28 +106,31 @@ export async function runCrossFitBin(p: CrossFitBinPayload): Promise<{ edges: nu
   return { edges: edges.map((e) => Array.from(e)) };
 }
 
+/** Rows scored by fold `foldIndex`'s model: the fold's own rows (every group), ascending. */
+function testRowsOf(fold: Uint8Array, foldIndex: number): Uint32Array {
+  let n = 0;
+  for (let i = 0; i < fold.length; i++) if (fold[i] === foldIndex) n++;
+  const idx = new Uint32Array(n);
+  for (let i = 0, j = 0; i < fold.length; i++) if (fold[i] === foldIndex) idx[j++] = i;
+  return idx;
+}
+
+/** Labels and weights of the training rows. */
+function trainingTargets(p: CrossFitFoldPayload, train: Uint32Array): { ytr: Labels; wtr?: Float64Array } {
+  const ytr: Labels = Uint8Array.from(train, (i) => p.y[i]);
+  return { ytr, ...(p.weight ? { wtr: Float64Array.from(train, (i) => p.weight![i]) } : {}) };
+}
+
 /** A member trained and scored on its fold's shared bins (no per-member binning or row copies). */
 function runSharedMember(p: CrossFitFoldPayload, shared: SharedFoldBins): CrossFitFoldResult {
-  const { rows, cols, y, fold, weight, out, foldIndex } = p;
-  const train = trainingRows(fold, foldIndex);
-  const nTrain = train.length, nTest = rows - nTrain;
+  const { rows, cols, out, foldIndex } = p;
+  const train = trainingRows(p), testRows = testRowsOf(p.fold, foldIndex);
+  const nTrain = train.length, nTest = testRows.length;
   const { bins } = shared;
   const trBins = new Uint8Array(nTrain * cols), teBins = new Uint8Array(nTest * cols);
-  const testRows = new Uint32Array(nTest);
-  const ytr: Labels = new Uint8Array(nTrain);
-  const wtr = weight ? new Float64Array(nTrain) : undefined;
-  for (let i = 0, j = 0, t = 0; i < rows; i++) {
-    const s = i * cols;
-    if (fold[i] === foldIndex) {
-      for (let c = 0, o = t * cols; c < cols; c++) teBins[o + c] = bins[s + c];
-      testRows[t++] = i;
-      continue;
-    }
-    for (let c = 0, o = j * cols; c < cols; c++) trBins[o + c] = bins[s + c];
-    ytr[j] = y[i];
-    if (wtr) wtr[j] = weight![i];
-    j++;
-  }
+  for (let j = 0; j < nTrain; j++) trBins.set(bins.subarray(train[j] * cols, (train[j] + 1) * cols), j * cols);
+  for (let t = 0; t < nTest; t++) teBins.set(bins.subarray(testRows[t] * cols, (testRows[t] + 1) * cols), t * cols);
+  const { ytr, wtr } = trainingTargets(p, train);
   const edges = shared.edges.map((e) => Float64Array.from(e));
   const fitted = new HistGradientBoosting(p.model.options).fitBinned(trBins, edges, ytr, { seed: p.seed, sampleWeight: wtr, classWeight: p.classWeight });
   const raw = fitted.predictRawBinned(teBins, nTest);
@@ -123,32 +143,21 @@ function runSharedMember(p: CrossFitFoldPayload, shared: SharedFoldBins): CrossF
 export async function runCrossFitFold(p: CrossFitFoldPayload): Promise<CrossFitFoldResult> {
   for (const m of p.model.modules) await import(m);
   if (p.shared) return runSharedMember(p, p.shared);
-  const { X, rows, cols, y, fold, weight, out, foldIndex } = p;
-  let nTrain = 0;
-  for (let i = 0; i < rows; i++) if (fold[i] !== foldIndex) nTrain++;
+  const { X, cols, out, foldIndex } = p;
+  const train = trainingRows(p), testRows = testRowsOf(p.fold, foldIndex);
   const C = X.constructor as { new (n: number): Float64Array | Float32Array };
-  const Xtr = new C(nTrain * cols);
-  const ytr: Labels = new Uint8Array(nTrain);
-  const wtr = weight ? new Float64Array(nTrain) : undefined;
-  const testRows: number[] = [];
-  for (let i = 0, j = 0; i < rows; i++) {
-    if (fold[i] === foldIndex) {
-      testRows.push(i);
-      continue;
-    }
-    Xtr.set(X.subarray(i * cols, (i + 1) * cols), j * cols);
-    ytr[j] = y[i];
-    if (wtr) wtr[j] = weight![i];
-    j++;
-  }
+  const gather = (idx: Uint32Array): Float64Array | Float32Array => {
+    const m = new C(idx.length * cols);
+    for (let j = 0; j < idx.length; j++) m.set(X.subarray(idx[j] * cols, (idx[j] + 1) * cols), j * cols);
+    return m;
+  };
+  const { ytr, wtr } = trainingTargets(p, train);
   const clf = createClassifier(p.model.kind, p.model.options);
-  const fitted = await clf.fit({ data: Xtr, rows: nTrain, cols }, ytr, { seed: p.seed, sampleWeight: wtr, classWeight: p.classWeight });
-  const Xte = new C(testRows.length * cols);
-  testRows.forEach((r, j) => Xte.set(X.subarray(r * cols, (r + 1) * cols), j * cols));
-  const scores = fitted.predictProba({ data: Xte, rows: testRows.length, cols } as Matrix);
-  const o = p.member * rows;
+  const fitted = await clf.fit({ data: gather(train), rows: train.length, cols }, ytr, { seed: p.seed, sampleWeight: wtr, classWeight: p.classWeight });
+  const scores = fitted.predictProba({ data: gather(testRows), rows: testRows.length, cols } as Matrix);
+  const o = p.member * p.rows;
   testRows.forEach((r, j) => (out[o + r] = scores[j]));
-  return { nTrain, nScored: testRows.length };
+  return { nTrain: train.length, nScored: testRows.length };
 }
 
 registerTaskHandler(CROSS_FIT_FOLD_TASK, import.meta.url, runCrossFitFold);

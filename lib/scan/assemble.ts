@@ -30,6 +30,7 @@ import { compareTemplateWithData, describeMismatch, noticeableMismatches } from 
 import { evenlyStridedRows } from '../util/strided.js';
 import { controlOutnumbersData, describeControlStatistics } from './controlStatistics.js';
 import { crossFittedSrEvents, describeEnsembleChoice, plannedEnsemble } from './budget.js';
+import { calibrationTemplate } from '../ml/crossFit.js';
 import {
   aggregateRuns, cellKey, resultsZ, resultsHistogram, RESULTS_SCHEMA, RESULTS_VERSION, type CellRun, type RefusedCell, type DeltaSysStudy, type FeatureHistogram, type FeatureDependence, type TemplateCorrelation,
   type LookElsewhereResult, type MjjSpectra, type VersionsRecord, type BumpHuntFit, type ResultsDocument, type RocRecord, type TemplateQuality,
@@ -45,6 +46,8 @@ interface ScoredCell {
   readonly templateScores: Float64Array;
   readonly templateFold: Uint8Array;
   readonly templateWeights?: Float64Array;
+  /** Weight of every template row, including rows only trained on (the template's plots draw them all). */
+  readonly allTemplateWeights?: Float64Array;
   /** Row of each SR data event in its sample. */
   readonly srIndex: Uint32Array;
 }
@@ -78,11 +81,12 @@ function loadCells(ctx: AssembleContext): ScoredCell[] {
       srIndexCache.set(k, (srIndex = maskIndices(region === 'short-sidebands' ? shortSidebandMask(events, w, ctx.plan.shortSidebandWidth) : signalRegionMask(events, w))));
     }
     const a = entry.arrays;
+    const weights = a.templateWeights as Float64Array | undefined;
     cells.push({
       task, stage, value: entry.value, srIndex,
       dataScores: a.dataScores as Float64Array, dataFold: a.dataFold as Uint8Array,
-      templateScores: a.templateScores as Float64Array, templateFold: a.templateFold as Uint8Array,
-      templateWeights: a.templateWeights as Float64Array | undefined,
+      ...calibrationTemplate({ templateScores: a.templateScores as Float64Array, templateFold: a.templateFold as Uint8Array, templateWeights: weights }, a.templateCalibration as Uint8Array | undefined),
+      allTemplateWeights: weights,
     });
   }
   return cells;
@@ -540,7 +544,7 @@ function templateFeatures(ctx: AssembleContext, c: ScoredCell): { data: Float64A
   const t = methodDescriptor(c.task.method).templateEvents(cellInput(ctx, c.task));
   if (!t) return undefined;
   // A template weighted in its scores task (CATHODE's sideband reweighting) is drawn with those weights.
-  const weights = t.weights ?? (c.templateWeights?.length === t.x.rows ? c.templateWeights : undefined);
+  const weights = t.weights ?? (c.allTemplateWeights?.length === t.x.rows ? c.allTemplateWeights : undefined);
   return { data: t.x.data, rows: t.x.rows, cols: t.x.cols, weights };
 }
 
@@ -600,7 +604,7 @@ export function assembleResults(ctx: AssembleContext): ResultsDocument {
       windows: plan.windows.map((w) => ({ id: w.id, srLow: w.srLow, srHigh: w.srHigh, centre: w.centre, units: 'TeV' as const })),
       epsilonB: config.epsilonB, nRuns: config.runs, nFolds: config.folds, features: [...featureNames(config.features)],
       classifier: { ...config.classifier.options, kind: config.classifier.kind, ensemble: config.ensemble },
-      densityEstimator: density ? { ...(config.cathode.generator === 'gan' ? { ...config.cathode.gan, kind: 'gan' } : { ...config.cathode.flow, kind: 'maf' }), flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth, ...(config.cathode.sidebandWidthTeV !== undefined ? { sidebandWidthTeV: config.cathode.sidebandWidthTeV } : {}), ...(config.cathode.reweighting ? { reweighting: resolveReweighting(config.cathode.reweighting) } : {}) } : undefined,
+      densityEstimator: density ? { ...(config.cathode.generator === 'gan' ? { ...config.cathode.gan, kind: 'gan' } : { ...config.cathode.flow, kind: 'maf' }), flows: config.cathode.flows, oversampling: config.cathode.oversampling, bandwidth: config.cathode.bandwidth, ...(config.cathode.sidebandWidthTeV !== undefined ? { sidebandWidthTeV: config.cathode.sidebandWidthTeV } : {}), ...(config.cathode.independentCalibration ? { independentCalibration: true } : {}), ...(config.cathode.reweighting ? { reweighting: resolveReweighting(config.cathode.reweighting) } : {}) } : undefined,
       seeds: { root: config.seed },
       ...(data.nSignal !== undefined ? { signalInjection: { nSignal: data.nSignal } } : {}),
       scanConfig: config,

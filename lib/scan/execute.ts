@@ -174,13 +174,14 @@ async function storeCrossFit(task: ScanTask, ctx: TaskContext, data: Matrix<Floa
   const reporter = ctx.reporter ?? silent;
   const fit = await crossFit(classifierSpec(config), data, template.x, {
     k: config.folds, members: ensembleOf(config, task.method), seed: task.seed, templateWeight: template.weights,
-    classWeight: template.classWeight, pool: ctx.pool, reporter,
+    classWeight: template.classWeight, ...(template.groups ? { templateGroups: template.groups } : {}), pool: ctx.pool, reporter,
   });
   const value: ClassifyResult = { nSR: data.rows, nTemplate: template.x.rows, meta: template.meta };
   const arrays: Record<string, Float64Array | Uint8Array> = {
     dataScores: fit.dataScores, dataFold: fit.dataFold, templateScores: fit.templateScores, templateFold: fit.templateFold,
   };
   if (template.weights) arrays.templateWeights = template.weights;
+  if (fit.templateCalibration) arrays.templateCalibration = fit.templateCalibration;
   ctx.cache.put(task.key, value, arrays);
   return 'computed';
 }

@@ -4,7 +4,8 @@ import { deriveFeatures } from '../../lib/data/features.js';
 import { loadWindows, sidebandMask, countMask, type Window } from '../../lib/windows/index.js';
 import { featureNames } from '../../lib/methods/features.js';
 import { cathodeFlowPayload } from '../../lib/methods/cathodeTask.js';
-import { SIDEBAND_DENSITY_STAGE } from '../../lib/methods/cathode.js';
+import { SIDEBAND_DENSITY_STAGE, CATHODE, type SidebandGeneratorResult } from '../../lib/methods/cathode.js';
+import type { StageInput, StoredResult } from '../../lib/methods/method.js';
 import { ConfigError, InputError } from '../../lib/util/errors.js';
 
 describe('CATHODE flow payload: which sideband events train the density', async () => {
@@ -54,5 +55,31 @@ describe('CATHODE flow payload: which sideband events train the density', async 
     expect(() => SIDEBAND_DENSITY_STAGE.checkSettings!(settings(0.1, true))).toThrow(/sidebandWidthTeV \(0\.1\) is narrower than the short sidebands \(0\.2 TeV\)/);
     expect(() => SIDEBAND_DENSITY_STAGE.checkSettings!(settings(0.1, false))).not.toThrow();
     expect(() => SIDEBAND_DENSITY_STAGE.checkSettings!(settings(0.2, true))).not.toThrow();
+  });
+
+  it('independent calibration: two flows on disjoint halves; the template rows are labelled by the half whose flow drew them', async () => {
+    const cathode = { ...common, flow: { preset: 'default', blocks: 2, hidden: 8, epochs: 1, maxEvents: 3000 }, flows: 3, oversampling: 2, independentCalibration: true };
+    const settings = { features, shortSidebandWidth: 0.2, dataDrivenDeltaSys: false, cathode };
+    const input = { events, window, settings, seed: 7, sampleRole: 'data' } as unknown as StageInput;
+    const flow = await SIDEBAND_DENSITY_STAGE.run(input);
+    const stored = (flow as { store: StoredResult<SidebandGeneratorResult> }).store;
+    const per = stored.value.rowsPerFlow!;
+    expect(per.length).toBe(3);
+    expect(per.reduce((a, b) => a + b, 0)).toBe(stored.value.nSamples);
+    const classify = CATHODE.stages.find((st) => st.kind === 'classify')!;
+    const out = await classify.run({ ...input, dependency: () => stored } as unknown as StageInput);
+    const groups = (out as { crossFit: { template: { groups: Uint8Array } } }).crossFit.template.groups;
+    // Flows 0 and 2 trained on half 0, flow 1 on half 1: their rows, in order.
+    expect(Array.from(groups)).toEqual([...Array(per[0]).fill(0), ...Array(per[1]).fill(1), ...Array(per[2]).fill(0)]);
+    // Its own cache key: a template of unpartitioned flows is never read as one.
+    expect(classify.keyInputs!(settings as never, {})).toEqual({ independentCalibration: true });
+    expect(classify.keyInputs!({ ...settings, cathode: common } as never, {})).toEqual({});
+  });
+
+  it('independent calibration needs the flow generator and at least two flows', () => {
+    const settings = (cathode: Record<string, unknown>) => ({ features, shortSidebandWidth: 0.2, dataDrivenDeltaSys: false, cathode: { ...common, ...cathode } });
+    expect(() => SIDEBAND_DENSITY_STAGE.checkSettings!(settings({ independentCalibration: true }) as never)).toThrow(/needs the flow generator with flows ≥ 2 \(one or more per sideband half\), got flows: 1/);
+    expect(() => SIDEBAND_DENSITY_STAGE.checkSettings!(settings({ independentCalibration: true, flows: 2, generator: 'gan' }) as never)).toThrow(/got generator "gan"/);
+    expect(() => SIDEBAND_DENSITY_STAGE.checkSettings!(settings({ independentCalibration: true, flows: 2 }) as never)).not.toThrow();
   });
 });

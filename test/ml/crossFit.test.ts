@@ -151,6 +151,57 @@ describe('crossFit', () => {
     expect(pooled.dataScores).toEqual(inline.dataScores);
   });
 
+  it('template groups: the model of fold f trains on the data and on group f mod G only; the other groups are its calibration rows', async () => {
+    const data = events(230, 1, 0), template = events(170, 2, 0);
+    const groups = Uint8Array.from({ length: 170 }, (_, i) => i % 3 === 0 ? 1 : 0);
+    const r = await crossFit({ kind: 'memorizer' }, data, template, { seed: 3, pool: pool2, templateGroups: groups });
+    const trained = (f: number): number =>
+      r.dataFold.filter((x) => x !== f).length + [...r.templateFold].filter((x, i) => x !== f && groups[i] === f % 2).length;
+    // Every event scored out of fold by its fold's model, whose training size shows which template rows it saw.
+    r.dataFold.forEach((f, i) => expect(r.dataScores[i]).toBe(trained(f)));
+    r.templateFold.forEach((f, i) => expect(r.templateScores[i]).toBe(trained(f)));
+    expect(trained(0)).not.toBe(trained(1));
+    expect(r.templateCalibration).toEqual(Uint8Array.from(groups, (g, i) => (g !== r.templateFold[i] % 2 ? 1 : 0)));
+    // Without groups nothing changes: no calibration mask.
+    expect((await crossFit({ kind: 'memorizer' }, data, template, { seed: 3 })).templateCalibration).toBeUndefined();
+  });
+
+  it('template groups with shared binning: a group unlike the data is learned only by its own folds; same on workers', async () => {
+    // Group 0 is drawn like the data, group 1 is shifted: models trained on group 0 cannot separate, on group 1 they can.
+    // No counter column here: the samples must differ only in their distributions.
+    const gauss = (n: number, seed: number, shift: number) => {
+      const rng = createRng(seed);
+      return Float64Array.from({ length: n * 2 }, (_, j) => rng.normal() + (j % 2 === 0 ? shift : 0));
+    };
+    const data = matrix(gauss(2000, 4, 0), 2000, 2);
+    const template = matrix(Float64Array.from([...gauss(2000, 5, 0), ...gauss(2000, 6, 2)]), 4000, 2);
+    const groups = Uint8Array.from({ length: 4000 }, (_, i) => (i < 2000 ? 0 : 1));
+    const spec = { kind: 'hgb', options: { maxIter: 20, earlyStopping: true, validationFraction: 0.5 } };
+    const opts = { seed: 11, members: 2, k: 4, templateGroups: groups };
+    const inline = await crossFit(spec, data, template, opts);
+    expect((await crossFit(spec, data, template, { ...opts, pool: pool2 })).dataScores).toEqual(inline.dataScores);
+    // AUC of the data against the like-data group, per fold parity: ≈ 0.5 where the model trained on it.
+    const aucOf = (parity: number): number => {
+      const d = inline.dataScores.filter((_, i) => inline.dataFold[i] % 2 === parity);
+      const t = inline.templateScores.filter((_, i) => i < 2000 && inline.templateFold[i] % 2 === parity);
+      return rocAucTwoSample(d, t);
+    };
+    expect(Math.abs(aucOf(0) - 0.5)).toBeLessThan(0.04);
+    // Models trained against the shifted group call everything near the data's mean "data".
+    const mean = (v: Float64Array, parity: number, fold: Uint8Array): number => {
+      const x = v.filter((_, i) => fold[i] % 2 === parity);
+      return x.reduce((a, b) => a + b, 0) / x.length;
+    };
+    expect(mean(inline.dataScores, 1, inline.dataFold)).toBeGreaterThan(mean(inline.dataScores, 0, inline.dataFold) + 0.2);
+  });
+
+  it('template groups are checked: one label per event, 2 to k groups, none empty', async () => {
+    const data = events(50, 1, 0), template = events(40, 2, 0);
+    await expect(crossFit({ kind: 'memorizer' }, data, template, { seed: 1, templateGroups: new Uint8Array(39) })).rejects.toThrow(/templateGroups has 39 entries, template has 40 rows/);
+    await expect(crossFit({ kind: 'memorizer' }, data, template, { seed: 1, templateGroups: new Uint8Array(40) })).rejects.toThrow(/2 to k = 5 groups, got 1/);
+    await expect(crossFit({ kind: 'memorizer' }, data, template, { seed: 1, templateGroups: new Uint8Array(40).fill(2, 0, 20) })).rejects.toThrow(/group 1 of 0…2 has no events/);
+  });
+
   it('unknown model kinds are refused with a suggestion', async () => {
     await expect(crossFit({ kind: 'hbg' }, events(10, 1, 0), events(10, 2, 0), { seed: 1 })).rejects.toThrow(/model kind "hbg" is not registered.*did you mean "hgb"/);
   });

@@ -50,14 +50,19 @@ export class FlowEnsemble implements ConditionalDensity {
 
   /**
    * Train `size` flows with seeds derived from opts.seed (fork `flow:k`), one after another (each
-   * uses opts.threads threads).
+   * uses opts.threads threads). With `partitions` P > 1 the events are split at random (fork
+   * `partitions`) into P disjoint parts of equal size and flow k trains on part k mod P only: flows of
+   * different parts share no training event, so their statistical errors are independent.
    */
-  static async fit(x: Matrix, m: Float64Array, opts: FitFlowOptions & { size: number }): Promise<FlowEnsemble> {
-    const { size, ...rest } = opts;
+  static async fit(x: Matrix, m: Float64Array, opts: FitFlowOptions & { size: number; partitions?: number }): Promise<FlowEnsemble> {
+    const { size, partitions = 1, ...rest } = opts;
     if (!Number.isInteger(size) || size < 1) throw new InputError(`FlowEnsemble.fit: size must be an integer ≥ 1, got ${String(size)}`);
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > size)
+      throw new InputError(`FlowEnsemble.fit: partitions must be an integer from 1 to size (${size}), got ${String(partitions)}`);
     const root = createRng(opts.seed);
+    const parts = partitions === 1 ? [{ x, m }] : disjointParts(x, m, partitions, root.fork('partitions'));
     const flows: FittedFlow[] = [];
-    for (let k = 0; k < size; k++) flows.push(await fitConditionalFlow(x, m, { ...rest, seed: root.fork(`flow:${k}`).nextUint32() }));
+    for (let k = 0; k < size; k++) flows.push(await fitConditionalFlow(parts[k % partitions].x, parts[k % partitions].m, { ...rest, seed: root.fork(`flow:${k}`).nextUint32() }));
     return new FlowEnsemble(flows);
   }
 
@@ -94,7 +99,8 @@ export class FlowEnsemble implements ConditionalDensity {
       const a = Math.floor((k * n) / K), b = Math.floor(((k + 1) * n) / K);
       parts.push(this.flows[k].sampleChecked(m.subarray(a, b), rng.fork(`flow:${k}`)));
     }
-    const rows = parts.reduce((t, p) => t + p.x.rows, 0);
+    const rowsPerFlow = parts.map((p) => p.x.rows);
+    const rows = rowsPerFlow.reduce((t, r) => t + r, 0);
     const x = new Float64Array(rows * D), mm = new Float64Array(rows);
     let at = 0;
     let check: SampleCheck = { requested: 0, nonFinite: 0, outOfRange: 0, redrawn: 0, dropped: 0 };
@@ -104,7 +110,7 @@ export class FlowEnsemble implements ConditionalDensity {
       at += p.x.rows;
       check = addSampleChecks(check, p.check);
     }
-    return { x: { data: x, rows, cols: D }, m: mm, check };
+    return { x: { data: x, rows, cols: D }, m: mm, check, rowsPerFlow };
   }
 
   /** Base-space noise z (n × D) → events, rows shared between the flows as in {@link FlowEnsemble.sample}. */
@@ -131,6 +137,24 @@ export class FlowEnsemble implements ConditionalDensity {
       options: { size: this.flows.length }, flows: this.flows.map((f) => f.toJSON()),
     };
   }
+}
+
+/** The events split at random into `n` disjoint parts whose sizes differ by at most one (rows keep their order). */
+export function disjointParts(x: Matrix, m: Float64Array, n: number, rng: Rng): { x: Matrix<Float64Array>; m: Float64Array }[] {
+  const part = new Uint8Array(x.rows);
+  const perm = rng.permutation(x.rows);
+  for (let j = 0; j < perm.length; j++) part[perm[j]] = j % n;
+  return Array.from({ length: n }, (_, p) => {
+    let rows = 0;
+    for (let i = 0; i < part.length; i++) if (part[i] === p) rows++;
+    const data = new Float64Array(rows * x.cols), mp = new Float64Array(rows);
+    for (let i = 0, r = 0; i < part.length; i++) {
+      if (part[i] !== p) continue;
+      for (let c = 0; c < x.cols; c++) data[r * x.cols + c] = x.data[i * x.cols + c];
+      mp[r++] = m[i];
+    }
+    return { x: { data, rows, cols: x.cols }, m: mp };
+  });
 }
 
 /** Rebuild an ensemble from `FlowEnsemble.toJSON()` output. */

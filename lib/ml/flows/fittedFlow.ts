@@ -55,6 +55,8 @@ export interface CheckedSample {
   /** The mass of each returned row (= the requested masses unless events were dropped). */
   readonly m: Float64Array;
   readonly check: SampleCheck;
+  /** Ensembles: rows drawn by each flow, in order (flow k's rows follow flow k − 1's). */
+  readonly rowsPerFlow?: readonly number[];
 }
 
 /** Sum of checks (ensembles, several windows). */

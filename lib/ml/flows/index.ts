@@ -9,7 +9,7 @@ export type { FlowPreprocessing, Preprocessed } from './preprocess.js';
 export { MafLayout, AFFINE_MAX_LOG_SCALE, boundedLogScale } from './maf.js';
 export type { MafShape, SplineShape } from './maf.js';
 export { RqSpline } from './spline.js';
-export { FlowEnsemble, loadFlowEnsemble } from './ensemble.js';
+export { FlowEnsemble, loadFlowEnsemble, disjointParts } from './ensemble.js';
 export type { ConditionalDensity, FlowEnsembleDocument } from './ensemble.js';
 export { sampleIntoWindow, sampleMassesKde, WINDOW_SAMPLING_DEFAULTS } from './window.js';
 export type { MassWindow, WindowSamplingOptions } from './window.js';

@@ -58,14 +58,15 @@ export function sampleMassesKde(srMasses: Float64Array, window: MassWindow, n: n
 /**
  * The CATHODE background template for one window: n = round(oversampling · N_SR) events with
  * masses from the SR KDE and features sampled from the flow at those masses. For a flow, `check`
- * counts the events that were redrawn (non-finite or outside the training range) or dropped.
+ * counts the events that were redrawn (non-finite or outside the training range) or dropped; for an
+ * ensemble, `rowsPerFlow` the rows each flow drew (in order).
  *
  * @example
  * const { x, m } = sampleIntoWindow(flow, srMJJ, { lo: 3.3, hi: 3.7 }, { seed: 7 });
  */
 export function sampleIntoWindow(
   flow: ConditionalDensity, srMasses: Float64Array, window: MassWindow, opts: WindowSamplingOptions,
-): { x: Matrix<Float64Array>; m: Float64Array; check?: SampleCheck } {
+): { x: Matrix<Float64Array>; m: Float64Array; check?: SampleCheck; rowsPerFlow?: readonly number[] } {
   const oversampling = opts.oversampling ?? WINDOW_SAMPLING_DEFAULTS.oversampling;
   const bandwidth = opts.bandwidth ?? WINDOW_SAMPLING_DEFAULTS.bandwidth;
   if (!(oversampling > 0) || !Number.isFinite(oversampling)) throw new ConfigError(`sampleIntoWindow: oversampling must be a number > 0, got ${oversampling}`);

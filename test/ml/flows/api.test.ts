@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sidebandLike2d } from '../../helpers/flowToys.js';
 import { createRng } from '../../../lib/util/rng.js';
 import {
-  fitConditionalFlow, loadFlow, FlowEnsemble, loadFlowEnsemble, sampleIntoWindow, sampleMassesKde,
+  fitConditionalFlow, loadFlow, FlowEnsemble, loadFlowEnsemble, disjointParts, sampleIntoWindow, sampleMassesKde,
   fitPreprocessing, preprocess, inversePreprocess, resolveFlowOptions, FLOW_PRESETS,
 } from '../../../lib/ml/flows/index.js';
 import { ConfigError, InputError, ShapeError } from '../../../lib/util/errors.js';
@@ -170,6 +170,25 @@ describe('sampling into a window and ensembles', () => {
         expect(a.x.data[2 * i + j]).toBeLessThanOrEqual(f.preprocessing.max[j]);
       }
     expect(sampleIntoWindow(f, sr, { lo: 3.3, hi: 3.7 }, { seed: 1, oversampling: 2 }).x.rows).toBe(500);
+  });
+
+  it('partitioned ensemble: flows of different parts train on disjoint halves of the events, flows of one part on the same', async () => {
+    const parts = disjointParts(x, m, 2, createRng(4));
+    expect(parts.map((p) => p.x.rows)).toEqual([1000, 1000]);
+    // Every event in exactly one part (rows keep their masses), and the split is seeded.
+    const key = (p: { x: { data: Float64Array }; m: Float64Array }, i: number): string => `${p.x.data[2 * i]},${p.x.data[2 * i + 1]},${p.m[i]}`;
+    const seen = new Set(parts.flatMap((p) => Array.from({ length: p.x.rows }, (_, i) => key(p, i))));
+    expect(seen.size).toBe(2000);
+    expect(disjointParts(x, m, 2, createRng(4))[0].x.data).toEqual(parts[0].x.data);
+    const ens = await FlowEnsemble.fit(x, m, { seed: 3, ...tiny, size: 3, partitions: 2 });
+    const used = ens.flows.map((f) => f.toJSON().history.trainEvents + f.toJSON().history.validationEvents);
+    // Each flow sees its half less the few events at its own preprocessing range's edges.
+    for (const u of used) expect(u).toBeGreaterThan(975);
+    expect(used[0] + used[1]).toBeLessThanOrEqual(2000);
+    expect(Math.abs(used[0] - used[2])).toBeLessThanOrEqual(10);
+    const s = ens.sampleChecked(Float64Array.from({ length: 9 }, () => 3.5), createRng(1));
+    expect(s.rowsPerFlow).toEqual([3, 3, 3]);
+    await expect(FlowEnsemble.fit(x, m, { seed: 3, ...tiny, size: 2, partitions: 3 })).rejects.toThrow(/partitions must be an integer from 1 to size \(2\), got 3/);
   });
 
   it('ensemble pools samples equally, averages densities, round-trips JSON', async () => {
