@@ -9,7 +9,7 @@
  *   node --import tsx scripts/toyStudy.ts [--toys 50] [--windows 4,5,6] [--background 120000]
  *       [--template 60000] [--control 120000] [--control-model same|alternative|none] [--flow ci|tiny|default]
  *       [--epsilon-b 1e-2,1e-3] [--methods iad,cwola,cathode] [--first-seed 1000] [--out out/toys]
- *       [--dsys-uncertainty auto|anchor|residual] [--reweighting on|off] [--flows 1]
+ *       [--dsys-uncertainty auto|anchor|residual] [--reweighting on|off] [--flows 1] [--independent-calibration on|off]
  *
  * With several windows it also checks the look-elsewhere correction (issue 17): the scan's global p of
  * each toy should be U(0, 1) (KS test), and the correlated-Gaussian model's P(max Z ≥ z) should match
@@ -51,6 +51,8 @@ export interface ToyStudyOptions {
   readonly reweighting?: boolean;
   /** CATHODE flows per window (`cathode.flows`; the template is their mixture); the ci preset's one when absent. */
   readonly flows?: number;
+  /** CATHODE's cuts calibrated on the other sideband half's template (`cathode.independentCalibration`; 2 flows unless `flows`). */
+  readonly independentCalibration?: boolean;
   /** The study's directory: each toy's outputs in variants/toy-<i>/, one shared cache (a rerun resumes). */
   readonly outDir: string;
   /** Called after each toy with its index and wall time. */
@@ -81,7 +83,10 @@ export function toyConfig(o: Omit<ToyStudyOptions, 'outDir'>, toy: number): Scan
   if (o.controlModel === 'none') delete cfg.control;
   else cfg.control = { generate: { background: o.control, signal: 0, seed: s + 3, ...(o.controlModel === 'alternative' ? { backgroundModel: 'alternative' as const } : {}) } };
   cfg.seed = s + 4;
-  cfg.cathode = { ...cfg.cathode, flow: FLOWS[o.flow], ...(o.flows ? { flows: o.flows } : {}), ...(o.reweighting ? { reweighting: {} } : {}) };
+  cfg.cathode = {
+    ...cfg.cathode, flow: FLOWS[o.flow], ...(o.flows ? { flows: o.flows } : {}), ...(o.reweighting ? { reweighting: {} } : {}),
+    ...(o.independentCalibration ? { independentCalibration: true, flows: o.flows ?? 2 } : {}),
+  };
   cfg.lookElsewhere = { pseudoExperiments: 0 };
   cfg.deltaSys = { ...cfg.deltaSys, uncertainty: o.dsysUncertainty };
   return cfg;
@@ -222,6 +227,7 @@ function parseArgs(argv: string[]): ToyStudyOptions {
     dsysUncertainty: oneOf('dsys-uncertainty', o['dsys-uncertainty'], ['auto', 'anchor', 'residual'], TOY_DEFAULTS.dsysUncertainty),
     reweighting: oneOf('reweighting', o.reweighting, ['on', 'off'], 'off') === 'on',
     ...(o.flows === undefined ? {} : { flows: num(o.flows, 1) }),
+    ...(oneOf('independent-calibration', o['independent-calibration'], ['on', 'off'], 'off') === 'on' ? { independentCalibration: true } : {}),
     outDir: resolve(o.out ?? 'out/toys'),
   };
 }
@@ -230,7 +236,7 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const t0 = Date.now();
   const summary = await runToyStudy({ ...opts, outDir: join(opts.outDir, 'scratch'), onToy: (t, s) => console.error(`toy ${t + 1}/${opts.toys}: ${s.toFixed(1)} s`) });
-  console.log(`background-only toys: ${opts.toys} × windows ${opts.windows.join(',')}, ${opts.background} data / ${opts.template} template / ${opts.control} control (${opts.controlModel} model) events, flow '${opts.flow}'${opts.flows ? ` × ${opts.flows}` : ''}, δsys uncertainty '${opts.dsysUncertainty}'${opts.reweighting ? ', CATHODE reweighted' : ''}, ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+  console.log(`background-only toys: ${opts.toys} × windows ${opts.windows.join(',')}, ${opts.background} data / ${opts.template} template / ${opts.control} control (${opts.controlModel} model) events, flow '${opts.flow}'${opts.flows ? ` × ${opts.flows}` : ''}, δsys uncertainty '${opts.dsysUncertainty}'${opts.reweighting ? ', CATHODE reweighted' : ''}${opts.independentCalibration ? ', cuts calibrated on the other sideband half' : ''}, ${((Date.now() - t0) / 60000).toFixed(1)} min`);
   console.log('method    ε_B     cells  refused  δsys applied   mean Z_Cowan ± err   std Z_Cowan ± err   mean Z_simple   std Z_simple');
   for (const c of summary) {
     const m = zMoments(c.zCowan), s = zMoments(c.zSimple);

@@ -38,6 +38,7 @@ export interface ScanCliOptions {
   dropInvalid?: boolean;
   reweighting?: boolean;
   flows?: string;
+  independentCalibration?: boolean;
   out: string;
   cache?: string;
   quiet?: boolean;
@@ -64,7 +65,7 @@ const OPTION_OF: Readonly<Record<string, string>> = Object.freeze({
   '/dataset/generate/signal': '--signal', '/dataset/generate/background': '--background', '/windows/ids': '--windows', '/windows/file': '--windows-file',
   '/methods': '--methods', '/features': '--features', '/cathode/generator': '--generator', '/classifier/kind': '--classifier',
   '/classifier/onnxPath': '--onnx', '/folds': '--folds', '/ensemble': '--ensemble', '/runs': '--runs', '/seed': '--seed', '/epsilonB': '--epsilon-b',
-  '/deltaSys/uncertainty': '--dsys-uncertainty', '/cathode/flows': '--flows',
+  '/deltaSys/uncertainty': '--dsys-uncertainty', '/cathode/flows': '--flows', '/cathode/independentCalibration': '--independent-calibration',
 });
 
 /**
@@ -161,6 +162,8 @@ export function scanConfigFromOptions(o: ScanCliOptions): ScanConfig {
   if (o.dropInvalid) for (const spec of [cfg.dataset, cfg.template, cfg.control]) if (spec) spec.dropInvalid = true;
   if (o.reweighting === false) delete cfg.cathode.reweighting;
   if (o.flows) cfg.cathode = { ...cfg.cathode, flows: int(o.flows, 'flows') };
+  // One flow per sideband half unless --flows says how many.
+  if (o.independentCalibration) cfg.cathode = { ...cfg.cathode, independentCalibration: true, flows: o.flows ? cfg.cathode.flows : Math.max(2, cfg.cathode.flows) };
   const given = Object.entries(OPTION_OF).filter(([, opt]) => {
     const key = opt.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as keyof ScanCliOptions;
     return o[key] !== undefined && o[key] !== false;
@@ -201,6 +204,7 @@ export function addScanOptions(command: Command): Command {
     .option('--epsilon-b <list>', 'working points: background efficiencies ε_B in (0, 1), each once, e.g. 1e-2,1e-3,1e-4')
     .option('--no-reweighting', "CATHODE's template as the flow draws it, as the reference does (the `default` preset reweights it by a classifier of sideband data vs flow samples)")
     .option('--flows <n>', "CATHODE's flows per window, each with its own seed and random subset of the sideband; the template is their mixture (the `default` preset: 1; 3 left 1 of 108 background cells above Z = 3 with δsys = 0 where 1 left 11, for 3 × the flows' CPU: docs/benchmarks.md#template-bias-with-no-δsys)")
+    .option('--independent-calibration', "CATHODE's flows (2 unless --flows) on disjoint halves of the sideband; each fold's classifier learns against one half's template and its cut is set on the other's, so the cut cannot select the template's own fluctuations (docs/physics.md#independent-calibration)")
     .option('--dsys-uncertainty <mode>', 'how σ_sys covers a measured δsys: auto (default: residual if the control models the data) | anchor (δsys² + σ_δ², the paper\'s) | residual (σ_δ² + the windows\' bias spread²)')
 
     .option('--drop-invalid', 'drop events with non-finite or unphysical values (counted, printed and stored in results.json) instead of refusing the file');

@@ -91,4 +91,11 @@ describe('CATHODE flow ensemble from the command line', () => {
     expect(() => scanConfigFromOptions({ ...base, flows: '1.5' })).toThrow(/--flows: expected an integer, got "1\.5"/);
     expect(() => scanConfigFromOptions({ ...base, flows: '0' })).toThrow(/--flows/);
   });
+
+  it('--independent-calibration takes one flow per sideband half unless --flows says how many', () => {
+    expect(scanConfigFromOptions(base).cathode).not.toHaveProperty('independentCalibration');
+    const cfg = scanConfigFromOptions({ ...base, independentCalibration: true });
+    expect(cfg.cathode).toMatchObject({ independentCalibration: true, flows: 2 });
+    expect(scanConfigFromOptions({ ...base, independentCalibration: true, flows: '4' }).cathode.flows).toBe(4);
+  });
 });
