@@ -3,18 +3,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScan } from '../../lib/scan/scan.js';
-import { presetConfig } from '../../lib/scan/presets.js';
+import { smallCathodeConfig } from '../helpers/smallCathodeScan.js';
 import { validateResults } from '../../lib/scan/validateResults.js';
 import { writeReport } from '../../lib/report/index.js';
 import type { ScanConfig } from '../../lib/scan/config.js';
 
 function cathodeConfig(generator: 'flow' | 'gan'): ScanConfig {
-  const cfg = presetConfig('ci');
-  cfg.windows.ids = [5];
-  cfg.methods = ['cathode'];
-  delete cfg.control;
-  cfg.dataset.generate!.background = 120_000;
-  cfg.cathode.flow = { preset: 'default', epochs: 2, maxEvents: 20_000, blocks: 2, hidden: 16 };
+  const cfg = smallCathodeConfig();
   if (generator === 'gan') { cfg.cathode.generator = 'gan'; cfg.cathode.gan = { epochs: 5, maxEvents: 20_000 }; }
   return cfg;
 }

@@ -8,6 +8,7 @@ import { validateResults } from '../../lib/scan/validateResults.js';
 import { UNAPPLIED_GENERATED_SHIFT, unappliedShiftNotes } from '../../lib/scan/assemble.js';
 import type { ScanConfig } from '../../lib/scan/config.js';
 import { lhcoSrDir } from '../helpers/lhcoSr.js';
+import { smallCathodeConfig } from '../helpers/smallCathodeScan.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'sw-scan-'));
 
@@ -92,12 +93,7 @@ describe('scan end to end (small generated data)', () => {
 
   it('CATHODE: the flow samples oversampling × N_SR events into the SR and the cell validates', async () => {
     const out = tmp();
-    const cfg = presetConfig('ci');
-    cfg.windows.ids = [5];
-    cfg.methods = ['cathode'];
-    delete cfg.control;
-    cfg.dataset.generate!.background = 120_000;
-    cfg.cathode.flow = { preset: 'default', epochs: 2, maxEvents: 20_000, blocks: 2, hidden: 16 };
+    const cfg = smallCathodeConfig();
     const { results } = await runScan(cfg, { outDir: out, cacheDir: join(out, 'cache') });
     expect(() => validateResults(results, 'scan')).not.toThrow();
     const r = results.runs[0];
@@ -134,12 +130,7 @@ describe('scan end to end (small generated data)', () => {
 
   it('CATHODE with independent calibration: two flows on sideband halves; each cut is set on the half its classifier did not learn against', async () => {
     const out = tmp();
-    const cfg = presetConfig('ci');
-    cfg.windows.ids = [5];
-    cfg.methods = ['cathode'];
-    delete cfg.control;
-    cfg.dataset.generate!.background = 120_000;
-    cfg.cathode.flow = { preset: 'default', epochs: 2, maxEvents: 20_000, blocks: 2, hidden: 16 };
+    const cfg = smallCathodeConfig();
     cfg.cathode = { ...cfg.cathode, flows: 2, independentCalibration: true };
     const { results } = await runScan(cfg, { outDir: out, cacheDir: join(out, 'cache') });
     expect(() => validateResults(results, 'scan')).not.toThrow();
