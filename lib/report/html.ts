@@ -251,7 +251,7 @@ export function renderHtml(results: ResultsDocument, plots: readonly RenderedPlo
   const notes = stated.length ? `<div class="notes">${stated.map((n) => `<p>${escapeHtml(n)}</p>`).join('')}</div>` : '';
   const summary = `<table class="summary">
 <tr><td>data set</td><td><code>${escapeHtml(d.path)}</code> — ${d.nEvents.toLocaleString('en-US')} events${d.nSignal === undefined ? '' : `, ${d.nSignal.toLocaleString('en-US')} signal`}</td></tr>
-<tr><td>methods</td><td>${c.methods.map((m) => methodLabel(m)).join(', ')}${c.densityEstimator ? ` (CATHODE template generator: ${c.densityEstimator.kind === 'gan' ? 'conditional GAN' : 'conditional MAF'})` : ''}</td></tr>
+<tr><td>methods</td><td>${c.methods.map((m) => methodLabel(m)).join(', ')}${c.densityEstimator ? ` (CATHODE template generator: ${c.densityEstimator.kind === 'gan' ? 'conditional GAN' : 'conditional MAF'}${c.densityEstimator.independentCalibration ? '; each cut set on the template of the sideband half its classifier did not learn against' : ''})` : ''}</td></tr>
 <tr><td>windows</td><td>${c.windows.length} signal regions, centres ${c.windows.map((w) => formatMass(w.centre)).join(', ')} TeV</td></tr>
 <tr><td>working points</td><td>${sortedEpsilons(results).map((e) => escapeHtml(epsilonLabel(e))).join(', ')}</td></tr>
 <tr><td>runs</td><td>${c.nRuns} per (window, method), ${c.nFolds}-fold cross-fitting, preset <code>${escapeHtml(c.preset)}</code></td></tr>

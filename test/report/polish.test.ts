@@ -99,6 +99,13 @@ describe('report polish', () => {
     expect(html).not.toContain('below the local p');
   });
 
+  it('says when CATHODE\'s cuts were calibrated on an independent sideband half', () => {
+    const said = 'each cut set on the template of the sideband half its classifier did not learn against';
+    const withIt = { ...doc, config: { ...doc.config, densityEstimator: { kind: 'maf', flows: 2, independentCalibration: true } } } as ResultsDocument;
+    expect(renderHtml(withIt, [], [])).toContain(said);
+    expect(renderHtml({ ...doc, config: { ...doc.config, densityEstimator: { kind: 'maf', flows: 1 } } } as ResultsDocument, [], [])).not.toContain(said);
+  });
+
   it('draws a method it has no label or colour for (e.g. "anode") from the results, with its own colour', () => {
     const d = JSON.parse(JSON.stringify(doc).replace(/"cathode"/g, '"anode"')) as ResultsDocument;
     const { plots } = buildPlots(d);
