@@ -20,6 +20,8 @@
  * background-only bias and the signal events passing each cut. FLOWSEED=s trains the flow with its own
  * seed on the same events. SCALE=0,1 lets the flow learn those feature columns divided by m_JJ (the jet
  * masses: a kinematic edge that moves with m_JJ stays in place) and multiplies its samples back.
+ * HALVES=1 trains two flows on disjoint halves of the sideband and prints the excess with each classifier's
+ * cut set on its own half's template and on the other half's (`cathode.independentCalibration`).
  */
 import { generateLhcoLike } from '../lib/data/generate/index.js';
 import type { BackgroundModelName } from '../lib/data/generate/params.js';
