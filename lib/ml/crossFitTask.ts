@@ -4,7 +4,7 @@
  */
 import { registerTaskHandler } from './pool/registry.js';
 import { createClassifier, type Labels } from './classifier.js';
-import type { Matrix } from './matrix.js';
+import { takeRows, type Matrix } from './matrix.js';
 import { HistGradientBoosting } from './trees/hgb.js';
 import { binRowsInto } from './trees/binning.js';
 
@@ -94,14 +94,9 @@ function trainingRows(p: Pick<CrossFitFoldPayload, 'fold' | 'foldIndex' | 'y' | 
  * only; the fold's own events are binned with them for scoring, never used to place edges.
  */
 export async function runCrossFitBin(p: CrossFitBinPayload): Promise<{ edges: number[][] }> {
-  const { X, rows, cols, y } = p;
+  const { X, rows, cols } = p;
   const train = trainingRows(p);
-  const C = X.constructor as { new (n: number): Float64Array | Float32Array };
-  const Xtr = new C(train.length * cols);
-  for (let j = 0; j < train.length; j++) Xtr.set(X.subarray(train[j] * cols, (train[j] + 1) * cols), j * cols);
-  const ytr: Labels = new Uint8Array(train.length);
-  for (let j = 0; j < train.length; j++) ytr[j] = y[train[j]];
-  const edges = new HistGradientBoosting(p.options).binEdges({ data: Xtr, rows: train.length, cols }, ytr, p.seed);
+  const edges = new HistGradientBoosting(p.options).binEdges(takeRows({ data: X, rows, cols }, train), trainingTargets(p, train).ytr, p.seed);
   binRowsInto(p.binsOut, { data: X, rows, cols } as Matrix, edges);
   return { edges: edges.map((e) => Array.from(e)) };
 }
@@ -116,7 +111,7 @@ function testRowsOf(fold: Uint8Array, foldIndex: number): Uint32Array {
 }
 
 /** Labels and weights of the training rows. */
-function trainingTargets(p: CrossFitFoldPayload, train: Uint32Array): { ytr: Labels; wtr?: Float64Array } {
+function trainingTargets(p: { y: Uint8Array; weight?: Float64Array | null }, train: Uint32Array): { ytr: Labels; wtr?: Float64Array } {
   const ytr: Labels = Uint8Array.from(train, (i) => p.y[i]);
   return { ytr, ...(p.weight ? { wtr: Float64Array.from(train, (i) => p.weight![i]) } : {}) };
 }
@@ -147,18 +142,13 @@ function runSharedMember(p: CrossFitFoldPayload, shared: SharedFoldBins): CrossF
 export async function runCrossFitFold(p: CrossFitFoldPayload): Promise<CrossFitFoldResult> {
   for (const m of p.model.modules) await import(m);
   if (p.shared) return runSharedMember(p, p.shared);
-  const { X, cols, out, foldIndex } = p;
+  const { X, rows, cols, out, foldIndex } = p;
   const train = trainingRows(p), testRows = testRowsOf(p.fold, foldIndex);
-  const C = X.constructor as { new (n: number): Float64Array | Float32Array };
-  const gather = (idx: Uint32Array): Float64Array | Float32Array => {
-    const m = new C(idx.length * cols);
-    for (let j = 0; j < idx.length; j++) m.set(X.subarray(idx[j] * cols, (idx[j] + 1) * cols), j * cols);
-    return m;
-  };
+  const all = { data: X, rows, cols };
   const { ytr, wtr } = trainingTargets(p, train);
   const clf = createClassifier(p.model.kind, p.model.options);
-  const fitted = await clf.fit({ data: gather(train), rows: train.length, cols }, ytr, { seed: p.seed, sampleWeight: wtr, classWeight: p.classWeight });
-  const scores = fitted.predictProba({ data: gather(testRows), rows: testRows.length, cols } as Matrix);
+  const fitted = await clf.fit(takeRows(all, train), ytr, { seed: p.seed, sampleWeight: wtr, classWeight: p.classWeight });
+  const scores = fitted.predictProba(takeRows(all, testRows));
   const o = p.member * p.rows;
   testRows.forEach((r, j) => (out[o + r] = scores[j]));
   return { nTrain: train.length, nScored: testRows.length };

@@ -2,7 +2,7 @@
  * Ensembles of independently trained flows (CATHODE's "several runs"): an equal-weight mixture —
  * samples pooled with an equal share per flow, densities averaged.
  */
-import type { Matrix } from '../matrix.js';
+import { takeRows, type Matrix } from '../matrix.js';
 import type { Rng } from '../../util/rng.js';
 import { createRng } from '../../util/rng.js';
 import { InputError, ShapeError } from '../../util/errors.js';
@@ -140,21 +140,13 @@ export class FlowEnsemble implements ConditionalDensity {
 }
 
 /** The events split at random into `n` disjoint parts whose sizes differ by at most one (rows keep their order). */
-export function disjointParts(x: Matrix, m: Float64Array, n: number, rng: Rng): { x: Matrix<Float64Array>; m: Float64Array }[] {
+export function disjointParts<T extends Float32Array | Float64Array>(x: Matrix<T>, m: Float64Array, n: number, rng: Rng): { x: Matrix<T>; m: Float64Array }[] {
   const part = new Uint8Array(x.rows);
   const perm = rng.permutation(x.rows);
   for (let j = 0; j < perm.length; j++) part[perm[j]] = j % n;
-  return Array.from({ length: n }, (_, p) => {
-    let rows = 0;
-    for (let i = 0; i < part.length; i++) if (part[i] === p) rows++;
-    const data = new Float64Array(rows * x.cols), mp = new Float64Array(rows);
-    for (let i = 0, r = 0; i < part.length; i++) {
-      if (part[i] !== p) continue;
-      for (let c = 0; c < x.cols; c++) data[r * x.cols + c] = x.data[i * x.cols + c];
-      mp[r++] = m[i];
-    }
-    return { x: { data, rows, cols: x.cols }, m: mp };
-  });
+  const rowsOf = Array.from({ length: n }, () => [] as number[]);
+  for (let i = 0; i < part.length; i++) rowsOf[part[i]].push(i);
+  return rowsOf.map((idx) => ({ x: takeRows(x, idx), m: Float64Array.from(idx, (i) => m[i]) }));
 }
 
 /** Rebuild an ensemble from `FlowEnsemble.toJSON()` output. */
